@@ -1,0 +1,73 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Workflow code is replayed deterministically inside Temporal's sandbox: it may not touch the
+ * network, the file system, the clock of the host or anything else that differs between replays.
+ * Everything that does belongs in an activity.
+ */
+const nonDeterministicModules = [
+  ...builtinModules.flatMap((name) => [name, `node:${name}`, `${name}/*`, `node:${name}/*`]),
+  '@temporalio/activity',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/testing',
+  'twilio',
+  'twilio/*',
+  'fastify',
+  'pino',
+  'axios',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: nonDeterministicModules,
+              message: 'Workflow code must stay deterministic: do I/O in an activity (src/activities).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        {
+          name: 'process',
+          message: 'Workflows cannot read the host process; pass values as workflow input.',
+        },
+        { name: 'Buffer', message: 'Node built-ins are not available in workflows.' },
+        { name: 'require', message: 'Import modules statically.' },
+        { name: 'fetch', message: 'Workflows cannot do I/O; call an activity.' },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,260 @@
+/**
+ * Provisions the two real Temporal servers this project runs on, into a per-user cache outside the repo:
+ *
+ * - the Temporal CLI (its `server start-dev` is the dev server behind `npm start` and the end-to-end tests);
+ * - Temporal's Java time-skipping test server (behind the workflow tests' `createTimeSkipping`).
+ *
+ * Nothing here runs at test time unless something is missing; a warm cache answers in milliseconds.
+ * Run it directly to provision and print the paths: `npm run toolchain`.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Later tags carry a `replace` directive in go.mod, which `go install pkg@version` refuses. */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+/** Kept in step with toolchain/pom.xml. */
+export const TEST_SERVER_VERSION = '1.38.0';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export class ToolchainError extends Error {
+  override name = 'ToolchainError';
+}
+
+export function cacheDir(): string {
+  const base =
+    process.env.TRUSTHUB_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'trusthub-onboarding');
+  mkdirSync(base, { recursive: true });
+  return base;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, command))) return join(dir, command);
+  }
+  return undefined;
+}
+
+function log(quiet: boolean, message: string): void {
+  if (!quiet) process.stderr.write(`[toolchain] ${message}\n`);
+}
+
+/**
+ * Finds the `temporal` CLI: $TEMPORAL_CLI_PATH, then $PATH, then the cache; builds it into the cache
+ * with Go when there is none.
+ */
+export function ensureTemporalCli({ quiet = false } = {}): string {
+  const fromEnv = process.env.TEMPORAL_CLI_PATH;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) {
+      throw new ToolchainError(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable file.`);
+    }
+    return fromEnv;
+  }
+  const fromPath = onPath('temporal');
+  if (fromPath) return fromPath;
+
+  const binDir = join(cacheDir(), `temporal-cli-${TEMPORAL_CLI_VERSION}`);
+  const cached = join(binDir, 'temporal');
+  if (isExecutable(cached)) return cached;
+
+  const go = onPath('go');
+  if (!go) {
+    throw new ToolchainError(
+      [
+        'The Temporal CLI was not found and Go is not installed to build it.',
+        'Install the CLI one of these ways, then run the command again:',
+        '  - macOS/Linux with Homebrew:  brew install temporal',
+        '  - any platform: download a release from https://github.com/temporalio/cli/releases',
+        '    and put `temporal` on your PATH (or set TEMPORAL_CLI_PATH to its full path)',
+        `  - with Go >= 1.25:  go install github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`,
+      ].join('\n'),
+    );
+  }
+  log(quiet, `building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go into ${binDir} (first run only)…`);
+  const started = Date.now();
+  const result = spawnSync(
+    go,
+    ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`],
+    {
+      env: { ...process.env, GOBIN: binDir, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+      stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0 || !isExecutable(cached)) {
+    throw new ToolchainError(
+      `go install of the Temporal CLI failed (exit ${result.status}).\n${result.stderr ?? ''}`.trim(),
+    );
+  }
+  log(quiet, `built ${cached} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return cached;
+}
+
+function javaBinary(): string {
+  const fromHome = process.env.JAVA_HOME && join(process.env.JAVA_HOME, 'bin', 'java');
+  if (fromHome && isExecutable(fromHome)) return fromHome;
+  const java = onPath('java');
+  if (!java) {
+    throw new ToolchainError(
+      'Java (17 or later) is needed for the time-skipping test server: install a JDK (e.g. `apt-get install openjdk-17-jdk-headless`, `brew install openjdk@17`) or set JAVA_HOME.',
+    );
+  }
+  return java;
+}
+
+/** JVM flags that bring the test server's start well under the ~5 s the SDK allows on a 2-core machine. */
+const FAST_START_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k', '-Xshare:auto'];
+
+/**
+ * Fetches the Java test server with Maven into the cache, writes an executable wrapper that `exec`s java
+ * (the SDK runs `<wrapper> <port>` and kills only its direct child), and records a class-data-sharing
+ * archive so later starts skip most class loading. Returns the wrapper's path.
+ */
+export async function ensureTestServer({ quiet = false } = {}): Promise<string> {
+  const home = join(cacheDir(), `temporal-test-server-${TEST_SERVER_VERSION}`);
+  const lib = join(home, 'lib');
+  const wrapper = join(home, 'temporal-test-server');
+  const archive = join(home, 'classes.jsa');
+  if (isExecutable(wrapper) && existsSync(archive)) return wrapper;
+
+  const java = javaBinary();
+  if (!existsSync(lib) || !readdirSync(lib).some((f) => f.startsWith('temporal-test-server-'))) {
+    const mvn = onPath('mvn');
+    if (!mvn) {
+      throw new ToolchainError(
+        'Maven is needed once to fetch the Temporal test server from Maven Central: install it (e.g. `apt-get install maven`, `brew install maven`) and run the command again.',
+      );
+    }
+    log(quiet, `fetching io.temporal:temporal-test-server:${TEST_SERVER_VERSION} with Maven…`);
+    rmSync(lib, { recursive: true, force: true });
+    const result = spawnSync(
+      mvn,
+      [
+        '-B',
+        '-q',
+        '-f',
+        join(repoRoot, 'toolchain', 'pom.xml'),
+        `-Dtemporal.test-server.version=${TEST_SERVER_VERSION}`,
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${lib}`,
+      ],
+      { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', encoding: 'utf8' },
+    );
+    if (result.status !== 0) {
+      throw new ToolchainError(
+        `Maven could not fetch the test server (exit ${result.status}).\n${result.stdout ?? ''}${result.stderr ?? ''}`,
+      );
+    }
+  }
+
+  const classpath = `${lib}/*`;
+  const command = (sharing: string[]) => [
+    ...FAST_START_FLAGS,
+    ...sharing,
+    '-cp',
+    classpath,
+    'io.temporal.testserver.TestServer',
+  ];
+  // A dynamic CDS archive is written when the JVM exits: start the server once, let it load its
+  // classes, then stop it.
+  log(quiet, 'recording a class-data-sharing archive for the test server…');
+  rmSync(archive, { force: true });
+  const port = await freePort();
+  const recorder = spawn(java, [...command([`-XX:ArchiveClassesAtExit=${archive}`]), String(port)], {
+    stdio: 'ignore',
+  });
+  try {
+    await waitForPort(port, 60_000);
+  } finally {
+    recorder.kill('SIGTERM');
+    await new Promise((done) => recorder.once('exit', done));
+  }
+
+  const sharing = existsSync(archive) ? [`-XX:SharedArchiveFile=${archive}`] : [];
+  const quoted = command(sharing).map((arg) => `'${arg}'`);
+  writeFileSync(
+    wrapper,
+    [
+      '#!/bin/sh',
+      '# Written by scripts/toolchain.ts. The Temporal SDK runs `<this file> <port>`; exec so that the',
+      '# JVM is the process it stops.',
+      `exec '${java}' ${quoted.join(' ')} "$@"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return wrapper;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
+export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((answer) => {
+      const socket = createConnection({ port, host });
+      socket.once('connect', () => {
+        socket.destroy();
+        answer(true);
+      });
+      socket.once('error', () => answer(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline)
+      throw new ToolchainError(`nothing answered on ${host}:${port} in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function temporalCliVersion(cli: string): string {
+  return execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
+}
+
+async function main(): Promise<void> {
+  const quiet = process.argv.includes('--quiet');
+  try {
+    const cli = ensureTemporalCli({ quiet });
+    const testServer = await ensureTestServer({ quiet });
+    if (!quiet) {
+      process.stdout.write(`temporal CLI:         ${cli} (${temporalCliVersion(cli)})\n`);
+      process.stdout.write(`time-skipping server: ${testServer}\n`);
+    }
+  } catch (error) {
+    if (error instanceof ToolchainError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}

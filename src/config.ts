@@ -1,0 +1,175 @@
+/**
+ * All configuration, read from environment variables and validated at start. A wrong or missing value
+ * stops the process with a message naming the variable and what it expects.
+ *
+ * The Temporal connection is not here: it reads the same variables as the Temporal CLI
+ * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE) through
+ * @temporalio/envconfig — see src/temporal/connection.ts.
+ */
+import envSchema from 'env-schema';
+import { Type, type Static, type TSchema } from 'typebox';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const Duration = (defaultValue: string, description: string) =>
+  Type.String({
+    default: defaultValue,
+    pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$',
+    description: `${description} A duration such as 500ms, 30s, 30m, 24h or 3d.`,
+  });
+
+const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+  { default: 'info', description: 'pino log level.' },
+);
+
+const LogFormat = Type.Union([Type.Literal('pretty'), Type.Literal('json'), Type.Literal('auto')], {
+  default: 'auto',
+  description: 'pretty for people, json for log shippers; auto picks pretty on a terminal.',
+});
+
+const Common = {
+  LOG_LEVEL: LogLevel,
+  LOG_FORMAT: LogFormat,
+  TEMPORAL_TASK_QUEUE: Type.String({ default: 'trusthub-onboarding', minLength: 1 }),
+};
+
+const TwilioCredentials = {
+  TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$', description: 'Your account SID, AC…' }),
+  TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  TWILIO_API_KEY: Type.Optional(Type.String({ pattern: '^SK[0-9a-fA-F]{32}$' })),
+  TWILIO_API_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+};
+
+const ApiSchema = Type.Object({
+  ...Common,
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  API_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token for /v1/onboardings*.' })),
+  PUBLIC_BASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/]+(/.*)?$',
+      description: 'The URL Twilio reaches this API at, e.g. https://onboarding.example.com.',
+    }),
+  ),
+  TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+const WorkerSchema = Type.Object({
+  ...Common,
+  ...TwilioCredentials,
+  TWILIO_BASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/]+/?$',
+      description: 'Send Trust Hub calls here instead of Twilio, e.g. the sandbox at http://127.0.0.1:4010.',
+    }),
+  ),
+  TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: Type.String({
+    pattern: '^BU[0-9a-fA-F]{32}$',
+    description: "Your approved primary customer profile's SID, BU…",
+  }),
+  TWILIO_REQUESTS_PER_SECOND: Type.Number({
+    default: 10,
+    exclusiveMinimum: 0,
+    description: 'Global budget of Trust Hub requests per second across all workers on the task queue.',
+  }),
+  PUBLIC_BASE_URL: Type.String({
+    pattern: '^https?://[^/]+(/.*)?$',
+    description: 'The URL Twilio reaches the API at; status callbacks go to <it>/v1/webhooks/trusthub.',
+  }),
+  VETTING_POLL_INTERVAL: Duration(
+    '30m',
+    'How often a vetting wait re-reads the bundle when no callback came.',
+  ),
+});
+
+const SandboxSchema = Type.Object({
+  ...Common,
+  SANDBOX_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  SANDBOX_PORT: Type.Integer({ default: 4010, minimum: 0, maximum: 65535 }),
+  SANDBOX_ACCOUNT_SID: Type.Optional(Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' })),
+  SANDBOX_AUTH_TOKEN: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{32}$' })),
+  SANDBOX_PROFILE_REVIEW_DELAY: Duration('5s', 'Time a customer profile spends in review.'),
+  SANDBOX_TRUST_PRODUCT_REVIEW_DELAY: Duration('5s', 'Time a trust product spends in review.'),
+  SANDBOX_PHONE_NUMBERS: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
+});
+
+export type ApiConfig = Static<typeof ApiSchema>;
+export type WorkerConfig = Static<typeof WorkerSchema>;
+export type SandboxConfig = Static<typeof SandboxSchema>;
+
+function load<T extends TSchema>(schema: T, env: NodeJS.ProcessEnv): Static<T> {
+  // Empty strings mean "unset", as in most shells' `FOO= cmd`.
+  const data = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  try {
+    return envSchema<Static<T>>({ schema: structuredClone(schema) as object, data, env: false });
+  } catch (error) {
+    throw new ConfigError(describeEnvErrors(schema, error));
+  }
+}
+
+interface AjvLikeError {
+  instancePath?: string;
+  keyword?: string;
+  params?: { missingProperty?: string; pattern?: string; limit?: number; allowedValue?: unknown };
+  message?: string;
+}
+
+function describeEnvErrors(schema: TSchema, error: unknown): string {
+  const errors = (error as { errors?: AjvLikeError[] }).errors ?? [];
+  const properties = (schema as { properties?: Record<string, { description?: string }> }).properties ?? {};
+  const lines = errors.map((e) => {
+    const name = e.params?.missingProperty ?? e.instancePath?.replace(/^\//, '') ?? '?';
+    const what = properties[name]?.description;
+    const rule =
+      e.keyword === 'required'
+        ? 'is required'
+        : e.keyword === 'pattern'
+          ? `must match ${e.params?.pattern}`
+          : (e.message ?? 'is invalid');
+    return `  ${name} ${rule}${what ? ` — ${what}` : ''}`;
+  });
+  const unique = [...new Set(lines)];
+  return `Invalid configuration:\n${unique.length ? unique.join('\n') : String(error)}`;
+}
+
+export function loadApiConfig(env = process.env): ApiConfig {
+  const config = load(ApiSchema, env);
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
+  if (!config.API_TOKEN && !loopback) {
+    throw new ConfigError(
+      `Invalid configuration:\n  API_TOKEN is required when HOST=${config.HOST} is not a loopback address — without it anyone who reaches the port could start or cancel onboardings.`,
+    );
+  }
+  return config;
+}
+
+export function loadWorkerConfig(env = process.env): WorkerConfig {
+  const config = load(WorkerSchema, env);
+  const hasToken = Boolean(config.TWILIO_AUTH_TOKEN);
+  const hasKey = Boolean(config.TWILIO_API_KEY && config.TWILIO_API_SECRET);
+  if (!hasToken && !hasKey) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TWILIO_AUTH_TOKEN (or TWILIO_API_KEY with TWILIO_API_SECRET) is required to call Trust Hub.',
+    );
+  }
+  return config;
+}
+
+export function loadSandboxConfig(env = process.env): SandboxConfig {
+  return load(SandboxSchema, env);
+}
+
+/** Parses the durations accepted above ("30m", "24h", "500ms") into milliseconds. */
+export function durationToMs(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value);
+  if (!match) throw new ConfigError(`"${value}" is not a duration such as 500ms, 30s, 30m, 24h or 3d`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Number(match[1]) * unit;
+}

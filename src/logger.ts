@@ -1,0 +1,75 @@
+/**
+ * One pino configuration for every process. Personal and secret data never reach the logs: the fields
+ * below are censored wherever they appear up to three levels deep (request bodies, activity inputs,
+ * Trust Hub attributes), whatever the log line's shape.
+ */
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+const SENSITIVE_KEYS = [
+  'email',
+  'Email',
+  'firstName',
+  'lastName',
+  'first_name',
+  'last_name',
+  'customerName',
+  'customer_name',
+  'CustomerName',
+  'name',
+  'business_name',
+  'phoneNumber',
+  'phone_number',
+  'PhoneNumber',
+  'phoneNumbers',
+  'registrationNumber',
+  'business_registration_number',
+  'street',
+  'streetSecondary',
+  'street_secondary',
+  'Street',
+  'authToken',
+  'auth_token',
+  'password',
+  'apiKey',
+  'apiSecret',
+  'Attributes',
+  'attributes',
+];
+
+const SENSITIVE_HEADERS = ['authorization', 'x-twilio-signature', 'cookie'];
+
+export const redactPaths = [
+  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+  ...SENSITIVE_HEADERS.flatMap((header) => [`req.headers.${header}`, `headers.${header}`]),
+];
+
+export type LogFormat = 'pretty' | 'json' | 'auto';
+
+export interface LoggerSettings {
+  name: string;
+  level?: string;
+  format?: LogFormat;
+}
+
+export function loggerOptions({ name, level = 'info', format = 'auto' }: LoggerSettings): LoggerOptions {
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+  return {
+    name,
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    ...(pretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+          },
+        }
+      : {}),
+  };
+}
+
+export function createLogger(settings: LoggerSettings): Logger {
+  return pino(loggerOptions(settings));
+}
+
+export type { Logger };
