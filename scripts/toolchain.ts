@@ -8,7 +8,16 @@
  * Run it directly to provision and print the paths: `npm run toolchain`.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -200,6 +209,29 @@ export async function ensureTestServer({ quiet = false } = {}): Promise<string> 
     { mode: 0o755 },
   );
   return wrapper;
+}
+
+/**
+ * Builds toolchain/compose-check (compose-go, the Compose Specification's reference loader) into the
+ * cache, so docker-compose.yml is validated on machines without Docker. Returns undefined without Go.
+ */
+export function ensureComposeCheck({ quiet = false } = {}): string | undefined {
+  const go = onPath('go');
+  if (!go) return undefined;
+  const source = join(repoRoot, 'toolchain', 'compose-check');
+  const binary = join(cacheDir(), 'compose-check', 'compose-check');
+  const stamp = join(cacheDir(), 'compose-check', 'go.sum');
+  const goSum = readFileSync(join(source, 'go.sum'), 'utf8') + readFileSync(join(source, 'main.go'), 'utf8');
+  if (isExecutable(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === goSum) return binary;
+  log(quiet, 'building toolchain/compose-check with Go…');
+  const result = spawnSync(go, ['build', '-o', binary, '.'], {
+    cwd: source,
+    env: { ...process.env, CGO_ENABLED: '0' },
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new ToolchainError(`building compose-check failed:\n${result.stderr}`);
+  writeFileSync(stamp, goSum);
+  return binary;
 }
 
 export function freePort(): Promise<number> {

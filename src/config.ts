@@ -173,3 +173,8 @@ export function durationToMs(value: string): number {
   ];
   return Number(match[1]) * unit;
 }
+
+/** Where Twilio sends status callbacks: the API's webhook under PUBLIC_BASE_URL (which may carry a path). */
+export function statusCallbackUrl(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/v1/webhooks/trusthub`;
+}

@@ -39,7 +39,13 @@ const SENSITIVE_KEYS = [
 const SENSITIVE_HEADERS = ['authorization', 'x-twilio-signature', 'cookie'];
 
 export const redactPaths = [
-  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+  // A log line's own top-level `name` is the logger's name, so only nested `name`s are personal data.
+  ...SENSITIVE_KEYS.flatMap((key) => [
+    ...(key === 'name' ? [] : [key]),
+    `*.${key}`,
+    `*.*.${key}`,
+    `*.*.*.${key}`,
+  ]),
   ...SENSITIVE_HEADERS.flatMap((header) => [`req.headers.${header}`, `headers.${header}`]),
 ];
 

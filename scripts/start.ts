@@ -1,0 +1,273 @@
+/**
+ * `npm start`: the whole service in one terminal.
+ *
+ *   1. the Temporal dev server (CLI `server start-dev`, SQLite in .data/, UI on 8233) — unless
+ *      TEMPORAL_ADDRESS points elsewhere, in which case that cluster is used;
+ *   2. the Trust Hub sandbox on SANDBOX_PORT — only when TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN are unset;
+ *   3. the worker;
+ *   4. the API on PORT.
+ *
+ * Ctrl-C stops them all, newest first. A second `npm start` reuses .data/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/search-attributes.js';
+import { ensureTemporalCli, ToolchainError, waitForPort } from './toolchain.js';
+import { registerSearchAttributes } from '../src/temporal/search-attributes.js';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = resolve(process.env.DATA_DIR ?? join(repoRoot, '.data'));
+const pretty = process.stdout.isTTY === true && process.env.LOG_FORMAT !== 'json';
+const color = (code: number, text: string) => (pretty ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+const ports = {
+  api: Number(process.env.PORT ?? 3000),
+  sandbox: Number(process.env.SANDBOX_PORT ?? 4010),
+  temporal: 7233,
+  ui: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+};
+const host = process.env.HOST ?? '127.0.0.1';
+const useDevServer = !process.env.TEMPORAL_ADDRESS;
+const useSandbox = !(
+  process.env.TWILIO_ACCOUNT_SID &&
+  (process.env.TWILIO_AUTH_TOKEN || process.env.TWILIO_API_KEY)
+);
+
+class StartError extends Error {}
+
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
+
+function say(message: string): void {
+  process.stdout.write(`${color(1, '[start]')} ${message}\n`);
+}
+
+/** Lines from a child, prefixed in a terminal; passed through untouched as JSON otherwise. */
+function pipe(
+  name: string,
+  colorCode: number,
+  stream: NodeJS.ReadableStream | null,
+  out: NodeJS.WriteStream,
+) {
+  if (!stream) return;
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines)
+      out.write(pretty ? `${color(colorCode, `[${name}]`.padEnd(10))} ${line}\n` : `${line}\n`);
+  });
+}
+
+function run(name: string, colorCode: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (pretty ? 'pretty' : 'json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  pipe(name, colorCode, child.stdout, process.stdout);
+  pipe(name, colorCode, child.stderr, process.stderr);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    say(color(31, `${name} exited (${signal ?? `code ${code}`}); stopping everything.`));
+    void stop(1);
+  });
+  children.push({ name, child });
+  return child;
+}
+
+/** Node children run TypeScript through tsx's loader in a single process, so signals reach them directly. */
+function runNode(name: string, colorCode: number, entry: string, env: NodeJS.ProcessEnv = {}) {
+  return run(name, colorCode, process.execPath, ['--import', 'tsx', entry], env);
+}
+
+async function stop(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const { name, child } of [...children].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      child.kill('SIGTERM');
+      const exited = new Promise((done) => child.once('exit', done));
+      const timeout = new Promise((done) => setTimeout(done, 15_000));
+      await Promise.race([exited, timeout]);
+      if (child.exitCode === null && child.signalCode === null) {
+        say(`${name} did not stop in 15 s; killing it.`);
+        child.kill('SIGKILL');
+      }
+    }
+  }
+  process.exit(exitCode);
+}
+
+function portIsFree(port: number, bindHost: string): Promise<boolean> {
+  return new Promise((answer) => {
+    const server = createServer();
+    server.once('error', () => answer(false));
+    server.listen(port, bindHost, () => server.close(() => answer(true)));
+  });
+}
+
+async function checkPorts(): Promise<void> {
+  const wanted: [string, number, string][] = [
+    ['API (PORT)', ports.api, host],
+    ...(useSandbox
+      ? ([['Trust Hub sandbox (SANDBOX_PORT)', ports.sandbox, '127.0.0.1']] as [string, number, string][])
+      : []),
+    ...(useDevServer
+      ? ([
+          ['Temporal dev server', ports.temporal, '127.0.0.1'],
+          ['Temporal Web UI (TEMPORAL_UI_PORT)', ports.ui, '127.0.0.1'],
+        ] as [string, number, string][])
+      : []),
+  ];
+  const taken: string[] = [];
+  for (const [what, port, bindHost] of wanted) {
+    if (!(await portIsFree(port, bindHost))) taken.push(`  ${port} for the ${what}`);
+  }
+  if (taken.length) {
+    throw new StartError(
+      [
+        'These ports are already in use:',
+        ...taken,
+        'Is another `npm start` running? Stop it (or whatever holds the port: `lsof -i :PORT`), or choose other ports with the variables named.',
+      ].join('\n'),
+    );
+  }
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return response;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new StartError(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startTemporal(): Promise<void> {
+  const cli = ensureTemporalCli();
+  mkdirSync(dataDir, { recursive: true });
+  const searchAttributeFlags = Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([name, type]) => [
+    '--search-attribute',
+    `${name}=${type}`,
+  ]);
+  run('temporal', 35, cli, [
+    'server',
+    'start-dev',
+    '--db-filename',
+    join(dataDir, 'temporal.db'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(ports.temporal),
+    '--ui-port',
+    String(ports.ui),
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+    '--log-level',
+    'warn',
+    '--log-format',
+    pretty ? 'pretty' : 'json',
+    ...searchAttributeFlags,
+  ]);
+  await waitForPort(ports.temporal, 60_000);
+  // The CLI ignores --search-attribute when it reopens an existing database: register them here too.
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+  try {
+    await registerSearchAttributes(connection, 'default', SEARCH_ATTRIBUTES);
+  } finally {
+    await connection.close();
+  }
+  await waitForHttp(`http://127.0.0.1:${ports.ui}/`, 30_000);
+}
+
+interface SandboxInfo {
+  accountSid: string;
+  authToken: string;
+  primaryCustomerProfileSid: string;
+  baseUrl: string;
+  phoneNumbers: { sid: string; phoneNumber: string }[];
+}
+
+async function startSandbox(): Promise<SandboxInfo> {
+  runNode('sandbox', 33, 'src/sandbox/server.ts', {
+    SANDBOX_PORT: String(ports.sandbox),
+    SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE ?? join(dataDir, 'sandbox.json'),
+  });
+  const response = await waitForHttp(`http://127.0.0.1:${ports.sandbox}/__sandbox/info`, 30_000);
+  return (await response.json()) as SandboxInfo;
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+  const started = Date.now();
+  await checkPorts();
+
+  const publicBaseUrl = process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${ports.api}`;
+  const temporalEnv: NodeJS.ProcessEnv = useDevServer
+    ? { TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' }
+    : {};
+  if (useDevServer) {
+    say('starting the Temporal dev server…');
+    await startTemporal();
+  }
+
+  let twilioEnv: NodeJS.ProcessEnv = {};
+  let sandbox: SandboxInfo | undefined;
+  if (useSandbox) {
+    say('no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN: starting the Trust Hub sandbox in their place…');
+    sandbox = await startSandbox();
+    twilioEnv = {
+      TWILIO_ACCOUNT_SID: sandbox.accountSid,
+      TWILIO_AUTH_TOKEN: sandbox.authToken,
+      TWILIO_BASE_URL: `http://127.0.0.1:${ports.sandbox}`,
+      TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: sandbox.primaryCustomerProfileSid,
+    };
+  }
+
+  const shared = { ...temporalEnv, ...twilioEnv, PUBLIC_BASE_URL: publicBaseUrl };
+  runNode('worker', 36, 'src/worker.ts', shared);
+  runNode('api', 32, 'src/api/server.ts', { ...shared, PORT: String(ports.api), HOST: host });
+  await waitForHttp(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports.api}/healthz`, 60_000);
+
+  const lines = [
+    '',
+    color(1, `trusthub-onboarding is up (${((Date.now() - started) / 1000).toFixed(1)} s)`),
+    `  API            http://${host}:${ports.api}  (health: /healthz, /readyz)`,
+    `  API docs       http://${host}:${ports.api}/docs`,
+    useDevServer
+      ? `  Temporal UI    http://127.0.0.1:${ports.ui}   (gRPC 127.0.0.1:${ports.temporal}, data in ${dataDir})`
+      : `  Temporal       ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`,
+    sandbox
+      ? `  Sandbox        http://127.0.0.1:${ports.sandbox}  (state: /__sandbox/state, account ${sandbox.accountSid}, primary profile ${sandbox.primaryCustomerProfileSid})`
+      : '  Twilio         the real Trust Hub, account ' + String(process.env.TWILIO_ACCOUNT_SID),
+    sandbox ? `  Phone numbers  ${sandbox.phoneNumbers.map((n) => n.phoneNumber).join(', ')}` : '',
+    `  Status callbacks go to ${publicBaseUrl}/v1/webhooks/trusthub`,
+    '  Ctrl-C stops everything.',
+    '',
+  ].filter((line) => line !== '');
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch(async (error: unknown) => {
+  if (error instanceof StartError || error instanceof ToolchainError) {
+    process.stderr.write(`\n${color(31, 'npm start stopped:')} ${error.message}\n`);
+  } else {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  }
+  await stop(1);
+});

@@ -1,0 +1,38 @@
+/**
+ * The HTTP API. It talks to Temporal only — never to Twilio: onboardings are started, read, corrected
+ * and cancelled through the workflow, and Twilio's status callbacks become signals.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import type { ApiConfig } from '../config.js';
+import { loggerOptions } from '../logger.js';
+import errorsPlugin from './plugins/errors.js';
+import swaggerPlugin from './plugins/swagger.js';
+import healthRoutes from './routes/health.js';
+
+export interface AppDependencies {
+  config: ApiConfig;
+  temporal: Client;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDependencies;
+  }
+}
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions({ name: 'api', level: deps.config.LOG_LEVEL, format: deps.config.LOG_FORMAT }),
+    // Report every invalid field at once, not just the first.
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('deps', deps);
+  await app.register(errorsPlugin);
+  await app.register(swaggerPlugin);
+  await app.register(healthRoutes);
+  return app;
+}

@@ -1,0 +1,64 @@
+/**
+ * One error shape for every route: `{ error: { code, message, fields? } }`. Schema failures list each
+ * offending field with the rule it broke, so a client can fix a whole request in one go.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+export interface FieldError {
+  field: string;
+  rule: string;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: FieldError[] };
+}
+
+type ValidationDetail = NonNullable<FastifyError['validation']>[number];
+
+/** `body/business/websiteUrl` → `business.websiteUrl`; a missing property names the property itself. */
+function fieldOf(detail: ValidationDetail, context: string | undefined): string {
+  const path = detail.instancePath.split('/').filter(Boolean);
+  const missing = (detail.params as { missingProperty?: string } | undefined)?.missingProperty;
+  if (missing) path.push(missing);
+  const prefix = context && context !== 'body' ? `${context}.` : '';
+  return prefix + (path.length ? path.join('.') : (context ?? 'body'));
+}
+
+export function validationFields(error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map((detail) => ({
+    field: fieldOf(detail, error.validationContext),
+    rule: detail.keyword === 'required' ? 'is required' : (detail.message ?? 'is invalid'),
+  }));
+}
+
+async function errors(app: FastifyInstance) {
+  app.setErrorHandler<FastifyError>((error, request, reply) => {
+    if (error.validation) {
+      const fields = validationFields(error);
+      return reply.code(400).send({
+        error: {
+          code: 'invalid_request',
+          message: fields.map((f) => `${f.field} ${f.rule}`).join('; '),
+          fields,
+        },
+      } satisfies ErrorBody);
+    }
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(status).send({
+      error: {
+        code: error.code && status < 500 ? error.code.toLowerCase() : 'internal_error',
+        message: status < 500 ? error.message : 'Internal error; see the service logs.',
+      },
+    } satisfies ErrorBody);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: { code: 'not_found', message: `No route ${request.method} ${request.url}` },
+    } satisfies ErrorBody),
+  );
+}
+
+export default fp(errors, { name: 'errors' });

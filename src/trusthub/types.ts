@@ -1,0 +1,171 @@
+/**
+ * The onboarding's domain, in the words of Twilio's ISV guide. Plain types only: imported by the
+ * workflow (deterministic code), the activities and the API alike.
+ */
+
+/** Static policy SIDs from the guide: the same on every Twilio account. */
+export const POLICY = {
+  /** Secondary (and primary) customer profile. */
+  customerProfile: 'RNdfbf3fae0e1107f8aded0e7cead80bf5',
+  /** SHAKEN/STIR trust product. */
+  shakenStir: 'RN7a97559effdf62d00f4298208492a5ea',
+} as const;
+
+export const BUSINESS_IDENTITIES = ['direct_customer', 'isv_reseller_or_partner', 'unknown'] as const;
+export const BUSINESS_TYPES = [
+  'Sole Proprietorship',
+  'Partnership',
+  'Limited Liability Corporation',
+  'Corporation',
+  'Co-operative',
+  'Non-profit',
+] as const;
+export const BUSINESS_INDUSTRIES = [
+  'AUTOMOTIVE',
+  'AGRICULTURE',
+  'BANKING',
+  'CONSUMER',
+  'EDUCATION',
+  'ENGINEERING',
+  'ENERGY',
+  'OIL_AND_GAS',
+  'FAST_MOVING_CONSUMER_GOODS',
+  'FINANCIAL',
+  'FINTECH',
+  'FOOD_AND_BEVERAGE',
+  'GOVERNMENT',
+  'HEALTHCARE',
+  'HOSPITALITY',
+  'INSURANCE',
+  'LEGAL',
+  'MANUFACTURING',
+  'MEDIA',
+  'ONLINE',
+  'RAW_MATERIALS',
+  'REAL_ESTATE',
+  'RELIGION',
+  'RETAIL',
+  'JEWELRY',
+  'TECHNOLOGY',
+  'TELECOMMUNICATIONS',
+  'TRANSPORTATION',
+  'TRAVEL',
+  'ELECTRONICS',
+  'NOT_FOR_PROFIT',
+] as const;
+/** The guide's two US registration identifiers, as Trust Hub spells them. */
+export const REGISTRATION_IDENTIFIERS = ['EIN', 'DUNS'] as const;
+export const REGIONS_OF_OPERATION = ['AFRICA', 'ASIA', 'EUROPE', 'LATIN_AMERICA', 'USA_AND_CANADA'] as const;
+export const JOB_POSITIONS = ['Director', 'GM', 'VP', 'CEO', 'CFO', 'General Counsel', 'Other'] as const;
+
+export type BusinessIdentity = (typeof BUSINESS_IDENTITIES)[number];
+export type BusinessType = (typeof BUSINESS_TYPES)[number];
+export type BusinessIndustry = (typeof BUSINESS_INDUSTRIES)[number];
+export type RegistrationIdentifier = (typeof REGISTRATION_IDENTIFIERS)[number];
+export type RegionOfOperation = (typeof REGIONS_OF_OPERATION)[number];
+export type JobPosition = (typeof JOB_POSITIONS)[number];
+
+export interface BusinessInformation {
+  name: string;
+  identity: BusinessIdentity;
+  type: BusinessType;
+  industry: BusinessIndustry;
+  registrationIdentifier: RegistrationIdentifier;
+  registrationNumber: string;
+  regionsOfOperation: RegionOfOperation[];
+  websiteUrl: string;
+  socialMediaProfileUrls?: string[];
+}
+
+export interface PostalAddress {
+  customerName: string;
+  street: string;
+  streetSecondary?: string;
+  city: string;
+  region: string;
+  postalCode: string;
+  isoCountry: string;
+}
+
+export interface AuthorizedRepresentative {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phoneNumber: string;
+  businessTitle: string;
+  jobPosition: JobPosition;
+}
+
+/** What an ISV sends to onboard one end customer. */
+export interface OnboardingRequest {
+  customerId: string;
+  email: string;
+  friendlyName?: string;
+  business: BusinessInformation;
+  address: PostalAddress;
+  authorizedRepresentatives: AuthorizedRepresentative[];
+  /** E.164 numbers or PN… SIDs of numbers the account owns. */
+  phoneNumbers: string[];
+}
+
+export type BundleKind = 'customer-profile' | 'trust-product';
+
+export type BundleStatus = 'draft' | 'pending-review' | 'in-review' | 'twilio-approved' | 'twilio-rejected';
+
+/** Bundles in these statuses can be edited, assigned to and submitted; others give Twilio error 60711. */
+export const EDITABLE_STATUSES: readonly BundleStatus[] = ['draft', 'twilio-rejected'];
+
+export interface BundleError {
+  code: number;
+  meaning?: string;
+}
+
+export interface BundleSnapshot {
+  kind: BundleKind;
+  sid: string;
+  status: BundleStatus;
+  errors: BundleError[];
+  validUntil: string | null;
+}
+
+export interface EvaluationFieldResult {
+  requirement: string;
+  objectType?: string;
+  field?: string;
+  errorCode?: number;
+  reason: string;
+}
+
+export interface EvaluationSummary {
+  sid: string;
+  status: 'compliant' | 'noncompliant';
+  /** What stops the bundle from being compliant, field by field. Empty when compliant. */
+  failures: EvaluationFieldResult[];
+}
+
+export interface PhoneNumberRef {
+  /** What the ISV sent: E.164 or PN… */
+  input: string;
+  sid: string;
+  phoneNumber: string;
+}
+
+/**
+ * Meanings of the rejection codes we have verified (DESIGN.md). Any other code in 18601–18609 is shown
+ * with a link to Twilio's error dictionary rather than a guessed meaning.
+ */
+const KNOWN_CODES: Record<number, string> = {
+  18603: 'The business address could not be verified.',
+  18604: 'The authorized representative could not be verified.',
+  18606: "An email address's domain does not match the business website's domain.",
+  18609: 'US voice products need an EIN or DUNS business registration.',
+  22214: 'A required end user is missing.',
+  22215: 'A required field is missing.',
+  22216: 'A required supporting document is missing.',
+  22219: 'A required address is missing.',
+};
+
+/** Words for an operator or an ISV's support team, for any Twilio error code. */
+export function describeTwilioCode(code: number): string {
+  return KNOWN_CODES[code] ?? `Twilio error ${code}: see https://www.twilio.com/docs/api/errors/${code}`;
+}

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  ConfigError,
+  durationToMs,
+  loadApiConfig,
+  loadSandboxConfig,
+  loadWorkerConfig,
+  statusCallbackUrl,
+} from '../src/config.js';
+
+const account = `AC${'a'.repeat(32)}`;
+const primary = `BU${'b'.repeat(32)}`;
+const worker = {
+  TWILIO_ACCOUNT_SID: account,
+  TWILIO_AUTH_TOKEN: 'secret',
+  TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: primary,
+  PUBLIC_BASE_URL: 'https://onboarding.example.com',
+};
+
+function configError(load: () => unknown): string {
+  try {
+    load();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.message;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+describe('configuration', () => {
+  test('the API starts on loopback port 3000 with nothing set', () => {
+    const config = loadApiConfig({});
+    assert.equal(config.HOST, '127.0.0.1');
+    assert.equal(config.PORT, 3000);
+    assert.equal(config.API_TOKEN, undefined);
+  });
+
+  test('PORT must be a port number, and the message says which variable', () => {
+    assert.match(
+      configError(() => loadApiConfig({ PORT: 'eighty' })),
+      /PORT/,
+    );
+    assert.match(
+      configError(() => loadApiConfig({ PORT: '70000' })),
+      /PORT .*65535/,
+    );
+  });
+
+  test('the API refuses to listen beyond loopback without API_TOKEN', () => {
+    assert.match(
+      configError(() => loadApiConfig({ HOST: '0.0.0.0' })),
+      /API_TOKEN is required when HOST=0\.0\.0\.0/,
+    );
+    assert.equal(loadApiConfig({ HOST: '0.0.0.0', API_TOKEN: 'x'.repeat(32) }).HOST, '0.0.0.0');
+  });
+
+  test('the worker names every missing variable at once', () => {
+    const message = configError(() => loadWorkerConfig({}));
+    for (const name of ['TWILIO_ACCOUNT_SID', 'TWILIO_PRIMARY_CUSTOMER_PROFILE_SID', 'PUBLIC_BASE_URL']) {
+      assert.match(message, new RegExp(`${name} is required`));
+    }
+  });
+
+  test('the worker checks the shape of SIDs', () => {
+    const message = configError(() =>
+      loadWorkerConfig({ ...worker, TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: 'BU123' }),
+    );
+    assert.match(message, /TWILIO_PRIMARY_CUSTOMER_PROFILE_SID must match \^BU/);
+    assert.match(message, /primary customer profile/);
+  });
+
+  test('the worker needs an auth token or an API key pair', () => {
+    const { TWILIO_AUTH_TOKEN: _, ...noToken } = worker;
+    assert.match(
+      configError(() => loadWorkerConfig(noToken)),
+      /TWILIO_AUTH_TOKEN \(or TWILIO_API_KEY/,
+    );
+    const withKey = { ...noToken, TWILIO_API_KEY: `SK${'c'.repeat(32)}`, TWILIO_API_SECRET: 'secret' };
+    assert.equal(loadWorkerConfig(withKey).TWILIO_API_KEY, withKey.TWILIO_API_KEY);
+  });
+
+  test('the worker has a 30 minute reconciliation poll and a request budget by default', () => {
+    const config = loadWorkerConfig(worker);
+    assert.equal(durationToMs(config.VETTING_POLL_INTERVAL), 30 * 60_000);
+    assert.equal(config.TWILIO_REQUESTS_PER_SECOND, 10);
+  });
+
+  test('durations are checked', () => {
+    assert.match(
+      configError(() => loadWorkerConfig({ ...worker, VETTING_POLL_INTERVAL: 'often' })),
+      /VETTING_POLL_INTERVAL/,
+    );
+    assert.equal(durationToMs('24h'), 86_400_000);
+    assert.equal(durationToMs('500ms'), 500);
+  });
+
+  test('an empty variable counts as unset', () => {
+    assert.equal(loadSandboxConfig({ SANDBOX_PORT: '' }).SANDBOX_PORT, 4010);
+  });
+
+  test('status callbacks go to the webhook under the public URL, keeping any path prefix', () => {
+    assert.equal(statusCallbackUrl('https://x.example.com/'), 'https://x.example.com/v1/webhooks/trusthub');
+    assert.equal(
+      statusCallbackUrl('https://x.example.com/onb'),
+      'https://x.example.com/onb/v1/webhooks/trusthub',
+    );
+  });
+});

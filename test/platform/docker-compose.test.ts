@@ -1,0 +1,94 @@
+// Docker does not run on the machines this project is built on, so docker-compose.yml is loaded and
+// validated by compose-go — the Compose Specification's reference loader, which checks the file against
+// the specification's JSON schema — and then checked against the project's own facts.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { ensureComposeCheck } from '../../scripts/toolchain.js';
+import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
+
+const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
+const checker = ensureComposeCheck({ quiet: true });
+
+interface Project {
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: unknown;
+      environment?: Record<string, string | null>;
+      command?: string[] | null;
+    }
+  >;
+}
+
+function load(file: string): { ok: boolean; project?: Project; error: string } {
+  // The loader interpolates ${VARS}: run it with none of the caller's TWILIO_* so defaults are checked.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(TWILIO|API_TOKEN|PUBLIC_BASE)/.test(key)),
+  );
+  const result = spawnSync(checker!, [file], { encoding: 'utf8', env });
+  return result.status === 0
+    ? { ok: true, project: JSON.parse(result.stdout) as Project, error: '' }
+    : { ok: false, error: result.stderr };
+}
+
+describe(
+  'docker-compose.yml',
+  { skip: checker ? false : 'Go is not installed: compose-check cannot be built' },
+  () => {
+    test('is valid Compose: the reference loader accepts it', () => {
+      const { ok, error } = load(composeFile);
+      assert.ok(ok, error);
+    });
+
+    test('the loader rejects a file that breaks the specification, so the check above can fail', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'compose-'));
+      const broken = join(dir, 'docker-compose.yml');
+      writeFileSync(
+        broken,
+        readFileSync(composeFile, 'utf8').replace('restart: unless-stopped', 'restart: [oops]'),
+      );
+      const { ok, error } = load(broken);
+      assert.equal(ok, false);
+      assert.match(error, /restart/);
+    });
+
+    test('runs PostgreSQL, Temporal, the Temporal UI, the API and the worker from official images', () => {
+      const { services } = load(composeFile).project!;
+      assert.match(services.postgresql?.image ?? '', /^postgres:/);
+      assert.match(services.temporal?.image ?? '', /^temporalio\/auto-setup:/);
+      assert.match(services['temporal-ui']?.image ?? '', /^temporalio\/ui:/);
+      assert.ok(services.api?.build && services.worker?.build, 'api and worker are built from this repo');
+    });
+
+    test("registers every one of the onboarding's search attributes with its type", () => {
+      const command = JSON.stringify(
+        load(composeFile).project!.services['temporal-search-attributes']?.command,
+      );
+      for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES)) {
+        assert.ok(command.includes(`${name}=${type}`), `${name}=${type} is registered by docker-compose`);
+      }
+    });
+
+    test('points the worker at the sandbox by default, with the credentials the sandbox is seeded with', () => {
+      const { services } = load(composeFile).project!;
+      const worker = services.worker?.environment ?? {};
+      const sandbox = services.sandbox?.environment ?? {};
+      assert.equal(worker.TWILIO_BASE_URL, 'http://sandbox:4010');
+      assert.equal(worker.TWILIO_ACCOUNT_SID, sandbox.SANDBOX_ACCOUNT_SID);
+      assert.equal(worker.TWILIO_AUTH_TOKEN, sandbox.SANDBOX_AUTH_TOKEN);
+      assert.equal(worker.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID, sandbox.SANDBOX_PRIMARY_CUSTOMER_PROFILE_SID);
+    });
+
+    test('gives the API a token, since it listens beyond loopback there', () => {
+      const env = load(composeFile).project!.services.api?.environment ?? {};
+      assert.equal(env.HOST, '0.0.0.0');
+      assert.ok((env.API_TOKEN ?? '').length >= 16, 'API_TOKEN is long enough for the config rule');
+    });
+  },
+);

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { devServerEnvironment, timeSkippingEnvironment } from '../support/temporal.js';
+
+const fixtureWorkflows = fileURLToPath(new URL('../fixtures/sleepy-workflow.ts', import.meta.url));
+
+describe('the time-skipping test server the toolchain provisions', () => {
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    env = await timeSkippingEnvironment();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  test('runs a workflow that sleeps for a day without waiting a day', async () => {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'sleepy',
+      workflowsPath: fixtureWorkflows,
+    });
+    const started = Date.now();
+    const result = await worker.runUntil(
+      env.client.workflow.execute('sleepForADay', { taskQueue: 'sleepy', workflowId: 'sleepy-1' }),
+    );
+    assert.equal(result, 'woke up');
+    // A real day would be 86 400 s; anything under ten minutes proves the skip.
+    assert.ok(Date.now() - started < 600_000);
+  });
+});
+
+describe('the dev server the toolchain provisions', () => {
+  let env: TestWorkflowEnvironment;
+  let uiPort: number;
+  before(async () => {
+    uiPort = await freePort();
+    env = await devServerEnvironment({ ui: true, uiPort });
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  test('serves the Temporal Web UI', async () => {
+    const response = await fetch(`http://127.0.0.1:${uiPort}/`);
+    assert.equal(response.status, 200);
+    const html = await response.text();
+    assert.match(html, /<!doctype html>/i);
+  });
+
+  test("has the onboarding's search attributes", async () => {
+    const { customAttributes } = await env.connection.operatorService.listSearchAttributes({
+      namespace: 'default',
+    });
+    for (const key of SEARCH_ATTRIBUTES) assert.ok(customAttributes?.[key.name], `${key.name} is registered`);
+  });
+});
+
+describe('registering search attributes on an existing database', () => {
+  let env: TestWorkflowEnvironment;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'trusthub-sa-'));
+    // First start: a database without the onboarding's attributes, as an older install would have.
+    const bare = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: {
+          type: 'existing-path',
+          path: (await import('../../scripts/toolchain.js')).ensureTemporalCli(),
+        },
+        dbFilename: join(dir, 'temporal.db'),
+        ui: false,
+      },
+    });
+    await bare.teardown();
+    env = await devServerEnvironment({ dbFilename: join(dir, 'temporal.db') });
+  });
+  after(async () => {
+    await env?.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('adds the missing ones, and a second call changes nothing', async () => {
+    const connection: Connection = env.connection;
+    const before = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    const missingBefore = SEARCH_ATTRIBUTES.filter((key) => !before.customAttributes?.[key.name]);
+
+    const added = await registerSearchAttributes(connection, 'default', SEARCH_ATTRIBUTES);
+    assert.deepEqual(added.sort(), missingBefore.map((key) => key.name).sort());
+    const after = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    for (const key of SEARCH_ATTRIBUTES)
+      assert.ok(after.customAttributes?.[key.name], `${key.name} is registered`);
+    assert.deepEqual(await registerSearchAttributes(connection, 'default', SEARCH_ATTRIBUTES), []);
+  });
+});

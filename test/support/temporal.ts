@@ -1,0 +1,32 @@
+/**
+ * Real Temporal servers for tests, from the project's own toolchain (scripts/toolchain.ts): nothing is
+ * downloaded at test time and nothing is mocked.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
+
+/** Temporal's Java test server: timers and `sleep` skip ahead whenever the workflow is only waiting. */
+export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  const path = await ensureTestServer({ quiet: true });
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
+}
+
+/** The Temporal CLI's dev server with the onboarding's search attributes, for visibility queries. */
+export async function devServerEnvironment(
+  options: { ui?: boolean; uiPort?: number; dbFilename?: string } = {},
+): Promise<TestWorkflowEnvironment> {
+  const path = ensureTemporalCli({ quiet: true });
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path },
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+      ui: options.ui ?? false,
+      ...(options.uiPort ? { uiPort: options.uiPort } : {}),
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      log: { format: 'json', level: 'warn' },
+    },
+  });
+}
