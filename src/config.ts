@@ -54,7 +54,12 @@ const ApiSchema = Type.Object({
       description: 'The URL Twilio reaches this API at, e.g. https://onboarding.example.com.',
     }),
   ),
-  TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  TWILIO_AUTH_TOKEN: Type.Optional(
+    Type.String({ minLength: 1, description: "Checks X-Twilio-Signature on Twilio's status callbacks." }),
+  ),
+  TEMPORAL_UI_URL: Type.Optional(
+    Type.String({ pattern: '^https?://', description: 'Temporal Web UI base URL, for links in responses.' }),
+  ),
 });
 
 const WorkerSchema = Type.Object({
@@ -94,6 +99,44 @@ const SandboxSchema = Type.Object({
   SANDBOX_PROFILE_REVIEW_DELAY: Duration('5s', 'Time a customer profile spends in review.'),
   SANDBOX_TRUST_PRODUCT_REVIEW_DELAY: Duration('5s', 'Time a trust product spends in review.'),
   SANDBOX_PHONE_NUMBERS: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
+  SANDBOX_API_KEY_SID: Type.Optional(Type.String({ pattern: '^SK[0-9a-fA-F]{32}$' })),
+  SANDBOX_PRIMARY_CUSTOMER_PROFILE_SID: Type.Optional(
+    Type.String({
+      pattern: '^BU[0-9a-fA-F]{32}$',
+      description: 'A stable SID for the seeded primary profile.',
+    }),
+  ),
+  SANDBOX_API_KEY_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  SANDBOX_VETTING: Type.Union([Type.Literal('auto'), Type.Literal('manual')], {
+    default: 'auto',
+    description: 'auto decides after the review delays; manual waits in in-review for the admin route.',
+  }),
+  SANDBOX_STATE_FILE: Type.Optional(
+    Type.String({ minLength: 1, description: 'JSON snapshot of the sandbox world, kept across restarts.' }),
+  ),
+  SANDBOX_FAULT_SEED: Type.Integer({ default: 1, description: 'Seed of the fault PRNG.' }),
+  SANDBOX_FAULT_LATENCY: Duration('0ms', 'Added to every Twilio API request.'),
+  SANDBOX_FAULT_429_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
+  SANDBOX_FAULT_500_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
+  SANDBOX_FAULT_DROP_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
+  SANDBOX_FAULT_LOST_RESPONSE_RATE: Type.Number({
+    default: 0,
+    minimum: 0,
+    maximum: 1,
+    description: 'Share of creates applied whose response is lost (connection destroyed).',
+  }),
+  SANDBOX_MAX_CONCURRENCY: Type.Integer({
+    default: 0,
+    minimum: 0,
+    description: 'Requests in flight beyond this get 429 (0 = unlimited).',
+  }),
+  SANDBOX_CALLBACK_DROP_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
+  SANDBOX_CALLBACK_DUPLICATE_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
+  SANDBOX_CALLBACK_DELAY: Duration('0ms', 'Delay before each status callback.'),
+  SANDBOX_CALLBACK_REORDER_WINDOW: Duration(
+    '0ms',
+    'Hold status callbacks this long, then deliver them in reverse order (0 = off).',
+  ),
 });
 
 export type ApiConfig = Static<typeof ApiSchema>;

@@ -1,0 +1,170 @@
+/**
+ * Status callbacks: a form-encoded POST to the bundle's StatusCallback on every status change, with
+ * `AccountSid`, `BundleSid`, `Status` (and `FailureReason` on rejection), signed with
+ * `X-Twilio-Signature` — HMAC-SHA1 with the auth token over the URL followed by the POST parameters
+ * sorted by name, each as name+value, base64 (what `twilio.validateRequest` checks).
+ *
+ * A failed delivery is logged and counted, never retried (Twilio's own callbacks may be lost too: the
+ * onboarding must poll as a fallback). Callback faults (faults.ts) apply here.
+ */
+import { createHmac } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { FaultInjector } from './faults.js';
+import type { Bundle } from './state.js';
+
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, key) => acc + key + params[key], url);
+  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf-8')).digest('base64');
+}
+
+export interface CallbackRecord {
+  bundleSid: string;
+  status: string;
+  outcome: 'delivered' | 'failed' | 'dropped';
+  httpStatus: number | null;
+  at: string;
+}
+
+interface Delivery {
+  url: string;
+  params: Record<string, string>;
+}
+
+export interface CallbackDispatcherOptions {
+  credentials: () => { accountSid: string; authToken: string };
+  faults: FaultInjector;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
+export class CallbackDispatcher {
+  readonly #options: CallbackDispatcherOptions;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #reorderBuffer: Delivery[] = [];
+  #reorderTimer: NodeJS.Timeout | null = null;
+  readonly records: CallbackRecord[] = [];
+  readonly counters = { delivered: 0, failed: 0, dropped: 0 };
+
+  constructor(options: CallbackDispatcherOptions) {
+    this.#options = options;
+  }
+
+  /** Called after a bundle's status changed (and was committed). */
+  notify(bundle: Bundle): void {
+    if (!bundle.statusCallback) return;
+    const { accountSid } = this.#options.credentials();
+    const params: Record<string, string> = {
+      AccountSid: accountSid,
+      BundleSid: bundle.sid,
+      Status: bundle.status,
+    };
+    if (bundle.status === 'twilio-rejected' && bundle.errors?.length) {
+      params.FailureReason = bundle.errors.map((e) => `${e.code}: ${e.message}`).join('; ');
+    }
+    const delivery = { url: bundle.statusCallback, params };
+    const fate = this.#options.faults.callbackFate();
+    if (fate.drop) {
+      this.counters.dropped += 1;
+      this.#record(delivery, 'dropped', null);
+      this.#options.logger.info(
+        { bundleSid: bundle.sid, status: bundle.status },
+        'status callback dropped (fault)',
+      );
+      return;
+    }
+    const copies = fate.duplicate ? 2 : 1;
+    for (let i = 0; i < copies; i += 1) this.#schedule(delivery);
+  }
+
+  #schedule(delivery: Delivery): void {
+    const { delayMs, reorderWindowMs } = this.#options.faults.config.callbacks;
+    const enqueue = () =>
+      reorderWindowMs > 0 ? this.#hold(delivery, reorderWindowMs) : this.#send(delivery);
+    if (delayMs > 0) this.#later(delayMs, enqueue);
+    else enqueue();
+  }
+
+  #hold(delivery: Delivery, windowMs: number): void {
+    this.#reorderBuffer.push(delivery);
+    if (this.#reorderTimer) return;
+    this.#reorderTimer = this.#later(windowMs, () => {
+      const batch = this.#reorderBuffer.reverse();
+      this.#reorderBuffer = [];
+      this.#reorderTimer = null;
+      for (const held of batch) this.#send(held);
+    });
+  }
+
+  #later(ms: number, fn: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+    return timer;
+  }
+
+  #send(delivery: Delivery): void {
+    const promise = this.#post(delivery).finally(() => this.#inFlight.delete(promise));
+    this.#inFlight.add(promise);
+  }
+
+  async #post({ url, params }: Delivery): Promise<void> {
+    const { authToken } = this.#options.credentials();
+    const log = { bundleSid: params.BundleSid, status: params.Status };
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(authToken, url, params),
+          'user-agent': 'TwilioProxy/1.1 (trusthub-sandbox)',
+        },
+        body: new URLSearchParams(params).toString(),
+        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 5_000),
+      });
+      await response.arrayBuffer();
+      if (response.ok) {
+        this.counters.delivered += 1;
+        this.#record({ url, params }, 'delivered', response.status);
+      } else {
+        this.counters.failed += 1;
+        this.#record({ url, params }, 'failed', response.status);
+        this.#options.logger.warn({ ...log, httpStatus: response.status }, 'status callback refused');
+      }
+    } catch (error) {
+      this.counters.failed += 1;
+      this.#record({ url, params }, 'failed', null);
+      this.#options.logger.warn({ ...log, err: (error as Error).message }, 'status callback failed');
+    }
+  }
+
+  #record({ params }: Delivery, outcome: CallbackRecord['outcome'], httpStatus: number | null): void {
+    this.records.push({
+      bundleSid: params.BundleSid ?? '',
+      status: params.Status ?? '',
+      outcome,
+      httpStatus,
+      at: new Date().toISOString(),
+    });
+    if (this.records.length > 500) this.records.shift();
+  }
+
+  /** Resolves when no delivery is pending or in flight (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#timers.size || this.#inFlight.size) {
+      await Promise.all([...this.#inFlight]);
+      if (this.#timers.size) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  close(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#reorderBuffer = [];
+    this.#reorderTimer = null;
+  }
+}

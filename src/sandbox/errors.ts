@@ -1,0 +1,67 @@
+/**
+ * Twilio's error body, `{code, message, more_info, status}`, and the codes the sandbox uses.
+ *
+ * Where Twilio's own code for a case is not published, the choice is documented in docs/sandbox.md
+ * ("Error codes").
+ */
+
+export const ErrorCode = {
+  /** Missing or invalid request parameter (Twilio's generic "invalid parameter", HTTP 400). */
+  invalidParameter: 20001,
+  /** Wrong or missing credentials (HTTP 401). */
+  authenticate: 20003,
+  /** Unknown resource (HTTP 404). */
+  notFound: 20404,
+  /** Conflict with the current state, e.g. an object already assigned (HTTP 409). */
+  conflict: 20409,
+  /** Too many requests; never processed, always safe to retry (HTTP 429). */
+  tooManyRequests: 20429,
+  /** Internal error (HTTP 500). */
+  internal: 20500,
+  /** The bundle is not in a status that allows this change (draft or twilio-rejected needed). */
+  bundleNotEditable: 60711,
+} as const;
+
+export interface TwilioErrorBody {
+  code: number;
+  message: string;
+  more_info: string;
+  status: number;
+}
+
+export class TwilioApiError extends Error {
+  override name = 'TwilioApiError';
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toBody(): TwilioErrorBody {
+    return errorBody(this.status, this.code, this.message);
+  }
+}
+
+export function errorBody(status: number, code: number, message: string): TwilioErrorBody {
+  return { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status };
+}
+
+export const notFound = (what = 'The requested resource') =>
+  new TwilioApiError(404, ErrorCode.notFound, `${what} was not found`);
+
+export const invalidParameter = (message: string) =>
+  new TwilioApiError(400, ErrorCode.invalidParameter, message);
+
+export const missingParameter = (name: string) =>
+  invalidParameter(`Missing required parameter ${name} in the post body`);
+
+export const conflict = (message: string) => new TwilioApiError(409, ErrorCode.conflict, message);
+
+export const notEditable = (sid: string, status: string) =>
+  new TwilioApiError(
+    400,
+    ErrorCode.bundleNotEditable,
+    `Bundle ${sid} is in status ${status}: only draft or twilio-rejected bundles can be changed`,
+  );

@@ -1,0 +1,10 @@
+/** The sandbox's public surface for the rest of the project (npm start, tests). */
+export { buildSandbox } from './app.js';
+export type { Sandbox, SandboxInfo, SandboxOptions } from './app.js';
+export { twilioSignature } from './callbacks.js';
+export type { FaultConfig, FaultKind, FaultRule, CallbackFaults } from './faults.js';
+export { sandboxOptionsFromConfig } from './options.js';
+export { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from './policies.js';
+export { RejectionCode } from './vetting-rules.js';
+export { EvaluationCode } from './evaluation.js';
+export { ErrorCode } from './errors.js';

@@ -1,0 +1,171 @@
+/**
+ * Admin routes under /__sandbox/ — a loopback development tool: no auth, never faulted, not part of
+ * Twilio's API. They expose the credentials and the whole state, steer vetting and faults, and reset
+ * the world.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SandboxContext } from '../context.js';
+import { baseUrl } from '../context.js';
+import { invalidParameter, notFound } from '../errors.js';
+import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from '../policies.js';
+import { byCreation } from '../state.js';
+import type { SandboxState } from '../state.js';
+
+export interface RequestMetrics {
+  total: number;
+  byRoute: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+export interface AdminHooks {
+  metrics: RequestMetrics;
+  reset: () => void;
+}
+
+type SidRequest = FastifyRequest<{ Params: { Sid: string } }>;
+
+const OUTCOMES = ['approve', 'reject', 'rules'] as const;
+
+function readCodes(value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((c) => Number.isInteger(c))) {
+    throw invalidParameter('codes must be an array of integers, e.g. [18606]');
+  }
+  return value as number[];
+}
+
+export function sandboxInfo(state: SandboxState, base: string | null) {
+  return {
+    baseUrl: base,
+    accountSid: state.account.sid,
+    authToken: state.account.authToken,
+    apiKeySid: state.account.apiKeySid,
+    apiKeySecret: state.account.apiKeySecret,
+    primaryCustomerProfileSid: state.account.primaryProfileSid,
+    policies: {
+      secondaryCustomerProfile: CUSTOMER_PROFILE_POLICY_SID,
+      shakenStirTrustProduct: SHAKEN_STIR_POLICY_SID,
+    },
+    phoneNumbers: byCreation(state.phoneNumbers).map((n) => ({ sid: n.sid, phoneNumber: n.phoneNumber })),
+  };
+}
+
+export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, hooks: AdminHooks): void {
+  const { store } = ctx;
+
+  app.get('/__sandbox/info', async (request) => ({
+    ...sandboxInfo(store.state, baseUrl(request)),
+    vettingMode: ctx.vetting.mode,
+  }));
+
+  app.get('/__sandbox/state', async () => {
+    const state = store.state;
+    const seeded = new Set(state.seeded);
+    const bundles = byCreation(state.bundles);
+    const resources = {
+      customerProfiles: bundles.filter((b) => b.kind === 'customer-profile'),
+      trustProducts: bundles.filter((b) => b.kind === 'trust-product'),
+      endUsers: byCreation(state.endUsers),
+      supportingDocuments: byCreation(state.supportingDocuments),
+      entityAssignments: byCreation(state.entityAssignments),
+      channelEndpointAssignments: byCreation(state.channelEndpointAssignments),
+      evaluations: byCreation(state.evaluations),
+      addresses: byCreation(state.addresses),
+      phoneNumbers: byCreation(state.phoneNumbers),
+    };
+    const count = (exclude: boolean) =>
+      Object.fromEntries(
+        Object.entries(resources).map(([kind, items]) => [
+          kind,
+          items.filter((item) => !(exclude && seeded.has(item.sid))).length,
+        ]),
+      );
+    return {
+      account: state.account,
+      seeded: state.seeded,
+      resources,
+      counts: count(false),
+      countsExcludingSeed: count(true),
+      vetting: { mode: ctx.vetting.mode, jobs: state.vettingJobs, forcedOutcomes: state.forcedOutcomes },
+      requests: hooks.metrics,
+      faults: ctx.faults.describe(),
+      callbacks: { ...ctx.callbacks.counters, records: ctx.callbacks.records },
+    };
+  });
+
+  app.post('/__sandbox/reset', async () => {
+    hooks.reset();
+    return { reset: true, ...sandboxInfo(store.state, null) };
+  });
+
+  app.get('/__sandbox/faults', async () => ctx.faults.describe());
+
+  app.put('/__sandbox/faults', async (request) => {
+    try {
+      ctx.faults.configure(request.body ?? {});
+    } catch (error) {
+      throw invalidParameter(`Invalid fault configuration: ${(error as Error).message}`);
+    }
+    return ctx.faults.describe();
+  });
+
+  app.delete('/__sandbox/faults', async () => {
+    ctx.faults.configure({});
+    return ctx.faults.describe();
+  });
+
+  const findBundle = (sid: string) => {
+    const bundle = store.bundle(sid);
+    if (!bundle) throw notFound(`Bundle ${sid}`);
+    return bundle;
+  };
+
+  /** Decide now: {"outcome": "approve" | "reject" | "rules", "codes": [18606]}. */
+  app.post('/__sandbox/bundles/:Sid/decide', async (request: SidRequest) => {
+    const bundle = findBundle(request.params.Sid);
+    const body = (request.body ?? {}) as { outcome?: string; codes?: unknown };
+    const outcome = body.outcome ?? 'approve';
+    if (!OUTCOMES.includes(outcome as (typeof OUTCOMES)[number])) {
+      throw invalidParameter('outcome must be approve, reject or rules');
+    }
+    if (bundle.status !== 'pending-review' && bundle.status !== 'in-review') {
+      throw invalidParameter(
+        `Bundle ${bundle.sid} is ${bundle.status}: only a submitted bundle can be decided`,
+      );
+    }
+    ctx.vetting.decideNow(bundle, outcome as (typeof OUTCOMES)[number], readCodes(body.codes));
+    return { sid: bundle.sid, status: bundle.status, errors: bundle.errors };
+  });
+
+  /** Force the next automatic decision: {"outcome": "approve" | "reject", "codes": [...]}. */
+  app.put('/__sandbox/bundles/:Sid/next-outcome', async (request: SidRequest) => {
+    const bundle = findBundle(request.params.Sid);
+    const body = (request.body ?? {}) as { outcome?: string; codes?: unknown };
+    if (body.outcome !== 'approve' && body.outcome !== 'reject') {
+      throw invalidParameter('outcome must be approve or reject');
+    }
+    const codes = readCodes(body.codes);
+    ctx.vetting.setNextOutcome(bundle.sid, { outcome: body.outcome, ...(codes ? { codes } : {}) });
+    return { sid: bundle.sid, nextOutcome: store.state.forcedOutcomes[bundle.sid] };
+  });
+
+  app.delete('/__sandbox/bundles/:Sid/next-outcome', async (request: SidRequest) => {
+    const bundle = findBundle(request.params.Sid);
+    ctx.vetting.setNextOutcome(bundle.sid, null);
+    return { sid: bundle.sid, nextOutcome: null };
+  });
+
+  app.post('/__sandbox/vetting/fast-forward', async () => ({ steps: ctx.vetting.fastForward() }));
+
+  app.put('/__sandbox/vetting/mode', async (request) => {
+    const mode = (request.body as { mode?: string } | undefined)?.mode;
+    if (mode !== 'auto' && mode !== 'manual') throw invalidParameter('mode must be auto or manual');
+    ctx.vetting.setMode(mode);
+    return { mode };
+  });
+
+  app.get('/__sandbox/callbacks', async () => ({
+    ...ctx.callbacks.counters,
+    records: ctx.callbacks.records,
+  }));
+}

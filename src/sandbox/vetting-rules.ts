@@ -1,0 +1,196 @@
+/**
+ * Deterministic vetting decisions that mirror Twilio's published rejection reasons. Pure functions of
+ * the store: the same bundle always gets the same decision, so tests can aim at a rejection.
+ *
+ * Customer profiles:
+ * - 18606 the profile's email or an authorized representative's email is not on the website's domain
+ * - 18609 a US business (regions include USA_AND_CANADA, or a US address) is not registered by EIN or
+ *         DUNS, or the number is not 9 digits
+ * - 18603 the address cannot be verified: a US address whose ZIP code does not belong to its state
+ * - 18604 an authorized representative's phone number is not a valid E.164 number
+ * Trust products are vetted against their linked secondary profile: approved → approved; rejected (or
+ * none linked) → rejected with 18601; still in review → the decision waits for the profile.
+ */
+import { attrList, attrString, websiteHost } from './attributes.js';
+import type { Bundle, BundleError } from './state.js';
+import type { SandboxStore } from './store.js';
+
+export const RejectionCode = {
+  linkedProfileNotApproved: 18601,
+  addressNotVerified: 18603,
+  representativeNotVerified: 18604,
+  emailDomainMismatch: 18606,
+  usRegistrationIdentifier: 18609,
+} as const;
+
+export const REJECTION_MESSAGES: Record<number, string> = {
+  18601: 'The linked Customer Profile is not approved.',
+  18603: 'The business address could not be verified.',
+  18604: 'The authorized representative could not be verified.',
+  18606: "The email address domain does not match the business website's domain.",
+  18609: 'US voice products need a business registered with an EIN or DUNS number.',
+};
+
+export type VettingDecision =
+  { outcome: 'approve' } | { outcome: 'reject'; errors: BundleError[] } | { outcome: 'wait' };
+
+export function rejection(codes: number[]): VettingDecision {
+  return {
+    outcome: 'reject',
+    errors: codes.map((code) => ({ code, message: REJECTION_MESSAGES[code] ?? 'The bundle was rejected.' })),
+  };
+}
+
+export function decideVetting(store: SandboxStore, bundle: Bundle): VettingDecision {
+  return bundle.kind === 'customer-profile'
+    ? decideProfile(store, bundle)
+    : decideTrustProduct(store, bundle);
+}
+
+function decideTrustProduct(store: SandboxStore, bundle: Bundle): VettingDecision {
+  const profile = store.attachedProfiles(bundle.sid).find((p) => !p.primary);
+  if (!profile) return rejection([RejectionCode.linkedProfileNotApproved]);
+  if (profile.status === 'twilio-approved') return { outcome: 'approve' };
+  if (profile.status === 'pending-review' || profile.status === 'in-review') return { outcome: 'wait' };
+  return rejection([RejectionCode.linkedProfileNotApproved]);
+}
+
+function domainMatches(emailDomain: string, siteHost: string): boolean {
+  const site = siteHost.replace(/^www\./, '');
+  return emailDomain === site || emailDomain.endsWith(`.${site}`) || site.endsWith(`.${emailDomain}`);
+}
+
+function emailDomain(email: string): string {
+  return email.split('@')[1]?.toLowerCase() ?? '';
+}
+
+function decideProfile(store: SandboxStore, bundle: Bundle): VettingDecision {
+  const endUsers = store.attachedEndUsers(bundle.sid);
+  const info = endUsers.find((u) => u.type === 'customer_profile_business_information');
+  const reps = endUsers.filter((u) => u.type.startsWith('authorized_representative_'));
+  const addresses = store.attachedDocuments(bundle.sid).flatMap((d) => store.addressesOfDocument(d));
+  const codes = new Set<number>();
+
+  const site = info ? websiteHost(attrString(info.attributes, 'website_url')) : null;
+  const emails = [bundle.email, ...reps.map((r) => attrString(r.attributes, 'email'))].filter(Boolean);
+  if (site && emails.some((email) => !domainMatches(emailDomain(email), site))) {
+    codes.add(RejectionCode.emailDomainMismatch);
+  }
+
+  if (info) {
+    const usBusiness =
+      attrList(info.attributes, 'business_regions_of_operation').includes('USA_AND_CANADA') ||
+      addresses.some((a) => a.isoCountry.toUpperCase() === 'US');
+    if (usBusiness && !usRegistrationOk(info.attributes)) codes.add(RejectionCode.usRegistrationIdentifier);
+  }
+
+  if (
+    addresses.some((address) => !addressVerifiable(address.isoCountry, address.region, address.postalCode))
+  ) {
+    codes.add(RejectionCode.addressNotVerified);
+  }
+
+  if (reps.some((r) => !/^\+[1-9]\d{7,14}$/.test(attrString(r.attributes, 'phone_number')))) {
+    codes.add(RejectionCode.representativeNotVerified);
+  }
+
+  return codes.size ? rejection([...codes].sort()) : { outcome: 'approve' };
+}
+
+function usRegistrationOk(attributes: Record<string, unknown>): boolean {
+  const identifier = attrString(attributes, 'business_registration_identifier').toUpperCase();
+  const isEin = /\bEIN\b/.test(identifier);
+  const isDuns = /\bDUNS\b/.test(identifier);
+  if (!isEin && !isDuns) return false;
+  const digits = attrString(attributes, 'business_registration_number').replace(/[-\s]/g, '');
+  return /^\d{9}$/.test(digits);
+}
+
+/** First three ZIP digits by state (USPS prefix ranges, simplified). */
+const ZIP_PREFIXES: Record<string, [number, number][]> = {
+  AL: [[350, 369]],
+  AK: [[995, 999]],
+  AZ: [[850, 865]],
+  AR: [
+    [716, 729],
+    [755, 755],
+  ],
+  CA: [[900, 961]],
+  CO: [[800, 816]],
+  CT: [[60, 69]],
+  DE: [[197, 199]],
+  DC: [
+    [200, 205],
+    [569, 569],
+  ],
+  FL: [[320, 349]],
+  GA: [
+    [300, 319],
+    [398, 399],
+  ],
+  HI: [[967, 968]],
+  ID: [[832, 838]],
+  IL: [[600, 629]],
+  IN: [[460, 479]],
+  IA: [[500, 528]],
+  KS: [[660, 679]],
+  KY: [[400, 427]],
+  LA: [[700, 714]],
+  ME: [[39, 49]],
+  MD: [[206, 219]],
+  MA: [
+    [10, 27],
+    [55, 55],
+  ],
+  MI: [[480, 499]],
+  MN: [[550, 567]],
+  MS: [[386, 397]],
+  MO: [[630, 658]],
+  MT: [[590, 599]],
+  NE: [[680, 693]],
+  NV: [[889, 898]],
+  NH: [[30, 38]],
+  NJ: [[70, 89]],
+  NM: [[870, 884]],
+  NY: [
+    [5, 5],
+    [63, 63],
+    [100, 149],
+  ],
+  NC: [[270, 289]],
+  ND: [[580, 588]],
+  OH: [[430, 459]],
+  OK: [[730, 749]],
+  OR: [[970, 979]],
+  PA: [[150, 196]],
+  PR: [[6, 9]],
+  RI: [[28, 29]],
+  SC: [[290, 299]],
+  SD: [[570, 577]],
+  TN: [[370, 385]],
+  TX: [
+    [733, 733],
+    [750, 799],
+    [885, 885],
+  ],
+  UT: [[840, 847]],
+  VT: [[50, 59]],
+  VA: [
+    [201, 201],
+    [220, 246],
+  ],
+  WA: [[980, 994]],
+  WV: [[247, 268]],
+  WI: [[530, 549]],
+  WY: [[820, 831]],
+};
+
+/** US addresses must have a 5-digit (or ZIP+4) code inside the state's ranges; others are accepted. */
+export function addressVerifiable(isoCountry: string, region: string, postalCode: string): boolean {
+  if (isoCountry.toUpperCase() !== 'US') return true;
+  const ranges = ZIP_PREFIXES[region.trim().toUpperCase()];
+  const match = /^(\d{3})\d{2}(-\d{4})?$/.exec(postalCode.trim());
+  if (!ranges || !match) return false;
+  const prefix = Number(match[1]);
+  return ranges.some(([low, high]) => prefix >= low && prefix <= high);
+}

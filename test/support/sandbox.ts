@@ -1,0 +1,139 @@
+/**
+ * Test harness for the Trust Hub sandbox: an in-process sandbox on a free port with the contract
+ * recorder attached, the project's real Twilio client pointed at it, admin helpers, and a tiny HTTP
+ * server that receives status callbacks and checks them with `twilio.validateRequest`.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+import { createLogger } from '../../src/logger.js';
+import {
+  buildSandbox,
+  type Sandbox,
+  type SandboxInfo,
+  type SandboxOptions,
+} from '../../src/sandbox/index.js';
+import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
+import { recordAndValidate, type ContractRecorder } from './contract.js';
+
+export interface SandboxHarness {
+  sandbox: Sandbox;
+  baseUrl: string;
+  info: SandboxInfo;
+  client: TwilioClient;
+  contract: ContractRecorder;
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHarness> {
+  const sandbox = await buildSandbox({
+    logger: createLogger({ name: 'sandbox-test', level: process.env.LOG_LEVEL ?? 'silent', format: 'json' }),
+    profileReviewMs: 300,
+    trustProductReviewMs: 300,
+    ...options,
+  });
+  const contract = await recordAndValidate(sandbox.app);
+  const baseUrl = await sandbox.listen();
+  const info = sandbox.info();
+  const client = createTwilioClient({
+    accountSid: info.accountSid,
+    authToken: info.authToken,
+    baseUrl,
+    timeoutMs: 5_000,
+  });
+  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    sandbox,
+    baseUrl,
+    info,
+    client,
+    contract,
+    admin,
+    close: () => sandbox.close(),
+  };
+}
+
+export interface ReceivedCallback {
+  url: string;
+  params: Record<string, string>;
+  signature: string;
+  valid: boolean;
+}
+
+export interface CallbackServer {
+  url: string;
+  received: ReceivedCallback[];
+  /** Waits until `predicate` holds for the received callbacks. */
+  waitFor(predicate: (received: ReceivedCallback[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (data += chunk));
+    request.on('end', () => resolve(data));
+    request.on('error', reject);
+  });
+}
+
+export async function startCallbackServer(authToken: () => string): Promise<CallbackServer> {
+  const received: ReceivedCallback[] = [];
+  const server = createServer((request, response) => {
+    readBody(request).then(
+      (body) => {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${request.url ?? '/'}`;
+        const params = Object.fromEntries(new URLSearchParams(body));
+        const signature = String(request.headers['x-twilio-signature'] ?? '');
+        received.push({
+          url,
+          params,
+          signature,
+          valid: twilio.validateRequest(authToken(), signature, url, params),
+        });
+        response.writeHead(204).end();
+      },
+      () => response.writeHead(400).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trusthub/status`;
+  return {
+    url,
+    received,
+    waitFor: async (predicate, timeoutMs = 5_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(received)) {
+        if (Date.now() > deadline) {
+          throw new Error(
+            `callbacks not as expected after ${timeoutMs} ms: ${JSON.stringify(received.map((r) => r.params))}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Polls until `check` returns a value (not undefined). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
