@@ -1,0 +1,250 @@
+/**
+ * Activities on bundles — customer profiles and trust products alike — and on what is assigned to them.
+ */
+import {
+  SUBMITTED_STATUSES,
+  bundleApi,
+  toBundleSnapshot,
+  toBundleStatus,
+  toEvaluationSummary,
+} from '../trusthub/bundles.js';
+import type { TwilioClient } from '../trusthub/client.js';
+import { isNotFound, twilioCall } from '../trusthub/errors.js';
+import type { BundleKind, BundleSnapshot, EvaluationSummary } from '../trusthub/types.js';
+import { activityLog, currentAttempt, isRetry } from './context.js';
+import { pickOldest } from './idempotency.js';
+
+export interface CreateBundleInput {
+  kind: BundleKind;
+  /** Deterministic and unique per bundle: a retried attempt finds the bundle by it. */
+  friendlyName: string;
+  email: string;
+  statusCallback: string;
+}
+
+export interface BundleRef {
+  kind: BundleKind;
+  sid: string;
+}
+
+export interface UpdateBundleEmailInput extends BundleRef {
+  email: string;
+}
+
+export interface AssignToBundleInput {
+  kind: BundleKind;
+  bundleSid: string;
+  /** An end user (IT…), supporting document (RD…) or customer profile (BU…). */
+  objectSid: string;
+}
+
+export interface AssignPhoneNumberInput {
+  kind: BundleKind;
+  bundleSid: string;
+  phoneNumberSid: string;
+}
+
+export interface AssignmentResult {
+  assignmentSid: string;
+}
+
+export interface PrimaryProfileCheck {
+  sid: string;
+  /** The profile's status, or null when it could not be found. */
+  status: string | null;
+  ok: boolean;
+  problem?: string;
+}
+
+export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
+  return {
+    /** POST /v1/CustomerProfiles or /v1/TrustProducts, with the kind's policy and a StatusCallback. */
+    createBundle: async ({
+      kind,
+      friendlyName,
+      email,
+      statusCallback,
+    }: CreateBundleInput): Promise<BundleSnapshot> => {
+      const api = bundleApi(twilio, kind);
+      if (isRetry()) {
+        const found = await twilioCall(() => api.list({ friendlyName, policySid: api.policySid }));
+        const existing = pickOldest(
+          found.filter((b) => b.friendlyName === friendlyName && b.policySid === api.policySid),
+          kind,
+        );
+        if (existing) {
+          activityLog.info('Trust Hub bundle found from an earlier attempt', {
+            kind,
+            sid: existing.sid,
+            attempt: currentAttempt(),
+          });
+          return toBundleSnapshot(kind, existing);
+        }
+      }
+      const created = await twilioCall(() =>
+        api.create({ friendlyName, email, policySid: api.policySid, statusCallback }),
+      );
+      activityLog.info('Trust Hub bundle created', { kind, sid: created.sid });
+      return toBundleSnapshot(kind, created);
+    },
+
+    fetchBundle: async ({ kind, sid }: BundleRef): Promise<BundleSnapshot> => {
+      const record = await twilioCall(() => bundleApi(twilio, kind).fetch(sid));
+      return toBundleSnapshot(kind, record);
+    },
+
+    updateBundleEmail: async ({ kind, sid, email }: UpdateBundleEmailInput): Promise<BundleSnapshot> => {
+      const record = await twilioCall(() => bundleApi(twilio, kind).update(sid, { email }));
+      activityLog.info('Trust Hub bundle email updated', { kind, sid });
+      return toBundleSnapshot(kind, record);
+    },
+
+    /**
+     * Status=pending-review, sent alone. A bundle already submitted (pending-review, in-review or
+     * approved) is returned as it is: a retry after a lost response must not fail with 60711.
+     */
+    submitBundle: async ({ kind, sid }: BundleRef): Promise<BundleSnapshot> => {
+      const api = bundleApi(twilio, kind);
+      const current = await twilioCall(() => api.fetch(sid));
+      if (SUBMITTED_STATUSES.includes(toBundleStatus(current.status))) {
+        activityLog.info('Trust Hub bundle already submitted', { kind, sid, status: current.status });
+        return toBundleSnapshot(kind, current);
+      }
+      const submitted = await twilioCall(() => api.update(sid, { status: 'pending-review' }));
+      activityLog.info('Trust Hub bundle submitted', { kind, sid, status: submitted.status });
+      return toBundleSnapshot(kind, submitted);
+    },
+
+    /** POST …/Evaluations with the kind's policy: a dry run with field-level results. */
+    evaluateBundle: async ({ kind, sid }: BundleRef): Promise<EvaluationSummary> => {
+      const evaluation = await twilioCall(() => bundleApi(twilio, kind).evaluate(sid));
+      const summary = toEvaluationSummary(evaluation);
+      activityLog.info('Trust Hub bundle evaluated', {
+        kind,
+        sid,
+        evaluationSid: summary.sid,
+        status: summary.status,
+        failures: summary.failures.length,
+      });
+      return summary;
+    },
+
+    /** EntityAssignments: returns the existing assignment of `objectSid` instead of assigning it twice. */
+    assignToBundle: async ({
+      kind,
+      bundleSid,
+      objectSid,
+    }: AssignToBundleInput): Promise<AssignmentResult> => {
+      const assignments = bundleApi(twilio, kind).entityAssignments(bundleSid);
+      const found = await twilioCall(() => assignments.list());
+      const existing = pickOldest(
+        found.filter((a) => a.objectSid === objectSid),
+        `${kind} entity assignment`,
+      );
+      if (existing) {
+        activityLog.info('Trust Hub entity already assigned', {
+          kind,
+          bundleSid,
+          objectSid,
+          assignmentSid: existing.sid,
+        });
+        return { assignmentSid: existing.sid };
+      }
+      const created = await twilioCall(() => assignments.create(objectSid));
+      activityLog.info('Trust Hub entity assigned', {
+        kind,
+        bundleSid,
+        objectSid,
+        assignmentSid: created.sid,
+      });
+      return { assignmentSid: created.sid };
+    },
+
+    /** Removes every entity assignment of `objectSid` from the bundle; `removed` is false when there was none. */
+    unassignFromBundle: async ({
+      kind,
+      bundleSid,
+      objectSid,
+    }: AssignToBundleInput): Promise<{ removed: boolean }> => {
+      const assignments = bundleApi(twilio, kind).entityAssignments(bundleSid);
+      const found = await twilioCall(() => assignments.list());
+      const matching = found.filter((a) => a.objectSid === objectSid);
+      for (const assignment of matching) {
+        try {
+          await twilioCall(() => assignments.remove(assignment.sid));
+        } catch (error) {
+          // Removed by a previous attempt whose response was lost.
+          if (!isNotFound(error)) throw error;
+        }
+      }
+      activityLog.info('Trust Hub entity unassigned', {
+        kind,
+        bundleSid,
+        objectSid,
+        removed: matching.length,
+      });
+      return { removed: matching.length > 0 };
+    },
+
+    /** ChannelEndpointAssignments (phone-number): looked up by ChannelEndpointSid before assigning. */
+    assignPhoneNumber: async ({
+      kind,
+      bundleSid,
+      phoneNumberSid,
+    }: AssignPhoneNumberInput): Promise<AssignmentResult> => {
+      const assignments = bundleApi(twilio, kind).channelEndpointAssignments(bundleSid);
+      const found = await twilioCall(() => assignments.list({ channelEndpointSid: phoneNumberSid }));
+      const existing = pickOldest(
+        found.filter((a) => a.channelEndpointSid === phoneNumberSid),
+        `${kind} channel endpoint assignment`,
+      );
+      if (existing) {
+        activityLog.info('Trust Hub phone number already assigned', {
+          kind,
+          bundleSid,
+          phoneNumberSid,
+          assignmentSid: existing.sid,
+        });
+        return { assignmentSid: existing.sid };
+      }
+      const created = await twilioCall(() =>
+        assignments.create({ channelEndpointType: 'phone-number', channelEndpointSid: phoneNumberSid }),
+      );
+      activityLog.info('Trust Hub phone number assigned', {
+        kind,
+        bundleSid,
+        phoneNumberSid,
+        assignmentSid: created.sid,
+      });
+      return { assignmentSid: created.sid };
+    },
+
+    /**
+     * The worker's start-up check of the ISV's primary profile: it must exist and be twilio-approved.
+     * Auth and availability errors are thrown (classified); "not found" and "not approved" are answers.
+     */
+    checkPrimaryProfile: async ({ sid }: { sid: string }): Promise<PrimaryProfileCheck> => {
+      let record;
+      try {
+        record = await twilioCall(() => bundleApi(twilio, 'customer-profile').fetch(sid));
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        return {
+          sid,
+          status: null,
+          ok: false,
+          problem: `The primary customer profile ${sid} does not exist in this Twilio account (check TWILIO_PRIMARY_CUSTOMER_PROFILE_SID and TWILIO_ACCOUNT_SID).`,
+        };
+      }
+      if (record.status !== 'twilio-approved') {
+        return {
+          sid,
+          status: record.status,
+          ok: false,
+          problem: `The primary customer profile ${sid} is ${record.status}, not twilio-approved: Twilio refuses secondary profiles until the primary is approved (create and submit it in the Console's Trust Hub).`,
+        };
+      }
+      return { sid, status: record.status, ok: true };
+    },
+  };
+}

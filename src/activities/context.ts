@@ -1,0 +1,37 @@
+/**
+ * What the activities need from Temporal's activity context, usable outside one too (the worker calls
+ * `checkPrimaryProfile` directly at start): the attempt number and a logger.
+ *
+ * Log lines carry SIDs, kinds and counts only — never emails, names, phone numbers, registration
+ * numbers, streets or friendly names.
+ */
+import { asyncLocalStorage, log } from '@temporalio/activity';
+
+type LogMeta = Record<string, string | number | boolean | null | readonly string[] | undefined>;
+
+function inActivity(): boolean {
+  return asyncLocalStorage.getStore() !== undefined;
+}
+
+/** The current attempt (1 on the first), or 1 outside an activity. */
+export function currentAttempt(): number {
+  return asyncLocalStorage.getStore()?.info.attempt ?? 1;
+}
+
+/** True when an earlier attempt of this activity may already have made what this one is about to make. */
+export function isRetry(): boolean {
+  return currentAttempt() > 1;
+}
+
+/** Activity logging through Temporal's logger (which adds the workflow and activity ids); a no-op outside. */
+export const activityLog = {
+  debug(message: string, meta?: LogMeta): void {
+    if (inActivity()) log.debug(message, meta);
+  },
+  info(message: string, meta?: LogMeta): void {
+    if (inActivity()) log.info(message, meta);
+  },
+  warn(message: string, meta?: LogMeta): void {
+    if (inActivity()) log.warn(message, meta);
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * The onboarding's activities: one Trust Hub operation each, built by a factory that receives the Twilio
+ * client. The workflow types them with `proxyActivities<ReturnType<typeof createActivities>>()`.
+ *
+ * Every activity
+ * - converts Twilio's errors into ApplicationFailures (src/trusthub/errors.ts): TwilioUnavailable
+ *   (retry), TwilioAuth (retry slowly), TwilioRejected (no retry; Twilio's code in details[0]);
+ * - returns small plain objects, never SDK instances;
+ * - is safe to retry: creates look up what an earlier attempt made (by the workflow's deterministic
+ *   friendly name) before creating, assignments look up before assigning, submit skips bundles already
+ *   submitted, delete treats 404 as done;
+ * - logs SIDs only, never personal data.
+ */
+import type { TwilioClient } from '../trusthub/client.js';
+import { addressActivities } from './addresses.js';
+import { bundleActivities } from './bundles.js';
+import { endUserActivities } from './end-users.js';
+import { phoneNumberActivities } from './phone-numbers.js';
+import { resourceActivities } from './resources.js';
+
+export interface ActivityDeps {
+  twilio: TwilioClient;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...bundleActivities(deps),
+    ...addressActivities(deps),
+    ...endUserActivities(deps),
+    ...phoneNumberActivities(deps),
+    ...resourceActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+export type {
+  AssignPhoneNumberInput,
+  AssignToBundleInput,
+  AssignmentResult,
+  BundleRef,
+  CreateBundleInput,
+  PrimaryProfileCheck,
+  UpdateBundleEmailInput,
+} from './bundles.js';
+export type { CreateAddressInput, UpdateAddressInput } from './addresses.js';
+export type { CreateEndUserInput, CreateSupportingDocumentInput, UpdateEndUserInput } from './end-users.js';
+export type { DeletableKind, DeleteResourceInput, DeleteResourceResult } from './resources.js';

@@ -1,0 +1,226 @@
+/**
+ * Error classification: whatever the twilio SDK throws becomes a Temporal ApplicationFailure whose type
+ * and retry behaviour the workflow can rely on.
+ *
+ * - 429 (20429), 408, 5xx, connection resets/refusals and timeouts → retryable `TwilioUnavailable`.
+ *   A 429 is never processed by Twilio, so retrying it is always safe.
+ * - 401/403 → retryable `TwilioAuth` with a slow `nextRetryDelay`, so an operator can fix the credentials
+ *   without losing the runs that hit them.
+ * - Any other 4xx → non-retryable `TwilioRejected`; `details[0]` carries Twilio's status, code, message and
+ *   more_info link, which the workflow puts into the onboarding's state.
+ *
+ * Nothing here logs or embeds request data: only what Twilio answered.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+
+/** The `type` of every ApplicationFailure the activities raise. */
+export const TrustHubFailureType = {
+  /** Twilio (or the network to it) is temporarily unavailable: retry with backoff. */
+  Unavailable: 'TwilioUnavailable',
+  /** Twilio refused the credentials (401/403): retried slowly until an operator fixes them. */
+  Auth: 'TwilioAuth',
+  /** Twilio rejected the request (4xx validation, 60711 not editable, 404…): not retried. */
+  Rejected: 'TwilioRejected',
+  /** A phone number given by the ISV is not an incoming number of this account: not retried. */
+  PhoneNumberNotOwned: 'PhoneNumberNotOwned',
+  /** An address correction changes the country, which Twilio cannot update: replace the address. */
+  AddressCountryChanged: 'AddressCountryChanged',
+} as const;
+
+export type TrustHubFailureType = (typeof TrustHubFailureType)[keyof typeof TrustHubFailureType];
+
+/** What a TwilioRejected/TwilioUnavailable/TwilioAuth failure carries in `details[0]`. */
+export interface TwilioErrorDetails {
+  /** HTTP status, or null for network errors. */
+  status: number | null;
+  /** Twilio's error code (e.g. 60711, 20429), or null when the response carried none. */
+  code: number | null;
+  message: string;
+  moreInfo: string | null;
+}
+
+/**
+ * What a PhoneNumberNotOwned failure carries in `details`: one entry per number not owned. The number
+ * itself is left out (failures are logged by the worker and kept in history); the workflow has the list.
+ */
+export interface PhoneNumberNotOwnedDetails {
+  /** 0-based position of the number in the input list. */
+  position: number;
+  reason: 'not-owned' | 'invalid';
+}
+
+/** Delay before retrying after 401/403. */
+export const AUTH_RETRY_DELAY = '5 minutes';
+
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_NETWORK',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const NETWORK_ERROR_MESSAGES = /socket hang up|timeout of \d+ms exceeded|network error|ECONNRESET|ETIMEDOUT/i;
+
+interface HttpErrorShape {
+  status: number;
+  code: number | null;
+  message: string;
+  moreInfo: string | null;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Reads an HTTP error answered by Twilio: the SDK's RestException (`status, code, message, moreInfo`), its
+ * RFC 9457 TwilioServiceException (`status, code, title, detail, type`), or an axios error with a response.
+ */
+export function httpErrorOf(error: unknown): HttpErrorShape | undefined {
+  const e = asRecord(error);
+  if (!e) return undefined;
+  if (typeof e.status === 'number' && e.status >= 100) {
+    const code = typeof e.code === 'number' ? e.code : null;
+    const message =
+      str(e.detail) ?? str(e.message) ?? str(e.title) ?? `HTTP ${e.status} from Twilio without a message`;
+    const moreInfo = str(e.moreInfo) ?? str(e.more_info) ?? (str(e.title) ? (str(e.type) ?? null) : null);
+    return { status: e.status, code, message, moreInfo };
+  }
+  const response = asRecord(e.response);
+  if (response && typeof response.status === 'number') {
+    const body = asRecord(response.data);
+    return {
+      status: response.status,
+      code: typeof body?.code === 'number' ? body.code : null,
+      message: str(body?.message) ?? str(e.message) ?? `HTTP ${response.status}`,
+      moreInfo: str(body?.more_info) ?? null,
+    };
+  }
+  return undefined;
+}
+
+/** A connection-level failure (reset, refused, timeout, DNS) that never got an HTTP answer. */
+export function isNetworkError(error: unknown): boolean {
+  for (let e = asRecord(error), depth = 0; e && depth < 5; e = asRecord(e.cause), depth++) {
+    if (typeof e.code === 'string' && NETWORK_ERROR_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && NETWORK_ERROR_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** Twilio's answer carried by a classified failure (`details[0]`), if it is one. */
+export function twilioErrorDetails(error: unknown): TwilioErrorDetails | undefined {
+  if (!(error instanceof ApplicationFailure)) return undefined;
+  const known: readonly string[] = [
+    TrustHubFailureType.Rejected,
+    TrustHubFailureType.Unavailable,
+    TrustHubFailureType.Auth,
+  ];
+  if (!error.type || !known.includes(error.type)) return undefined;
+  const details = asRecord(error.details?.[0]);
+  return details && 'status' in details ? (details as unknown as TwilioErrorDetails) : undefined;
+}
+
+/** True for a 404 answered by Twilio (code 20404 or a plain 404), raw or already classified. */
+export function isNotFound(error: unknown): boolean {
+  if (error instanceof ApplicationFailure) return twilioErrorDetails(error)?.status === 404;
+  return httpErrorOf(error)?.status === 404;
+}
+
+function describe(details: TwilioErrorDetails): string {
+  const code = details.code !== null ? `, code ${details.code}` : '';
+  return `HTTP ${details.status}${code}: ${details.message}`;
+}
+
+/**
+ * Turns anything thrown while calling Twilio into an ApplicationFailure of one of the types above.
+ * ApplicationFailures pass through unchanged; errors that are neither HTTP answers nor network errors
+ * (programming errors) are returned unchanged too, and Temporal retries them by default.
+ */
+export function classifyTwilioError(error: unknown): unknown {
+  if (error instanceof ApplicationFailure) return error;
+  const http = httpErrorOf(error);
+  if (http) {
+    const details: TwilioErrorDetails = { ...http };
+    const { status } = http;
+    if (status === 429 || status === 408 || status >= 500) {
+      return ApplicationFailure.create({
+        type: TrustHubFailureType.Unavailable,
+        message: `Twilio is unavailable (${describe(details)})`,
+        details: [details],
+      });
+    }
+    if (status === 401 || status === 403) {
+      return ApplicationFailure.create({
+        type: TrustHubFailureType.Auth,
+        message: `Twilio refused the credentials (${describe(details)}); retrying in ${AUTH_RETRY_DELAY} — check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN or the API key`,
+        details: [details],
+        nextRetryDelay: AUTH_RETRY_DELAY,
+      });
+    }
+    if (status >= 400) {
+      return ApplicationFailure.create({
+        type: TrustHubFailureType.Rejected,
+        message: `Twilio rejected the request (${describe(details)})`,
+        details: [details],
+        nonRetryable: true,
+      });
+    }
+  }
+  if (isNetworkError(error)) {
+    const e = asRecord(error);
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    const message = str(e?.message) ?? 'network error';
+    const details: TwilioErrorDetails = { status: null, code: null, message, moreInfo: null };
+    return ApplicationFailure.create({
+      type: TrustHubFailureType.Unavailable,
+      message: `Could not reach Twilio (${code ? `${code}: ` : ''}${message})`,
+      details: [details],
+    });
+  }
+  return error;
+}
+
+/** Runs one Twilio call, classifying whatever it throws. */
+export async function twilioCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw classifyTwilioError(error);
+  }
+}
+
+/**
+ * The non-retryable failure for numbers the account does not own (or that are not numbers at all). It
+ * names positions (1-based in the message, 0-based in details), never the numbers: personal data.
+ */
+export function phoneNumberNotOwned(problems: PhoneNumberNotOwnedDetails[]): ApplicationFailure {
+  const list = problems
+    .map((p) =>
+      p.reason === 'invalid'
+        ? `#${p.position + 1} is neither an E.164 number nor a PN… SID`
+        : `#${p.position + 1} is not an incoming number of this Twilio account`,
+    )
+    .join('; ');
+  return ApplicationFailure.create({
+    type: TrustHubFailureType.PhoneNumberNotOwned,
+    message: `Phone number ${list}`,
+    details: problems.map(({ position, reason }) => ({ position, reason })),
+    nonRetryable: true,
+  });
+}

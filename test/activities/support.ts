@@ -1,0 +1,179 @@
+/**
+ * The activities against the real twilio SDK and the in-process Trust Hub sandbox (port 0), run inside
+ * Temporal's own activity test harness (MockActivityEnvironment) so that `attempt` and the activity
+ * logger are real.
+ */
+import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities, type Activities } from '../../src/activities/index.js';
+import { buildSandbox, type Sandbox, type SandboxInfo } from '../../src/sandbox/app.js';
+import type { FaultRule } from '../../src/sandbox/faults.js';
+import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
+import type {
+  AuthorizedRepresentative,
+  BusinessInformation,
+  PostalAddress,
+} from '../../src/trusthub/types.js';
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  meta?: LogMetadata | undefined;
+}
+
+/** A Temporal logger that keeps every line, so tests can check what the activities log. */
+export class RecordingLogger implements Logger {
+  readonly entries: LogEntry[] = [];
+  log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    this.entries.push({ level, message, meta });
+  }
+  trace(message: string, meta?: LogMetadata): void {
+    this.log('TRACE', message, meta);
+  }
+  debug(message: string, meta?: LogMetadata): void {
+    this.log('DEBUG', message, meta);
+  }
+  info(message: string, meta?: LogMetadata): void {
+    this.log('INFO', message, meta);
+  }
+  warn(message: string, meta?: LogMetadata): void {
+    this.log('WARN', message, meta);
+  }
+  error(message: string, meta?: LogMetadata): void {
+    this.log('ERROR', message, meta);
+  }
+  /** Everything logged, as one string, to search for personal data. */
+  text(): string {
+    return JSON.stringify(this.entries);
+  }
+}
+
+export interface ResourceCounts {
+  customerProfiles: number;
+  trustProducts: number;
+  endUsers: number;
+  supportingDocuments: number;
+  entityAssignments: number;
+  channelEndpointAssignments: number;
+  evaluations: number;
+  addresses: number;
+  phoneNumbers: number;
+}
+
+export interface SandboxState {
+  resources: Record<keyof ResourceCounts, { sid: string; friendlyName?: string; type?: string }[]>;
+  countsExcludingSeed: ResourceCounts;
+}
+
+export interface Harness {
+  sandbox: Sandbox;
+  baseUrl: string;
+  info: SandboxInfo;
+  twilio: TwilioClient;
+  activities: Activities;
+  logger: RecordingLogger;
+  /** Runs one activity as attempt `attempt` (1 = first try, 2 = a retry) in Temporal's activity harness. */
+  run<I, O>(fn: (input: I) => Promise<O>, input: I, attempt?: number): Promise<O>;
+  /** PUT /__sandbox/faults with these rules. */
+  faults(rules: FaultRule[]): Promise<void>;
+  /** GET /__sandbox/state. */
+  state(): Promise<SandboxState>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const sandbox = await buildSandbox({ vetting: 'manual', logLevel: 'silent' });
+  const baseUrl = await sandbox.listen(0);
+  const info = sandbox.info();
+  const twilio = createTwilioClient({
+    accountSid: info.accountSid,
+    authToken: info.authToken,
+    baseUrl,
+    timeoutMs: 5_000,
+  });
+  const activities = createActivities({ twilio });
+  const logger = new RecordingLogger();
+
+  const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`);
+    return response.json();
+  };
+
+  return {
+    sandbox,
+    baseUrl,
+    info,
+    twilio,
+    activities,
+    logger,
+    run: (fn, input, attempt = 1) => new MockActivityEnvironment({ attempt }, { logger }).run(fn, input),
+    faults: async (rules) => {
+      await admin('PUT', '/__sandbox/faults', { rules });
+    },
+    state: async () => (await admin('GET', '/__sandbox/state')) as SandboxState,
+    reset: async () => {
+      await admin('DELETE', '/__sandbox/faults');
+      await admin('POST', '/__sandbox/reset');
+      logger.entries.length = 0;
+    },
+    close: () => sandbox.close(),
+  };
+}
+
+/** A lost-response fault for the next create on this path (a prefix, or a regex starting with ^). */
+export function loseNextResponse(path: string, anyWrite = false): FaultRule {
+  return { kind: 'lost-response', count: 1, method: 'POST', path, ...(anyWrite ? { anyWrite } : {}) };
+}
+
+export const ADDRESSES_PATH = '^/2010-04-01/Accounts/[^/]+/Addresses\\.json$';
+
+export const business: BusinessInformation = {
+  name: 'Acme Plumbing LLC',
+  identity: 'direct_customer',
+  type: 'Limited Liability Corporation',
+  industry: 'CONSUMER',
+  registrationIdentifier: 'EIN',
+  registrationNumber: '123456789',
+  regionsOfOperation: ['USA_AND_CANADA'],
+  websiteUrl: 'https://acme-plumbing.example.com',
+  socialMediaProfileUrls: ['https://www.linkedin.com/company/acme-plumbing'],
+};
+
+export const representative: AuthorizedRepresentative = {
+  firstName: 'Adaline',
+  lastName: 'Quimby',
+  email: 'adaline.quimby@acme-plumbing.example.com',
+  phoneNumber: '+14155550999',
+  businessTitle: 'Owner',
+  jobPosition: 'CEO',
+};
+
+export const address: PostalAddress = {
+  customerName: 'Acme Plumbing LLC',
+  street: '742 Evergreen Terrace',
+  city: 'Springfield',
+  region: 'IL',
+  postalCode: '62704',
+  isoCountry: 'US',
+};
+
+export const EMAIL = 'compliance@acme-plumbing.example.com';
+export const CALLBACK = 'https://onboarding.example.com/v1/webhooks/trusthub';
+
+/** The strings that must never appear in the activities' logs. */
+export const PERSONAL_DATA = [
+  EMAIL,
+  representative.firstName,
+  representative.lastName,
+  representative.email,
+  representative.phoneNumber,
+  business.registrationNumber,
+  address.street,
+];
