@@ -7,9 +7,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { ApiConfig } from '../config.js';
 import { loggerOptions } from '../logger.js';
+import formbody from '@fastify/formbody';
+import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import swaggerPlugin from './plugins/swagger.js';
 import healthRoutes from './routes/health.js';
+import onboardingRoutes from './routes/onboardings.js';
+import webhookRoutes from './routes/webhooks.js';
 
 export interface AppDependencies {
   config: ApiConfig;
@@ -33,6 +37,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('deps', deps);
   await app.register(errorsPlugin);
   await app.register(swaggerPlugin);
+  await app.register(formbody);
+  await app.register(authPlugin);
   await app.register(healthRoutes);
+  await app.register(onboardingRoutes);
+  await app.register(webhookRoutes);
   return app;
 }

@@ -13,6 +13,8 @@ export const CustomerProfileStatus = defineSearchAttributeKey(
   SearchAttributeType.KEYWORD,
 );
 export const TrustProductStatus = defineSearchAttributeKey('TrustProductStatus', SearchAttributeType.KEYWORD);
+/** The customer profile's and trust product's SIDs: how a status callback finds its onboarding. */
+export const BundleSids = defineSearchAttributeKey('BundleSids', SearchAttributeType.KEYWORD_LIST);
 /** When the current wait (vetting, corrections) began; unset while the onboarding is working. */
 export const WaitingSince = defineSearchAttributeKey('WaitingSince', SearchAttributeType.DATETIME);
 
@@ -22,13 +24,17 @@ export const SEARCH_ATTRIBUTES = [
   OnboardingStep,
   CustomerProfileStatus,
   TrustProductStatus,
+  BundleSids,
   WaitingSince,
 ] as const;
 
-/** The names the Temporal CLI's `--search-attribute Name=Type` flag takes. */
-export const SEARCH_ATTRIBUTE_CLI_TYPES: Record<string, 'Keyword' | 'Datetime'> = Object.fromEntries(
-  SEARCH_ATTRIBUTES.map((key) => [
-    key.name,
-    key.type === SearchAttributeType.DATETIME ? 'Datetime' : 'Keyword',
-  ]),
+/** The type names the Temporal CLI's `--search-attribute Name=Type` flag takes. */
+const CLI_TYPE: Partial<Record<SearchAttributeType, string>> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+};
+
+export const SEARCH_ATTRIBUTE_CLI_TYPES: Record<string, string> = Object.fromEntries(
+  SEARCH_ATTRIBUTES.map((key) => [key.name, CLI_TYPE[key.type] ?? 'Keyword']),
 );

@@ -3,15 +3,23 @@
  * downloaded at test time and nothing is mocked.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
+
+// Workers in tests log warnings and errors only: activity start/complete lines would drown the report.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 /** Temporal's Java test server: timers and `sleep` skip ahead whenever the workflow is only waiting. */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const path = await ensureTestServer({ quiet: true });
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
+  // The workflow upserts the onboarding's search attributes: the server must know them.
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default', SEARCH_ATTRIBUTES);
+  return env;
 }
 
 /** The Temporal CLI's dev server with the onboarding's search attributes, for visibility queries. */

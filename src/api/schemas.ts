@@ -1,0 +1,181 @@
+/**
+ * Request and response schemas of the API (TypeBox → JSON Schema → Fastify validation and /docs).
+ * Every rule is the ISV guide's: allowed values, registration number formats, E.164, URLs.
+ */
+import { Type, type Static } from 'typebox';
+import {
+  BUSINESS_IDENTITIES,
+  BUSINESS_INDUSTRIES,
+  BUSINESS_TYPES,
+  JOB_POSITIONS,
+  REGIONS_OF_OPERATION,
+  REGISTRATION_IDENTIFIERS,
+} from '../trusthub/types.js';
+
+const Text = (description: string, maxLength = 255) => Type.String({ minLength: 1, maxLength, description });
+
+export const E164 = '^\\+[1-9]\\d{1,14}$';
+const PHONE_NUMBER_SID = '^PN[0-9a-fA-F]{32}$';
+const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
+
+const Email = Type.String({ format: 'email', maxLength: 254, description: 'An email address.' });
+const Url = (description: string) => Type.String({ pattern: HTTP_URL, maxLength: 2048, description });
+
+export const Business = Type.Object(
+  {
+    name: Text('Legal business name.'),
+    identity: Type.Enum([...BUSINESS_IDENTITIES], { description: 'Business structure.' }),
+    type: Type.Enum([...BUSINESS_TYPES]),
+    industry: Type.Enum([...BUSINESS_INDUSTRIES]),
+    registrationIdentifier: Type.Enum([...REGISTRATION_IDENTIFIERS], {
+      description: 'USA: EIN (Employer Identification Number) or DUNS (Dun & Bradstreet).',
+    }),
+    registrationNumber: Type.String({
+      // EIN: 12-3456789 or 123456789; DUNS: nine digits (12-345-6789 is accepted too).
+      pattern: '^(\\d{9}|\\d{2}-\\d{7}|\\d{2}-\\d{3}-\\d{4})$',
+      description: 'EIN (12-3456789) or DUNS (nine digits).',
+    }),
+    regionsOfOperation: Type.Array(Type.Enum([...REGIONS_OF_OPERATION]), { minItems: 1, uniqueItems: true }),
+    websiteUrl: Url("The business's website, http(s)://…"),
+    socialMediaProfileUrls: Type.Optional(Type.Array(Url('A social media profile URL.'), { maxItems: 10 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Address = Type.Object(
+  {
+    customerName: Text('Name at the address.'),
+    street: Text('Street and number.'),
+    streetSecondary: Type.Optional(Text('Suite, floor…')),
+    city: Text('City.'),
+    region: Text('State or region, e.g. CA.'),
+    postalCode: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$', description: 'Postal code.' }),
+    isoCountry: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 country, e.g. US.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const Representative = Type.Object(
+  {
+    firstName: Text('First name.', 100),
+    lastName: Text('Last name.', 100),
+    email: Email,
+    phoneNumber: Type.String({ pattern: E164, description: 'E.164, e.g. +14155550100.' }),
+    businessTitle: Text('Title, e.g. Head of Operations.', 100),
+    jobPosition: Type.Enum([...JOB_POSITIONS]),
+  },
+  { additionalProperties: false },
+);
+
+const PhoneNumbers = Type.Array(
+  Type.String({
+    pattern: `(${E164})|(${PHONE_NUMBER_SID})`,
+    description: 'An E.164 number or a PN… SID of a number your account owns.',
+  }),
+  { minItems: 1, maxItems: 100, uniqueItems: true },
+);
+
+export const OnboardingRequestBody = Type.Object(
+  {
+    customerId: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
+      description:
+        'Your own id for the end customer (letters, digits, _ . -; up to 64). One onboarding per id.',
+    }),
+    email: Email,
+    friendlyName: Type.Optional(Text('How Trust Hub shows this customer.', 48)),
+    business: Business,
+    address: Address,
+    authorizedRepresentatives: Type.Array(Representative, { minItems: 1, maxItems: 2 }),
+    phoneNumbers: PhoneNumbers,
+  },
+  { additionalProperties: false },
+);
+export type OnboardingRequestBody = Static<typeof OnboardingRequestBody>;
+
+export const CorrectionsBody = Type.Object(
+  {
+    email: Type.Optional(Email),
+    business: Type.Optional(Type.Partial(Business)),
+    address: Type.Optional(Address),
+    authorizedRepresentatives: Type.Optional(Type.Array(Representative, { minItems: 1, maxItems: 2 })),
+    phoneNumbers: Type.Optional(PhoneNumbers),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const OnboardingId = Type.Object({
+  id: Type.String({ pattern: '^onboarding-[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }),
+});
+
+const Links = Type.Object({ self: Type.String(), temporalUi: Type.Optional(Type.String()) });
+
+export const Accepted = Type.Object({ id: Type.String(), status: Type.String(), links: Links });
+
+const BundleView = Type.Union([
+  Type.Null(),
+  Type.Object(
+    {
+      sid: Type.String(),
+      status: Type.String(),
+      errors: Type.Array(Type.Object({ code: Type.Number(), meaning: Type.Optional(Type.String()) })),
+      validUntil: Type.Union([Type.String(), Type.Null()]),
+    },
+    { additionalProperties: true },
+  ),
+]);
+
+export const OnboardingView = Type.Object(
+  {
+    id: Type.String(),
+    customerId: Type.String(),
+    status: Type.Enum(['running', 'action-required', 'completed', 'failed', 'cancelled']),
+    step: Type.String(),
+    customerProfile: BundleView,
+    trustProduct: BundleView,
+    resources: Type.Object({
+      customerProfileSid: Type.Optional(Type.String()),
+      trustProductSid: Type.Optional(Type.String()),
+      addressSid: Type.Optional(Type.String()),
+      supportingDocumentSid: Type.Optional(Type.String()),
+      businessInformationSid: Type.Optional(Type.String()),
+      representativeSids: Type.Array(Type.String()),
+    }),
+    phoneNumbers: Type.Array(
+      Type.Object({ input: Type.String(), sid: Type.String(), phoneNumber: Type.String() }),
+    ),
+    latestEvaluation: Type.Unknown(),
+    problem: Type.Unknown(),
+    corrections: Type.Number(),
+    compensation: Type.Array(Type.Unknown()),
+    timeline: Type.Array(
+      Type.Object({ at: Type.String(), event: Type.String(), detail: Type.Optional(Type.String()) }),
+    ),
+    links: Type.Optional(Links),
+  },
+  { additionalProperties: false },
+);
+
+export const OnboardingList = Type.Object({
+  onboardings: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      customerId: Type.Union([Type.String(), Type.Null()]),
+      status: Type.Union([Type.String(), Type.Null()]),
+      step: Type.Union([Type.String(), Type.Null()]),
+      customerProfileStatus: Type.Union([Type.String(), Type.Null()]),
+      trustProductStatus: Type.Union([Type.String(), Type.Null()]),
+      waitingSince: Type.Union([Type.String(), Type.Null()]),
+      startedAt: Type.String(),
+      temporalStatus: Type.String(),
+    }),
+  ),
+});
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), rule: Type.String() }))),
+  }),
+});

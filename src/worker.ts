@@ -1,0 +1,96 @@
+/**
+ * The worker process: `npm run worker`. It runs the onboarding workflows and the Trust Hub activities
+ * for the task queue TEMPORAL_TASK_QUEUE. Configuration: src/config.ts (TWILIO_*, PUBLIC_BASE_URL,
+ * VETTING_POLL_INTERVAL…) and the Temporal CLI's TEMPORAL_* variables.
+ *
+ * SIGINT/SIGTERM drain it: no new tasks are taken, running activities get `shutdownGraceTime` to finish,
+ * and whatever is cut short is retried by Temporal on the next worker.
+ */
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type LogLevel } from '@temporalio/worker';
+import { ConfigError, durationToMs, loadWorkerConfig, statusCallbackUrl } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createTwilioClient } from './trusthub/client.js';
+import { connectWorker, temporalTarget } from './temporal/connection.js';
+import { createActivities } from './activities/index.js';
+import { createSettingsActivities } from './activities/settings.js';
+
+export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/** Temporal's own logs (worker lifecycle, workflow and activity logs) go through pino, redaction included. */
+function temporalLogger(logger: Logger): DefaultLogger {
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+    TRACE: 'trace',
+    DEBUG: 'debug',
+    INFO: 'info',
+    WARN: 'warn',
+    ERROR: 'error',
+  };
+  const level = (logger.level.toUpperCase() === 'SILENT' ? 'ERROR' : logger.level.toUpperCase()) as LogLevel;
+  return new DefaultLogger(level in levels ? level : 'INFO', ({ level: entryLevel, message, meta }) =>
+    logger[levels[entryLevel]](meta ?? {}, message),
+  );
+}
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+
+  const twilio = createTwilioClient({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    apiKey: config.TWILIO_API_KEY,
+    apiSecret: config.TWILIO_API_SECRET,
+    baseUrl: config.TWILIO_BASE_URL,
+  });
+  const activities = createActivities({ twilio });
+
+  // Every secondary profile is linked to the primary: refuse to start rather than fail every onboarding.
+  const primary = await activities.checkPrimaryProfile({ sid: config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID });
+  if (!primary.ok) {
+    throw new ConfigError(
+      `TWILIO_PRIMARY_CUSTOMER_PROFILE_SID=${config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID}: ${primary.problem ?? 'not usable'}`,
+    );
+  }
+
+  const { connection, namespace } = await connectWorker();
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: temporalLogger(logger) });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle,
+    activities: {
+      ...activities,
+      ...createSettingsActivities({
+        primaryCustomerProfileSid: config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID,
+        statusCallbackUrl: statusCallbackUrl(config.PUBLIC_BASE_URL),
+        vettingPollIntervalMs: durationToMs(config.VETTING_POLL_INTERVAL),
+      }),
+    },
+    // One budget for every worker on the queue, enforced by the Temporal server.
+    maxTaskQueueActivitiesPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
+    shutdownGraceTime: '30s',
+  });
+  logger.info(
+    {
+      ...temporalTarget(),
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      trustHub: config.TWILIO_BASE_URL ?? 'twilio',
+    },
+    'worker started',
+  );
+  await worker.run();
+  await connection.close();
+  logger.info('worker stopped');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,255 @@
+/**
+ * The onboarding workflow on Temporal's time-skipping test server, with the real activities talking to
+ * the sandbox through the real twilio SDK and the real API receiving the sandbox's callbacks. Vetting
+ * is manual: each test says when Twilio answers, and skips the days in between.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { shakenStirOnboarding } from '../../src/workflows/onboarding.js';
+import { bundleStatusChanged, type OnboardingView } from '../../src/workflows/messages.js';
+import type { OnboardingRequest } from '../../src/trusthub/types.js';
+import { timeSkippingEnvironment } from '../support/temporal.js';
+import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+
+interface SandboxState {
+  resources: Record<string, { sid: string; friendlyName?: string | null; friendly_name?: string | null }[]>;
+  callbacks: { delivered?: number; dropped?: number };
+}
+
+describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let stack: Stack;
+  let numbers: { sid: string; phoneNumber: string }[];
+
+  before(async () => {
+    env = await timeSkippingEnvironment();
+    stack = await startStack(env);
+    numbers = stack.info.phoneNumbers;
+  });
+  after(async () => {
+    await stack?.close();
+    await env?.teardown();
+  });
+
+  const start = (request: OnboardingRequest) => {
+    const id = `onboarding-${request.customerId}`;
+    return env.client.workflow.start<typeof shakenStirOnboarding>('shakenStirOnboarding', {
+      taskQueue: stack.taskQueue,
+      workflowId: id,
+      args: [{ onboardingId: id, request }],
+    });
+  };
+  const decide = (sid: string, outcome: 'approve' | 'reject' | 'rules', codes?: number[]) =>
+    stack.admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome, ...(codes ? { codes } : {}) });
+  const state = () => stack.admin<SandboxState>('GET', '/__sandbox/state');
+  /** How many times anyone fetched a customer profile (the sandbox counts requests by route). */
+  const profileFetches = async () => {
+    const { requests } = await stack.admin<{ requests: { byRoute: Record<string, number> } }>(
+      'GET',
+      '/__sandbox/state',
+    );
+    return requests.byRoute['GET /v1/CustomerProfiles/:Sid'] ?? 0;
+  };
+  /** Resources of one onboarding in the sandbox, found by the deterministic friendly names. */
+  const resourcesOf = async (customerId: string) => {
+    const { resources } = await state();
+    const mine = (items: SandboxState['resources'][string] = []) =>
+      items.filter((item) => (item.friendlyName ?? item.friendly_name ?? '').startsWith(customerId));
+    return {
+      customerProfiles: mine(resources.customerProfiles).length,
+      trustProducts: mine(resources.trustProducts).length,
+      addresses: mine(resources.addresses).length,
+      supportingDocuments: mine(resources.supportingDocuments).length,
+      endUsers: mine(resources.endUsers).length,
+    };
+  };
+
+  test('happy path: the 24 h and 72 h vettings, woken by callbacks, end with both bundles approved', async () => {
+    const handle = await start(onboardingRequest('happy', [numbers[0]!.phoneNumber, numbers[1]!.sid]));
+
+    let view = await stack.waitFor(
+      handle.workflowId,
+      (v) => v.step === 'waiting-for-customer-profile-vetting',
+    );
+    assert.equal(view.customerProfile?.status, 'pending-review');
+    assert.equal(view.latestEvaluation?.status, 'compliant');
+    const profileSid = view.customerProfile.sid;
+
+    await env.sleep('24 hours');
+    await decide(profileSid, 'approve');
+    // No time passes from here: only the callback (→ webhook → signal) can wake the workflow.
+    view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
+    assert.equal(view.customerProfile?.status, 'twilio-approved');
+    assert.ok(view.customerProfile?.validUntil, 'an approved profile carries valid_until');
+
+    await env.sleep('72 hours');
+    await decide(view.trustProduct!.sid, 'approve');
+    const result = await handle.result();
+
+    assert.equal(result.status, 'completed');
+    assert.equal(result.trustProduct?.status, 'twilio-approved');
+    assert.deepEqual(
+      result.phoneNumbers.map((n) => n.sid),
+      [numbers[0]!.sid, numbers[1]!.sid],
+    );
+    assert.deepEqual(await resourcesOf('happy'), {
+      customerProfiles: 1,
+      trustProducts: 1,
+      addresses: 1,
+      supportingDocuments: 1,
+      endUsers: 2,
+    });
+    const submitted = result.timeline.find(
+      (e) => e.event.includes('customer-profile') && e.event.endsWith('pending-review'),
+    );
+    const approved = result.timeline.find(
+      (e) => e.event.includes('customer-profile') && e.event.endsWith('twilio-approved'),
+    );
+    assert.ok(submitted && approved);
+    assert.ok(
+      Date.parse(approved.at) - Date.parse(submitted.at) >= 24 * 3600_000,
+      'the profile waited a day',
+    );
+  });
+
+  test('every callback lost: the reconciliation poll completes the onboarding', async () => {
+    await stack.admin('PUT', '/__sandbox/faults', { callbacks: { dropRate: 1 } });
+    try {
+      const handle = await start(onboardingRequest('no-callbacks', [numbers[2]!.phoneNumber]));
+      let view = await stack.waitFor(
+        handle.workflowId,
+        (v) => v.step === 'waiting-for-customer-profile-vetting',
+      );
+      await decide(view.customerProfile!.sid, 'approve');
+      await env.sleep('31 minutes');
+      view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
+      await decide(view.trustProduct!.sid, 'approve');
+      await env.sleep('31 minutes');
+      const result = await handle.result();
+      assert.equal(result.status, 'completed');
+      const { callbacks } = await state();
+      assert.ok((callbacks.dropped ?? 0) >= 2, 'the sandbox really dropped the callbacks');
+    } finally {
+      await stack.admin('DELETE', '/__sandbox/faults');
+    }
+  });
+
+  test('duplicate and out-of-order callbacks are hints: the workflow believes only what it reads back', async () => {
+    const handle = await start(onboardingRequest('liars', [numbers[3]!.phoneNumber]));
+    const view = await stack.waitFor(
+      handle.workflowId,
+      (v) => v.step === 'waiting-for-customer-profile-vetting',
+    );
+    const profileSid = view.customerProfile!.sid;
+
+    const before = await profileFetches();
+    for (const status of ['twilio-approved', 'twilio-rejected', 'twilio-approved', 'in-review']) {
+      await handle.signal(bundleStatusChanged, { bundleSid: profileSid, status });
+    }
+    await handle.signal(bundleStatusChanged, {
+      bundleSid: 'BU00000000000000000000000000000000',
+      status: 'twilio-approved',
+    });
+    // The workflow re-read the bundle at least once because of the hints…
+    const deadline = Date.now() + 10_000;
+    while ((await profileFetches()) === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok((await profileFetches()) > before, 'the hints made the workflow read the bundle again');
+    // …and, the bundle still being in review, it keeps waiting.
+    const after = await stack.view(handle.workflowId);
+    assert.equal(after.step, 'waiting-for-customer-profile-vetting');
+    assert.equal(after.customerProfile?.status, 'pending-review');
+    assert.equal(after.status, 'running');
+    await handle.cancel();
+  });
+
+  test('rejection → correction → approval', async () => {
+    const request = onboardingRequest('rejected', [numbers[4]!.phoneNumber]);
+    request.authorizedRepresentatives[0]!.email = 'dana.reyes@gmail.com';
+    const handle = await start(request);
+
+    let view = await stack.waitFor(
+      handle.workflowId,
+      (v) => v.step === 'waiting-for-customer-profile-vetting',
+    );
+    await env.sleep('24 hours');
+    await decide(view.customerProfile!.sid, 'rules');
+    view = await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
+    assert.equal(view.customerProfile?.status, 'twilio-rejected');
+    assert.equal(view.problem?.kind, 'rejection');
+    assert.deepEqual(
+      view.problem?.codes.map((c) => c.code),
+      [18606],
+    );
+    assert.match(view.problem.codes[0]!.meaning, /domain/);
+
+    // The API's PATCH goes through the workflow's update; it answers once the bundle is back in vetting.
+    const patched = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${handle.workflowId}`,
+      payload: {
+        authorizedRepresentatives: [
+          { ...request.authorizedRepresentatives[0], email: 'dana@acmedental.com' },
+        ],
+      },
+    });
+    assert.equal(patched.statusCode, 200, patched.body);
+    assert.equal(patched.json<OnboardingView>().step, 'waiting-for-customer-profile-vetting');
+    assert.equal(patched.json<OnboardingView>().corrections, 1);
+
+    // Nothing waits for corrections now: a second PATCH is a conflict.
+    const conflict = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${handle.workflowId}`,
+      payload: { email: 'other@acmedental.com' },
+    });
+    assert.equal(conflict.statusCode, 409, conflict.body);
+
+    view = await stack.view(handle.workflowId);
+    await decide(view.customerProfile!.sid, 'rules');
+    view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
+    await decide(view.trustProduct!.sid, 'rules');
+    const result = await handle.result();
+    assert.equal(result.status, 'completed');
+    // The representative was updated in place: still one of each.
+    assert.deepEqual(await resourcesOf('rejected'), {
+      customerProfiles: 1,
+      trustProducts: 1,
+      addresses: 1,
+      supportingDocuments: 1,
+      endUsers: 2,
+    });
+  });
+
+  test('a number the account does not own needs a correction; cancelling then removes every draft resource', async () => {
+    const handle = await start(onboardingRequest('cancelled', ['+14155559876']));
+    const view = await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
+    assert.equal(view.problem?.kind, 'phone-numbers');
+    assert.equal(view.customerProfile?.status, 'draft');
+    assert.equal((await resourcesOf('cancelled')).endUsers, 2);
+
+    await handle.cancel();
+    await assert.rejects(handle.result(), WorkflowFailedError);
+    const final = await stack.view(handle.workflowId);
+    assert.equal(final.status, 'cancelled');
+    assert.deepEqual(
+      final.compensation.map((c) => [c.kind, c.outcome]),
+      [
+        ['end-user', 'deleted'],
+        ['end-user', 'deleted'],
+        ['supporting-document', 'deleted'],
+        ['address', 'deleted'],
+        ['customer-profile', 'deleted'],
+      ],
+    );
+    assert.deepEqual(await resourcesOf('cancelled'), {
+      customerProfiles: 0,
+      trustProducts: 0,
+      addresses: 0,
+      supportingDocuments: 0,
+      endUsers: 0,
+    });
+  });
+});
