@@ -24,7 +24,7 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
 
 /** The Temporal CLI's dev server with the onboarding's search attributes, for visibility queries. */
 export async function devServerEnvironment(
-  options: { ui?: boolean; uiPort?: number; dbFilename?: string } = {},
+  options: { ui?: boolean; uiPort?: number; dbFilename?: string; extraArgs?: string[] } = {},
 ): Promise<TestWorkflowEnvironment> {
   const path = ensureTemporalCli({ quiet: true });
   return TestWorkflowEnvironment.createLocal({
@@ -34,6 +34,7 @@ export async function devServerEnvironment(
       ui: options.ui ?? false,
       ...(options.uiPort ? { uiPort: options.uiPort } : {}),
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
       log: { format: 'json', level: 'warn' },
     },
   });

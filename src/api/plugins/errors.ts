@@ -25,10 +25,18 @@ function fieldOf(detail: ValidationDetail, context: string | undefined): string 
   return prefix + (path.length ? path.join('.') : (context ?? 'body'));
 }
 
+function ruleOf(detail: ValidationDetail): string {
+  const params = detail.params as { allowedValues?: unknown[] } | undefined;
+  if (detail.keyword === 'required') return 'is required';
+  if (detail.keyword === 'enum' && params?.allowedValues)
+    return `must be one of: ${params.allowedValues.join(', ')}`;
+  return detail.message ?? 'is invalid';
+}
+
 export function validationFields(error: FastifyError): FieldError[] {
   return (error.validation ?? []).map((detail) => ({
     field: fieldOf(detail, error.validationContext),
-    rule: detail.keyword === 'required' ? 'is required' : (detail.message ?? 'is invalid'),
+    rule: ruleOf(detail),
   }));
 }
 

@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { stuckOnboardingQueries } from '../../temporal/visibility-queries.js';
 import { bundleStatusChanged } from '../../workflows/messages.js';
 
 const Callback = Type.Object(
@@ -38,7 +39,7 @@ export default async function webhookRoutes(instance: FastifyInstance) {
     // No (usable) onboardingId in the URL: find the onboarding by the bundle SID it published.
     const ids: string[] = [];
     for await (const execution of temporal.workflow.list({
-      query: `WorkflowType = 'shakenStirOnboarding' AND BundleSids = '${bundleSid}' AND ExecutionStatus = 'Running'`,
+      query: `${stuckOnboardingQueries.byBundleSid(bundleSid)} AND ExecutionStatus = 'Running'`,
     })) {
       ids.push(execution.workflowId);
     }

@@ -1,0 +1,27 @@
+/**
+ * Visibility queries for operators: paste them into the Temporal Web UI's search box or
+ * `temporal workflow list --query '…'`. README "Finding stuck onboardings" lists the same queries; the
+ * test suite runs each against the dev server.
+ */
+const ONBOARDINGS = `WorkflowType = 'shakenStirOnboarding'`;
+const RUNNING = `${ONBOARDINGS} AND ExecutionStatus = 'Running'`;
+const VETTING_STEPS = `OnboardingStep IN ('waiting-for-customer-profile-vetting', 'waiting-for-trust-product-vetting')`;
+
+export const stuckOnboardingQueries = {
+  /** Waiting on Twilio's vetting since before `since` (e.g. 3 days ago: Twilio says 24 h + 72 h). */
+  vettingStartedBefore: (since: Date) =>
+    `${RUNNING} AND ${VETTING_STEPS} AND WaitingSince < '${since.toISOString()}'`,
+  /** Waiting for the ISV's corrections since before `since`. */
+  correctionsAwaitedSince: (since: Date) =>
+    `${RUNNING} AND OnboardingStatus = 'action-required' AND WaitingSince < '${since.toISOString()}'`,
+  /** Everything waiting for the ISV. */
+  actionRequired: () => `${RUNNING} AND OnboardingStatus = 'action-required'`,
+  /** Customer profiles Twilio rejected, whatever happened next. */
+  profilesRejected: () => `${ONBOARDINGS} AND CustomerProfileStatus = 'twilio-rejected'`,
+  /** Onboardings that ended in failure (not cancelled). */
+  failed: () => `${ONBOARDINGS} AND OnboardingStatus = 'failed'`,
+  /** One customer's onboarding. */
+  byCustomer: (customerId: string) => `${ONBOARDINGS} AND CustomerId = '${customerId}'`,
+  /** The onboarding a bundle SID (BU…) belongs to — e.g. from a Twilio Console page. */
+  byBundleSid: (bundleSid: string) => `${ONBOARDINGS} AND BundleSids = '${bundleSid}'`,
+} as const;

@@ -1,0 +1,60 @@
+/**
+ * A vetting wait can last days and be polled hundreds of times: the workflow continues as new when
+ * Temporal suggests it, carrying its state, so the history stays bounded. The dev server is told to
+ * suggest it after 40 events so that this happens within seconds.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { shakenStirOnboarding } from '../../src/workflows/onboarding.js';
+import { devServerEnvironment } from '../support/temporal.js';
+import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+
+describe('a long vetting wait', { timeout: 300_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let stack: Stack;
+  before(async () => {
+    env = await devServerEnvironment({
+      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'],
+    });
+    // Poll every 200 ms, as if days of half-hourly polls went by.
+    stack = await startStack(env, { pollInterval: 200 });
+  });
+  after(async () => {
+    await stack?.close();
+    await env?.teardown();
+  });
+
+  test('continues as new with its state, and still completes', async () => {
+    const request = onboardingRequest('long-wait', [stack.info.phoneNumbers[5]!.phoneNumber]);
+    const id = `onboarding-${request.customerId}`;
+    const handle = await env.client.workflow.start<typeof shakenStirOnboarding>('shakenStirOnboarding', {
+      taskQueue: stack.taskQueue,
+      workflowId: id,
+      args: [{ onboardingId: id, request }],
+    });
+    const firstRun = handle.firstExecutionRunId;
+    const waiting = await stack.waitFor(id, (v) => v.timeline.some((e) => e.event === 'continued as new'));
+    const latest = await env.client.workflow.getHandle(id).describe();
+    assert.notEqual(latest.runId, firstRun, 'a new run took over');
+    assert.ok((latest.historyLength ?? 0) < 200, `the new run's history is short (${latest.historyLength})`);
+    assert.equal(waiting.step, 'waiting-for-customer-profile-vetting');
+    assert.ok(waiting.customerProfile?.sid, 'the new run knows the customer profile');
+
+    await stack.admin('POST', `/__sandbox/bundles/${waiting.customerProfile.sid}/decide`, {
+      outcome: 'approve',
+    });
+    const trust = await stack.waitFor(id, (v) => v.step === 'waiting-for-trust-product-vetting');
+    await stack.admin('POST', `/__sandbox/bundles/${trust.trustProduct!.sid}/decide`, { outcome: 'approve' });
+    const done = await stack.waitFor(id, (v) => v.status === 'completed');
+    assert.equal(done.resources.customerProfileSid, waiting.customerProfile.sid);
+
+    const { countsExcludingSeed } = await stack.admin<{ countsExcludingSeed: Record<string, number> }>(
+      'GET',
+      '/__sandbox/state',
+    );
+    assert.equal(countsExcludingSeed.customerProfiles, 1, 'no step was redone by the new run');
+    assert.equal(countsExcludingSeed.endUsers, 2);
+    assert.equal(countsExcludingSeed.addresses, 1);
+  });
+});
