@@ -60,6 +60,8 @@ function pipe(
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
+    // While stopping, the dev server complains about connections its own parts already closed: noise.
+    if (stopping && name === 'temporal') return;
     for (const line of lines)
       out.write(pretty ? `${color(colorCode, `[${name}]`.padEnd(10))} ${line}\n` : `${line}\n`);
   });
