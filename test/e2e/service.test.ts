@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import twilio from 'twilio';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { stuckOnboardingQueries } from '../../src/temporal/visibility-queries.js';
 import type { OnboardingView } from '../../src/workflows/messages.js';
@@ -187,6 +188,29 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
     assert.equal(await signalCount(), 0, 'no signal reached the workflow');
     await handle.cancel();
     await stack.admin('DELETE', '/__sandbox/faults');
+  });
+
+  test('a genuine callback without the onboarding in its URL still reaches it, by bundle SID', async () => {
+    const body = onboardingRequest('e2e-routing', [stack.info.phoneNumbers[3]!.phoneNumber]);
+    const id = ((await (await call('POST', '/v1/onboardings', body)).json()) as { id: string }).id;
+    const view = await stack.waitFor(id, (v) => v.step === 'waiting-for-customer-profile-vetting');
+    const bundleSid = view.customerProfile!.sid;
+    // Visibility catches up with the BundleSids the workflow published.
+    await listIds(stuckOnboardingQueries.byBundleSid(bundleSid), (ids) => ids.includes(id));
+
+    const url = `${stack.apiUrl}/v1/webhooks/trusthub`;
+    const params = { AccountSid: stack.info.accountSid, BundleSid: bundleSid, Status: 'in-review' };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.info.authToken, url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { received: true, onboardings: 1 });
+    await env.client.workflow.getHandle(id).cancel();
   });
 
   test('bad bodies get 400 naming each field and rule, and start nothing', async () => {
