@@ -1,6 +1,6 @@
 /**
  * Contract checks against Twilio's official OpenAPI documents (twilio_trusthub_v1.json and
- * twilio_api_v2010.json in ../shared/twilio-oai, or $TWILIO_OAI_DIR), with openapi-backend (Ajv).
+ * twilio_api_v2010.json in vendor/twilio-oai, or $TWILIO_OAI_DIR), with openapi-backend (Ajv).
  *
  * `recordAndValidate(app)` hooks a Fastify app (the sandbox): every request is matched to a spec
  * operation and its path, query and form body validated; every response is validated against the
@@ -37,7 +37,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv, formats?: string[])
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function twilioOaiDir(): string {
-  return process.env.TWILIO_OAI_DIR ?? path.resolve(repoRoot, '..', 'shared', 'twilio-oai');
+  return process.env.TWILIO_OAI_DIR ?? path.resolve(repoRoot, 'vendor', 'twilio-oai');
 }
 
 type Json = Record<string, unknown>;
