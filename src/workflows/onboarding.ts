@@ -11,6 +11,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -578,6 +579,8 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
       await CancellationScope.nonCancellable(compensate);
       throw error;
     }
+    // Continuing as new is how a long wait goes on in a fresh run, not a failure.
+    if (error instanceof ContinueAsNew) throw error;
     view.status = 'failed';
     view.step = 'done';
     note('failed', (error as Error).message);

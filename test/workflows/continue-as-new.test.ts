@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { OnboardingView } from '../../src/workflows/messages.js';
 import type { shakenStirOnboarding } from '../../src/workflows/onboarding.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
@@ -37,8 +38,13 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
     const waiting = await stack.waitFor(id, (v) => v.timeline.some((e) => e.event === 'continued as new'));
     const latest = await env.client.workflow.getHandle(id).describe();
     assert.notEqual(latest.runId, firstRun, 'a new run took over');
+    // The run that handed over did not mark the onboarding failed on its way out.
+    const handedOver = await env.client.workflow
+      .getHandle(id, firstRun)
+      .query<OnboardingView>('getOnboarding');
+    assert.equal(handedOver.status, 'running');
     assert.ok((latest.historyLength ?? 0) < 200, `the new run's history is short (${latest.historyLength})`);
-    assert.equal(waiting.step, 'waiting-for-customer-profile-vetting');
+    assert.equal(waiting.step, 'waiting-for-customer-profile-vetting', JSON.stringify(waiting, null, 1));
     assert.ok(waiting.customerProfile?.sid, 'the new run knows the customer profile');
 
     await stack.admin('POST', `/__sandbox/bundles/${waiting.customerProfile.sid}/decide`, {
