@@ -8,6 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '../../src/activities/index.js';
 import { buildSandbox, type Sandbox, type SandboxInfo } from '../../src/sandbox/app.js';
 import type { FaultRule } from '../../src/sandbox/faults.js';
+import { sandboxAdmin } from '../support/sandbox.js';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import type {
   AuthorizedRepresentative,
@@ -95,16 +96,7 @@ export async function startHarness(): Promise<Harness> {
   const activities = createActivities({ twilio });
   const logger = new RecordingLogger();
 
-  const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`);
-    return response.json();
-  };
+  const admin = sandboxAdmin(baseUrl);
 
   return {
     sandbox,
@@ -117,7 +109,7 @@ export async function startHarness(): Promise<Harness> {
     faults: async (rules) => {
       await admin('PUT', '/__sandbox/faults', { rules });
     },
-    state: async () => (await admin('GET', '/__sandbox/state')) as SandboxState,
+    state: () => admin<SandboxState>('GET', '/__sandbox/state'),
     reset: async () => {
       await admin('DELETE', '/__sandbox/faults');
       await admin('POST', '/__sandbox/reset');

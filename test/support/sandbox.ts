@@ -22,8 +22,24 @@ export interface SandboxHarness {
   info: SandboxInfo;
   client: TwilioClient;
   contract: ContractRecorder;
-  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  admin: SandboxAdmin;
   close(): Promise<void>;
+}
+
+export type SandboxAdmin = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** JSON calls to a sandbox's admin routes (/__sandbox/…); a non-2xx answer throws with its body. */
+export function sandboxAdmin(baseUrl: string): SandboxAdmin {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHarness> {
@@ -42,16 +58,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     baseUrl,
     timeoutMs: 5_000,
   });
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? null : JSON.stringify(body),
-    });
-    const json = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const admin = sandboxAdmin(baseUrl);
   return {
     sandbox,
     baseUrl,

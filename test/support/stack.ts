@@ -16,6 +16,7 @@ import { createTwilioClient } from '../../src/trusthub/client.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import type { OnboardingView } from '../../src/workflows/messages.js';
 import { freePort } from '../../scripts/toolchain.js';
+import { sandboxAdmin, type SandboxAdmin } from './sandbox.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -37,7 +38,7 @@ export interface Stack {
   apiUrl: string;
   taskQueue: string;
   /** JSON admin call to the sandbox (/__sandbox/…). */
-  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  admin: SandboxAdmin;
   /** Polls the onboarding's query until `predicate` holds (real time; fails after `timeoutMs`). */
   waitFor(
     id: string,
@@ -90,16 +91,7 @@ export async function startStack(
   });
   const running = worker.run();
 
-  async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${sandboxUrl}${path}`, {
-      method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
-  }
+  const admin = sandboxAdmin(sandboxUrl);
 
   const view = (id: string) => env.client.workflow.getHandle(id).query<OnboardingView>('getOnboarding');
 
