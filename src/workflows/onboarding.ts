@@ -554,19 +554,25 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
 
   publish();
   try {
+    // Follow the guide; whenever Twilio needs something fixed, wait for the ISV's corrections, apply
+    // them (which Twilio may refuse in turn) and follow the guide again from the top.
+    let problem: Problem | undefined;
     for (;;) {
       try {
+        if (problem) {
+          const corrections = await waitForCorrections(problem);
+          problem = undefined;
+          try {
+            await applyCorrections(corrections);
+          } finally {
+            pendingCorrections = undefined;
+          }
+        }
         await followTheGuide();
         break;
       } catch (error) {
-        const problem = error instanceof NeedsCorrections ? error.problem : refusalProblem(error);
+        problem = error instanceof NeedsCorrections ? error.problem : refusalProblem(error);
         if (!problem) throw error;
-        const corrections = await waitForCorrections(problem);
-        try {
-          await applyCorrections(corrections);
-        } finally {
-          pendingCorrections = undefined;
-        }
       }
     }
     view.status = 'completed';

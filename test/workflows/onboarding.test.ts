@@ -223,6 +223,33 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     });
   });
 
+  test('any number of correction rounds: a correction Twilio refuses again leaves it action-required', async () => {
+    const handle = await start(onboardingRequest('rounds', ['+14155559876']));
+    await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
+    const patch = (phoneNumbers: string[]) =>
+      stack.api.inject({
+        method: 'PATCH',
+        url: `/v1/onboardings/${handle.workflowId}`,
+        payload: { phoneNumbers },
+      });
+
+    const stillWrong = await patch(['+14155559877']);
+    assert.equal(stillWrong.statusCode, 200, stillWrong.body);
+    assert.equal(stillWrong.json<OnboardingView>().status, 'action-required');
+    assert.equal(stillWrong.json<OnboardingView>().problem?.kind, 'phone-numbers');
+
+    const fixed = await patch([numbers[6]!.phoneNumber]);
+    assert.equal(fixed.statusCode, 200, fixed.body);
+    const view = fixed.json<OnboardingView>();
+    assert.equal(view.step, 'waiting-for-customer-profile-vetting');
+    assert.equal(view.corrections, 2);
+    assert.deepEqual(
+      view.phoneNumbers.map((n) => n.sid),
+      [numbers[6]!.sid],
+    );
+    await handle.cancel();
+  });
+
   test('a number the account does not own needs a correction; cancelling then removes every draft resource', async () => {
     const handle = await start(onboardingRequest('cancelled', ['+14155559876']));
     const view = await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
