@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { shakenStirOnboarding } from '../../src/workflows/onboarding.js';
-import { bundleStatusChanged, type OnboardingView } from '../../src/workflows/messages.js';
+import { bundleStatusChanged, submitCorrections, type OnboardingView } from '../../src/workflows/messages.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
@@ -221,6 +221,62 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
       supportingDocuments: 1,
       endUsers: 2,
     });
+  });
+
+  test('a rejected trust product takes only an email correction: the approved profile is frozen', async () => {
+    const handle = await start(onboardingRequest('tp-rejected', [numbers[7]!.phoneNumber]));
+    let view = await stack.waitFor(
+      handle.workflowId,
+      (v) => v.step === 'waiting-for-customer-profile-vetting',
+    );
+    await decide(view.customerProfile!.sid, 'approve');
+    view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
+    await decide(view.trustProduct!.sid, 'reject', [18601]);
+    view = await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
+    assert.equal(view.problem?.bundle, 'trust-product');
+
+    const refused = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${handle.workflowId}`,
+      payload: { business: { name: 'Acme Dental Group Inc' } },
+    });
+    assert.equal(refused.statusCode, 400, refused.body);
+    assert.equal(refused.json<{ error: { code: string } }>().error.code, 'invalid_corrections');
+    assert.match(
+      refused.json<{ error: { message: string } }>().error.message,
+      /business cannot be corrected/,
+    );
+
+    const accepted = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${handle.workflowId}`,
+      payload: { email: 'trust@acmedental.com' },
+    });
+    assert.equal(accepted.statusCode, 200, accepted.body);
+    view = accepted.json<OnboardingView>();
+    assert.equal(view.step, 'waiting-for-trust-product-vetting');
+    await decide(view.trustProduct!.sid, 'approve');
+    assert.equal((await handle.result()).status, 'completed');
+  });
+
+  test("a noncompliant evaluation stops before submission and shows Twilio's field-level results", async () => {
+    const request = onboardingRequest('noncompliant', [numbers[8]!.phoneNumber]);
+    request.business.websiteUrl = 'acmedental';
+    const handle = await start(request);
+    let view = await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
+    assert.equal(view.problem?.kind, 'evaluation');
+    assert.equal(view.customerProfile?.status, 'draft', 'nothing was submitted');
+    const failure = view.problem?.failures.find((f) => f.field === 'website_url');
+    assert.ok(failure, JSON.stringify(view.problem));
+    assert.equal(failure.errorCode, 22217);
+
+    await handle.executeUpdate(submitCorrections, {
+      args: [{ business: { websiteUrl: 'https://www.acmedental.com' } }],
+    });
+    view = await stack.view(handle.workflowId);
+    assert.equal(view.step, 'waiting-for-customer-profile-vetting');
+    assert.equal(view.latestEvaluation?.status, 'compliant');
+    await handle.cancel();
   });
 
   test('any number of correction rounds: a correction Twilio refuses again leaves it action-required', async () => {
