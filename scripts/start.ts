@@ -67,11 +67,18 @@ function pipe(
   });
 }
 
+/**
+ * Services the others depend on (Temporal, the sandbox) run in their own process group, so a Ctrl-C in
+ * the terminal reaches only the API and the worker; they are stopped last, once the worker has drained.
+ */
+const SERVICES = new Set(['temporal', 'sandbox']);
+
 function run(name: string, colorCode: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(command, args, {
     cwd: repoRoot,
     env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (pretty ? 'pretty' : 'json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: SERVICES.has(name),
   });
   pipe(name, colorCode, child.stdout, process.stdout);
   pipe(name, colorCode, child.stderr, process.stderr);
