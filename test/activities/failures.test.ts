@@ -4,13 +4,13 @@
  * deletes.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities/index.js';
 import { businessInformationAttributes } from '../../src/trusthub/attributes.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { AUTH_RETRY_DELAY, TrustHubFailureType, twilioErrorDetails } from '../../src/trusthub/errors.js';
-import { CALLBACK, EMAIL, address, business, startHarness, type Harness } from './support.js';
+import { CALLBACK, EMAIL, address, business, useFreshHarness, type Harness } from './support.js';
 
 function failureOf(type: string, check?: (failure: ApplicationFailure) => void) {
   return (error: unknown) => {
@@ -22,15 +22,10 @@ function failureOf(type: string, check?: (failure: ApplicationFailure) => void) 
 }
 
 describe('failures from the sandbox', () => {
+  const harness = useFreshHarness();
   let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
+  beforeEach(() => {
+    h = harness();
   });
 
   const createProfile = (friendlyName = 'onb-cust-1-profile') =>

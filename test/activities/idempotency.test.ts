@@ -3,7 +3,7 @@
  * answering ("lost response"); the retried attempt finds what the first one made.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
 import { TrustHubFailureType } from '../../src/trusthub/errors.js';
@@ -16,7 +16,7 @@ import {
   business,
   loseNextResponse,
   representative,
-  startHarness,
+  useFreshHarness,
   type Harness,
 } from './support.js';
 
@@ -29,15 +29,10 @@ function isUnavailable(error: unknown): boolean {
 }
 
 describe('creates are idempotent across a lost response', () => {
+  const harness = useFreshHarness();
   let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h.close();
-  });
-  beforeEach(async () => {
-    await h.reset();
+  beforeEach(() => {
+    h = harness();
   });
 
   for (const kind of ['customer-profile', 'trust-product'] as const) {

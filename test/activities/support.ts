@@ -3,6 +3,7 @@
  * Temporal's own activity test harness (MockActivityEnvironment) so that `attempt` and the activity
  * logger are real.
  */
+import { after, before, beforeEach } from 'node:test';
 import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '../../src/activities/index.js';
@@ -169,3 +170,21 @@ export const PERSONAL_DATA = [
   business.registrationNumber,
   address.street,
 ];
+
+/**
+ * One sandbox harness for a describe block, reset to the seeded world before each test. Call it at the
+ * top of the block; the returned function gives the harness inside tests.
+ */
+export function useFreshHarness(): () => Harness {
+  let harness: Harness | undefined;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  beforeEach(async () => {
+    await harness!.reset();
+  });
+  return () => harness!;
+}

@@ -27,6 +27,7 @@ import {
   TrustProductStatus,
   WaitingSince,
 } from '../../workflows/search-attributes.js';
+import { ONBOARDINGS } from '../../temporal/visibility-queries.js';
 import {
   Accepted,
   CorrectionsBody,
@@ -164,7 +165,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     },
     async (request) => {
       const { status, step, limit } = request.query;
-      const clauses = [`WorkflowType = 'shakenStirOnboarding'`];
+      const clauses = [ONBOARDINGS];
       if (status) clauses.push(`OnboardingStatus = '${status}'`);
       if (step) clauses.push(`OnboardingStep = '${step}'`);
       const onboardings = [];
