@@ -47,7 +47,13 @@ const ApiSchema = Type.Object({
   ...Common,
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
-  API_TOKEN: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token for /v1/onboardings*.' })),
+  API_TOKEN: Type.Optional(
+    Type.String({
+      pattern: '^[^,\\s]{16,}(,[^,\\s]{16,})*$',
+      description:
+        'Bearer token(s) for /v1/onboardings*: at least 16 characters each, comma-separated while rotating.',
+    }),
+  ),
   PUBLIC_BASE_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^/]+(/.*)?$',
@@ -189,6 +195,11 @@ export function loadApiConfig(env = process.env): ApiConfig {
     );
   }
   return config;
+}
+
+/** The bearer tokens the API accepts: API_TOKEN holds one, or several while a token is being rotated. */
+export function apiTokens(config: Pick<ApiConfig, 'API_TOKEN'>): string[] {
+  return config.API_TOKEN ? config.API_TOKEN.split(',') : [];
 }
 
 export function loadWorkerConfig(env = process.env): WorkerConfig {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  apiTokens,
   ConfigError,
   durationToMs,
   loadApiConfig,
@@ -53,6 +54,16 @@ describe('configuration', () => {
       /API_TOKEN is required when HOST=0\.0\.0\.0/,
     );
     assert.equal(loadApiConfig({ HOST: '0.0.0.0', API_TOKEN: 'x'.repeat(32) }).HOST, '0.0.0.0');
+  });
+
+  test('API_TOKEN takes several tokens while one is rotated, each at least 16 characters', () => {
+    const [current, retiring] = ['c'.repeat(20), 'r'.repeat(16)];
+    assert.deepEqual(apiTokens(loadApiConfig({ API_TOKEN: `${current},${retiring}` })), [current, retiring]);
+    assert.deepEqual(apiTokens(loadApiConfig({})), []);
+    assert.match(
+      configError(() => loadApiConfig({ API_TOKEN: `${current},short` })),
+      /API_TOKEN .*16 characters/,
+    );
   });
 
   test('the worker names every missing variable at once', () => {

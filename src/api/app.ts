@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { ApiConfig } from '../config.js';
 import { loggerOptions } from '../logger.js';
 import formbody from '@fastify/formbody';
-import authPlugin from './plugins/auth.js';
+import requireBearerToken from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import swaggerPlugin from './plugins/swagger.js';
 import healthRoutes from './routes/health.js';
@@ -38,9 +38,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(errorsPlugin);
   await app.register(swaggerPlugin);
   await app.register(formbody);
-  await app.register(authPlugin);
   await app.register(healthRoutes);
-  await app.register(onboardingRoutes);
   await app.register(webhookRoutes);
+  // Everything an ISV's system calls sits in one encapsulated scope whose every route needs the token.
+  await app.register(async function isvApi(scope) {
+    await scope.register(requireBearerToken);
+    await scope.register(onboardingRoutes);
+  });
   return app;
 }

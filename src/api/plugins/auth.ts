@@ -1,30 +1,36 @@
 /**
- * Bearer-token auth for /v1/onboardings* when API_TOKEN is set. (Without a token the API only listens on
- * loopback: src/config.ts refuses anything else.) The webhook is not covered: Twilio proves itself with
- * X-Twilio-Signature instead.
+ * Bearer-token auth for the ISV-facing API, enforced by route scope: `app.ts` registers this plugin
+ * inside the encapsulated plugin that owns `/v1/onboardings*`, so its `onRequest` hook runs for every
+ * route registered there, however a client spells the path. (An earlier hook compared the raw URL text,
+ * and `/v1/%6Fnboardings` walked past it because the router decodes what the hook did not.)
+ *
+ * `@fastify/bearer-auth` compares keys in constant time and accepts several, so a token can be rotated:
+ * set `API_TOKEN=new,old`, move the clients to the new one, then drop the old. Without `API_TOKEN` the
+ * API only listens on loopback (src/config.ts refuses anything else). The Twilio webhook lives outside
+ * this scope: Twilio proves itself with X-Twilio-Signature instead.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import fp from 'fastify-plugin';
+import bearerAuth from '@fastify/bearer-auth';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { apiTokens } from '../../config.js';
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
+const unauthorized = () => ({
+  error: { code: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>.' },
+});
 
-async function auth(app: FastifyInstance) {
-  const token = app.deps.config.API_TOKEN;
-  if (!token) return;
-  const expected = digest(token);
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/onboardings')) return;
-    const header = request.headers.authorization ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    // Compare digests so the comparison takes the same time whatever the token's length.
-    if (!presented || !timingSafeEqual(digest(presented), expected)) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <API_TOKEN>.' } });
-    }
+async function requireBearerToken(scope: FastifyInstance): Promise<void> {
+  const keys = apiTokens(scope.deps.config);
+  if (!keys.length) return;
+  await scope.register(bearerAuth, {
+    keys,
+    addHook: 'onRequest',
+    // A wrong token is the client's mistake, not the server's: keep it out of the error log.
+    verifyErrorLogLevel: 'info',
+    // The API's one error shape ({ error: { code, message } }); the plugin's types only know a string.
+    errorResponse: unauthorized as unknown as (error: Error) => { error: string },
   });
 }
 
-export default fp(auth, { name: 'auth' });
+// fastify-plugin lends the hook to the scope that registers this plugin (and only to it), as an
+// autohooks file does in fastify/demo.
+export default fp(requireBearerToken, { name: 'require-bearer-token' });
