@@ -4,6 +4,8 @@
  * status callbacks reach the webhook), and a worker running the real workflow and activities.
  */
 import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import proto, { type temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +19,45 @@ import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import type { OnboardingView } from '../../src/workflows/messages.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { sandboxAdmin, type SandboxAdmin } from './sandbox.js';
+import { refusedCompletions } from './temporal.js';
+
+/**
+ * What a stuck run looks like from its history: a workflow task failed (with the cause), or one
+ * started and never completed (what a refused completion leaves on the time-skipping server), plus
+ * the core's refusal messages. Printed when a wait gives up, so a hang names itself.
+ */
+export async function diagnose(
+  env: TestWorkflowEnvironment,
+  id: string,
+  lastError?: unknown,
+): Promise<string> {
+  const lines: string[] = [];
+  try {
+    const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const type = (e: temporal.api.history.v1.IHistoryEvent) =>
+      String(EventType[e.eventType ?? 0] ?? e.eventType).replace('EVENT_TYPE_', '');
+    for (const event of events.filter((e) => e.workflowTaskFailedEventAttributes)) {
+      const failed = event.workflowTaskFailedEventAttributes!;
+      lines.push(
+        `workflow task failed at event ${String(event.eventId)}: ${WorkflowTaskFailedCause[failed.cause ?? 0]} ${failed.failure?.message ?? ''}`,
+      );
+    }
+    const tail = events.slice(-6).map(type);
+    lines.push(`history (${events.length} events) ends: ${tail.join(' → ')}`);
+    if (tail.at(-1) === 'WORKFLOW_TASK_STARTED') {
+      lines.push('a workflow task was started and never completed: its completion was refused or lost');
+    }
+  } catch (error) {
+    lines.push(`no history: ${(error as Error).message}`);
+  }
+  for (const refusal of refusedCompletions)
+    lines.push(`core: ${refusal.message} ${JSON.stringify(refusal.meta)}`);
+  if (lastError) lines.push(`last error: ${(lastError as Error).message}`);
+  return lines.join('\n');
+}
+
+// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
+const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -39,19 +80,45 @@ export interface Stack {
   taskQueue: string;
   /** JSON admin call to the sandbox (/__sandbox/…). */
   admin: SandboxAdmin;
-  /** Polls the onboarding's query until `predicate` holds (real time; fails after `timeoutMs`). */
+  /** How often a vetting wait polls Twilio in this stack's worker. */
+  pollIntervalMs: number;
+  /**
+   * Polls the onboarding's query until `predicate` holds. Fails after `timeoutMs` of real time, or at
+   * once when the server refused one of the run's workflow-task completions, naming what it saw.
+   */
   waitFor(
     id: string,
     predicate: (view: OnboardingView) => boolean,
     timeoutMs?: number,
   ): Promise<OnboardingView>;
+  /**
+   * The run's result, once it has closed. It waits by describing the run, not through
+   * `handle.result()`, which would let the time-skipping server jump ahead while the test is still
+   * sending it callbacks; the same deadline and diagnosis as `waitFor` apply.
+   */
+  result<T>(
+    handle: Pick<WorkflowHandle, 'workflowId' | 'describe'> & { result(): Promise<T> },
+    timeoutMs?: number,
+  ): Promise<T>;
   view(id: string): Promise<OnboardingView>;
   close(): Promise<void>;
 }
 
+/**
+ * The reconciliation poll in tests: longer than any time skip a test makes. On the time-skipping
+ * server a skip lands with the next poll timer due about a second later in real time (each poll timer
+ * starts a few milliseconds after the one before fired, so they drift past the skip's end). The
+ * callback the test then triggers makes the workflow cancel that timer, and when the timer fires while
+ * that workflow task is with the worker, the test server refuses the completion ("invalid history
+ * builder state for action", temporalio/sdk-java#2606 and #3088: a real server drops the buffered fire
+ * instead) and strands the run. With no poll timer within reach of a skip, nothing is cancelled late.
+ * The poll-fallback test skips past this interval on purpose, with no callback to race it.
+ */
+export const TEST_POLL_INTERVAL_MS = 7 * 24 * 3_600_000;
+
 export async function startStack(
   env: TestWorkflowEnvironment,
-  { pollInterval = 30 * 60_000, apiToken }: { pollInterval?: number; apiToken?: string } = {},
+  { pollInterval = TEST_POLL_INTERVAL_MS, apiToken }: { pollInterval?: number; apiToken?: string } = {},
 ): Promise<Stack> {
   const sandbox = await buildSandbox({ vetting: 'manual', logLevel: 'silent' });
   const sandboxUrl = await sandbox.listen(0);
@@ -95,21 +162,53 @@ export async function startStack(
 
   const view = (id: string) => env.client.workflow.getHandle(id).query<OnboardingView>('getOnboarding');
 
-  async function waitFor(id: string, predicate: (view: OnboardingView) => boolean, timeoutMs = 30_000) {
+  /** Polls `probe` until it returns a value; throws with the run's diagnosis on a deadline or refusal. */
+  async function pollRun<T>(id: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
     const deadline = Date.now() + timeoutMs;
-    let last: OnboardingView | undefined;
+    const refusedBefore = refusedCompletions.length;
+    let lastError: unknown;
     for (;;) {
       try {
-        last = await view(id);
-        if (predicate(last)) return last;
-      } catch {
-        // not started yet
+        const value = await env.connection.withDeadline(Date.now() + 5_000, probe);
+        if (value !== undefined) return value;
+      } catch (error) {
+        lastError = error; // not started yet, or a query that timed out: try again
       }
-      if (Date.now() > deadline) {
-        throw new Error(`onboarding ${id} did not get there; last seen: ${JSON.stringify(last, null, 2)}`);
+      const refused = refusedCompletions.length > refusedBefore;
+      if (refused || Date.now() > deadline) {
+        const why = refused
+          ? 'the server refused a workflow-task completion'
+          : `nothing changed in ${timeoutMs} ms`;
+        throw new Error(`onboarding ${id}: ${why}.\n${await diagnose(env, id, lastError)}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  let last: OnboardingView | undefined;
+  const waitFor = (id: string, predicate: (view: OnboardingView) => boolean, timeoutMs = 30_000) =>
+    pollRun(
+      id,
+      async () => {
+        last = await view(id);
+        return predicate(last) ? last : undefined;
+      },
+      timeoutMs,
+    ).catch((error: Error) => {
+      error.message += `\nlast seen: ${JSON.stringify(last, null, 1)?.slice(0, 4_000)}`;
+      throw error;
+    });
+
+  async function result<T>(
+    handle: Pick<WorkflowHandle, 'workflowId' | 'describe'> & { result(): Promise<T> },
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    await pollRun(
+      handle.workflowId,
+      async () => ((await handle.describe()).status.name === 'RUNNING' ? undefined : true),
+      timeoutMs,
+    );
+    return handle.result();
   }
 
   return {
@@ -121,7 +220,9 @@ export async function startStack(
     apiUrl,
     taskQueue,
     admin,
+    pollIntervalMs: pollInterval,
     waitFor,
+    result,
     view,
     async close() {
       worker.shutdown();

@@ -3,13 +3,30 @@
  * downloaded at test time and nothing is mocked.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
 
+/**
+ * Workflow-task completions the server refused, as the SDK's core logs them. Such a refusal leaves a
+ * run with a workflow task that never completes (on the time-skipping server, forever: it neither
+ * fails nor retries the task), so the test helpers stop waiting at the first one and say so.
+ */
+export const refusedCompletions: { at: number; message: string; meta: unknown }[] = [];
+
+const print = new DefaultLogger('WARN');
 // Workers in tests log warnings and errors only: activity start/complete lines would drown the report.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Core's own lines are forwarded here too, so that a refused completion is seen, not just printed.
+Runtime.install({
+  logger: new DefaultLogger('WARN', (entry: LogEntry) => {
+    if (/Error while completing workflow activation/.test(entry.message)) {
+      refusedCompletions.push({ at: Date.now(), message: entry.message, meta: entry.meta });
+    }
+    print.log(entry.level, entry.message, entry.meta);
+  }),
+  telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+});
 
 /** Temporal's Java test server: timers and `sleep` skip ahead whenever the workflow is only waiting. */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {

@@ -86,7 +86,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
 
     await env.sleep('72 hours');
     await decide(view.trustProduct!.sid, 'approve');
-    const result = await handle.result();
+    const result = await stack.result(handle);
 
     assert.equal(result.status, 'completed');
     assert.equal(result.trustProduct?.status, 'twilio-approved');
@@ -123,11 +123,11 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
         (v) => v.step === 'waiting-for-customer-profile-vetting',
       );
       await decide(view.customerProfile!.sid, 'approve');
-      await env.sleep('31 minutes');
+      await env.sleep(stack.pollIntervalMs + 60_000);
       view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
       await decide(view.trustProduct!.sid, 'approve');
-      await env.sleep('31 minutes');
-      const result = await handle.result();
+      await env.sleep(stack.pollIntervalMs + 60_000);
+      const result = await stack.result(handle);
       assert.equal(result.status, 'completed');
       const { callbacks } = await state();
       assert.ok((callbacks.dropped ?? 0) >= 2, 'the sandbox really dropped the callbacks');
@@ -211,7 +211,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await decide(view.customerProfile!.sid, 'rules');
     view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
     await decide(view.trustProduct!.sid, 'rules');
-    const result = await handle.result();
+    const result = await stack.result(handle);
     assert.equal(result.status, 'completed');
     // The representative was updated in place: still one of each.
     assert.deepEqual(await resourcesOf('rejected'), {
@@ -256,7 +256,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     view = accepted.json<OnboardingView>();
     assert.equal(view.step, 'waiting-for-trust-product-vetting');
     await decide(view.trustProduct!.sid, 'approve');
-    assert.equal((await handle.result()).status, 'completed');
+    assert.equal((await stack.result(handle)).status, 'completed');
   });
 
   test("a noncompliant evaluation stops before submission and shows Twilio's field-level results", async () => {
@@ -314,7 +314,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal((await resourcesOf('cancelled')).endUsers, 2);
 
     await handle.cancel();
-    await assert.rejects(handle.result(), WorkflowFailedError);
+    await assert.rejects(stack.result(handle), WorkflowFailedError);
     const final = await stack.view(handle.workflowId);
     assert.equal(final.status, 'cancelled');
     assert.deepEqual(
