@@ -7,28 +7,38 @@
  * - 18609 a US business (regions include USA_AND_CANADA, or a US address) is not registered by EIN or
  *         DUNS, or the number is not 9 digits
  * - 18603 the address cannot be verified: a US address whose ZIP code does not belong to its state
- * - 18604 an authorized representative's phone number is not a valid E.164 number
+ * - 18604 (18605 for the second) an authorized representative's phone number is not a valid E.164 number
  * Trust products are vetted against their linked secondary profile: approved → approved; rejected (or
- * none linked) → rejected with 18601; still in review → the decision waits for the profile.
+ * none linked) → rejected with 99601, a code of the sandbox's own (Twilio publishes none for this case,
+ * and every code in 18601–18609 already has a published meaning); still in review → the decision waits
+ * for the profile.
  */
 import { attrList, attrString, websiteHost } from './attributes.js';
 import type { Bundle, BundleError } from './state.js';
 import type { SandboxStore } from './store.js';
 
 export const RejectionCode = {
-  linkedProfileNotApproved: 18601,
+  /** Sandbox-only: outside Twilio's published range, so no client mistakes it for a Twilio verdict. */
+  linkedProfileNotApproved: 99601,
   addressNotVerified: 18603,
   representativeNotVerified: 18604,
+  secondRepresentativeNotVerified: 18605,
   emailDomainMismatch: 18606,
   usRegistrationIdentifier: 18609,
 } as const;
 
+/** Twilio's published meanings (changelog "Introducing Error Codes for Customer Profiles"). */
 export const REJECTION_MESSAGES: Record<number, string> = {
-  18601: 'The linked Customer Profile is not approved.',
-  18603: 'The business address could not be verified.',
-  18604: 'The authorized representative could not be verified.',
-  18606: "The email address domain does not match the business website's domain.",
-  18609: 'US voice products need a business registered with an EIN or DUNS number.',
+  18601: 'Business name/website association cannot be verified.',
+  18602: 'Business ID could not be verified.',
+  18603: 'Address could not be verified.',
+  18604: 'Authorized representative #1 could not be verified.',
+  18605: 'Authorized representative #2 could not be verified.',
+  18606: 'Email domain does not match website domain.',
+  18607: 'Not eligible to be copied.',
+  18608: 'Already copied.',
+  18609: 'Ineligible business registration authority.',
+  99601: 'Sandbox: the linked secondary customer profile is not approved.',
 };
 
 export type VettingDecision =
@@ -90,8 +100,14 @@ function decideProfile(store: SandboxStore, bundle: Bundle): VettingDecision {
     codes.add(RejectionCode.addressNotVerified);
   }
 
-  if (reps.some((r) => !/^\+[1-9]\d{7,14}$/.test(attrString(r.attributes, 'phone_number')))) {
-    codes.add(RejectionCode.representativeNotVerified);
+  // Representative #1 and #2 have their own codes (18604, 18605).
+  for (const rep of reps) {
+    if (/^\+[1-9]\d{7,14}$/.test(attrString(rep.attributes, 'phone_number'))) continue;
+    codes.add(
+      rep.type === 'authorized_representative_2'
+        ? RejectionCode.secondRepresentativeNotVerified
+        : RejectionCode.representativeNotVerified,
+    );
   }
 
   return codes.size ? rejection([...codes].sort()) : { outcome: 'approve' };

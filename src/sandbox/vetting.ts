@@ -175,6 +175,8 @@ export class VettingScheduler {
       });
       return;
     }
+    // A forced outcome is used once: a correction submitted afterwards is vetted on its merits.
+    if (forced) delete this.#store.state.forcedOutcomes[bundleSid];
     this.#apply(bundle, decision);
   }
 

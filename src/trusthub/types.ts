@@ -151,14 +151,20 @@ export interface PhoneNumberRef {
 }
 
 /**
- * Meanings of the rejection codes we have verified (DESIGN.md). Any other code in 18601–18609 is shown
- * with a link to Twilio's error dictionary rather than a guessed meaning.
+ * Meanings of Twilio's customer-profile rejection codes as Twilio published them (changelog
+ * "Introducing Error Codes for Customer Profiles"), and of the evaluation codes seen in the guide. Any
+ * other code is shown with a link to Twilio's error dictionary rather than a guessed meaning.
  */
 const KNOWN_CODES: Record<number, string> = {
+  18601: 'The business name and website could not be verified as belonging together.',
+  18602: 'The business ID (registration number) could not be verified.',
   18603: 'The business address could not be verified.',
-  18604: 'The authorized representative could not be verified.',
+  18604: 'Authorized representative #1 could not be verified.',
+  18605: 'Authorized representative #2 could not be verified.',
   18606: "An email address's domain does not match the business website's domain.",
-  18609: 'US voice products need an EIN or DUNS business registration.',
+  18607: 'The profile is not eligible to be copied.',
+  18608: 'The profile was already copied.',
+  18609: 'Ineligible business registration authority (US voice: register by EIN).',
   22214: 'A required end user is missing.',
   22215: 'A required field is missing.',
   22216: 'A required supporting document is missing.',

@@ -313,7 +313,7 @@ describe('Trust Hub rules', () => {
     const limited = await h.client.incomingPhoneNumbers.list({ pageSize: 5, limit: 7 });
     assert.equal(limited.length, 7);
   });
-  test('admin: a forced next outcome, fast-forward, then reset to the seeded world', async () => {
+  test('admin: a forced next outcome is used once, fast-forward, then reset to the seeded world', async () => {
     await h.admin('PUT', '/__sandbox/vetting/mode', { mode: 'auto' });
     const sids = await createSecondaryProfile(h.client, h.info.primaryCustomerProfileSid, acmeCustomer());
     await h.admin('PUT', `/__sandbox/bundles/${sids.profileSid}/next-outcome`, {
@@ -334,6 +334,10 @@ describe('Trust Hub rules', () => {
       (rejected.errors as { code: number }[]).map((e) => e.code),
       [18606],
     );
+    // Used once: the resubmission is vetted on its merits (the rules approve this customer).
+    await profile.update({ status: 'pending-review' });
+    await h.admin('POST', '/__sandbox/vetting/fast-forward');
+    assert.equal((await profile.fetch()).status, 'twilio-approved');
 
     await h.admin('POST', '/__sandbox/reset');
     const view = await h.admin<{ countsExcludingSeed: Record<string, number>; account: { sid: string } }>(
