@@ -10,6 +10,7 @@ import type { OnboardingView } from '../../src/workflows/messages.js';
 import type { shakenStirOnboarding } from '../../src/workflows/onboarding.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { recordHistory } from '../support/histories.js';
 
 describe('a long vetting wait', { timeout: 300_000 }, () => {
   let env: TestWorkflowEnvironment;
@@ -53,6 +54,7 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
     const trust = await stack.waitFor(id, (v) => v.step === 'waiting-for-trust-product-vetting');
     await stack.admin('POST', `/__sandbox/bundles/${trust.trustProduct!.sid}/decide`, { outcome: 'approve' });
     const done = await stack.waitFor(id, (v) => v.status === 'completed');
+    await recordHistory(env.client, 'v1-continued-as-new', id, firstRun);
     assert.equal(done.resources.customerProfileSid, waiting.customerProfile.sid);
 
     const { countsExcludingSeed } = await stack.admin<{ countsExcludingSeed: Record<string, number> }>(

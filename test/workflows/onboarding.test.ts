@@ -12,6 +12,7 @@ import { bundleStatusChanged, submitCorrections, type OnboardingView } from '../
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { recordHistory } from '../support/histories.js';
 
 interface SandboxState {
   resources: Record<string, { sid: string; friendlyName?: string | null; friendly_name?: string | null }[]>;
@@ -112,6 +113,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
       Date.parse(approved.at) - Date.parse(submitted.at) >= 24 * 3600_000,
       'the profile waited a day',
     );
+    await recordHistory(env.client, 'v1-happy-path', handle.workflowId);
   });
 
   test('every callback lost: the reconciliation poll completes the onboarding', async () => {
@@ -213,6 +215,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await decide(view.trustProduct!.sid, 'rules');
     const result = await stack.result(handle);
     assert.equal(result.status, 'completed');
+    await recordHistory(env.client, 'v1-rejection-corrections', handle.workflowId);
     // The representative was updated in place: still one of each.
     assert.deepEqual(await resourcesOf('rejected'), {
       customerProfiles: 1,
@@ -257,6 +260,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(view.step, 'waiting-for-trust-product-vetting');
     await decide(view.trustProduct!.sid, 'approve');
     assert.equal((await stack.result(handle)).status, 'completed');
+    await recordHistory(env.client, 'v1-trust-product-rejected', handle.workflowId);
   });
 
   test("a noncompliant evaluation stops before submission and shows Twilio's field-level results", async () => {
@@ -317,6 +321,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await assert.rejects(stack.result(handle), WorkflowFailedError);
     const final = await stack.view(handle.workflowId);
     assert.equal(final.status, 'cancelled');
+    await recordHistory(env.client, 'v1-cancelled', handle.workflowId);
     assert.deepEqual(
       final.compensation.map((c) => [c.kind, c.outcome]),
       [

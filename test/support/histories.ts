@@ -1,0 +1,46 @@
+/**
+ * Replay fixtures: real histories of the onboarding workflow, recorded by the scenario tests and
+ * replayed against the current workflow code by test/replay. A history recorded before a change is a
+ * run that was in flight when the change was deployed: if the new code cannot replay it, the change
+ * would break that customer's run (or the queries on it) with a non-determinism error.
+ *
+ * Recording is opt-in, so an ordinary test run never rewrites fixtures:
+ *   RECORD_HISTORIES=1 npx tsx --test test/workflows/onboarding.test.ts
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+
+// @temporalio/proto's own JSON mapping. The SDK's historyToJSON/historyFromJSON would give Temporal's
+// standard file format, but with this lockfile @temporalio/common and @temporalio/proto each carry a copy
+// of protobufjs and those helpers fail across the two ('type must be a Type').
+const { History } = proto.temporal.api.history.v1;
+const JSON_OPTIONS = { longs: String, enums: String, bytes: String, defaults: false } as const;
+
+export const HISTORIES_DIR = fileURLToPath(new URL('../replay/histories/', import.meta.url));
+
+/** Writes the run's history as `<name>.json` when RECORD_HISTORIES=1; otherwise does nothing. */
+export async function recordHistory(
+  client: Client,
+  name: string,
+  workflowId: string,
+  runId?: string,
+): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  await mkdir(HISTORIES_DIR, { recursive: true });
+  const json = History.toObject(History.fromObject(history), JSON_OPTIONS);
+  await writeFile(`${HISTORIES_DIR}${name}.json`, `${JSON.stringify(json, null, 1)}\n`);
+}
+
+/** Every recorded history, as `runReplayHistories` takes them. */
+export async function recordedHistories() {
+  const files = (await readdir(HISTORIES_DIR)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(
+    files.map(async (file) => ({
+      workflowId: file.replace(/\.json$/, ''),
+      history: History.fromObject(JSON.parse(await readFile(`${HISTORIES_DIR}${file}`, 'utf8')) as object),
+    })),
+  );
+}
