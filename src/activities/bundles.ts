@@ -56,6 +56,20 @@ export interface PrimaryProfileCheck {
   problem?: string;
 }
 
+/** Deletes each assignment; one already gone was removed by an earlier attempt whose response was lost. */
+async function removeAssignments(
+  assignments: { sid: string }[],
+  remove: (sid: string) => Promise<boolean>,
+): Promise<void> {
+  for (const assignment of assignments) {
+    try {
+      await twilioCall(() => remove(assignment.sid));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+}
+
 export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
   return {
     /** POST /v1/CustomerProfiles or /v1/TrustProducts, with the kind's policy and a StatusCallback. */
@@ -169,14 +183,7 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
       const assignments = bundleApi(twilio, kind).entityAssignments(bundleSid);
       const found = await twilioCall(() => assignments.list());
       const matching = found.filter((a) => a.objectSid === objectSid);
-      for (const assignment of matching) {
-        try {
-          await twilioCall(() => assignments.remove(assignment.sid));
-        } catch (error) {
-          // Removed by a previous attempt whose response was lost.
-          if (!isNotFound(error)) throw error;
-        }
-      }
+      await removeAssignments(matching, (sid) => assignments.remove(sid));
       activityLog.info('Trust Hub entity unassigned', {
         kind,
         bundleSid,
@@ -217,6 +224,25 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
         assignmentSid: created.sid,
       });
       return { assignmentSid: created.sid };
+    },
+
+    /** Removes the number's ChannelEndpointAssignments from the bundle; none left is success (idempotent). */
+    unassignPhoneNumber: async ({
+      kind,
+      bundleSid,
+      phoneNumberSid,
+    }: AssignPhoneNumberInput): Promise<{ removed: boolean }> => {
+      const assignments = bundleApi(twilio, kind).channelEndpointAssignments(bundleSid);
+      const found = await twilioCall(() => assignments.list({ channelEndpointSid: phoneNumberSid }));
+      const matching = found.filter((a) => a.channelEndpointSid === phoneNumberSid);
+      await removeAssignments(matching, (sid) => assignments.remove(sid));
+      activityLog.info('Trust Hub phone number unassigned', {
+        kind,
+        bundleSid,
+        phoneNumberSid,
+        removed: matching.length,
+      });
+      return { removed: matching.length > 0 };
     },
 
     /**

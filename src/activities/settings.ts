@@ -6,6 +6,11 @@ export interface OnboardingSettings {
   primaryCustomerProfileSid: string;
   statusCallbackUrl: string;
   vettingPollIntervalMs: number;
+  /**
+   * Whether the ISV's own primary profile has an approved SHAKEN/STIR trust product: then a customer's
+   * number that is not (yet) A is signed B, otherwise C. Found by the worker at start.
+   */
+  primaryTrustProductApproved?: boolean;
 }
 
 export function createSettingsActivities(settings: OnboardingSettings) {

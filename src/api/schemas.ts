@@ -3,6 +3,7 @@
  * Every rule is the ISV guide's: allowed values, registration number formats, E.164, URLs.
  */
 import { Type, type Static } from 'typebox';
+import { ONBOARDING_STATUSES } from '../workflows/contract.js';
 import {
   BUSINESS_IDENTITIES,
   BUSINESS_INDUSTRIES,
@@ -67,13 +68,24 @@ export const Representative = Type.Object(
   { additionalProperties: false },
 );
 
-const PhoneNumbers = Type.Array(
-  Type.String({
-    pattern: `(${E164})|(${PHONE_NUMBER_SID})`,
-    description: 'An E.164 number or a PN… SID of a number your account owns.',
-  }),
-  { minItems: 1, maxItems: 100, uniqueItems: true },
+const PhoneNumber = Type.String({
+  pattern: `^((${E164.slice(1, -1)})|(${PHONE_NUMBER_SID.slice(1, -1)}))$`,
+  description: 'An E.164 number or a PN… SID of a number your account owns.',
+});
+
+const PhoneNumbers = Type.Array(PhoneNumber, { minItems: 1, maxItems: 100, uniqueItems: true });
+
+/** POST /v1/onboardings/:id/phone-numbers: numbers to add to an approved customer. */
+export const AddPhoneNumbersBody = Type.Object(
+  { phoneNumbers: Type.Array(PhoneNumber, { minItems: 1, maxItems: 50, uniqueItems: true }) },
+  { additionalProperties: false },
 );
+
+/** DELETE /v1/onboardings/:id/phone-numbers/:number */
+export const PhoneNumberParams = Type.Object({
+  id: Type.String({ pattern: '^onboarding-[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }),
+  number: PhoneNumber,
+});
 
 export const OnboardingRequestBody = Type.Object(
   {
@@ -129,7 +141,7 @@ export const OnboardingView = Type.Object(
   {
     id: Type.String(),
     customerId: Type.String(),
-    status: Type.Enum(['running', 'action-required', 'completed', 'failed', 'cancelled']),
+    status: Type.Enum([...ONBOARDING_STATUSES]),
     step: Type.String(),
     customerProfile: BundleView,
     trustProduct: BundleView,
@@ -142,7 +154,17 @@ export const OnboardingView = Type.Object(
       representativeSids: Type.Array(Type.String()),
     }),
     phoneNumbers: Type.Array(
-      Type.Object({ input: Type.String(), sid: Type.String(), phoneNumber: Type.String() }),
+      Type.Object({
+        input: Type.String(),
+        sid: Type.String(),
+        phoneNumber: Type.String(),
+        attestation: Type.Enum(['A', 'B', 'C'], {
+          description: 'SHAKEN/STIR attestation Twilio gives calls from this number today.',
+        }),
+        blockedBy: Type.Union([Type.String(), Type.Null()], {
+          description: 'What stands between this number and A, in words; null at A.',
+        }),
+      }),
     ),
     latestEvaluation: Type.Unknown(),
     problem: Type.Unknown(),

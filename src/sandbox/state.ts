@@ -127,8 +127,8 @@ export interface PhoneNumber {
 /** A bundle waiting for its next vetting step. */
 export interface VettingJob {
   bundleSid: string;
-  /** The status the bundle moves to when the job runs. */
-  next: 'in-review' | 'decision';
+  /** The status the bundle moves to when the job runs; `expiry` ends an approval at its valid_until. */
+  next: 'in-review' | 'decision' | 'expiry';
   /** Epoch ms; null = wait for the admin route (manual vetting). */
   dueAt: number | null;
 }

@@ -20,6 +20,8 @@ import type { SandboxStore } from './store.js';
 export const RejectionCode = {
   /** Sandbox-only: outside Twilio's published range, so no client mistakes it for a Twilio verdict. */
   linkedProfileNotApproved: 99601,
+  /** Sandbox-only: an approval whose valid_until passed (see VettingScheduler.setValidUntil). */
+  approvalExpired: 99602,
   addressNotVerified: 18603,
   representativeNotVerified: 18604,
   secondRepresentativeNotVerified: 18605,
@@ -39,12 +41,13 @@ export const REJECTION_MESSAGES: Record<number, string> = {
   18608: 'Already copied.',
   18609: 'Ineligible business registration authority.',
   99601: 'Sandbox: the linked secondary customer profile is not approved.',
+  99602: 'Sandbox: the approval expired (valid_until passed); submit the bundle again to renew it.',
 };
 
 export type VettingDecision =
   { outcome: 'approve' } | { outcome: 'reject'; errors: BundleError[] } | { outcome: 'wait' };
 
-export function rejection(codes: number[]): VettingDecision {
+export function rejection(codes: number[]): { outcome: 'reject'; errors: BundleError[] } {
   return {
     outcome: 'reject',
     errors: codes.map((code) => ({ code, message: REJECTION_MESSAGES[code] ?? 'The bundle was rejected.' })),

@@ -6,6 +6,12 @@
  *
  * Jobs live in the state (`vettingJobs`, with absolute due times), so a restarted sandbox resumes them.
  * In manual mode a bundle waits in in-review until the admin route decides.
+ *
+ * Approvals expire: when an approved bundle's `valid_until` passes, it becomes `twilio-rejected` with
+ * the sandbox's own code 99602, and its status callback is sent. Twilio's contract has no `expired`
+ * status for bundles (the OpenAPI enum is draft, pending-review, in-review, twilio-rejected,
+ * twilio-approved), so a bundle Twilio no longer honours can only read as rejected; the code says why.
+ * The admin route PUT /__sandbox/bundles/:sid/valid-until moves the date to show and test this.
  */
 import type { Logger } from '../logger.js';
 import type { CallbackDispatcher } from './callbacks.js';
@@ -75,6 +81,13 @@ export class VettingScheduler {
     this.#store.commit();
   }
 
+  /** Admin: move an approved bundle's valid_until; when it passes, the approval expires (see above). */
+  setValidUntil(bundle: Bundle, validUntil: string): void {
+    bundle.validUntil = new Date(validUntil).toISOString();
+    bundle.dateUpdated = new Date().toISOString();
+    this.#schedule({ bundleSid: bundle.sid, next: 'expiry', dueAt: Date.parse(bundle.validUntil) });
+  }
+
   /** Admin: decide a bundle in vetting now. `rules` applies the deterministic rules. */
   decideNow(bundle: Bundle, outcome: 'approve' | 'reject' | 'rules', codes?: number[]): void {
     if (bundle.status === 'pending-review') this.#setStatus(bundle, 'in-review');
@@ -93,7 +106,10 @@ export class VettingScheduler {
   fastForward(): number {
     let steps = 0;
     for (let round = 0; round < 10; round += 1) {
-      const due = Object.values(this.#store.state.vettingJobs).filter((job) => job.dueAt !== null);
+      // Vetting steps only: an approval's expiry comes at its date, not when vetting is hurried.
+      const due = Object.values(this.#store.state.vettingJobs).filter(
+        (job) => job.dueAt !== null && job.next !== 'expiry',
+      );
       if (!due.length) break;
       for (const job of due) {
         this.#run(job.bundleSid);
@@ -152,6 +168,14 @@ export class VettingScheduler {
     this.#clearJob(bundleSid);
     const bundle = this.#store.bundle(bundleSid);
     if (!job || !bundle) return;
+    if (job.next === 'expiry') {
+      if (bundle.status !== 'twilio-approved' || !bundle.validUntil) return;
+      if (Date.parse(bundle.validUntil) > Date.now()) return this.#schedule(job);
+      bundle.errors = rejection([RejectionCode.approvalExpired]).errors;
+      this.#setStatus(bundle, 'twilio-rejected');
+      this.#options.logger.info({ bundleSid: bundle.sid }, 'approval expired');
+      return;
+    }
     if (job.next === 'in-review') {
       if (bundle.status !== 'pending-review') return;
       this.#setStatus(bundle, 'in-review');
@@ -189,6 +213,7 @@ export class VettingScheduler {
       bundle.errors = null;
       bundle.validUntil = new Date(Date.now() + YEAR_MS).toISOString();
       this.#setStatus(bundle, 'twilio-approved');
+      this.#schedule({ bundleSid: bundle.sid, next: 'expiry', dueAt: Date.parse(bundle.validUntil) });
     } else {
       bundle.errors = decision.errors;
       bundle.validUntil = null;

@@ -3,8 +3,10 @@
  * `temporal workflow list --query '…'`. README "Finding stuck onboardings" lists the same queries; the
  * test suite runs each against the dev server.
  */
+import { WORKFLOW_TYPE } from '../workflows/contract.js';
+
 /** Every onboarding, whatever its state: the base of every query here and of GET /v1/onboardings. */
-export const ONBOARDINGS = `WorkflowType = 'shakenStirOnboarding'`;
+export const ONBOARDINGS = `WorkflowType = '${WORKFLOW_TYPE}'`;
 const RUNNING = `${ONBOARDINGS} AND ExecutionStatus = 'Running'`;
 const VETTING_STEPS = `OnboardingStep IN ('waiting-for-customer-profile-vetting', 'waiting-for-trust-product-vetting')`;
 

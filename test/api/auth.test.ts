@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
-import { onboardingIdFor } from '../../src/api/routes/onboardings.js';
+import { onboardingIdFor } from '../../src/workflows/contract.js';
 
 const TOKEN = 'auth-test-token-0123456789';
 const OLD_TOKEN = 'auth-test-token-retiring-42';

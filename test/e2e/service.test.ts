@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import twilio from 'twilio';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { stuckOnboardingQueries } from '../../src/temporal/visibility-queries.js';
-import type { OnboardingView } from '../../src/workflows/messages.js';
+import type { OnboardingView } from '../../src/workflows/contract.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
 

@@ -14,9 +14,9 @@ import { createSettingsActivities } from '../../src/activities/settings.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
 import { buildSandbox, type Sandbox, type SandboxInfo } from '../../src/sandbox/app.js';
-import { createTwilioClient } from '../../src/trusthub/client.js';
+import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
-import type { OnboardingView } from '../../src/workflows/messages.js';
+import type { OnboardingView } from '../../src/workflows/contract.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { sandboxAdmin, type SandboxAdmin } from './sandbox.js';
 import { refusedCompletions } from './temporal.js';
@@ -80,6 +80,8 @@ export interface Stack {
   taskQueue: string;
   /** JSON admin call to the sandbox (/__sandbox/…). */
   admin: SandboxAdmin;
+  /** The real twilio SDK, pointed at the sandbox: how tests see what Twilio holds. */
+  twilio: TwilioClient;
   /** How often a vetting wait polls Twilio in this stack's worker. */
   pollIntervalMs: number;
   /**
@@ -220,6 +222,7 @@ export async function startStack(
     apiUrl,
     taskQueue,
     admin,
+    twilio,
     pollIntervalMs: pollInterval,
     waitFor,
     result,

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { OnboardingView } from '../../src/workflows/messages.js';
-import type { shakenStirOnboarding } from '../../src/workflows/onboarding.js';
+import { WORKFLOW_TYPE, onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
+import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
@@ -29,8 +29,8 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
 
   test('continues as new with its state, and still completes', async () => {
     const request = onboardingRequest('long-wait', [stack.info.phoneNumbers[5]!.phoneNumber]);
-    const id = `onboarding-${request.customerId}`;
-    const handle = await env.client.workflow.start<typeof shakenStirOnboarding>('shakenStirOnboarding', {
+    const id = onboardingIdFor(request.customerId);
+    const handle = await env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
       taskQueue: stack.taskQueue,
       workflowId: id,
       args: [{ onboardingId: id, request }],
@@ -64,5 +64,47 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
     assert.equal(countsExcludingSeed.customerProfiles, 1, 'no step was redone by the new run');
     assert.equal(countsExcludingSeed.endUsers, 2);
     assert.equal(countsExcludingSeed.addresses, 1);
+  });
+
+  test('corrections survive a continue-as-new: the next run uses the corrected data everywhere', async () => {
+    const request = onboardingRequest('corrected-then-continued', [stack.info.phoneNumbers[6]!.phoneNumber]);
+    const id = onboardingIdFor(request.customerId);
+    await env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
+      taskQueue: stack.taskQueue,
+      workflowId: id,
+      args: [{ onboardingId: id, request }],
+    });
+    let view = await stack.waitFor(id, (v) => v.step === 'waiting-for-customer-profile-vetting');
+    await stack.admin('POST', `/__sandbox/bundles/${view.customerProfile!.sid}/decide`, {
+      outcome: 'reject',
+      codes: [18606],
+    });
+    await stack.waitFor(id, (v) => v.status === 'action-required');
+    const corrected = 'trust@acmedental.com';
+    const patched = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${id}`,
+      payload: { email: corrected },
+    });
+    assert.equal(patched.statusCode, 200, patched.body);
+
+    // Polled every 200 ms, the resubmitted profile's wait soon hands over to a new run.
+    const handedOver = (v: OnboardingView) => {
+      const correctedAt = v.timeline.findIndex((e) => e.event === 'corrections received');
+      return correctedAt >= 0 && v.timeline.slice(correctedAt).some((e) => e.event === 'continued as new');
+    };
+    view = await stack.waitFor(id, (v) => handedOver(v) && v.step === 'waiting-for-customer-profile-vetting');
+    await stack.admin('POST', `/__sandbox/bundles/${view.customerProfile!.sid}/decide`, {
+      outcome: 'approve',
+    });
+    view = await stack.waitFor(id, (v) => v.step === 'waiting-for-trust-product-vetting');
+
+    const v1 = stack.twilio.trusthub.v1;
+    assert.equal((await v1.customerProfiles(view.customerProfile!.sid).fetch()).email, corrected);
+    assert.equal(
+      (await v1.trustProducts(view.trustProduct!.sid).fetch()).email,
+      corrected,
+      'the trust product, created by the new run, has the corrected email',
+    );
   });
 });

@@ -7,8 +7,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { shakenStirOnboarding } from '../../src/workflows/onboarding.js';
-import { bundleStatusChanged, submitCorrections, type OnboardingView } from '../../src/workflows/messages.js';
+import type { shakenStirOnboarding } from '../../src/workflows/index.js';
+import {
+  bundleStatusChanged,
+  submitCorrections,
+  type OnboardingView,
+  WORKFLOW_TYPE,
+  onboardingIdFor,
+} from '../../src/workflows/contract.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
@@ -35,8 +41,8 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
   });
 
   const start = (request: OnboardingRequest) => {
-    const id = `onboarding-${request.customerId}`;
-    return env.client.workflow.start<typeof shakenStirOnboarding>('shakenStirOnboarding', {
+    const id = onboardingIdFor(request.customerId);
+    return env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
       taskQueue: stack.taskQueue,
       workflowId: id,
       args: [{ onboardingId: id, request }],
@@ -87,7 +93,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
 
     await env.sleep('72 hours');
     await decide(view.trustProduct!.sid, 'approve');
-    const result = await stack.result(handle);
+    const result = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
 
     assert.equal(result.status, 'completed');
     assert.equal(result.trustProduct?.status, 'twilio-approved');
@@ -129,7 +135,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
       view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
       await decide(view.trustProduct!.sid, 'approve');
       await env.sleep(stack.pollIntervalMs + 60_000);
-      const result = await stack.result(handle);
+      const result = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
       assert.equal(result.status, 'completed');
       const { callbacks } = await state();
       assert.ok((callbacks.dropped ?? 0) >= 2, 'the sandbox really dropped the callbacks');
@@ -213,7 +219,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await decide(view.customerProfile!.sid, 'rules');
     view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
     await decide(view.trustProduct!.sid, 'rules');
-    const result = await stack.result(handle);
+    const result = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     assert.equal(result.status, 'completed');
     await recordHistory(env.client, 'v1-rejection-corrections', handle.workflowId);
     // The representative was updated in place: still one of each.
@@ -259,7 +265,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     view = accepted.json<OnboardingView>();
     assert.equal(view.step, 'waiting-for-trust-product-vetting');
     await decide(view.trustProduct!.sid, 'approve');
-    assert.equal((await stack.result(handle)).status, 'completed');
+    await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     await recordHistory(env.client, 'v1-trust-product-rejected', handle.workflowId);
   });
 

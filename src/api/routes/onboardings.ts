@@ -1,6 +1,7 @@
 /**
- * /v1/onboardings — start, read, list, correct and cancel onboardings. Each onboarding is the Temporal
- * workflow `shakenStirOnboarding` whose ID is `onboarding-<customerId>`.
+ * /v1/onboardings — the customer's record: start, read, list, correct, change numbers after approval,
+ * and cancel (offboard). Each customer is one Temporal workflow; its type, ID format and messages come
+ * from src/workflows/contract.ts.
  */
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -8,17 +9,22 @@ import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { shakenStirOnboarding } from '../../workflows/onboarding.js';
+import type { shakenStirOnboarding } from '../../workflows/index.js';
 import {
   CorrectionRefusal,
+  NumberChangeRefusal,
+  WORKFLOW_TYPE,
+  addPhoneNumbers,
   getOnboarding,
+  onboardingIdFor,
+  removePhoneNumber,
   submitCorrections,
   type OnboardingView as View,
-} from '../../workflows/messages.js';
+} from '../../workflows/contract.js';
 import {
   CustomerId,
   CustomerProfileStatus,
@@ -30,17 +36,15 @@ import {
 import { ONBOARDINGS } from '../../temporal/visibility-queries.js';
 import {
   Accepted,
+  AddPhoneNumbersBody,
   CorrectionsBody,
   ErrorBody,
   OnboardingId,
   OnboardingList,
   OnboardingRequestBody,
   OnboardingView,
+  PhoneNumberParams,
 } from '../schemas.js';
-
-export function onboardingIdFor(customerId: string): string {
-  return `onboarding-${customerId}`;
-}
 
 /** How long a request waits for the workflow to answer a query or an update before giving up. */
 const QUERY_TIMEOUT_MS = 5_000;
@@ -48,6 +52,32 @@ const UPDATE_TIMEOUT_MS = 60_000;
 
 function problem(reply: FastifyReply, status: number, code: string, message: string, fields?: unknown) {
   return reply.code(status).send({ error: { code, message, ...(fields ? { fields } : {}) } });
+}
+
+/** The refusals a workflow update raises, by ApplicationFailure type: the HTTP status and error code. */
+const UPDATE_REFUSALS: Record<string, [status: number, code: string]> = {
+  [CorrectionRefusal.NotWaiting]: [409, 'not_waiting_for_corrections'],
+  [CorrectionRefusal.Invalid]: [400, 'invalid_corrections'],
+  [NumberChangeRefusal.NotServing]: [409, 'not_approved_yet'],
+  [NumberChangeRefusal.Invalid]: [400, 'invalid_phone_numbers'],
+  [NumberChangeRefusal.UnknownNumber]: [404, 'unknown_phone_number'],
+  [NumberChangeRefusal.TwilioRefused]: [422, 'twilio_refused'],
+};
+
+/** Answers a refused update with the workflow's own words; anything else is rethrown. */
+function updateRefusal(reply: FastifyReply, error: unknown) {
+  if (!(error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure)) throw error;
+  const { type, message, details } = error.cause;
+  const refusal = type ? UPDATE_REFUSALS[type] : undefined;
+  if (!refusal) throw error;
+  const rules = details?.every((d): d is string => typeof d === 'string') ? details : undefined;
+  return problem(
+    reply,
+    refusal[0],
+    refusal[1],
+    message,
+    refusal[0] === 400 ? rules?.map((rule) => ({ field: rule.split(' ')[0] ?? 'body', rule })) : undefined,
+  );
 }
 
 export default async function onboardingRoutes(instance: FastifyInstance) {
@@ -71,6 +101,24 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
   const notFound = (reply: FastifyReply, id: string) =>
     problem(reply, 404, 'not_found', `No onboarding ${id}`);
 
+  /** Runs a workflow update and answers with the record, or with the workflow's refusal in its words. */
+  async function runUpdate<Arg>(
+    reply: FastifyReply,
+    id: string,
+    update: UpdateDefinition<View, [Arg]>,
+    arg: Arg,
+  ) {
+    try {
+      const view = await temporal.connection.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
+        handleFor(id).executeUpdate(update, { args: [arg] }),
+      );
+      return { ...view, links: links(id) };
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return notFound(reply, id);
+      return updateRefusal(reply, error);
+    }
+  }
+
   app.post(
     '/v1/onboardings',
     {
@@ -86,12 +134,13 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
       const body = request.body;
       const id = onboardingIdFor(body.customerId);
       try {
-        const handle = await temporal.workflow.start<typeof shakenStirOnboarding>('shakenStirOnboarding', {
+        const handle = await temporal.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
           taskQueue,
           workflowId: id,
           args: [{ onboardingId: id, request: body }],
-          // Starting the same customer again while it runs returns that run, never a second onboarding;
-          // after a failed or cancelled one, a new start begins again.
+          // Starting the same customer again while its workflow runs (onboarding, or serving after
+          // approval) returns that record, never a second profile; after a failed or cancelled one, a new
+          // start begins again.
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
           typedSearchAttributes: [
@@ -205,32 +254,43 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const { id } = request.params;
-      try {
-        const view = await temporal.connection.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
-          handleFor(id).executeUpdate(submitCorrections, { args: [request.body] }),
-        );
-        return { ...view, links: links(id) };
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return notFound(reply, id);
-        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-          const { type, message, details } = error.cause;
-          if (type === CorrectionRefusal.NotWaiting)
-            return problem(reply, 409, 'not_waiting_for_corrections', message);
-          if (type === CorrectionRefusal.Invalid) {
-            return problem(
-              reply,
-              400,
-              'invalid_corrections',
-              message,
-              (details as string[] | undefined)?.map((rule) => ({
-                field: rule.split(' ')[0] ?? 'body',
-                rule,
-              })),
-            );
-          }
-        }
-        throw error;
-      }
+      return runUpdate(reply, id, submitCorrections, request.body);
+    },
+  );
+
+  app.post(
+    '/v1/onboardings/:id/phone-numbers',
+    {
+      schema: {
+        tags: ['onboardings'],
+        summary:
+          'Add numbers to an approved customer: assigned to its profile and trust product, answered once Twilio has them',
+        security: [{ bearer: [] }],
+        params: OnboardingId,
+        body: AddPhoneNumbersBody,
+        response: { 200: OnboardingView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      return runUpdate(reply, id, addPhoneNumbers, request.body);
+    },
+  );
+
+  app.delete(
+    '/v1/onboardings/:id/phone-numbers/:number',
+    {
+      schema: {
+        tags: ['onboardings'],
+        summary: "Remove one number (E.164 or PN… SID) from an approved customer's profile and trust product",
+        security: [{ bearer: [] }],
+        params: PhoneNumberParams,
+        response: { 200: OnboardingView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id, number } = request.params;
+      return runUpdate(reply, id, removePhoneNumber, { phoneNumber: number });
     },
   );
 
@@ -239,7 +299,8 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     {
       schema: {
         tags: ['onboardings'],
-        summary: 'Cancel: removes what is still draft at Twilio, leaves submitted bundles alone',
+        summary:
+          'Cancel or offboard: before approval removes what is still draft at Twilio; after approval takes the numbers off the bundles',
         security: [{ bearer: [] }],
         params: OnboardingId,
         response: { 202: Accepted, 404: ErrorBody },

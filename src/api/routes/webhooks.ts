@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { stuckOnboardingQueries } from '../../temporal/visibility-queries.js';
-import { bundleStatusChanged } from '../../workflows/messages.js';
+import { bundleStatusChanged } from '../../workflows/contract.js';
 
 const Callback = Type.Object(
   {

@@ -149,6 +149,22 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, h
     return { sid: bundle.sid, nextOutcome: store.state.forcedOutcomes[bundle.sid] };
   });
 
+  /** Move an approved bundle's expiry: {"validUntil": ISO-8601}. When it passes, the bundle expires. */
+  app.put('/__sandbox/bundles/:Sid/valid-until', async (request: SidRequest) => {
+    const bundle = findBundle(request.params.Sid);
+    const { validUntil } = (request.body ?? {}) as { validUntil?: unknown };
+    if (typeof validUntil !== 'string' || Number.isNaN(Date.parse(validUntil))) {
+      throw invalidParameter('validUntil must be an ISO-8601 date-time, e.g. 2026-12-01T00:00:00Z');
+    }
+    if (bundle.status !== 'twilio-approved') {
+      throw invalidParameter(
+        `Bundle ${bundle.sid} is ${bundle.status}: only an approved bundle has a valid_until`,
+      );
+    }
+    ctx.vetting.setValidUntil(bundle, validUntil);
+    return { sid: bundle.sid, status: bundle.status, validUntil: bundle.validUntil };
+  });
+
   app.delete('/__sandbox/bundles/:Sid/next-outcome', async (request: SidRequest) => {
     const bundle = findBundle(request.params.Sid);
     ctx.vetting.setNextOutcome(bundle.sid, null);

@@ -1,0 +1,197 @@
+/**
+ * The one home of the onboarding workflow's contract: its type name, its ID format, its statuses and
+ * steps, its messages and the shape of its state. The workflow, the API, the webhook and the tests import
+ * these instead of restating them, so a rename is one edit and a mismatch is a type error.
+ *
+ * A workflow runs for as long as the ISV serves the customer: onboarding is its first phase; after
+ * approval it keeps the customer's numbers and approvals current (step `serving`) until offboarded.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  AuthorizedRepresentative,
+  BundleKind,
+  BundleSnapshot,
+  BusinessInformation,
+  EvaluationSummary,
+  OnboardingRequest,
+  PhoneNumberRef,
+  PostalAddress,
+} from '../trusthub/types.js';
+
+/** The workflow type the worker registers and the API starts. */
+export const WORKFLOW_TYPE = 'shakenStirOnboarding';
+
+/** One workflow per end customer: its ID is derived from the ISV's customerId, never random. */
+export function onboardingIdFor(customerId: string): string {
+  return `onboarding-${customerId}`;
+}
+
+/**
+ * `completed` means approved: the customer's numbers are signed A, and the workflow goes on serving
+ * (numbers added and removed, approvals re-read before they expire) until it is cancelled.
+ */
+export const ONBOARDING_STATUSES = [
+  'running',
+  'action-required',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type OnboardingStatus = (typeof ONBOARDING_STATUSES)[number];
+
+/** Where the onboarding is, in the order of the guide. */
+export type OnboardingStep =
+  | 'creating-customer-profile'
+  | 'linking-primary-profile'
+  | 'creating-address'
+  | 'creating-address-document'
+  | 'creating-business-information'
+  | 'creating-authorized-representatives'
+  | 'assigning-phone-numbers'
+  | 'evaluating-customer-profile'
+  | 'submitting-customer-profile'
+  | 'waiting-for-customer-profile-vetting'
+  | 'creating-trust-product'
+  | 'linking-customer-profile-to-trust-product'
+  | 'assigning-phone-numbers-to-trust-product'
+  | 'evaluating-trust-product'
+  | 'submitting-trust-product'
+  | 'waiting-for-trust-product-vetting'
+  | 'waiting-for-corrections'
+  | 'applying-corrections'
+  | 'serving'
+  | 'changing-phone-numbers'
+  | 'checking-approvals'
+  | 'cancelling'
+  | 'done';
+
+/** Why the onboarding needs the ISV: what Twilio said, in codes and in words. */
+export interface Problem {
+  kind: 'evaluation' | 'rejection' | 'twilio-error' | 'phone-numbers' | 'approval-lost';
+  bundle?: BundleKind;
+  message: string;
+  codes: { code: number; meaning: string }[];
+  /** Field-level results of the latest evaluation, when that is what failed. */
+  failures: EvaluationSummary['failures'];
+}
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  detail?: string;
+}
+
+export interface CreatedResources {
+  customerProfileSid?: string;
+  trustProductSid?: string;
+  addressSid?: string;
+  supportingDocumentSid?: string;
+  businessInformationSid?: string;
+  /** authorized_representative_1 first. */
+  representativeSids: string[];
+}
+
+/**
+ * SHAKEN/STIR attestation Twilio gives a number's calls (Twilio's "Vetting and Attestation Levels"): A
+ * only when the number is on an approved secondary profile and on the approved trust product linked to
+ * it; otherwise B (the ISV's own primary profile and trust product are approved) or C.
+ */
+export type Attestation = 'A' | 'B' | 'C';
+
+export interface PhoneNumberStatus extends PhoneNumberRef {
+  attestation: Attestation;
+  /** The one thing standing between this number and A, in words; null at A. */
+  blockedBy: string | null;
+}
+
+/** The onboarding's state as the workflow keeps it (numbers without their attestation, which is derived). */
+export interface OnboardingRecord {
+  id: string;
+  customerId: string;
+  status: OnboardingStatus;
+  step: OnboardingStep;
+  customerProfile: BundleSnapshot | null;
+  trustProduct: BundleSnapshot | null;
+  resources: CreatedResources;
+  phoneNumbers: PhoneNumberRef[];
+  latestEvaluation: (EvaluationSummary & { bundle: BundleKind }) | null;
+  problem: Problem | null;
+  /** Correction rounds applied so far. */
+  corrections: number;
+  /** Filled when cancelled: what compensation (or offboarding, after approval) did. */
+  compensation: {
+    kind: string;
+    sid: string;
+    outcome: 'deleted' | 'kept' | 'unassigned' | 'failed';
+    reason?: string;
+  }[];
+  timeline: TimelineEntry[];
+}
+
+/** What GET /v1/onboardings/:id and every message answer show: the record, each number with its attestation. */
+export interface OnboardingView extends Omit<OnboardingRecord, 'phoneNumbers'> {
+  phoneNumbers: PhoneNumberStatus[];
+}
+
+/** What the ISV can correct after a noncompliant evaluation or a rejection; every field is optional. */
+export interface Corrections {
+  email?: string;
+  business?: Partial<BusinessInformation>;
+  address?: PostalAddress;
+  authorizedRepresentatives?: AuthorizedRepresentative[];
+  phoneNumbers?: string[];
+}
+
+export interface OnboardingInput {
+  onboardingId: string;
+  request: OnboardingRequest;
+  /** Set when the workflow continues as new: everything done so far. */
+  carried?: CarriedState;
+}
+
+/**
+ * The one state object: everything the workflow knows, handed whole to the next run when its history
+ * gets long. `request` is the customer's data with every correction applied; nothing else holds a copy.
+ */
+export interface CarriedState {
+  view: OnboardingRecord;
+  request: OnboardingRequest;
+  linked: Record<string, string[]>;
+  phoneNumbersOnTrustProduct: string[];
+  revision: number;
+  /** Set once the customer is approved and the workflow serves it (numbers, expiry, offboarding). */
+  serving?: boolean;
+}
+
+/** Twilio's status callback, forwarded by the webhook. Only a hint: the workflow re-reads the bundle. */
+export const bundleStatusChanged =
+  defineSignal<[{ bundleSid: string; status: string }]>('bundleStatusChanged');
+
+export const getOnboarding = defineQuery<OnboardingView>('getOnboarding');
+
+/** Accepted only while the onboarding waits for corrections (status action-required). */
+export const submitCorrections = defineUpdate<OnboardingView, [Corrections]>('submitCorrections');
+
+/** ApplicationFailure types the update's validator raises; the API maps them to 409 and 400. */
+export const CorrectionRefusal = {
+  NotWaiting: 'NotWaitingForCorrections',
+  Invalid: 'InvalidCorrections',
+} as const;
+
+/**
+ * Numbers after approval: added to both the customer profile and the trust product, or removed from
+ * both. Each answers once Twilio has made the change, or fails with one of NumberChangeRefusal, and then
+ * nothing has changed.
+ */
+export const addPhoneNumbers = defineUpdate<OnboardingView, [{ phoneNumbers: string[] }]>('addPhoneNumbers');
+export const removePhoneNumber = defineUpdate<OnboardingView, [{ phoneNumber: string }]>('removePhoneNumber');
+
+/** ApplicationFailure types of the number updates; the API maps them to 409, 400, 404 and 422. */
+export const NumberChangeRefusal = {
+  /** Numbers change only on an approved customer (status completed). */
+  NotServing: 'NotServing',
+  Invalid: 'InvalidPhoneNumbers',
+  UnknownNumber: 'UnknownPhoneNumber',
+  /** Twilio refused: not a number of the account, or already on another customer's profile. */
+  TwilioRefused: 'TwilioRefusedPhoneNumber',
+} as const;

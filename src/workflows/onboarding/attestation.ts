@@ -1,0 +1,56 @@
+/**
+ * Which attestation each number's calls get, derived from the state on every answer (never stored, so
+ * it cannot go stale). Twilio's rule ("Vetting and Attestation Levels"): A when the number is on an
+ * approved secondary customer profile and on the approved SHAKEN/STIR trust product linked to it.
+ * Otherwise the ISV's own primary profile and trust product decide between B and C, and the first
+ * missing piece of A is named so that someone can act on it.
+ */
+import type { OnboardingSettings } from '../../activities/settings.js';
+import { describeTwilioCode, type BundleSnapshot } from '../../trusthub/types.js';
+import type { Attestation, CarriedState, PhoneNumberStatus } from '../contract.js';
+
+export function phoneNumberStatuses(
+  carried: CarriedState,
+  settings: Pick<OnboardingSettings, 'primaryTrustProductApproved'> | undefined,
+): PhoneNumberStatus[] {
+  const { view, linked, phoneNumbersOnTrustProduct } = carried;
+  const profileSid = view.resources.customerProfileSid;
+  const onProfile = profileSid ? (linked[`${profileSid}:numbers`] ?? []) : [];
+  const withoutA: Attestation = settings?.primaryTrustProductApproved ? 'B' : 'C';
+  return view.phoneNumbers.map((number) => {
+    const blockedBy =
+      bundleBlocker('customer profile', view.customerProfile, view.timeline) ??
+      (onProfile.includes(number.sid) ? null : 'number not on the customer profile') ??
+      bundleBlocker('trust product', view.trustProduct, view.timeline) ??
+      (phoneNumbersOnTrustProduct.includes(number.sid) ? null : 'number not on the trust product');
+    return { ...number, attestation: blockedBy ? withoutA : 'A', blockedBy };
+  });
+}
+
+function bundleBlocker(
+  label: string,
+  bundle: BundleSnapshot | null,
+  timeline: { at: string; event: string }[],
+): string | null {
+  if (!bundle) return `${label} not created yet`;
+  const since = () => {
+    const submitted = timeline.filter((e) => e.event === `${bundle.kind} ${bundle.sid}: pending-review`);
+    return submitted.length ? ` since ${submitted[submitted.length - 1]!.at}` : '';
+  };
+  switch (bundle.status) {
+    case 'twilio-approved':
+      // Twilio's answer on expiry is re-read by the workflow; until then, the date says it all.
+      return bundle.validUntil && Date.parse(bundle.validUntil) <= Date.now()
+        ? `${label} approval expired on ${bundle.validUntil}`
+        : null;
+    case 'draft':
+      return `${label} not submitted yet`;
+    case 'pending-review':
+    case 'in-review':
+      return `${label} in review${since()}`;
+    case 'twilio-rejected': {
+      const codes = bundle.errors.map(({ code }) => `${code} ${describeTwilioCode(code)}`);
+      return `${label} rejected${codes.length ? `: ${codes.join('; ')}` : ''}`;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Corrections: what the submitCorrections update accepts (beyond the field formats the API's schema
+ * already checked), the wait for them, and how they are applied to what Twilio already has.
+ */
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
+import { describeTwilioCode } from '../../trusthub/types.js';
+import type { Corrections, Problem } from '../contract.js';
+import { trustHub } from './activities.js';
+import type { Onboarding } from './state.js';
+
+const FIELDS = ['email', 'business', 'address', 'authorizedRepresentatives', 'phoneNumbers'] as const;
+
+export function checkCorrections(
+  corrections: Corrections,
+  { trustProductPhase }: { trustProductPhase: boolean },
+): string[] {
+  const reasons: string[] = [];
+  const given = FIELDS.filter((field) => corrections[field] !== undefined);
+  if (given.length === 0) reasons.push(`corrections must change at least one of ${FIELDS.join(', ')}`);
+
+  // An approved customer profile cannot be edited any more (Twilio error 60711): in the trust-product
+  // phase only the trust product's own email can change.
+  if (trustProductPhase) {
+    for (const field of given.filter((f) => f !== 'email')) {
+      reasons.push(
+        `${field} cannot be corrected: the customer profile is already approved and Twilio no longer allows edits to it`,
+      );
+    }
+  }
+  const representatives = corrections.authorizedRepresentatives;
+  if (representatives && (representatives.length < 1 || representatives.length > 2)) {
+    reasons.push('authorizedRepresentatives must list one or two representatives');
+  }
+  if (corrections.phoneNumbers && corrections.phoneNumbers.length === 0) {
+    reasons.push('phoneNumbers must list at least one number');
+  }
+  return reasons;
+}
+
+// ---- waiting for and applying the ISV's corrections ------------------------------------------------
+
+export async function waitForCorrections(o: Onboarding, problem: Problem): Promise<Corrections> {
+  const { view } = o;
+  view.status = 'action-required';
+  view.problem = problem;
+  o.note('action required', problem.message);
+  o.setStep('waiting-for-corrections');
+  while (!(await condition(() => o.pendingCorrections !== undefined, '1 day'))) {
+    await o.continueAsNewIfHistoryIsLong();
+  }
+  view.status = 'running';
+  view.problem = null;
+  return o.pendingCorrections!;
+}
+
+/** Applies corrections to the resources already made: update where Twilio allows it, replace where not. */
+export async function applyCorrections(o: Onboarding, corrections: Corrections): Promise<void> {
+  const { view } = o;
+  view.corrections += 1;
+  o.note('corrections received', Object.keys(corrections).join(', '));
+  o.setStep('applying-corrections');
+  const profileSid = view.resources.customerProfileSid;
+  // The one copy of the customer's data: everything after this, in this run or a continued one, uses it.
+  const request = (o.request = {
+    ...o.request,
+    ...(corrections.email ? { email: corrections.email } : {}),
+    ...(corrections.business ? { business: { ...o.request.business, ...corrections.business } } : {}),
+    ...(corrections.address ? { address: corrections.address } : {}),
+    ...(corrections.authorizedRepresentatives
+      ? { authorizedRepresentatives: corrections.authorizedRepresentatives }
+      : {}),
+    ...(corrections.phoneNumbers ? { phoneNumbers: corrections.phoneNumbers } : {}),
+  });
+  const profileEditable = profileSid && view.customerProfile?.status !== 'twilio-approved';
+
+  if (corrections.email) {
+    if (profileEditable) {
+      o.recordBundle(
+        await trustHub.updateBundleEmail({ kind: 'customer-profile', sid: profileSid, email: request.email }),
+      );
+    }
+    if (view.resources.trustProductSid) {
+      o.recordBundle(
+        await trustHub.updateBundleEmail({
+          kind: 'trust-product',
+          sid: view.resources.trustProductSid,
+          email: request.email,
+        }),
+      );
+    }
+  }
+  if (corrections.business && view.resources.businessInformationSid) {
+    await trustHub.updateEndUser({
+      sid: view.resources.businessInformationSid,
+      attributes: businessInformationAttributes(request.business),
+    });
+  }
+  if (corrections.authorizedRepresentatives && profileSid) {
+    const sids = view.resources.representativeSids;
+    for (const [index, representative] of request.authorizedRepresentatives.entries()) {
+      const sid = sids[index];
+      if (sid) await trustHub.updateEndUser({ sid, attributes: representativeAttributes(representative) });
+    }
+    // A second representative removed: take it off the profile (the guide adds a new one).
+    for (const sid of sids.splice(request.authorizedRepresentatives.length)) {
+      await o.unlink('customer-profile', profileSid, sid);
+    }
+  }
+  if (corrections.address && view.resources.addressSid && profileSid) {
+    try {
+      await trustHub.updateAddress({ sid: view.resources.addressSid, address: request.address });
+    } catch (error) {
+      // Twilio cannot change an address's country: make a new address and document, and swap them.
+      if (failureType(error) !== TrustHubFailureType.AddressCountryChanged) throw error;
+      if (view.resources.supportingDocumentSid) {
+        await o.unlink('customer-profile', profileSid, view.resources.supportingDocumentSid);
+      }
+      o.carried.revision += 1;
+      view.resources.addressSid = undefined;
+      view.resources.supportingDocumentSid = undefined;
+    }
+  }
+  // Phone numbers: new ones are resolved and assigned when the guide runs again.
+}
+
+export function failureType(error: unknown): string | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+/** Twilio refused a request (bad value, not owned number): the ISV can fix it with a correction. */
+export function refusalProblem(error: unknown): Problem | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  if (cause.type === TrustHubFailureType.PhoneNumberNotOwned) {
+    return { kind: 'phone-numbers', message: cause.message, codes: [], failures: [] };
+  }
+  if (cause.type === TrustHubFailureType.Rejected) {
+    const details = (cause.details?.[0] ?? {}) as Partial<TwilioErrorDetails>;
+    return {
+      kind: 'twilio-error',
+      message: `Twilio refused a request: ${details.message ?? cause.message}`,
+      codes: details.code ? [{ code: details.code, meaning: describeTwilioCode(details.code) }] : [],
+      failures: [],
+    };
+  }
+  return undefined;
+}

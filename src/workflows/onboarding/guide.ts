@@ -1,0 +1,224 @@
+/**
+ * The ISV guide's steps (single top-level project), in its order. Every step first asks "is this
+ * already done?" from the state, so the same sequence serves a fresh start, a return after corrections,
+ * and a run continued as new. Activities make every Trust Hub create idempotent on their side
+ * (deterministic friendly names).
+ */
+import { condition } from '@temporalio/workflow';
+import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
+import {
+  describeTwilioCode,
+  type BundleKind,
+  type BundleSnapshot,
+  type EvaluationSummary,
+} from '../../trusthub/types.js';
+import type { Problem } from '../contract.js';
+import { trustHub } from './activities.js';
+import type { Onboarding } from './state.js';
+
+/** Raised inside the workflow when the ISV must fix something before the guide can go on. */
+export class NeedsCorrections extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+export async function followTheGuide(o: Onboarding): Promise<void> {
+  const profileSid = await createCustomerProfile(o);
+  if (o.view.customerProfile?.status !== 'twilio-approved') {
+    await linkPrimaryProfile(o, profileSid);
+    await attachAddress(o, profileSid);
+    await attachBusinessInformation(o, profileSid);
+    await attachRepresentatives(o, profileSid);
+    await attachPhoneNumbers(o, profileSid);
+    await vet(o, 'customer-profile', profileSid);
+  }
+  const trustProductSid = await createTrustProduct(o, profileSid);
+  await vet(o, 'trust-product', trustProductSid);
+}
+
+// 1. Secondary customer profile, with the status callback that wakes us.
+async function createCustomerProfile(o: Onboarding): Promise<string> {
+  const { view, request } = o;
+  if (!view.resources.customerProfileSid) {
+    o.setStep('creating-customer-profile');
+    const profile = await trustHub.createBundle({
+      kind: 'customer-profile',
+      friendlyName: request.friendlyName
+        ? `${request.friendlyName} (${request.customerId})`
+        : o.name('customer-profile'),
+      email: request.email,
+      statusCallback: o.statusCallback,
+    });
+    view.resources.customerProfileSid = profile.sid;
+    o.recordBundle(profile);
+  }
+  return view.resources.customerProfileSid;
+}
+
+// 2. Link the ISV's approved primary profile.
+async function linkPrimaryProfile(o: Onboarding, profileSid: string): Promise<void> {
+  o.setStep('linking-primary-profile');
+  await o.link('customer-profile', profileSid, o.settings.primaryCustomerProfileSid);
+}
+
+// 3.–4. Address, and the supporting document that points at it.
+async function attachAddress(o: Onboarding, profileSid: string): Promise<void> {
+  const { resources } = o.view;
+  if (!resources.addressSid) {
+    o.setStep('creating-address');
+    resources.addressSid = (
+      await trustHub.createAddress({
+        friendlyName: o.name('address', o.carried.revision),
+        address: o.request.address,
+      })
+    ).sid;
+  }
+  if (!resources.supportingDocumentSid) {
+    o.setStep('creating-address-document');
+    resources.supportingDocumentSid = (
+      await trustHub.createSupportingDocument({
+        friendlyName: o.name('address-document', o.carried.revision),
+        addressSid: resources.addressSid,
+      })
+    ).sid;
+  }
+  await o.link('customer-profile', profileSid, resources.supportingDocumentSid);
+}
+
+// 5. Business information.
+async function attachBusinessInformation(o: Onboarding, profileSid: string): Promise<void> {
+  const { resources } = o.view;
+  o.setStep('creating-business-information');
+  resources.businessInformationSid ??= (
+    await trustHub.createEndUser({
+      friendlyName: o.name('business-information'),
+      type: 'customer_profile_business_information',
+      attributes: businessInformationAttributes(o.request.business),
+    })
+  ).sid;
+  await o.link('customer-profile', profileSid, resources.businessInformationSid);
+}
+
+// 6. Authorized representatives (one, optionally two).
+async function attachRepresentatives(o: Onboarding, profileSid: string): Promise<void> {
+  const { resources } = o.view;
+  o.setStep('creating-authorized-representatives');
+  for (const [index, representative] of o.request.authorizedRepresentatives.entries()) {
+    const type = index === 0 ? 'authorized_representative_1' : 'authorized_representative_2';
+    resources.representativeSids[index] ??= (
+      await trustHub.createEndUser({
+        friendlyName: o.name(type.replaceAll('_', '-')),
+        type,
+        attributes: representativeAttributes(representative),
+      })
+    ).sid;
+    await o.link('customer-profile', profileSid, resources.representativeSids[index]);
+  }
+}
+
+// 7. Phone numbers: E.164 or PN… looked up among the account's numbers, then put on the profile.
+async function attachPhoneNumbers(o: Onboarding, profileSid: string): Promise<void> {
+  const { view } = o;
+  o.setStep('assigning-phone-numbers');
+  const known = new Set(view.phoneNumbers.map((n) => n.input));
+  const missing = o.request.phoneNumbers.filter((n) => !known.has(n));
+  if (missing.length) view.phoneNumbers.push(...(await trustHub.resolvePhoneNumbers({ numbers: missing })));
+  for (const number of view.phoneNumbers) {
+    const assigned = o.numbersOnProfile(profileSid);
+    if (assigned.includes(number.sid)) continue;
+    await trustHub.assignPhoneNumber({
+      kind: 'customer-profile',
+      bundleSid: profileSid,
+      phoneNumberSid: number.sid,
+    });
+    assigned.push(number.sid);
+  }
+}
+
+// 8. and 9. Evaluate (a dry run), submit, and wait for Twilio's vetting.
+async function vet(o: Onboarding, kind: BundleKind, sid: string): Promise<void> {
+  const { view } = o;
+  const current = kind === 'customer-profile' ? view.customerProfile : view.trustProduct;
+  if (current?.status === 'twilio-approved') return;
+  const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
+
+  if (current?.status !== 'pending-review' && current?.status !== 'in-review') {
+    o.setStep(`evaluating-${label}`);
+    const evaluation = await trustHub.evaluateBundle({ kind, sid });
+    view.latestEvaluation = { ...evaluation, bundle: kind };
+    o.note(`${kind} evaluation: ${evaluation.status}`);
+    if (evaluation.status !== 'compliant') throw new NeedsCorrections(evaluationProblem(kind, evaluation));
+
+    o.setStep(`submitting-${label}`);
+    o.recordBundle(await trustHub.submitBundle({ kind, sid }));
+  }
+
+  o.setStep(`waiting-for-${label}-vetting`);
+  const outcome = await waitForVetting(o, kind, sid);
+  if (outcome.status === 'twilio-rejected') {
+    throw new NeedsCorrections({
+      kind: 'rejection',
+      bundle: kind,
+      message: `Twilio rejected the ${kind.replace('-', ' ')}.`,
+      codes: outcome.errors.map(({ code }) => ({ code, meaning: describeTwilioCode(code) })),
+      failures: [],
+    });
+  }
+}
+
+/**
+ * Sleeps until Twilio's callback (a hint) or the reconciliation poll, then re-reads the bundle: what
+ * the callback said is never trusted, so duplicated, late or reordered callbacks change nothing.
+ */
+async function waitForVetting(o: Onboarding, kind: BundleKind, sid: string): Promise<BundleSnapshot> {
+  for (;;) {
+    await condition(() => o.hints.has(sid), o.settings.vettingPollIntervalMs, {
+      summary: `Twilio vetting of ${kind} ${sid} (callback or poll)`,
+    });
+    o.hints.delete(sid);
+    const snapshot = o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
+    if (snapshot.status === 'twilio-approved' || snapshot.status === 'twilio-rejected') return snapshot;
+    await o.continueAsNewIfHistoryIsLong();
+  }
+}
+
+// 9. SHAKEN/STIR trust product: linked to the secondary profile, with the same numbers.
+async function createTrustProduct(o: Onboarding, profileSid: string): Promise<string> {
+  const { view } = o;
+  if (!view.resources.trustProductSid) {
+    o.setStep('creating-trust-product');
+    const product = await trustHub.createBundle({
+      kind: 'trust-product',
+      friendlyName: o.name('shaken-stir-trust-product'),
+      email: o.request.email,
+      statusCallback: o.statusCallback,
+    });
+    view.resources.trustProductSid = product.sid;
+    o.recordBundle(product);
+  }
+  o.setStep('linking-customer-profile-to-trust-product');
+  await o.link('trust-product', view.resources.trustProductSid, profileSid);
+  o.setStep('assigning-phone-numbers-to-trust-product');
+  for (const number of view.phoneNumbers) {
+    if (o.carried.phoneNumbersOnTrustProduct.includes(number.sid)) continue;
+    await trustHub.assignPhoneNumber({
+      kind: 'trust-product',
+      bundleSid: view.resources.trustProductSid,
+      phoneNumberSid: number.sid,
+    });
+    o.carried.phoneNumbersOnTrustProduct.push(number.sid);
+  }
+  return view.resources.trustProductSid;
+}
+
+function evaluationProblem(kind: BundleKind, evaluation: EvaluationSummary): Problem {
+  const codes = [...new Set(evaluation.failures.map((f) => f.errorCode).filter((c): c is number => !!c))];
+  return {
+    kind: 'evaluation',
+    bundle: kind,
+    message: `Twilio's evaluation of the ${kind.replace('-', ' ')} is noncompliant.`,
+    codes: codes.map((code) => ({ code, meaning: describeTwilioCode(code) })),
+    failures: evaluation.failures,
+  };
+}

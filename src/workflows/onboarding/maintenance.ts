@@ -1,0 +1,244 @@
+/**
+ * Life after approval. The workflow stays with the customer: it adds and removes numbers on both
+ * bundles when the ISV asks (Workflow Updates, applied one at a time by the main loop so they never
+ * interleave with a re-read or a continue-as-new), and it re-reads the approvals when Twilio calls back
+ * and ahead of each bundle's `valid_until`, so an approval that runs out or is withdrawn shows up as
+ * `action-required` with Twilio's reason instead of as calls quietly signed B or C.
+ */
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
+import { describeTwilioCode, type BundleKind, type BundleSnapshot } from '../../trusthub/types.js';
+import { NumberChangeRefusal, type OnboardingView } from '../contract.js';
+import { trustHub } from './activities.js';
+import type { NumberChange, Onboarding } from './state.js';
+
+/** Re-read an approval this long before it runs out, while there is time to act on what Twilio says. */
+export const EXPIRY_LEAD_MS = 30 * 24 * 3_600_000;
+/** With no expiry in sight, still re-read the approvals now and then: Twilio may withdraw one. */
+const RECHECK_MS = 7 * 24 * 3_600_000;
+const DAY_MS = 24 * 3_600_000;
+
+const E164 = /^\+[1-9]\d{1,14}$/;
+const PN_SID = /^PN[0-9a-fA-F]{32}$/;
+/** One update adds at most this many numbers: each is two Trust Hub calls made while the caller waits. */
+export const MAX_NUMBERS_PER_CHANGE = 50;
+
+export async function serve(o: Onboarding): Promise<never> {
+  o.carried.serving = true;
+  o.setStep('serving');
+  for (;;) {
+    await condition(() => o.hints.size > 0 || o.numberChanges.length > 0, msUntilApprovalCheck(o), {
+      summary: 'serving: number changes, Twilio callbacks, approval re-checks',
+    });
+    const change = o.numberChanges.shift();
+    if (change) await applyNumberChange(o, change);
+    else await checkApprovals(o);
+    if (o.numberChanges.length === 0) await o.continueAsNewIfHistoryIsLong();
+  }
+}
+
+// ---- numbers -----------------------------------------------------------------------------------------
+
+/** The updates' validator: refused before anything is recorded when the customer or the input is wrong. */
+export function checkNumberChange(o: Onboarding, numbers: string[]): void {
+  if (!o.carried.serving || o.view.status === 'cancelled') {
+    throw ApplicationFailure.create({
+      type: NumberChangeRefusal.NotServing,
+      message: `This onboarding is ${o.view.status} (${o.view.step}); numbers can be added or removed once it is approved (status completed).`,
+    });
+  }
+  const reasons: string[] = [];
+  if (numbers.length === 0 || numbers.length > MAX_NUMBERS_PER_CHANGE) {
+    reasons.push(`phoneNumbers must list between 1 and ${MAX_NUMBERS_PER_CHANGE} numbers`);
+  }
+  for (const [index, number] of numbers.entries()) {
+    if (!E164.test(number) && !PN_SID.test(number)) {
+      reasons.push(`phoneNumbers[${index}] must be an E.164 number (+14155550100) or a PN… SID`);
+    }
+  }
+  if (reasons.length) {
+    throw ApplicationFailure.create({
+      type: NumberChangeRefusal.Invalid,
+      message: reasons.join('; '),
+      details: reasons,
+    });
+  }
+}
+
+/** The updates' handler: queue the change for the main loop and answer when Twilio has made it. */
+export async function requestNumberChange(
+  o: Onboarding,
+  change: Pick<NumberChange, 'add' | 'remove'>,
+): Promise<OnboardingView> {
+  const queued: NumberChange = { ...change, done: false };
+  o.numberChanges.push(queued);
+  await condition(() => queued.done);
+  if (queued.refusal) throw queued.refusal;
+  return o.answer();
+}
+
+async function applyNumberChange(o: Onboarding, change: NumberChange): Promise<void> {
+  o.setStep('changing-phone-numbers');
+  try {
+    if (change.add) await addNumbers(o, change.add);
+    else if (change.remove) await removeNumber(o, change.remove);
+  } catch (error) {
+    change.refusal = numberRefusal(error);
+    o.note('phone number change refused', change.refusal.message);
+  } finally {
+    change.done = true;
+    o.setStep('serving');
+  }
+}
+
+async function addNumbers(o: Onboarding, inputs: string[]): Promise<void> {
+  const { view } = o;
+  const profileSid = view.resources.customerProfileSid!;
+  const trustProductSid = view.resources.trustProductSid!;
+  const resolved = await trustHub.resolvePhoneNumbers({ numbers: inputs });
+  const fresh = resolved.filter(
+    (number, index) =>
+      !view.phoneNumbers.some((known) => known.sid === number.sid) &&
+      resolved.findIndex((other) => other.sid === number.sid) === index,
+  );
+  const made: { kind: BundleKind; bundleSid: string; phoneNumberSid: string }[] = [];
+  try {
+    for (const { sid } of fresh) {
+      for (const [kind, bundleSid] of [
+        ['customer-profile', profileSid],
+        ['trust-product', trustProductSid],
+      ] as const) {
+        await trustHub.assignPhoneNumber({ kind, bundleSid, phoneNumberSid: sid });
+        made.push({ kind, bundleSid, phoneNumberSid: sid });
+      }
+    }
+  } catch (error) {
+    // All or nothing: a number Twilio refuses leaves the customer exactly as it was.
+    for (const assignment of made.reverse()) await trustHub.unassignPhoneNumber(assignment);
+    throw error;
+  }
+  for (const number of fresh) {
+    view.phoneNumbers.push(number);
+    o.numbersOnProfile(profileSid).push(number.sid);
+    o.carried.phoneNumbersOnTrustProduct.push(number.sid);
+  }
+  o.request = { ...o.request, phoneNumbers: [...o.request.phoneNumbers, ...fresh.map((n) => n.input)] };
+  if (fresh.length) o.note('phone numbers added', fresh.map((n) => n.sid).join(', '));
+}
+
+async function removeNumber(o: Onboarding, which: string): Promise<void> {
+  const { view } = o;
+  const number = view.phoneNumbers.find(
+    (n) => n.sid === which || n.phoneNumber === which || n.input === which,
+  );
+  if (!number) {
+    throw ApplicationFailure.create({
+      type: NumberChangeRefusal.UnknownNumber,
+      message: `${which} is not one of this customer's numbers`,
+    });
+  }
+  const { customerProfileSid, trustProductSid } = view.resources;
+  // Off the trust product first: a number never stays on the trust product without its profile.
+  if (trustProductSid) {
+    await trustHub.unassignPhoneNumber({
+      kind: 'trust-product',
+      bundleSid: trustProductSid,
+      phoneNumberSid: number.sid,
+    });
+  }
+  if (customerProfileSid) {
+    await trustHub.unassignPhoneNumber({
+      kind: 'customer-profile',
+      bundleSid: customerProfileSid,
+      phoneNumberSid: number.sid,
+    });
+    const onProfile = o.numbersOnProfile(customerProfileSid);
+    onProfile.splice(0, onProfile.length, ...onProfile.filter((sid) => sid !== number.sid));
+  }
+  o.carried.phoneNumbersOnTrustProduct = o.carried.phoneNumbersOnTrustProduct.filter(
+    (sid) => sid !== number.sid,
+  );
+  view.phoneNumbers = view.phoneNumbers.filter((n) => n.sid !== number.sid);
+  o.request = {
+    ...o.request,
+    phoneNumbers: o.request.phoneNumbers.filter(
+      (n) => n !== number.input && n !== number.phoneNumber && n !== number.sid,
+    ),
+  };
+  o.note('phone number removed', number.sid);
+}
+
+/** What the caller of the update sees: Twilio's reason, or ours; the workflow itself goes on. */
+function numberRefusal(error: unknown): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const details = (cause.details?.[0] ?? {}) as Partial<TwilioErrorDetails>;
+    const reason =
+      cause.type === TrustHubFailureType.PhoneNumberNotOwned
+        ? cause.message
+        : `Twilio refused: ${details.message ?? cause.message}`;
+    return ApplicationFailure.create({
+      type: NumberChangeRefusal.TwilioRefused,
+      message: reason,
+      details: details.code ? [{ code: details.code, meaning: describeTwilioCode(details.code) }] : [],
+    });
+  }
+  return ApplicationFailure.create({
+    type: NumberChangeRefusal.TwilioRefused,
+    message: (error as Error).message,
+  });
+}
+
+// ---- approvals ---------------------------------------------------------------------------------------
+
+/** Until the next re-read: ahead of the earliest `valid_until`, then at it, then daily while expired. */
+export function msUntilApprovalCheck(o: Onboarding, now = Date.now()): number {
+  const ends = [o.view.customerProfile, o.view.trustProduct]
+    .filter((b): b is BundleSnapshot => b?.status === 'twilio-approved' && !!b.validUntil)
+    .map((b) => Date.parse(b.validUntil!));
+  if (ends.length === 0) return RECHECK_MS;
+  const end = Math.min(...ends);
+  if (end - EXPIRY_LEAD_MS > now) return Math.min(end - EXPIRY_LEAD_MS - now, RECHECK_MS);
+  if (end > now) return end - now + 60_000;
+  return DAY_MS;
+}
+
+/** Re-reads the bundles Twilio called about (both, when the timer fired) and says what needs the ISV. */
+async function checkApprovals(o: Onboarding): Promise<void> {
+  const { view } = o;
+  const due = o.hints.size ? [...o.hints] : o.bundleSids();
+  o.hints.clear();
+  for (const sid of due) {
+    const kind: BundleKind = sid === view.resources.trustProductSid ? 'trust-product' : 'customer-profile';
+    o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
+  }
+  const lost = [view.customerProfile, view.trustProduct]
+    .filter((b): b is BundleSnapshot => !!b)
+    .find(
+      (b) => b.status !== 'twilio-approved' || (!!b.validUntil && Date.parse(b.validUntil) <= Date.now()),
+    );
+  if (lost) {
+    const label = lost.kind === 'customer-profile' ? 'customer profile' : 'SHAKEN/STIR trust product';
+    const expired = lost.status === 'twilio-approved';
+    const message = expired
+      ? `The ${label}'s approval ran out on ${lost.validUntil}: Twilio no longer signs these numbers A. Renew it in Twilio's Trust Hub.`
+      : `Twilio now reports the ${label} as ${lost.status}: its numbers are no longer signed A.`;
+    if (view.problem?.message !== message) {
+      view.status = 'action-required';
+      view.problem = {
+        kind: 'approval-lost',
+        bundle: lost.kind,
+        message,
+        codes: lost.errors.map(({ code }) => ({ code, meaning: describeTwilioCode(code) })),
+        failures: [],
+      };
+      o.note('action required', message);
+    }
+  } else if (view.status === 'action-required') {
+    view.status = 'completed';
+    view.problem = null;
+    o.note('approvals current again');
+  }
+  o.publish();
+}

@@ -1,0 +1,209 @@
+/**
+ * The onboarding's one state object, and what every phase does with it: the timeline, the search
+ * attributes and the Web UI's "current details", bundle snapshots, and entity links remembered so that a
+ * replay, a return after corrections or a continued run never repeats a Trust Hub call.
+ *
+ * Everything that must survive continue-as-new lives in `carried` and is handed over whole; the rest
+ * (callback hints, pending messages) belongs to one run.
+ */
+import {
+  condition,
+  continueAsNew,
+  allHandlersFinished,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OnboardingSettings } from '../../activities/settings.js';
+import type { BundleKind, BundleSnapshot, OnboardingRequest } from '../../trusthub/types.js';
+import {
+  type CarriedState,
+  type OnboardingInput,
+  type OnboardingRecord,
+  type OnboardingStep,
+  type OnboardingView,
+  type Corrections,
+} from '../contract.js';
+import { resourceName } from '../names.js';
+import {
+  BundleSids,
+  CustomerId,
+  CustomerProfileStatus,
+  OnboardingStatus,
+  OnboardingStep as OnboardingStepAttribute,
+  TrustProductStatus,
+  WaitingSince,
+} from '../search-attributes.js';
+import { trustHub } from './activities.js';
+import { phoneNumberStatuses } from './attestation.js';
+
+const TIMELINE_LIMIT = 200;
+
+/** A number change the API asked for, applied by the main loop, answered through `done`. */
+export interface NumberChange {
+  add?: string[];
+  remove?: string;
+  done: boolean;
+  refusal?: Error;
+}
+
+export class Onboarding {
+  readonly id: string;
+  readonly carried: CarriedState;
+  /** Bundle SIDs Twilio has told us about since we last looked: a reason to look again. */
+  readonly hints = new Set<string>();
+  pendingCorrections: Corrections | undefined;
+  readonly numberChanges: NumberChange[] = [];
+  settings!: OnboardingSettings;
+  /** When the current wait (vetting, corrections) began; a new wait gets a new start time. */
+  #waitingSince: Date | undefined;
+
+  constructor(input: OnboardingInput) {
+    this.id = input.onboardingId;
+    this.carried = input.carried ?? {
+      view: {
+        id: input.onboardingId,
+        customerId: input.request.customerId,
+        status: 'running',
+        step: 'creating-customer-profile',
+        customerProfile: null,
+        trustProduct: null,
+        resources: { representativeSids: [] },
+        phoneNumbers: [],
+        latestEvaluation: null,
+        problem: null,
+        corrections: 0,
+        compensation: [],
+        timeline: [],
+      },
+      request: input.request,
+      linked: {},
+      phoneNumbersOnTrustProduct: [],
+      revision: 1,
+    };
+    // Runs continued by an earlier version carried a stale copy of the request next to the corrected
+    // one in `input.request`: the input's is always the latest.
+    this.carried.request = input.request;
+  }
+
+  get view(): OnboardingRecord {
+    return this.carried.view;
+  }
+
+  get request(): OnboardingRequest {
+    return this.carried.request;
+  }
+
+  set request(request: OnboardingRequest) {
+    this.carried.request = request;
+  }
+
+  /** The record with each number's attestation: what every query and update answers. */
+  answer(): OnboardingView {
+    return { ...this.view, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+  }
+
+  get statusCallback(): string {
+    return `${this.settings.statusCallbackUrl}?onboardingId=${encodeURIComponent(this.id)}`;
+  }
+
+  name(role: string, revision = 1): string {
+    return resourceName(this.request.customerId, role, revision);
+  }
+
+  // ---- timeline, search attributes, current details ------------------------------------------------
+
+  note(event: string, detail?: string): void {
+    const timeline = this.view.timeline;
+    timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
+    if (timeline.length > TIMELINE_LIMIT) timeline.splice(0, timeline.length - TIMELINE_LIMIT);
+  }
+
+  publish(): void {
+    const view = this.view;
+    if (!view.step.startsWith('waiting-')) this.#waitingSince = undefined;
+    else this.#waitingSince ??= new Date();
+    upsertSearchAttributes([
+      { key: CustomerId, value: view.customerId },
+      { key: OnboardingStatus, value: view.status },
+      { key: OnboardingStepAttribute, value: view.step },
+      { key: CustomerProfileStatus, value: view.customerProfile?.status ?? 'none' },
+      { key: TrustProductStatus, value: view.trustProduct?.status ?? 'none' },
+      { key: BundleSids, value: this.bundleSids() },
+      { key: WaitingSince, value: this.#waitingSince ?? null },
+    ]);
+    setCurrentDetails(this.describe());
+  }
+
+  bundleSids(): string[] {
+    const { customerProfileSid, trustProductSid } = this.view.resources;
+    return [customerProfileSid, trustProductSid].filter((sid): sid is string => !!sid);
+  }
+
+  describe(): string {
+    const view = this.view;
+    const lines = [`**${view.status}** — ${view.step.replaceAll('-', ' ')}`];
+    if (view.customerProfile)
+      lines.push(`Customer profile ${view.customerProfile.sid}: ${view.customerProfile.status}`);
+    if (view.trustProduct)
+      lines.push(`SHAKEN/STIR trust product ${view.trustProduct.sid}: ${view.trustProduct.status}`);
+    if (view.problem) {
+      lines.push(`Needs the ISV: ${view.problem.message}`);
+      for (const { code, meaning } of view.problem.codes) lines.push(`- ${code}: ${meaning}`);
+    }
+    return lines.join('\n');
+  }
+
+  setStep(step: OnboardingStep): void {
+    if (this.view.step !== step) this.note(`step: ${step}`);
+    this.view.step = step;
+    this.publish();
+  }
+
+  recordBundle(snapshot: BundleSnapshot): BundleSnapshot {
+    const view = this.view;
+    const previous = snapshot.kind === 'customer-profile' ? view.customerProfile : view.trustProduct;
+    if (previous?.status !== snapshot.status)
+      this.note(`${snapshot.kind} ${snapshot.sid}: ${snapshot.status}`);
+    if (snapshot.kind === 'customer-profile') view.customerProfile = snapshot;
+    else view.trustProduct = snapshot;
+    this.publish();
+    return snapshot;
+  }
+
+  // ---- links remembered across replays, returns and continued runs ---------------------------------
+
+  /** Assign an object to a bundle once (EntityAssignments). */
+  async link(kind: BundleKind, bundleSid: string, objectSid: string): Promise<void> {
+    const linked = (this.carried.linked[bundleSid] ??= []);
+    if (linked.includes(objectSid)) return;
+    await trustHub.assignToBundle({ kind, bundleSid, objectSid });
+    linked.push(objectSid);
+  }
+
+  async unlink(kind: BundleKind, bundleSid: string, objectSid: string): Promise<void> {
+    await trustHub.unassignFromBundle({ kind, bundleSid, objectSid });
+    this.carried.linked[bundleSid] = (this.carried.linked[bundleSid] ?? []).filter(
+      (sid) => sid !== objectSid,
+    );
+  }
+
+  /** Numbers assigned to the customer profile (ChannelEndpointAssignments), by PN SID. */
+  numbersOnProfile(profileSid: string): string[] {
+    return (this.carried.linked[`${profileSid}:numbers`] ??= []);
+  }
+
+  // ---- history stays bounded -----------------------------------------------------------------------
+
+  /** Hands the whole state to a fresh run when Temporal suggests it; a no-op otherwise. */
+  async continueAsNewIfHistoryIsLong(): Promise<void> {
+    if (!workflowInfo().continueAsNewSuggested) return;
+    await condition(allHandlersFinished);
+    this.note('continued as new', `history of ${workflowInfo().historyLength} events`);
+    await continueAsNew<(input: OnboardingInput) => Promise<OnboardingView>>({
+      onboardingId: this.id,
+      request: this.request,
+      carried: this.carried,
+    });
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * A customer's life after approval, through the real API, worker and twilio SDK against the sandbox, on
+ * the time-skipping server: attestation per number, a second POST, numbers added and removed (and
+ * refused by Twilio with nothing changed), an approval running out (Twilio's callback, and the
+ * workflow's own timer a year on), and offboarding. What Twilio holds is read back through the SDK.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { OnboardingView } from '../../src/workflows/contract.js';
+import { timeSkippingEnvironment } from '../support/temporal.js';
+import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+
+type ErrorReply = { error: { code: string; message: string } };
+
+describe('life after approval (time-skipping server)', { timeout: 300_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let stack: Stack;
+  let numbers: { sid: string; phoneNumber: string }[];
+
+  before(async () => {
+    env = await timeSkippingEnvironment();
+    stack = await startStack(env);
+    numbers = stack.info.phoneNumbers;
+  });
+  after(async () => {
+    await stack?.close();
+    await env?.teardown();
+  });
+
+  const decide = (sid: string, outcome: 'approve' | 'reject') =>
+    stack.admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome });
+
+  const call = async <T = OnboardingView>(
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    payload?: object,
+  ) => {
+    const reply = await stack.api.inject({ method, url, ...(payload ? { payload } : {}) });
+    return { status: reply.statusCode, body: reply.json<T>() };
+  };
+
+  /** Starts a customer through the API and approves both bundles (manual vetting, real callbacks). */
+  async function approvedCustomer(customerId: string, phoneNumbers: string[]): Promise<OnboardingView> {
+    const started = await call<{ id: string }>(
+      'POST',
+      '/v1/onboardings',
+      onboardingRequest(customerId, phoneNumbers),
+    );
+    assert.equal(started.status, 202);
+    const id = started.body.id;
+    let view = await stack.waitFor(id, (v) => v.step === 'waiting-for-customer-profile-vetting');
+    await decide(view.customerProfile!.sid, 'approve');
+    view = await stack.waitFor(id, (v) => v.step === 'waiting-for-trust-product-vetting');
+    await decide(view.trustProduct!.sid, 'approve');
+    return stack.waitFor(id, (v) => v.step === 'serving');
+  }
+
+  /** The numbers Twilio has on each bundle (ChannelEndpointAssignments), by PN SID. */
+  async function numbersAtTwilio(view: OnboardingView) {
+    const v1 = stack.twilio.trusthub.v1;
+    const profile = await v1
+      .customerProfiles(view.resources.customerProfileSid!)
+      .customerProfilesChannelEndpointAssignment.list();
+    const trustProduct = await v1
+      .trustProducts(view.resources.trustProductSid!)
+      .trustProductsChannelEndpointAssignment.list();
+    return {
+      profile: profile.map((a) => a.channelEndpointSid).sort(),
+      trustProduct: trustProduct.map((a) => a.channelEndpointSid).sort(),
+    };
+  }
+
+  test('numbers are C while in review, A once approved; a second POST returns the same record and makes nothing', async () => {
+    const request = onboardingRequest('serving', [numbers[0]!.phoneNumber]);
+    const first = await call<{ id: string }>('POST', '/v1/onboardings', request);
+    const id = first.body.id;
+    let view = await stack.waitFor(id, (v) => v.step === 'waiting-for-customer-profile-vetting');
+    assert.equal(view.phoneNumbers[0]!.attestation, 'C');
+    assert.match(view.phoneNumbers[0]!.blockedBy ?? '', /^customer profile in review since \d{4}-/);
+
+    const early = await call<ErrorReply>('POST', `/v1/onboardings/${id}/phone-numbers`, {
+      phoneNumbers: [numbers[9]!.phoneNumber],
+    });
+    assert.equal(early.status, 409, 'numbers change only once approved');
+    assert.equal(early.body.error.code, 'not_approved_yet');
+
+    await decide(view.customerProfile!.sid, 'approve');
+    view = await stack.waitFor(id, (v) => v.step === 'waiting-for-trust-product-vetting');
+    assert.match(view.phoneNumbers[0]!.blockedBy ?? '', /^trust product in review since/);
+    await decide(view.trustProduct!.sid, 'approve');
+    view = await stack.waitFor(id, (v) => v.step === 'serving');
+    assert.equal(view.status, 'completed');
+    assert.deepEqual(
+      view.phoneNumbers.map((n) => [n.phoneNumber, n.attestation, n.blockedBy]),
+      [[numbers[0]!.phoneNumber, 'A', null]],
+    );
+
+    const again = await call<{ id: string; status: string }>('POST', '/v1/onboardings', request);
+    assert.equal(again.status, 202);
+    assert.deepEqual([again.body.id, again.body.status], [id, 'completed']);
+    const v1 = stack.twilio.trusthub.v1;
+    const mine = <T extends { friendlyName: string }>(list: T[]) =>
+      list.filter((b) => b.friendlyName.includes('serving'));
+    assert.equal(mine(await v1.customerProfiles.list()).length, 1, 'one secondary profile');
+    assert.equal(mine(await v1.trustProducts.list()).length, 1, 'one trust product');
+  });
+
+  test('numbers after approval: added to both bundles, refused by Twilio with nothing changed, removed from both', async () => {
+    const [, one, two, three] = numbers;
+    let view = await approvedCustomer('numbers', [one!.phoneNumber]);
+    const id = view.id;
+
+    const added = await call('POST', `/v1/onboardings/${id}/phone-numbers`, { phoneNumbers: [two!.sid] });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    assert.deepEqual(
+      added.body.phoneNumbers.map((n) => [n.sid, n.attestation]),
+      [
+        [one!.sid, 'A'],
+        [two!.sid, 'A'],
+      ],
+    );
+    const both = [one!.sid, two!.sid].sort();
+    assert.deepEqual(await numbersAtTwilio(added.body), { profile: both, trustProduct: both });
+
+    const notOwned = await call<ErrorReply>('POST', `/v1/onboardings/${id}/phone-numbers`, {
+      phoneNumbers: ['+14155559876'],
+    });
+    assert.equal(notOwned.status, 422);
+    assert.equal(notOwned.body.error.code, 'twilio_refused');
+    assert.match(notOwned.body.error.message, /not an incoming number of this Twilio account/);
+
+    // numbers[0] is on the first test's customer: Twilio allows a number on one profile at a time. The
+    // request also names a free number, which must not be left behind on either bundle.
+    const taken = await call<ErrorReply>('POST', `/v1/onboardings/${id}/phone-numbers`, {
+      phoneNumbers: [three!.phoneNumber, numbers[0]!.phoneNumber],
+    });
+    assert.equal(taken.status, 422, JSON.stringify(taken.body));
+    assert.match(taken.body.error.message, /already assigned/);
+    view = await stack.view(id);
+    assert.deepEqual(await numbersAtTwilio(view), { profile: both, trustProduct: both }, 'nothing changed');
+    assert.equal(view.phoneNumbers.length, 2);
+
+    const removed = await call(
+      'DELETE',
+      `/v1/onboardings/${id}/phone-numbers/${encodeURIComponent(one!.phoneNumber)}`,
+    );
+    assert.equal(removed.status, 200, JSON.stringify(removed.body));
+    assert.deepEqual(
+      removed.body.phoneNumbers.map((n) => n.sid),
+      [two!.sid],
+    );
+    assert.deepEqual(await numbersAtTwilio(removed.body), { profile: [two!.sid], trustProduct: [two!.sid] });
+
+    const unknown = await call<ErrorReply>('DELETE', `/v1/onboardings/${id}/phone-numbers/${one!.sid}`);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.error.code, 'unknown_phone_number');
+    const malformed = await call<ErrorReply>('DELETE', `/v1/onboardings/${id}/phone-numbers/4155550100`);
+    assert.equal(malformed.status, 400);
+  });
+
+  test("an approval Twilio ends (here: valid_until passed) makes the customer action-required, with Twilio's reason", async () => {
+    const view = await approvedCustomer('expiring', [numbers[4]!.phoneNumber]);
+    const refused = await stack
+      .admin('PUT', `/__sandbox/bundles/${view.customerProfile!.sid}/valid-until`, {
+        validUntil: 'next week',
+      })
+      .catch((error: Error) => error);
+    assert.ok(refused instanceof Error, 'the admin route refuses a date it cannot read');
+
+    await stack.admin('PUT', `/__sandbox/bundles/${view.customerProfile!.sid}/valid-until`, {
+      validUntil: new Date(Date.now() + 300).toISOString(),
+    });
+    const lost = await stack.waitFor(view.id, (v) => v.status === 'action-required');
+    assert.equal(lost.problem?.kind, 'approval-lost');
+    assert.equal(lost.problem?.bundle, 'customer-profile');
+    assert.deepEqual(
+      lost.problem?.codes.map((c) => c.code),
+      [99602],
+    );
+    assert.equal(lost.phoneNumbers[0]!.attestation, 'C');
+    assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /^customer profile rejected: 99602/);
+  });
+
+  test('offboarding an approved customer takes its numbers off both bundles and ends its workflow', async () => {
+    const view = await approvedCustomer('leaving', [numbers[5]!.phoneNumber]);
+    const cancelled = await call<{ status: string }>('DELETE', `/v1/onboardings/${view.id}`);
+    assert.equal(cancelled.status, 202);
+    await assert.rejects(stack.result(env.client.workflow.getHandle(view.id)), WorkflowFailedError);
+    const final = await stack.view(view.id);
+    assert.equal(final.status, 'cancelled');
+    assert.deepEqual(
+      final.compensation.map((c) => [c.kind, c.outcome, c.reason]),
+      [
+        ['phone-number', 'unassigned', 'trust-product'],
+        ['phone-number', 'unassigned', 'customer-profile'],
+        ['trust-product', 'kept', 'approved: Twilio keeps it'],
+        ['customer-profile', 'kept', 'approved: Twilio keeps it'],
+      ],
+    );
+    assert.deepEqual(await numbersAtTwilio(view), { profile: [], trustProduct: [] });
+  });
+
+  test("a year on, the workflow's own timer notices the approval ran out, with no callback", async () => {
+    const view = await approvedCustomer('a-year-on', [numbers[6]!.phoneNumber]);
+    const validUntil = Date.parse(view.customerProfile!.validUntil!);
+    // Nothing is sent to any workflow from here on: only timers wake them.
+    await env.sleep(validUntil - Date.now() + 2 * 24 * 3_600_000);
+    const lost = await stack.waitFor(view.id, (v) => v.status === 'action-required', 60_000);
+    assert.equal(lost.problem?.kind, 'approval-lost');
+    assert.match(lost.problem?.message ?? '', /approval ran out on/);
+    assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /approval expired on/);
+  });
+});
