@@ -9,8 +9,10 @@ import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { recordedHistories } from '../support/histories.js';
 import { workflowBundle } from '../support/stack.js';
+import { installTestRuntime } from '../support/temporal.js';
 
 test('recorded histories replay against the current workflow code', { timeout: 120_000 }, async () => {
+  installTestRuntime();
   const histories = await recordedHistories();
   assert.ok(histories.length >= 5, `expected the recorded fixtures, found ${histories.length}`);
   const failures: string[] = [];

@@ -15,21 +15,32 @@ import { ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js'
  */
 export const refusedCompletions: { at: number; message: string; meta: unknown }[] = [];
 
-const print = new DefaultLogger('WARN');
-// Workers in tests log warnings and errors only: activity start/complete lines would drown the report.
-// Core's own lines are forwarded here too, so that a refused completion is seen, not just printed.
-Runtime.install({
-  logger: new DefaultLogger('WARN', (entry: LogEntry) => {
-    if (/Error while completing workflow activation/.test(entry.message)) {
-      refusedCompletions.push({ at: Date.now(), message: entry.message, meta: entry.meta });
-    }
-    print.log(entry.level, entry.message, entry.meta);
-  }),
-  telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
-});
+/**
+ * Installs the SDK runtime the tests' workers and servers share, once, when a test first needs Temporal.
+ * Workers in tests log warnings and errors only: activity start/complete lines would drown the report.
+ * Core's own lines are forwarded here too, so that a refused completion is seen, not just printed.
+ * Installed on demand, not on import: a runtime that forwards core logs keeps its process alive, and a
+ * test file that only borrows a fixture from test/support must still exit when its tests are done.
+ */
+export function installTestRuntime(): void {
+  if (installed) return;
+  installed = true;
+  const print = new DefaultLogger('WARN');
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry: LogEntry) => {
+      if (/Error while completing workflow activation/.test(entry.message)) {
+        refusedCompletions.push({ at: Date.now(), message: entry.message, meta: entry.meta });
+      }
+      print.log(entry.level, entry.message, entry.meta);
+    }),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  });
+}
+let installed = false;
 
 /** Temporal's Java test server: timers and `sleep` skip ahead whenever the workflow is only waiting. */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  installTestRuntime();
   const path = await ensureTestServer({ quiet: true });
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
@@ -43,6 +54,7 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
 export async function devServerEnvironment(
   options: { ui?: boolean; uiPort?: number; dbFilename?: string; extraArgs?: string[] } = {},
 ): Promise<TestWorkflowEnvironment> {
+  installTestRuntime();
   const path = ensureTemporalCli({ quiet: true });
   return TestWorkflowEnvironment.createLocal({
     server: {
