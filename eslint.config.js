@@ -21,6 +21,19 @@ const nonDeterministicModules = [
   'axios',
 ];
 
+/**
+ * The sandbox stands in for Twilio's servers. The service must work against Twilio itself, so nothing
+ * in it may import the sandbox; npm start and the tests reach it through its public index only.
+ */
+const sandboxForService = {
+  group: ['**/sandbox', '**/sandbox/*', '**/sandbox/**'],
+  message: 'The service talks to Twilio through the twilio SDK only; the sandbox is not part of it.',
+};
+const sandboxInternals = {
+  group: ['**/sandbox/*', '!**/sandbox/index.js', '**/sandbox/*/**'],
+  message: "Use the sandbox's public index (src/sandbox/index.js), not its internals.",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -51,6 +64,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    ignores: ['src/sandbox/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sandboxForService] }] },
+  },
+  {
+    files: ['scripts/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sandboxInternals] }] },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -61,6 +83,7 @@ export default tseslint.config(
               group: nonDeterministicModules,
               message: 'Workflow code must stay deterministic: do I/O in an activity (src/activities).',
             },
+            sandboxForService,
           ],
         },
       ],

@@ -8,8 +8,8 @@ import type { TwilioClient } from '../trusthub/client.js';
 import { TrustHubFailureType, twilioCall } from '../trusthub/errors.js';
 import type { PostalAddress } from '../trusthub/types.js';
 import { LIST_PAGE_SIZE } from '../trusthub/bundles.js';
-import { activityLog, currentAttempt, isRetry } from './context.js';
-import { pickOldest } from './idempotency.js';
+import { activityLog } from './context.js';
+import { findOrCreate } from './idempotency.js';
 
 export interface CreateAddressInput {
   /** Deterministic and unique per address: a retried attempt finds the address by it. */
@@ -25,27 +25,14 @@ export interface UpdateAddressInput {
 export function addressActivities({ twilio }: { twilio: TwilioClient }) {
   return {
     createAddress: async ({ friendlyName, address }: CreateAddressInput): Promise<{ sid: string }> => {
-      if (isRetry()) {
-        const found = await twilioCall(() =>
-          twilio.addresses.list({ friendlyName, pageSize: LIST_PAGE_SIZE }),
-        );
-        const existing = pickOldest(
-          found.filter((a) => a.friendlyName === friendlyName),
-          'address',
-        );
-        if (existing) {
-          activityLog.info('Address found from an earlier attempt', {
-            sid: existing.sid,
-            attempt: currentAttempt(),
-          });
-          return { sid: existing.sid };
-        }
-      }
-      const created = await twilioCall(() =>
-        twilio.addresses.create({ ...addressParams(address), friendlyName, autoCorrectAddress: false }),
-      );
-      activityLog.info('Address created', { sid: created.sid });
-      return { sid: created.sid };
+      const { record } = await findOrCreate({
+        what: 'address',
+        find: () => twilio.addresses.list({ friendlyName, pageSize: LIST_PAGE_SIZE }),
+        matches: (a) => a.friendlyName === friendlyName,
+        create: () =>
+          twilio.addresses.create({ ...addressParams(address), friendlyName, autoCorrectAddress: false }),
+      });
+      return { sid: record.sid };
     },
 
     /**

@@ -11,8 +11,8 @@ import {
 import type { TwilioClient } from '../trusthub/client.js';
 import { isNotFound, twilioCall } from '../trusthub/errors.js';
 import type { BundleKind, BundleSnapshot, EvaluationSummary } from '../trusthub/types.js';
-import { activityLog, currentAttempt, isRetry } from './context.js';
-import { pickOldest } from './idempotency.js';
+import { activityLog } from './context.js';
+import { findOrCreate, pickOldest } from './idempotency.js';
 
 export interface CreateBundleInput {
   kind: BundleKind;
@@ -80,26 +80,13 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
       statusCallback,
     }: CreateBundleInput): Promise<BundleSnapshot> => {
       const api = bundleApi(twilio, kind);
-      if (isRetry()) {
-        const found = await twilioCall(() => api.list({ friendlyName, policySid: api.policySid }));
-        const existing = pickOldest(
-          found.filter((b) => b.friendlyName === friendlyName && b.policySid === api.policySid),
-          kind,
-        );
-        if (existing) {
-          activityLog.info('Trust Hub bundle found from an earlier attempt', {
-            kind,
-            sid: existing.sid,
-            attempt: currentAttempt(),
-          });
-          return toBundleSnapshot(kind, existing);
-        }
-      }
-      const created = await twilioCall(() =>
-        api.create({ friendlyName, email, policySid: api.policySid, statusCallback }),
-      );
-      activityLog.info('Trust Hub bundle created', { kind, sid: created.sid });
-      return toBundleSnapshot(kind, created);
+      const { record } = await findOrCreate({
+        what: `${kind} bundle`,
+        find: () => api.list({ friendlyName, policySid: api.policySid }),
+        matches: (b) => b.friendlyName === friendlyName && b.policySid === api.policySid,
+        create: () => api.create({ friendlyName, email, policySid: api.policySid, statusCallback }),
+      });
+      return toBundleSnapshot(kind, record);
     },
 
     fetchBundle: async ({ kind, sid }: BundleRef): Promise<BundleSnapshot> => {

@@ -6,8 +6,8 @@ import type { EndUserAttributes, EndUserType } from '../trusthub/attributes.js';
 import { LIST_PAGE_SIZE } from '../trusthub/bundles.js';
 import type { TwilioClient } from '../trusthub/client.js';
 import { twilioCall } from '../trusthub/errors.js';
-import { activityLog, currentAttempt, isRetry } from './context.js';
-import { pickOldest } from './idempotency.js';
+import { activityLog } from './context.js';
+import { findOrCreate } from './idempotency.js';
 
 export const SUPPORTING_DOCUMENT_ADDRESS_TYPE = 'customer_profile_address';
 
@@ -38,24 +38,13 @@ export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
       type,
       attributes,
     }: CreateEndUserInput): Promise<{ sid: string }> => {
-      if (isRetry()) {
-        const all = await twilioCall(() => v1.endUsers.list({ pageSize: LIST_PAGE_SIZE }));
-        const existing = pickOldest(
-          all.filter((u) => u.friendlyName === friendlyName && u.type === type),
-          `end user (${type})`,
-        );
-        if (existing) {
-          activityLog.info('End user found from an earlier attempt', {
-            type,
-            sid: existing.sid,
-            attempt: currentAttempt(),
-          });
-          return { sid: existing.sid };
-        }
-      }
-      const created = await twilioCall(() => v1.endUsers.create({ friendlyName, type, attributes }));
-      activityLog.info('End user created', { type, sid: created.sid });
-      return { sid: created.sid };
+      const { record } = await findOrCreate({
+        what: `end user (${type})`,
+        find: () => v1.endUsers.list({ pageSize: LIST_PAGE_SIZE }),
+        matches: (u) => u.friendlyName === friendlyName && u.type === type,
+        create: () => v1.endUsers.create({ friendlyName, type, attributes }),
+      });
+      return { sid: record.sid };
     },
 
     updateEndUser: async ({ sid, attributes }: UpdateEndUserInput): Promise<{ sid: string }> => {
@@ -70,25 +59,14 @@ export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
       addressSid,
     }: CreateSupportingDocumentInput): Promise<{ sid: string }> => {
       const type = SUPPORTING_DOCUMENT_ADDRESS_TYPE;
-      if (isRetry()) {
-        const all = await twilioCall(() => v1.supportingDocuments.list({ pageSize: LIST_PAGE_SIZE }));
-        const existing = pickOldest(
-          all.filter((d) => d.friendlyName === friendlyName && d.type === type),
-          'supporting document',
-        );
-        if (existing) {
-          activityLog.info('Supporting document found from an earlier attempt', {
-            sid: existing.sid,
-            attempt: currentAttempt(),
-          });
-          return { sid: existing.sid };
-        }
-      }
-      const created = await twilioCall(() =>
-        v1.supportingDocuments.create({ friendlyName, type, attributes: { address_sids: addressSid } }),
-      );
-      activityLog.info('Supporting document created', { sid: created.sid, addressSid });
-      return { sid: created.sid };
+      const { record } = await findOrCreate({
+        what: 'supporting document',
+        find: () => v1.supportingDocuments.list({ pageSize: LIST_PAGE_SIZE }),
+        matches: (d) => d.friendlyName === friendlyName && d.type === type,
+        create: () =>
+          v1.supportingDocuments.create({ friendlyName, type, attributes: { address_sids: addressSid } }),
+      });
+      return { sid: record.sid };
     },
   };
 }

@@ -3,7 +3,8 @@
  * finds what an earlier attempt made by the resource's deterministic, unique friendly name (given by the
  * workflow) plus its type or policy.
  */
-import { activityLog } from './context.js';
+import { twilioCall } from '../trusthub/errors.js';
+import { activityLog, currentAttempt, isRetry } from './context.js';
 
 interface Dated {
   sid: string;
@@ -31,4 +32,36 @@ export function pickOldest<T extends Dated>(matches: readonly T[], what: string)
     });
   }
   return oldest;
+}
+
+/**
+ * The one create pattern every Trust Hub create follows: on a retry, look for what an earlier attempt
+ * made (`find` lists the candidates, `matches` keeps those with this resource's name and type) and
+ * return the oldest; otherwise, or when there is none, create. The first attempt never looks up: there
+ * is nothing to find, and a list call per create would be wasted budget.
+ */
+export async function findOrCreate<T extends Dated>({
+  what,
+  find,
+  matches,
+  create,
+}: {
+  what: string;
+  find: () => Promise<T[]>;
+  matches: (candidate: T) => boolean;
+  create: () => Promise<T>;
+}): Promise<{ record: T; created: boolean }> {
+  if (isRetry()) {
+    const existing = pickOldest((await twilioCall(find)).filter(matches), what);
+    if (existing) {
+      activityLog.info(`Trust Hub ${what} found from an earlier attempt`, {
+        sid: existing.sid,
+        attempt: currentAttempt(),
+      });
+      return { record: existing, created: false };
+    }
+  }
+  const record = await twilioCall(create);
+  activityLog.info(`Trust Hub ${what} created`, { sid: record.sid });
+  return { record, created: true };
 }

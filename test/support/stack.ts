@@ -13,7 +13,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { createSettingsActivities } from '../../src/activities/settings.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
-import { buildSandbox, type Sandbox, type SandboxInfo } from '../../src/sandbox/app.js';
+import { buildSandbox, type Sandbox, type SandboxInfo } from '../../src/sandbox/index.js';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
