@@ -186,8 +186,10 @@ function asText(value: unknown): string | undefined {
 export function toBundleErrors(errors: unknown[] | null | undefined): BundleError[] {
   const result: BundleError[] = [];
   for (const item of errors ?? []) {
-    const code = asCode(asRecord(item)?.code ?? item);
-    if (code !== undefined) result.push({ code, meaning: describeTwilioCode(code) });
+    const record = asRecord(item);
+    const code = asCode(record?.code ?? item);
+    const message = typeof record?.message === 'string' ? record.message : undefined;
+    if (code !== undefined) result.push({ code, meaning: describeTwilioCode(code, message) });
   }
   return result;
 }

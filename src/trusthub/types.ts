@@ -171,7 +171,14 @@ const KNOWN_CODES: Record<number, string> = {
   22219: 'A required address is missing.',
 };
 
-/** Words for an operator or an ISV's support team, for any Twilio error code. */
-export function describeTwilioCode(code: number): string {
-  return KNOWN_CODES[code] ?? `Twilio error ${code}: see https://www.twilio.com/docs/api/errors/${code}`;
+/**
+ * Words for an operator or an ISV's support team, for any Twilio error code: our own for the codes
+ * above, else the message Twilio sent with it, else a link to Twilio's error dictionary.
+ */
+export function describeTwilioCode(code: number, twilioMessage?: string): string {
+  return (
+    KNOWN_CODES[code] ??
+    twilioMessage ??
+    `Twilio error ${code}: see https://www.twilio.com/docs/api/errors/${code}`
+  );
 }

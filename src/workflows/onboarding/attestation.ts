@@ -49,7 +49,9 @@ function bundleBlocker(
     case 'in-review':
       return `${label} in review${since()}`;
     case 'twilio-rejected': {
-      const codes = bundle.errors.map(({ code }) => `${code} ${describeTwilioCode(code)}`);
+      const codes = bundle.errors.map(
+        ({ code, meaning }) => `${code} ${meaning ?? describeTwilioCode(code)}`,
+      );
       return `${label} rejected${codes.length ? `: ${codes.join('; ')}` : ''}`;
     }
   }

@@ -161,7 +161,10 @@ async function vet(o: Onboarding, kind: BundleKind, sid: string): Promise<void> 
       kind: 'rejection',
       bundle: kind,
       message: `Twilio rejected the ${kind.replace('-', ' ')}.`,
-      codes: outcome.errors.map(({ code }) => ({ code, meaning: describeTwilioCode(code) })),
+      codes: outcome.errors.map(({ code, meaning }) => ({
+        code,
+        meaning: meaning ?? describeTwilioCode(code),
+      })),
       failures: [],
     });
   }

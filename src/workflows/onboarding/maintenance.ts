@@ -230,7 +230,10 @@ async function checkApprovals(o: Onboarding): Promise<void> {
         kind: 'approval-lost',
         bundle: lost.kind,
         message,
-        codes: lost.errors.map(({ code }) => ({ code, meaning: describeTwilioCode(code) })),
+        codes: lost.errors.map(({ code, meaning }) => ({
+          code,
+          meaning: meaning ?? describeTwilioCode(code),
+        })),
         failures: [],
       };
       o.note('action required', message);
