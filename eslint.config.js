@@ -30,7 +30,7 @@ const sandboxForService = {
   message: 'The service talks to Twilio through the twilio SDK only; the sandbox is not part of it.',
 };
 const sandboxInternals = {
-  group: ['**/sandbox/*', '!**/sandbox/index.js', '**/sandbox/*/**'],
+  group: ['**/src/sandbox/*', '!**/src/sandbox/index.js', '**/src/sandbox/*/**'],
   message: "Use the sandbox's public index (src/sandbox/index.js), not its internals.",
 };
 

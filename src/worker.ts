@@ -67,6 +67,7 @@ async function main(): Promise<void> {
         primaryCustomerProfileSid: config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID,
         statusCallbackUrl: statusCallbackUrl(config.PUBLIC_BASE_URL),
         vettingPollIntervalMs: durationToMs(config.VETTING_POLL_INTERVAL),
+        primaryTrustProductApproved: primary.trustProductApproved ?? false,
       }),
     },
     // One budget for every worker on the queue, enforced by the Temporal server.

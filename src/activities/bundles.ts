@@ -54,6 +54,13 @@ export interface PrimaryProfileCheck {
   status: string | null;
   ok: boolean;
   problem?: string;
+  /** Its business information's business_identity, when it has one. */
+  businessIdentity?: string | null;
+  /**
+   * Whether an approved SHAKEN/STIR trust product is linked to it: then the ISV's customers' calls are
+   * signed at least B before their own onboarding completes, otherwise C.
+   */
+  trustProductApproved?: boolean;
 }
 
 /** Deletes each assignment; one already gone was removed by an earlier attempt whose response was lost. */
@@ -257,7 +264,35 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
           problem: `The primary customer profile ${sid} is ${record.status}, not twilio-approved: Twilio refuses secondary profiles until the primary is approved (create and submit it in the Console's Trust Hub).`,
         };
       }
-      return { sid, status: record.status, ok: true };
+      const customerProfiles = bundleApi(twilio, 'customer-profile');
+      const linked = await twilioCall(() => customerProfiles.entityAssignments(sid).list());
+      let businessIdentity: string | null = null;
+      for (const { objectSid } of linked.filter((a) => a.objectSid.startsWith('IT'))) {
+        const endUser = await twilioCall(() => twilio.trusthub.v1.endUsers(objectSid).fetch());
+        if (endUser.type !== 'customer_profile_business_information') continue;
+        const attributes = (endUser.attributes ?? {}) as Record<string, unknown>;
+        businessIdentity =
+          typeof attributes.business_identity === 'string' ? attributes.business_identity : null;
+      }
+      if (businessIdentity && businessIdentity !== 'isv_reseller_or_partner') {
+        return {
+          sid,
+          status: record.status,
+          ok: false,
+          businessIdentity,
+          problem: `The primary customer profile ${sid} has the business identity ${businessIdentity}: Twilio refuses secondary customer profiles under a primary that is not isv_reseller_or_partner (twilio-node#965). Use the ISV's own primary profile, made in the Console with the identity "ISV, reseller or partner".`,
+        };
+      }
+      const trustProducts = bundleApi(twilio, 'trust-product');
+      const approved = (
+        await twilioCall(() => trustProducts.list({ policySid: trustProducts.policySid }))
+      ).filter((product) => product.status === 'twilio-approved');
+      let trustProductApproved = false;
+      for (const product of approved) {
+        const assigned = await twilioCall(() => trustProducts.entityAssignments(product.sid).list());
+        if (assigned.some((a) => a.objectSid === sid)) trustProductApproved = true;
+      }
+      return { sid, status: record.status, ok: true, businessIdentity, trustProductApproved };
     },
   };
 }

@@ -168,6 +168,7 @@ export const OnboardingView = Type.Object(
     ),
     latestEvaluation: Type.Unknown(),
     problem: Type.Unknown(),
+    warnings: Type.Optional(Type.Array(Type.String())),
     corrections: Type.Number(),
     compensation: Type.Array(Type.Unknown()),
     timeline: Type.Array(

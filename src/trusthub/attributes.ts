@@ -55,7 +55,9 @@ export function businessInformationAttributes(b: BusinessInformation): BusinessI
     business_type: b.type,
     business_industry: b.industry,
     business_registration_identifier: b.registrationIdentifier,
-    business_registration_number: b.registrationNumber,
+    // Twilio matches an EIN as nine digits: 12-3456789 is sent as 123456789. DUNS numbers go as given.
+    business_registration_number:
+      b.registrationIdentifier === 'EIN' ? b.registrationNumber.replace(/\D/g, '') : b.registrationNumber,
     business_regions_of_operation: joinList(b.regionsOfOperation),
     website_url: b.websiteUrl,
     social_media_profile_urls: joinList(b.socialMediaProfileUrls),

@@ -67,7 +67,7 @@ export type OnboardingStep =
 
 /** Why the onboarding needs the ISV: what Twilio said, in codes and in words. */
 export interface Problem {
-  kind: 'evaluation' | 'rejection' | 'twilio-error' | 'phone-numbers' | 'approval-lost';
+  kind: 'evaluation' | 'pre-check' | 'rejection' | 'twilio-error' | 'phone-numbers' | 'approval-lost';
   bundle?: BundleKind;
   message: string;
   codes: { code: number; meaning: string }[];
@@ -116,6 +116,8 @@ export interface OnboardingRecord {
   phoneNumbers: PhoneNumberRef[];
   latestEvaluation: (EvaluationSummary & { bundle: BundleKind }) | null;
   problem: Problem | null;
+  /** What Twilio often rejects but not always (e.g. 18609 likely), found before submission. */
+  warnings?: string[];
   /** Correction rounds applied so far. */
   corrections: number;
   /** Filled when cancelled: what compensation (or offboarding, after approval) did. */

@@ -35,6 +35,17 @@ describe('businessInformationAttributes', () => {
     });
   });
 
+  it('sends an EIN as the nine digits Twilio matches, and a DUNS number as given', () => {
+    const ein = businessInformationAttributes({ ...business, registrationNumber: '12-3456789' });
+    assert.equal(ein.business_registration_number, '123456789');
+    const duns = businessInformationAttributes({
+      ...business,
+      registrationIdentifier: 'DUNS',
+      registrationNumber: '12-345-6789',
+    });
+    assert.equal(duns.business_registration_number, '12-345-6789');
+  });
+
   it('sends an empty social_media_profile_urls when there are none', () => {
     const { socialMediaProfileUrls: _none, ...withoutSocial } = business;
     assert.equal(businessInformationAttributes(withoutSocial).social_media_profile_urls, '');

@@ -17,6 +17,7 @@ import {
   startHarness,
   type Harness,
 } from './support.js';
+import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
 
 describe('bundle activities against the sandbox', () => {
   let h: Harness;
@@ -206,6 +207,9 @@ describe('bundle activities against the sandbox', () => {
       sid: h.info.primaryCustomerProfileSid,
       status: 'twilio-approved',
       ok: true,
+      businessIdentity: 'isv_reseller_or_partner',
+      // The seeded ISV has no SHAKEN/STIR trust product of its own: its customers start at C.
+      trustProductApproved: false,
     });
     const draft = await h.run(h.activities.createBundle, {
       kind: 'customer-profile',
@@ -222,5 +226,16 @@ describe('bundle activities against the sandbox', () => {
     assert.equal(missing.ok, false);
     assert.equal(missing.status, null);
     assert.match(missing.problem ?? '', /does not exist/);
+  });
+
+  it("checkPrimaryProfile: an approved profile whose identity is not isv_reseller_or_partner cannot be the ISV's primary", async () => {
+    // A customer's own profile (identity direct_customer), approved: what an ISV might paste by mistake.
+    const sids = await createSecondaryProfile(h.twilio, h.info.primaryCustomerProfileSid, acmeCustomer());
+    await h.twilio.trusthub.v1.customerProfiles(sids.profileSid).update({ status: 'pending-review' });
+    await h.admin('POST', `/__sandbox/bundles/${sids.profileSid}/decide`, { outcome: 'approve' });
+    const check = await h.run(h.activities.checkPrimaryProfile, { sid: sids.profileSid });
+    assert.equal(check.ok, false);
+    assert.equal(check.businessIdentity, 'direct_customer');
+    assert.match(check.problem ?? '', /not isv_reseller_or_partner \(twilio-node#965\)/);
   });
 });

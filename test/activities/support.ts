@@ -80,6 +80,8 @@ export interface Harness {
   faults(rules: FaultRule[]): Promise<void>;
   /** GET /__sandbox/state. */
   state(): Promise<SandboxState>;
+  /** Any other sandbox admin call (/__sandbox/…). */
+  admin: ReturnType<typeof sandboxAdmin>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -111,6 +113,7 @@ export async function startHarness(): Promise<Harness> {
       await admin('PUT', '/__sandbox/faults', { rules });
     },
     state: () => admin<SandboxState>('GET', '/__sandbox/state'),
+    admin,
     reset: async () => {
       await admin('DELETE', '/__sandbox/faults');
       await admin('POST', '/__sandbox/reset');

@@ -118,14 +118,15 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
 
   test('rejection and correction over HTTP, found by the operator queries while it waits', async () => {
     const body = onboardingRequest('e2e-rejected', [stack.info.phoneNumbers[1]!.phoneNumber]);
-    body.email = 'owner@hotmail.com';
+    // Valid E.164, but too short to be anyone's number: Twilio cannot verify the representative.
+    body.authorizedRepresentatives[0]!.phoneNumber = '+141555';
     const id = ((await (await call('POST', '/v1/onboardings', body)).json()) as { id: string }).id;
     let view = await stack.waitFor(id, (v) => v.step === 'waiting-for-customer-profile-vetting');
     await decide(view.customerProfile!.sid, 'rules');
     view = await stack.waitFor(id, (v) => v.status === 'action-required');
     assert.deepEqual(
       view.problem?.codes.map((c) => c.code),
-      [18606],
+      [18604],
     );
 
     for (const query of [
@@ -138,7 +139,9 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
 
     const invalid = await call('PATCH', `/v1/onboardings/${id}`, { email: 'not-an-email' });
     assert.equal(invalid.status, 400);
-    const fixed = await call('PATCH', `/v1/onboardings/${id}`, { email: 'owner@acmedental.com' });
+    const fixed = await call('PATCH', `/v1/onboardings/${id}`, {
+      authorizedRepresentatives: [{ ...body.authorizedRepresentatives[0], phoneNumber: '+14155550123' }],
+    });
     assert.equal(fixed.status, 200, await fixed.clone().text());
     view = await stack.waitFor(id, (v) => v.step === 'waiting-for-customer-profile-vetting');
     await decide(view.customerProfile!.sid, 'rules');

@@ -173,9 +173,41 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await handle.cancel();
   });
 
+  test("an email off the website's domain is caught before submission, with no vetting round spent", async () => {
+    const request = onboardingRequest('pre-checked', [numbers[9]!.phoneNumber]);
+    request.authorizedRepresentatives[0]!.email = 'dana.reyes@gmail.com';
+    request.business.registrationIdentifier = 'DUNS';
+    request.business.registrationNumber = '123456789';
+    const handle = await start(request);
+    const view = await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
+    assert.equal(view.problem?.kind, 'pre-check');
+    assert.equal(view.customerProfile?.status, 'draft', 'nothing was submitted');
+    assert.deepEqual(
+      view.problem.failures.map((f) => [f.objectType, f.field, f.errorCode]),
+      [['authorized_representative_1', 'email', 18606]],
+    );
+    assert.match(view.problem.failures[0]!.reason, /on gmail\.com, the website on acmedental\.com/);
+    assert.match(view.warnings?.[0] ?? '', /^18609 .* registered by DUNS/);
+
+    const fixed = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${handle.workflowId}`,
+      payload: {
+        authorizedRepresentatives: [
+          { ...request.authorizedRepresentatives[0], email: 'dana@acmedental.com' },
+        ],
+      },
+    });
+    assert.equal(fixed.statusCode, 200, fixed.body);
+    assert.equal(fixed.json<OnboardingView>().step, 'waiting-for-customer-profile-vetting');
+    assert.equal(fixed.json<OnboardingView>().customerProfile?.status, 'pending-review');
+    await handle.cancel();
+  });
+
   test('rejection → correction → approval', async () => {
     const request = onboardingRequest('rejected', [numbers[4]!.phoneNumber]);
-    request.authorizedRepresentatives[0]!.email = 'dana.reyes@gmail.com';
+    // Valid E.164, but too short to be anyone's number: Twilio cannot verify the representative.
+    request.authorizedRepresentatives[0]!.phoneNumber = '+141555';
     const handle = await start(request);
 
     let view = await stack.waitFor(
@@ -189,18 +221,16 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(view.problem?.kind, 'rejection');
     assert.deepEqual(
       view.problem?.codes.map((c) => c.code),
-      [18606],
+      [18604],
     );
-    assert.match(view.problem.codes[0]!.meaning, /domain/);
+    assert.match(view.problem.codes[0]!.meaning, /representative #1 could not be verified/);
 
     // The API's PATCH goes through the workflow's update; it answers once the bundle is back in vetting.
     const patched = await stack.api.inject({
       method: 'PATCH',
       url: `/v1/onboardings/${handle.workflowId}`,
       payload: {
-        authorizedRepresentatives: [
-          { ...request.authorizedRepresentatives[0], email: 'dana@acmedental.com' },
-        ],
+        authorizedRepresentatives: [{ ...request.authorizedRepresentatives[0], phoneNumber: '+14155550123' }],
       },
     });
     assert.equal(patched.statusCode, 200, patched.body);

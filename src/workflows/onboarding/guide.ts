@@ -4,7 +4,7 @@
  * and a run continued as new. Activities make every Trust Hub create idempotent on their side
  * (deterministic friendly names).
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
 import {
   describeTwilioCode,
@@ -14,6 +14,7 @@ import {
 } from '../../trusthub/types.js';
 import type { Problem } from '../contract.js';
 import { trustHub } from './activities.js';
+import { preSubmitProblem, preSubmitWarnings } from './checks.js';
 import type { Onboarding } from './state.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
@@ -21,6 +22,19 @@ export class NeedsCorrections extends Error {
   constructor(readonly problem: Problem) {
     super(problem.message);
   }
+}
+
+/** Runs recorded before the pre-submission checks existed replay without them. */
+export const PRE_SUBMIT_CHECKS = 'pre-submit-checks';
+
+function checkBeforeSubmitting(o: Onboarding): void {
+  for (const warning of preSubmitWarnings(o.request)) {
+    if (o.view.warnings?.includes(warning)) continue;
+    (o.view.warnings ??= []).push(warning);
+    o.note('warning', warning);
+  }
+  const problem = preSubmitProblem(o.request);
+  if (problem) throw new NeedsCorrections(problem);
 }
 
 export async function followTheGuide(o: Onboarding): Promise<void> {
@@ -144,6 +158,7 @@ async function vet(o: Onboarding, kind: BundleKind, sid: string): Promise<void> 
   const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
 
   if (current?.status !== 'pending-review' && current?.status !== 'in-review') {
+    if (kind === 'customer-profile' && patched(PRE_SUBMIT_CHECKS)) checkBeforeSubmitting(o);
     o.setStep(`evaluating-${label}`);
     const evaluation = await trustHub.evaluateBundle({ kind, sid });
     view.latestEvaluation = { ...evaluation, bundle: kind };
