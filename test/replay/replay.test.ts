@@ -2,7 +2,7 @@
  * Every recorded history (test/replay/histories, see test/support/histories.ts) replays against the
  * current workflow code. Runs last days, and with the customer's life after approval, years: a change
  * that cannot replay one of these would fail that customer's run in flight, or every query on it.
- * Histories named `v1-*` were recorded before the workflow stayed on after approval.
+ * Histories named `v1-*` were recorded before the workflow stayed on after approval, `v2-*` after.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -20,7 +20,7 @@ const JSON_OPTIONS = { longs: String, enums: String, bytes: String, defaults: fa
 
 export const HISTORIES_DIR = fileURLToPath(new URL('../replay/histories/', import.meta.url));
 
-/** Writes the run's history as `<name>.json` when RECORD_HISTORIES=1; otherwise does nothing. */
+/** Writes the run's history as `<name>.json` when RECORD_HISTORIES=1 and there is none yet. */
 export async function recordHistory(
   client: Client,
   name: string,
@@ -31,7 +31,13 @@ export async function recordHistory(
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   await mkdir(HISTORIES_DIR, { recursive: true });
   const json = History.toObject(History.fromObject(history), JSON_OPTIONS);
-  await writeFile(`${HISTORIES_DIR}${name}.json`, `${JSON.stringify(json, null, 1)}\n`);
+  try {
+    // Never rewritten: a recorded history stands for a run that was in flight when it was recorded, and
+    // the code must keep replaying it. A new behaviour gets a new fixture name.
+    await writeFile(`${HISTORIES_DIR}${name}.json`, `${JSON.stringify(json, null, 1)}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** Every recorded history, as `runReplayHistories` takes them. */

@@ -11,6 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { recordHistory } from '../support/histories.js';
 
 type ErrorReply = { error: { code: string; message: string } };
 
@@ -105,6 +106,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       list.filter((b) => b.friendlyName.includes('serving'));
     assert.equal(mine(await v1.customerProfiles.list()).length, 1, 'one secondary profile');
     assert.equal(mine(await v1.trustProducts.list()).length, 1, 'one trust product');
+    await recordHistory(env.client, 'v2-serving', id);
   });
 
   test('numbers after approval: added to both bundles, refused by Twilio with nothing changed, removed from both', async () => {
@@ -158,6 +160,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     assert.equal(unknown.body.error.code, 'unknown_phone_number');
     const malformed = await call<ErrorReply>('DELETE', `/v1/onboardings/${id}/phone-numbers/4155550100`);
     assert.equal(malformed.status, 400);
+    await recordHistory(env.client, 'v2-numbers-changed', id);
   });
 
   test("an approval Twilio ends (here: valid_until passed) makes the customer action-required, with Twilio's reason", async () => {
@@ -181,6 +184,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     );
     assert.equal(lost.phoneNumbers[0]!.attestation, 'C');
     assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /^customer profile rejected: 99602/);
+    await recordHistory(env.client, 'v2-approval-lost', view.id);
   });
 
   test('offboarding an approved customer takes its numbers off both bundles and ends its workflow', async () => {
@@ -200,6 +204,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       ],
     );
     assert.deepEqual(await numbersAtTwilio(view), { profile: [], trustProduct: [] });
+    await recordHistory(env.client, 'v2-offboarded', view.id);
   });
 
   test("a year on, the workflow's own timer notices the approval ran out, with no callback", async () => {
@@ -211,5 +216,6 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     assert.equal(lost.problem?.kind, 'approval-lost');
     assert.match(lost.problem?.message ?? '', /approval ran out on/);
     assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /approval expired on/);
+    await recordHistory(env.client, 'v2-approval-ran-out', view.id);
   });
 });

@@ -201,6 +201,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(fixed.statusCode, 200, fixed.body);
     assert.equal(fixed.json<OnboardingView>().step, 'waiting-for-customer-profile-vetting');
     assert.equal(fixed.json<OnboardingView>().customerProfile?.status, 'pending-review');
+    await recordHistory(env.client, 'v2-pre-check-corrected', handle.workflowId);
     await handle.cancel();
   });
 
