@@ -112,6 +112,12 @@ export const CorrectionsBody = Type.Object(
     address: Type.Optional(Address),
     authorizedRepresentatives: Type.Optional(Type.Array(Representative, { minItems: 1, maxItems: 2 })),
     phoneNumbers: Type.Optional(PhoneNumbers),
+    replaceTrustProduct: Type.Optional(
+      Type.Boolean({
+        description:
+          'After a trust-product rejection: delete it and submit a new one linked to the same approved profile.',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -142,6 +142,11 @@ export interface Corrections {
   address?: PostalAddress;
   authorizedRepresentatives?: AuthorizedRepresentative[];
   phoneNumbers?: string[];
+  /**
+   * After a trust-product rejection whose cause is not its email: delete the rejected trust product and
+   * make a new one, linked to the same approved profile, with the same numbers, and submit it.
+   */
+  replaceTrustProduct?: boolean;
 }
 
 export interface OnboardingInput {
@@ -161,6 +166,8 @@ export interface CarriedState {
   linked: Record<string, string[]>;
   phoneNumbersOnTrustProduct: string[];
   revision: number;
+  /** Bumped when a rejected trust product is replaced: the new one's name (idempotency key) differs. */
+  trustProductRevision?: number;
   /** Set once the customer is approved and the workflow serves it (numbers, expiry, offboarding). */
   serving?: boolean;
 }

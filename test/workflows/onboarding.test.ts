@@ -300,6 +300,45 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await recordHistory(env.client, 'v1-trust-product-rejected', handle.workflowId);
   });
 
+  test('a trust product rejected for another cause is replaced by a new one on the same approved profile', async () => {
+    const number = numbers[5]!;
+    const handle = await start(onboardingRequest('tp-replaced', [number.phoneNumber]));
+    let view = await stack.waitFor(
+      handle.workflowId,
+      (v) => v.step === 'waiting-for-customer-profile-vetting',
+    );
+    await decide(view.customerProfile!.sid, 'approve');
+    view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
+    const rejectedSid = view.trustProduct!.sid;
+    await decide(rejectedSid, 'reject', [18601]);
+    await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
+
+    const replaced = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${handle.workflowId}`,
+      payload: { replaceTrustProduct: true },
+    });
+    assert.equal(replaced.statusCode, 200, replaced.body);
+    view = replaced.json<OnboardingView>();
+    assert.equal(view.step, 'waiting-for-trust-product-vetting');
+    assert.notEqual(view.trustProduct?.sid, rejectedSid, 'a new trust product');
+    assert.equal(view.trustProduct?.status, 'pending-review');
+    await assert.rejects(stack.twilio.trusthub.v1.trustProducts(rejectedSid).fetch(), /not found|20404/i);
+    const onNew = await stack.twilio.trusthub.v1
+      .trustProducts(view.trustProduct.sid)
+      .trustProductsChannelEndpointAssignment.list();
+    assert.deepEqual(
+      onNew.map((a) => a.channelEndpointSid),
+      [number.sid],
+    );
+
+    await decide(view.trustProduct.sid, 'approve');
+    view = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
+    assert.equal(view.phoneNumbers[0]!.attestation, 'A');
+    assert.equal((await resourcesOf('tp-replaced')).trustProducts, 1);
+    await recordHistory(env.client, 'v2-trust-product-replaced', handle.workflowId);
+  });
+
   test("a noncompliant evaluation stops before submission and shows Twilio's field-level results", async () => {
     const request = onboardingRequest('noncompliant', [numbers[8]!.phoneNumber]);
     request.business.websiteUrl = 'acmedental';

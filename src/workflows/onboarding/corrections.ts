@@ -10,11 +10,18 @@ import type { Corrections, Problem } from '../contract.js';
 import { trustHub } from './activities.js';
 import type { Onboarding } from './state.js';
 
-const FIELDS = ['email', 'business', 'address', 'authorizedRepresentatives', 'phoneNumbers'] as const;
+const FIELDS = [
+  'email',
+  'business',
+  'address',
+  'authorizedRepresentatives',
+  'phoneNumbers',
+  'replaceTrustProduct',
+] as const;
 
 export function checkCorrections(
   corrections: Corrections,
-  { trustProductPhase }: { trustProductPhase: boolean },
+  { trustProductPhase, trustProductRejected }: { trustProductPhase: boolean; trustProductRejected: boolean },
 ): string[] {
   const reasons: string[] = [];
   const given = FIELDS.filter((field) => corrections[field] !== undefined);
@@ -23,11 +30,17 @@ export function checkCorrections(
   // An approved customer profile cannot be edited any more (Twilio error 60711): in the trust-product
   // phase only the trust product's own email can change.
   if (trustProductPhase) {
-    for (const field of given.filter((f) => f !== 'email')) {
+    for (const field of given.filter((f) => f !== 'email' && f !== 'replaceTrustProduct')) {
       reasons.push(
         `${field} cannot be corrected: the customer profile is already approved and Twilio no longer allows edits to it`,
       );
     }
+  }
+  if (
+    corrections.replaceTrustProduct !== undefined &&
+    !(corrections.replaceTrustProduct && trustProductRejected)
+  ) {
+    reasons.push('replaceTrustProduct can only be true, and only after Twilio rejected the trust product');
   }
   const representatives = corrections.authorizedRepresentatives;
   if (representatives && (representatives.length < 1 || representatives.length > 2)) {
@@ -122,7 +135,28 @@ export async function applyCorrections(o: Onboarding, corrections: Corrections):
       view.resources.supportingDocumentSid = undefined;
     }
   }
+  if (corrections.replaceTrustProduct) await dropTrustProduct(o);
   // Phone numbers: new ones are resolved and assigned when the guide runs again.
+}
+
+/**
+ * Takes the numbers off the rejected trust product and deletes it (Twilio allows deleting a bundle that
+ * is not in review); the guide then makes a new one under a new revision of its name.
+ */
+async function dropTrustProduct(o: Onboarding): Promise<void> {
+  const { view, carried } = o;
+  const sid = view.resources.trustProductSid;
+  if (!sid) return;
+  for (const phoneNumberSid of carried.phoneNumbersOnTrustProduct) {
+    await trustHub.unassignPhoneNumber({ kind: 'trust-product', bundleSid: sid, phoneNumberSid });
+  }
+  await trustHub.deleteResource({ kind: 'trust-product', sid });
+  o.note('trust product replaced', `${sid} deleted`);
+  carried.phoneNumbersOnTrustProduct = [];
+  delete carried.linked[sid];
+  carried.trustProductRevision = (carried.trustProductRevision ?? 1) + 1;
+  view.resources.trustProductSid = undefined;
+  view.trustProduct = null;
 }
 
 export function failureType(error: unknown): string | undefined {

@@ -208,7 +208,7 @@ async function createTrustProduct(o: Onboarding, profileSid: string): Promise<st
     o.setStep('creating-trust-product');
     const product = await trustHub.createBundle({
       kind: 'trust-product',
-      friendlyName: o.name('shaken-stir-trust-product'),
+      friendlyName: o.name('shaken-stir-trust-product', o.carried.trustProductRevision),
       email: o.request.email,
       statusCallback: o.statusCallback,
     });

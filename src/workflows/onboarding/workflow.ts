@@ -128,6 +128,7 @@ function registerHandlers(o: Onboarding): void {
         }
         const reasons = checkCorrections(corrections, {
           trustProductPhase: view.customerProfile?.status === 'twilio-approved',
+          trustProductRejected: view.trustProduct?.status === 'twilio-rejected',
         });
         if (reasons.length) {
           throw ApplicationFailure.create({
