@@ -166,6 +166,10 @@ export interface CarriedState {
   linked: Record<string, string[]>;
   phoneNumbersOnTrustProduct: string[];
   revision: number;
+  /** The trust product went into vetting while the profile was still in review (overlapping vetting). */
+  trustProductSubmittedEarly?: boolean;
+  /** A corrected email could not reach the trust product yet (it was in review): sent before it is resubmitted. */
+  trustProductEmailOutdated?: boolean;
   /** Bumped when a rejected trust product is replaced: the new one's name (idempotency key) differs. */
   trustProductRevision?: number;
   /** Set once the customer is approved and the workflow serves it (numbers, expiry, offboarding). */

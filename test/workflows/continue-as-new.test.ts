@@ -80,6 +80,9 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
       codes: [18606],
     });
     await stack.waitFor(id, (v) => v.status === 'action-required');
+    // The trust product, submitted while the profile was in review, is rejected with it (the sandbox's
+    // 99601): its email can then be corrected too, and it is resubmitted once the profile is approved.
+    await stack.admin('POST', `/__sandbox/bundles/${view.trustProduct!.sid}/decide`, { outcome: 'rules' });
     const corrected = 'trust@acmedental.com';
     const patched = await stack.api.inject({
       method: 'PATCH',
@@ -106,5 +109,6 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
       corrected,
       'the trust product, created by the new run, has the corrected email',
     );
+    await recordHistory(env.client, 'v3-corrections-then-continued', id);
   });
 });

@@ -81,6 +81,8 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
       (v) => v.step === 'waiting-for-customer-profile-vetting',
     );
     assert.equal(view.customerProfile?.status, 'pending-review');
+    // The guide's order: the trust product is submitted at once, so the two vettings overlap.
+    assert.equal(view.trustProduct?.status, 'pending-review');
     assert.equal(view.latestEvaluation?.status, 'compliant');
     const profileSid = view.customerProfile.sid;
 
@@ -120,6 +122,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
       'the profile waited a day',
     );
     await recordHistory(env.client, 'v1-happy-path', handle.workflowId);
+    await recordHistory(env.client, 'v3-happy-path-overlapping', handle.workflowId);
   });
 
   test('every callback lost: the reconciliation poll completes the onboarding', async () => {

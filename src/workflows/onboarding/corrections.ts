@@ -94,15 +94,7 @@ export async function applyCorrections(o: Onboarding, corrections: Corrections):
         await trustHub.updateBundleEmail({ kind: 'customer-profile', sid: profileSid, email: request.email }),
       );
     }
-    if (view.resources.trustProductSid) {
-      o.recordBundle(
-        await trustHub.updateBundleEmail({
-          kind: 'trust-product',
-          sid: view.resources.trustProductSid,
-          email: request.email,
-        }),
-      );
-    }
+    if (view.resources.trustProductSid) await updateTrustProductEmail(o);
   }
   if (corrections.business && view.resources.businessInformationSid) {
     await trustHub.updateEndUser({
@@ -140,6 +132,27 @@ export async function applyCorrections(o: Onboarding, corrections: Corrections):
 }
 
 /**
+ * Puts the request's email on the trust product, now if Twilio allows edits (draft or rejected), else
+ * when it next does: a trust product submitted early, while the profile was in review, cannot change
+ * until Twilio decides it, and is evaluated and resubmitted after that with the email carried here.
+ */
+export async function updateTrustProductEmail(o: Onboarding): Promise<void> {
+  const sid = o.view.resources.trustProductSid;
+  const status = o.view.trustProduct?.status;
+  if (!sid) return;
+  if (status !== 'draft' && status !== 'twilio-rejected') {
+    o.carried.trustProductEmailOutdated = true;
+    o.note(
+      'trust product email will be updated',
+      `Twilio allows no edits while it is ${status ?? 'unknown'}`,
+    );
+    return;
+  }
+  o.recordBundle(await trustHub.updateBundleEmail({ kind: 'trust-product', sid, email: o.request.email }));
+  o.carried.trustProductEmailOutdated = false;
+}
+
+/**
  * Takes the numbers off the rejected trust product and deletes it (Twilio allows deleting a bundle that
  * is not in review); the guide then makes a new one under a new revision of its name.
  */
@@ -151,6 +164,7 @@ async function dropTrustProduct(o: Onboarding): Promise<void> {
     await trustHub.unassignPhoneNumber({ kind: 'trust-product', bundleSid: sid, phoneNumberSid });
   }
   await trustHub.deleteResource({ kind: 'trust-product', sid });
+  o.hints.delete(sid);
   o.note('trust product replaced', `${sid} deleted`);
   carried.phoneNumbersOnTrustProduct = [];
   delete carried.linked[sid];

@@ -15,6 +15,7 @@ import {
 import type { Problem } from '../contract.js';
 import { trustHub } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
+import { refusalProblem, updateTrustProductEmail } from './corrections.js';
 import type { Onboarding } from './state.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
@@ -37,6 +38,13 @@ function checkBeforeSubmitting(o: Onboarding): void {
   if (problem) throw new NeedsCorrections(problem);
 }
 
+/**
+ * The guide's order: submit the profile, then create and submit the trust product at once, so the two
+ * vettings overlap (about max(24 h, 72 h) to A instead of their sum). Runs recorded before this waited
+ * for the profile's approval first, and replay that way.
+ */
+export const OVERLAPPING_VETTING = 'overlapping-vetting';
+
 export async function followTheGuide(o: Onboarding): Promise<void> {
   const profileSid = await createCustomerProfile(o);
   if (o.view.customerProfile?.status !== 'twilio-approved') {
@@ -45,10 +53,45 @@ export async function followTheGuide(o: Onboarding): Promise<void> {
     await attachBusinessInformation(o, profileSid);
     await attachRepresentatives(o, profileSid);
     await attachPhoneNumbers(o, profileSid);
-    await vet(o, 'customer-profile', profileSid);
+    if (patched(OVERLAPPING_VETTING)) {
+      await submitForVetting(o, 'customer-profile', profileSid);
+      await submitTrustProductEarly(o, profileSid);
+      await awaitVetting(o, 'customer-profile', profileSid);
+    } else {
+      await vet(o, 'customer-profile', profileSid);
+    }
   }
   const trustProductSid = await createTrustProduct(o, profileSid);
+  if (o.carried.trustProductSubmittedEarly) {
+    // Twilio decided it while the profile was in review: what the workflow last read may be stale, and
+    // a rejection then was the profile's, now fixed, so the trust product is simply resubmitted.
+    o.carried.trustProductSubmittedEarly = false;
+    const early = o.recordBundle(await trustHub.fetchBundle({ kind: 'trust-product', sid: trustProductSid }));
+    if (early.status === 'twilio-rejected')
+      o.note('trust product resubmitted', 'rejected before the profile was approved');
+  }
   await vet(o, 'trust-product', trustProductSid);
+}
+
+/**
+ * Submits the trust product while the profile is still in review. If Twilio will not take it yet (it
+ * wants the profile approved first, or finds it noncompliant because of that), this is no problem for
+ * the ISV: the trust product is evaluated and submitted again, the usual way, once the profile is
+ * approved, and any real problem surfaces then.
+ */
+async function submitTrustProductEarly(o: Onboarding, profileSid: string): Promise<void> {
+  const current = o.view.trustProduct?.status;
+  if (current === 'pending-review' || current === 'in-review' || current === 'twilio-approved') return;
+  try {
+    const trustProductSid = await createTrustProduct(o, profileSid);
+    await submitForVetting(o, 'trust-product', trustProductSid);
+    o.carried.trustProductSubmittedEarly = true;
+  } catch (error) {
+    const deferred =
+      error instanceof NeedsCorrections ? error.problem.message : refusalProblem(error)?.message;
+    if (deferred === undefined) throw error;
+    o.note('trust product waits for the profile', deferred);
+  }
 }
 
 // 1. Secondary customer profile, with the status callback that wakes us.
@@ -152,12 +195,20 @@ async function attachPhoneNumbers(o: Onboarding, profileSid: string): Promise<vo
 
 // 8. and 9. Evaluate (a dry run), submit, and wait for Twilio's vetting.
 async function vet(o: Onboarding, kind: BundleKind, sid: string): Promise<void> {
+  const current = kind === 'customer-profile' ? o.view.customerProfile : o.view.trustProduct;
+  if (current?.status === 'twilio-approved') return;
+  await submitForVetting(o, kind, sid);
+  await awaitVetting(o, kind, sid);
+}
+
+/** Evaluate and submit, unless the bundle is already in vetting or approved. */
+async function submitForVetting(o: Onboarding, kind: BundleKind, sid: string): Promise<void> {
   const { view } = o;
   const current = kind === 'customer-profile' ? view.customerProfile : view.trustProduct;
-  if (current?.status === 'twilio-approved') return;
   const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
-
+  if (current?.status === 'twilio-approved') return;
   if (current?.status !== 'pending-review' && current?.status !== 'in-review') {
+    if (kind === 'trust-product' && o.carried.trustProductEmailOutdated) await updateTrustProductEmail(o);
     if (kind === 'customer-profile' && patched(PRE_SUBMIT_CHECKS)) checkBeforeSubmitting(o);
     o.setStep(`evaluating-${label}`);
     const evaluation = await trustHub.evaluateBundle({ kind, sid });
@@ -168,7 +219,13 @@ async function vet(o: Onboarding, kind: BundleKind, sid: string): Promise<void> 
     o.setStep(`submitting-${label}`);
     o.recordBundle(await trustHub.submitBundle({ kind, sid }));
   }
+}
 
+/** Wait for Twilio's decision; a rejection becomes the ISV's problem to correct. */
+async function awaitVetting(o: Onboarding, kind: BundleKind, sid: string): Promise<void> {
+  const current = kind === 'customer-profile' ? o.view.customerProfile : o.view.trustProduct;
+  if (current?.status === 'twilio-approved') return;
+  const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
   o.setStep(`waiting-for-${label}-vetting`);
   const outcome = await waitForVetting(o, kind, sid);
   if (outcome.status === 'twilio-rejected') {

@@ -207,10 +207,14 @@ export function msUntilApprovalCheck(o: Onboarding, now = Date.now()): number {
 /** Re-reads the bundles Twilio called about (both, when the timer fired) and says what needs the ISV. */
 async function checkApprovals(o: Onboarding): Promise<void> {
   const { view } = o;
-  const due = o.hints.size ? [...o.hints] : o.bundleSids();
+  const { trustProductSid } = view.resources;
+  // Only the customer's current bundles: a hint can outlive its bundle (a replaced trust product's late
+  // callback), and reading that one as a profile would fail.
+  const current = o.bundleSids();
+  const due = o.hints.size ? current.filter((sid) => o.hints.has(sid)) : current;
   o.hints.clear();
   for (const sid of due) {
-    const kind: BundleKind = sid === view.resources.trustProductSid ? 'trust-product' : 'customer-profile';
+    const kind: BundleKind = sid === trustProductSid ? 'trust-product' : 'customer-profile';
     o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
   }
   const lost = [view.customerProfile, view.trustProduct]
