@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
-import { recordedHistories } from '../support/histories.js';
+import { hasCompletedWorkflowTask, recordedHistories } from '../support/histories.js';
 import { workflowBundle } from '../support/stack.js';
 import { installTestRuntime } from '../support/temporal.js';
 
@@ -15,6 +15,9 @@ test('recorded histories replay against the current workflow code', { timeout: 1
   installTestRuntime();
   const histories = await recordedHistories();
   assert.ok(histories.length >= 5, `expected the recorded fixtures, found ${histories.length}`);
+  for (const { workflowId, history } of histories) {
+    assert.ok(hasCompletedWorkflowTask(history), `${workflowId} has no completed workflow task to replay`);
+  }
   const failures: string[] = [];
   const replayed: string[] = [];
   for await (const result of Worker.runReplayHistories(

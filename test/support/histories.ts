@@ -28,7 +28,15 @@ export async function recordHistory(
   runId?: string,
 ): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const handle = client.workflow.getHandle(workflowId, runId);
+  // A run that has not finished its first workflow task (just continued as new, say) has nothing to
+  // replay, and the replayer waits on it forever: wait for one, or refuse to record.
+  let history = await handle.fetchHistory();
+  for (let tries = 0; !hasCompletedWorkflowTask(history); tries += 1) {
+    if (tries >= 50) throw new Error(`${workflowId}: no completed workflow task to record`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    history = await handle.fetchHistory();
+  }
   await mkdir(HISTORIES_DIR, { recursive: true });
   const json = History.toObject(History.fromObject(history), JSON_OPTIONS);
   try {
@@ -38,6 +46,14 @@ export async function recordHistory(
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+}
+
+export function hasCompletedWorkflowTask(history: { events?: { eventType?: unknown }[] | null }): boolean {
+  const completed = [
+    proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    'EVENT_TYPE_WORKFLOW_TASK_COMPLETED',
+  ];
+  return (history.events ?? []).some((e) => completed.includes(e.eventType as never));
 }
 
 /** Every recorded history, as `runReplayHistories` takes them. */
