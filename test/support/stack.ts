@@ -13,7 +13,12 @@ import { createActivities } from '../../src/activities/index.js';
 import { createSettingsActivities } from '../../src/activities/settings.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
-import { buildSandbox, type Sandbox, type SandboxInfo } from '../../src/sandbox/index.js';
+import {
+  buildSandbox,
+  type Sandbox,
+  type SandboxInfo,
+  type SandboxOptions,
+} from '../../src/sandbox/index.js';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
@@ -120,9 +125,14 @@ export const TEST_POLL_INTERVAL_MS = 7 * 24 * 3_600_000;
 
 export async function startStack(
   env: TestWorkflowEnvironment,
-  { pollInterval = TEST_POLL_INTERVAL_MS, apiToken }: { pollInterval?: number; apiToken?: string } = {},
+  {
+    pollInterval = TEST_POLL_INTERVAL_MS,
+    apiToken,
+    sandbox: sandboxOptions,
+  }: { pollInterval?: number; apiToken?: string; sandbox?: SandboxOptions } = {},
 ): Promise<Stack> {
-  const sandbox = await buildSandbox({ vetting: 'manual', logLevel: 'silent' });
+  // Manual vetting unless asked otherwise: each test says when Twilio decides.
+  const sandbox = await buildSandbox({ vetting: 'manual', logLevel: 'silent', ...sandboxOptions });
   const sandboxUrl = await sandbox.listen(0);
   const info = sandbox.info();
 

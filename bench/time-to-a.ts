@@ -1,0 +1,116 @@
+/**
+ * Time to A for one customer (npm run bench:time-to-a): from the first Trust Hub call until its number
+ * is signed A, on the sandbox with Twilio's vetting times scaled down (24 h profile → PROFILE_REVIEW_MS,
+ * 72 h trust product → three times that). Two ways, on the same sandbox and delays:
+ *
+ * - the service: POST /v1/onboardings; the workflow submits the trust product right after the profile,
+ *   so the vettings overlap; timed until GET shows the number at A;
+ * - serialized: the guide's calls made one after another with the twilio SDK, waiting for the
+ *   profile's approval before creating the trust product (what a script, and this service before the
+ *   lifecycle redesign, did); timed until the trust product is approved.
+ *
+ * Prints the median and range of several runs; asserts nothing (machines are shared and noisy).
+ */
+import type { TwilioClient } from '../src/trusthub/client.js';
+import { SHAKEN_STIR_POLICY_SID } from '../src/sandbox/index.js';
+import { acmeCustomer, createSecondaryProfile } from '../test/sandbox/fixtures.js';
+import { onboardingRequest, startStack } from '../test/support/stack.js';
+import { devServerEnvironment } from '../test/support/temporal.js';
+
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const profileReviewMs = Number(process.env.PROFILE_REVIEW_MS ?? 2_000);
+const trustProductReviewMs = 3 * profileReviewMs;
+
+const env = await devServerEnvironment();
+const stack = await startStack(env, {
+  sandbox: { vetting: 'auto', profileReviewMs, trustProductReviewMs, phoneNumbers: 2 * runs },
+});
+const numbers = stack.info.phoneNumbers;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function viaService(run: number): Promise<number> {
+  const started = performance.now();
+  const reply = await stack.api.inject({
+    method: 'POST',
+    url: '/v1/onboardings',
+    payload: onboardingRequest(`bench-${run}`, [numbers[run]!.phoneNumber]),
+  });
+  const { id } = reply.json<{ id: string }>();
+  for (;;) {
+    const view = await stack.view(id).catch(() => undefined);
+    if (view?.phoneNumbers.length && view.phoneNumbers.every((n) => n.attestation === 'A')) break;
+    if (view?.status === 'action-required' || view?.status === 'failed') {
+      throw new Error(`${id} is ${view.status}: ${JSON.stringify(view.problem)}`);
+    }
+    await sleep(50);
+  }
+  return performance.now() - started;
+}
+
+async function approved(fetch: () => Promise<{ status: string }>, what: string): Promise<void> {
+  for (;;) {
+    const { status } = await fetch();
+    if (status === 'twilio-approved') return;
+    if (status === 'twilio-rejected') throw new Error(`${what} was rejected`);
+    await sleep(50);
+  }
+}
+
+async function serialized(twilio: TwilioClient, run: number): Promise<number> {
+  const v1 = twilio.trusthub.v1;
+  const number = numbers[runs + run]!;
+  const customer = acmeCustomer();
+  const started = performance.now();
+  const { profileSid } = await createSecondaryProfile(twilio, stack.info.primaryCustomerProfileSid, customer);
+  const profile = v1.customerProfiles(profileSid);
+  await profile.customerProfilesChannelEndpointAssignment.create({
+    channelEndpointType: 'phone-number',
+    channelEndpointSid: number.sid,
+  });
+  await profile.update({ status: 'pending-review' });
+  await approved(() => profile.fetch(), 'the profile');
+
+  const { sid } = await v1.trustProducts.create({
+    friendlyName: `serialized ${run}`,
+    email: customer.email,
+    policySid: SHAKEN_STIR_POLICY_SID,
+  });
+  const product = v1.trustProducts(sid);
+  await product.trustProductsEntityAssignments.create({ objectSid: profileSid });
+  await product.trustProductsChannelEndpointAssignment.create({
+    channelEndpointType: 'phone-number',
+    channelEndpointSid: number.sid,
+  });
+  await product.update({ status: 'pending-review' });
+  await approved(() => product.fetch(), 'the trust product');
+  return performance.now() - started;
+}
+
+function report(label: string, samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  console.log(
+    `${label.padEnd(50)} median ${(median / 1000).toFixed(2)} s  (min ${(sorted[0]! / 1000).toFixed(2)}, max ${(sorted.at(-1)! / 1000).toFixed(2)}, n=${samples.length})`,
+  );
+  return median;
+}
+
+try {
+  const service: number[] = [];
+  const baseline: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    service.push(await viaService(run));
+    baseline.push(await serialized(stack.twilio, run));
+  }
+  console.log(
+    `time to A for one customer; vetting ${profileReviewMs / 1000} s profile, ${trustProductReviewMs / 1000} s trust product (24 h : 72 h)`,
+  );
+  const overlapped = report('service (overlapping vetting)', service);
+  const serial = report('serialized (profile approved, then trust product)', baseline);
+  console.log(
+    `overlapping / serialized: ${(overlapped / serial).toFixed(2)}  (ideal: max/sum = ${(trustProductReviewMs / (profileReviewMs + trustProductReviewMs)).toFixed(2)})`,
+  );
+} finally {
+  await stack.close();
+  await env.teardown();
+}
