@@ -48,6 +48,13 @@ export interface AssignmentResult {
   assignmentSid: string;
 }
 
+export interface ExistingProfile {
+  snapshot: BundleSnapshot;
+  /** What is assigned to it: end users and documents by type (a document with its address), profiles. */
+  entities: { sid: string; type: string; addressSid?: string }[];
+  phoneNumberSids: string[];
+}
+
 export interface PrimaryProfileCheck {
   sid: string;
   /** The profile's status, or null when it could not be found. */
@@ -218,6 +225,37 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
         assignmentSid: created.sid,
       });
       return { assignmentSid: created.sid };
+    },
+
+    /**
+     * An existing secondary customer profile, read to be adopted: its status, what is assigned to it
+     * (end users by type, supporting documents with their address) and its numbers.
+     */
+    describeCustomerProfile: async ({ sid }: { sid: string }): Promise<ExistingProfile> => {
+      const api = bundleApi(twilio, 'customer-profile');
+      const v1 = twilio.trusthub.v1;
+      const snapshot = toBundleSnapshot('customer-profile', await twilioCall(() => api.fetch(sid)));
+      const entities: ExistingProfile['entities'] = [];
+      for (const { objectSid } of await twilioCall(() => api.entityAssignments(sid).list())) {
+        if (objectSid.startsWith('IT')) {
+          const endUser = await twilioCall(() => v1.endUsers(objectSid).fetch());
+          entities.push({ sid: objectSid, type: endUser.type });
+        } else if (objectSid.startsWith('RD')) {
+          const document = await twilioCall(() => v1.supportingDocuments(objectSid).fetch());
+          const attributes = (document.attributes ?? {}) as Record<string, unknown>;
+          const addressSid = [attributes.address_sids].flat().find((a) => typeof a === 'string');
+          entities.push({ sid: objectSid, type: document.type, ...(addressSid ? { addressSid } : {}) });
+        } else {
+          entities.push({ sid: objectSid, type: 'customer-profile' });
+        }
+      }
+      const numbers = await twilioCall(() => api.channelEndpointAssignments(sid).list({}));
+      activityLog.info('Existing customer profile read', {
+        sid,
+        status: snapshot.status,
+        entities: entities.length,
+      });
+      return { snapshot, entities, phoneNumberSids: numbers.map((n) => n.channelEndpointSid) };
     },
 
     /** Removes the number's ChannelEndpointAssignments from the bundle; none left is success (idempotent). */

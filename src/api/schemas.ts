@@ -100,6 +100,13 @@ export const OnboardingRequestBody = Type.Object(
     address: Address,
     authorizedRepresentatives: Type.Array(Representative, { minItems: 1, maxItems: 2 }),
     phoneNumbers: PhoneNumbers,
+    customerProfileSid: Type.Optional(
+      Type.String({
+        pattern: '^BU[0-9a-fA-F]{32}$',
+        description:
+          "The customer's existing secondary customer profile, to adopt instead of making a new one (e.g. one made for A2P 10DLC).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

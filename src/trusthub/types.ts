@@ -106,6 +106,11 @@ export interface OnboardingRequest {
   authorizedRepresentatives: AuthorizedRepresentative[];
   /** E.164 numbers or PN… SIDs of numbers the account owns. */
   phoneNumbers: string[];
+  /**
+   * An existing secondary customer profile (BU…) to adopt instead of creating one: made earlier for
+   * A2P 10DLC, CNAM or Voice Integrity, say. What it lacks is added; an approved one is never edited.
+   */
+  customerProfileSid?: string;
 }
 
 export type BundleKind = 'customer-profile' | 'trust-product';

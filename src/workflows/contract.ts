@@ -41,6 +41,7 @@ export type OnboardingStatus = (typeof ONBOARDING_STATUSES)[number];
 
 /** Where the onboarding is, in the order of the guide. */
 export type OnboardingStep =
+  | 'adopting-customer-profile'
   | 'creating-customer-profile'
   | 'linking-primary-profile'
   | 'creating-address'
@@ -67,7 +68,14 @@ export type OnboardingStep =
 
 /** Why the onboarding needs the ISV: what Twilio said, in codes and in words. */
 export interface Problem {
-  kind: 'evaluation' | 'pre-check' | 'rejection' | 'twilio-error' | 'phone-numbers' | 'approval-lost';
+  kind:
+    | 'evaluation'
+    | 'pre-check'
+    | 'rejection'
+    | 'twilio-error'
+    | 'phone-numbers'
+    | 'approval-lost'
+    | 'adoption';
   bundle?: BundleKind;
   message: string;
   codes: { code: number; meaning: string }[];
@@ -166,6 +174,8 @@ export interface CarriedState {
   linked: Record<string, string[]>;
   phoneNumbersOnTrustProduct: string[];
   revision: number;
+  /** The customer profile existed before (request.customerProfileSid) and was adopted, not created. */
+  adopted?: boolean;
   /** The trust product went into vetting while the profile was still in review (overlapping vetting). */
   trustProductSubmittedEarly?: boolean;
   /** A corrected email could not reach the trust product yet (it was in review): sent before it is resubmitted. */

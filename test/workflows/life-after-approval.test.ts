@@ -12,6 +12,7 @@ import type { OnboardingView } from '../../src/workflows/contract.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
+import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
 
 type ErrorReply = { error: { code: string; message: string } };
 
@@ -185,6 +186,51 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     assert.equal(lost.phoneNumbers[0]!.attestation, 'C');
     assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /^customer profile rejected: 99602/);
     await recordHistory(env.client, 'v2-approval-lost', view.id);
+  });
+
+  test('an approved secondary profile the customer already has is adopted: no duplicate, only a trust product is made', async () => {
+    const v1 = stack.twilio.trusthub.v1;
+    const { profileSid } = await createSecondaryProfile(
+      stack.twilio,
+      stack.info.primaryCustomerProfileSid,
+      acmeCustomer(),
+    );
+    await v1.customerProfiles(profileSid).update({ status: 'pending-review' });
+    await decide(profileSid, 'approve');
+    const counts = async () => ({
+      customerProfiles: (await v1.customerProfiles.list()).length,
+      trustProducts: (await v1.trustProducts.list()).length,
+      endUsers: (await v1.endUsers.list()).length,
+      addresses: (await stack.twilio.addresses.list()).length,
+    });
+    const before = await counts();
+
+    const started = await call<{ id: string }>('POST', '/v1/onboardings', {
+      ...onboardingRequest('adopter', [numbers[7]!.phoneNumber]),
+      customerProfileSid: profileSid,
+    });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    let view = await stack.waitFor(started.body.id, (v) => v.step === 'waiting-for-trust-product-vetting');
+    assert.equal(view.resources.customerProfileSid, profileSid);
+    assert.ok(view.timeline.some((e) => e.event === 'customer profile adopted'));
+    assert.deepEqual(
+      await counts(),
+      { ...before, trustProducts: before.trustProducts + 1 },
+      'only a trust product was made',
+    );
+    const onProfile = await v1.customerProfiles(profileSid).customerProfilesChannelEndpointAssignment.list();
+    assert.deepEqual(
+      onProfile.map((a) => a.channelEndpointSid),
+      [numbers[7]!.sid],
+    );
+
+    await decide(view.trustProduct!.sid, 'approve');
+    view = await stack.waitFor(view.id, (v) => v.step === 'serving');
+    assert.deepEqual(
+      view.phoneNumbers.map((n) => n.attestation),
+      ['A'],
+    );
+    await recordHistory(env.client, 'v3-adopted-profile', view.id);
   });
 
   test('offboarding an approved customer takes its numbers off both bundles and ends its workflow', async () => {

@@ -47,6 +47,10 @@ export const OVERLAPPING_VETTING = 'overlapping-vetting';
 
 export async function followTheGuide(o: Onboarding): Promise<void> {
   const profileSid = await createCustomerProfile(o);
+  // An adopted profile that is already approved takes the customer's numbers (Twilio allows that).
+  if (o.carried.adopted && o.view.customerProfile?.status === 'twilio-approved') {
+    await attachPhoneNumbers(o, profileSid);
+  }
   if (o.view.customerProfile?.status !== 'twilio-approved') {
     await linkPrimaryProfile(o, profileSid);
     await attachAddress(o, profileSid);
@@ -97,6 +101,9 @@ async function submitTrustProductEarly(o: Onboarding, profileSid: string): Promi
 // 1. Secondary customer profile, with the status callback that wakes us.
 async function createCustomerProfile(o: Onboarding): Promise<string> {
   const { view, request } = o;
+  if (!view.resources.customerProfileSid && request.customerProfileSid) {
+    await adoptCustomerProfile(o, request.customerProfileSid);
+  }
   if (!view.resources.customerProfileSid) {
     o.setStep('creating-customer-profile');
     const profile = await trustHub.createBundle({
@@ -111,6 +118,46 @@ async function createCustomerProfile(o: Onboarding): Promise<string> {
     o.recordBundle(profile);
   }
   return view.resources.customerProfileSid;
+}
+
+/**
+ * 1'. The customer already has a secondary profile (made for A2P 10DLC, CNAM or Voice Integrity): use it
+ * instead of making a duplicate, whose numbers Twilio would refuse. What is already on it counts as
+ * done, so the guide adds only what is missing, and goes on from where the profile stands: in review,
+ * it waits; approved, it is never edited (only numbers are assigned, which Twilio allows).
+ */
+async function adoptCustomerProfile(o: Onboarding, sid: string): Promise<void> {
+  const { view } = o;
+  o.setStep('adopting-customer-profile');
+  if (sid === o.settings.primaryCustomerProfileSid) {
+    throw new NeedsCorrections({
+      kind: 'adoption',
+      message: `${sid} is the ISV's primary customer profile: a customer needs its own secondary profile. Leave customerProfileSid out to have one made.`,
+      codes: [],
+      failures: [],
+    });
+  }
+  const existing = await trustHub.describeCustomerProfile({ sid });
+  view.resources.customerProfileSid = sid;
+  o.carried.linked[sid] = existing.entities.map((e) => e.sid);
+  o.numbersOnProfile(sid).push(...existing.phoneNumberSids);
+  const { resources } = view;
+  for (const entity of existing.entities) {
+    if (entity.type === 'customer_profile_business_information')
+      resources.businessInformationSid ??= entity.sid;
+    if (entity.type === 'authorized_representative_1') resources.representativeSids[0] ??= entity.sid;
+    if (entity.type === 'authorized_representative_2') resources.representativeSids[1] ??= entity.sid;
+    if (entity.type === 'customer_profile_address') {
+      resources.supportingDocumentSid ??= entity.sid;
+      resources.addressSid ??= entity.addressSid;
+    }
+  }
+  o.carried.adopted = true;
+  o.note(
+    'customer profile adopted',
+    `${sid}: ${existing.snapshot.status}, ${existing.entities.length} entities`,
+  );
+  o.recordBundle(existing.snapshot);
 }
 
 // 2. Link the ISV's approved primary profile.
