@@ -18,6 +18,10 @@ import type {
   PostalAddress,
 } from '../trusthub/types.js';
 
+/** Said wherever a number is refused for not being the account's (Twilio's attestation levels). */
+export const NOT_OWNED_ATTESTATION =
+  'Twilio signs calls from a number it does not own at B at most: it cannot attest to the right to use it. Buy or port the number into this Twilio account for A.';
+
 /** The workflow type the worker registers and the API starts. */
 export const WORKFLOW_TYPE = 'shakenStirOnboarding';
 

@@ -133,6 +133,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     assert.equal(notOwned.status, 422);
     assert.equal(notOwned.body.error.code, 'twilio_refused');
     assert.match(notOwned.body.error.message, /not an incoming number of this Twilio account/);
+    assert.match(notOwned.body.error.message, /B at most/);
 
     // numbers[0] is on the first test's customer: Twilio allows a number on one profile at a time. The
     // request also names a free number, which must not be left behind on either bundle.

@@ -6,7 +6,7 @@ import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/work
 import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
 import { describeTwilioCode } from '../../trusthub/types.js';
-import type { Corrections, Problem } from '../contract.js';
+import { NOT_OWNED_ATTESTATION, type Corrections, type Problem } from '../contract.js';
 import { trustHub } from './activities.js';
 import type { Onboarding } from './state.js';
 
@@ -183,7 +183,12 @@ export function refusalProblem(error: unknown): Problem | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : undefined;
   if (!(cause instanceof ApplicationFailure)) return undefined;
   if (cause.type === TrustHubFailureType.PhoneNumberNotOwned) {
-    return { kind: 'phone-numbers', message: cause.message, codes: [], failures: [] };
+    return {
+      kind: 'phone-numbers',
+      message: `${cause.message}. ${NOT_OWNED_ATTESTATION}`,
+      codes: [],
+      failures: [],
+    };
   }
   if (cause.type === TrustHubFailureType.Rejected) {
     const details = (cause.details?.[0] ?? {}) as Partial<TwilioErrorDetails>;

@@ -8,7 +8,7 @@
 import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
 import { describeTwilioCode, type BundleKind, type BundleSnapshot } from '../../trusthub/types.js';
-import { NumberChangeRefusal, type OnboardingView } from '../contract.js';
+import { NOT_OWNED_ATTESTATION, NumberChangeRefusal, type OnboardingView } from '../contract.js';
 import { trustHub } from './activities.js';
 import type { NumberChange, Onboarding } from './state.js';
 
@@ -176,7 +176,7 @@ function numberRefusal(error: unknown): ApplicationFailure {
     const details = (cause.details?.[0] ?? {}) as Partial<TwilioErrorDetails>;
     const reason =
       cause.type === TrustHubFailureType.PhoneNumberNotOwned
-        ? cause.message
+        ? `${cause.message}. ${NOT_OWNED_ATTESTATION}`
         : `Twilio refused: ${details.message ?? cause.message}`;
     return ApplicationFailure.create({
       type: NumberChangeRefusal.TwilioRefused,
