@@ -94,6 +94,14 @@ const WorkerSchema = Type.Object({
     '30m',
     'How often a vetting wait re-reads the bundle when no callback came.',
   ),
+  WORKER_HEALTH_PORT: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 65535,
+    description:
+      'Port of the worker health endpoint (GET /healthz: 200 while the worker runs, 503 otherwise); 0 = off.',
+  }),
+  WORKER_HEALTH_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
 });
 
 const SandboxSchema = Type.Object({

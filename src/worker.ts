@@ -12,6 +12,7 @@ import { ConfigError, durationToMs, loadWorkerConfig, statusCallbackUrl } from '
 import { createLogger, type Logger } from './logger.js';
 import { createTwilioClient } from './trusthub/client.js';
 import { connectWorker, temporalTarget } from './temporal/connection.js';
+import { serveWorkerHealth } from './temporal/worker-health.js';
 import { createActivities } from './activities/index.js';
 import { createSettingsActivities } from './activities/settings.js';
 
@@ -32,10 +33,20 @@ function temporalLogger(logger: Logger): DefaultLogger {
   );
 }
 
+const CORE_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
+
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const coreLevel = CORE_LEVELS[logger.level] ?? 'ERROR';
+  Runtime.install({
+    logger: temporalLogger(logger),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    // The SDK's Rust core logs through pino too (not to the console), so redaction covers its lines.
+    telemetryOptions: {
+      logging: { filter: { core: coreLevel, other: 'WARN' }, forward: {} },
+    },
+  });
 
   const twilio = createTwilioClient({
     accountSid: config.TWILIO_ACCOUNT_SID,
@@ -82,7 +93,16 @@ async function main(): Promise<void> {
     },
     'worker started',
   );
-  await worker.run();
+  const health = await serveWorkerHealth(worker, {
+    host: config.WORKER_HEALTH_HOST,
+    port: config.WORKER_HEALTH_PORT,
+    logger,
+  });
+  try {
+    await worker.run();
+  } finally {
+    health?.close();
+  }
   await connection.close();
   logger.info('worker stopped');
 }

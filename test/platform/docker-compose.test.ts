@@ -22,6 +22,8 @@ interface Project {
       build?: unknown;
       environment?: Record<string, string | null>;
       command?: string[] | null;
+      depends_on?: Record<string, { condition?: string }>;
+      healthcheck?: { test?: string[] | string };
     }
   >;
 }
@@ -83,6 +85,16 @@ describe(
       assert.equal(worker.TWILIO_ACCOUNT_SID, sandbox.SANDBOX_ACCOUNT_SID);
       assert.equal(worker.TWILIO_AUTH_TOKEN, sandbox.SANDBOX_AUTH_TOKEN);
       assert.equal(worker.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID, sandbox.SANDBOX_PRIMARY_CUSTOMER_PROFILE_SID);
+    });
+
+    test('waits on real health: the worker starts once the sandbox answers, and reports its own state', () => {
+      const { services } = load(composeFile).project!;
+      const worker = services.worker!;
+      assert.equal(worker.depends_on?.sandbox?.condition, 'service_healthy');
+      assert.ok(services.sandbox?.healthcheck?.test, 'the sandbox has a healthcheck');
+      const port = worker.environment?.WORKER_HEALTH_PORT;
+      assert.ok(port, 'the worker serves its health endpoint');
+      assert.match(JSON.stringify(worker.healthcheck?.test), new RegExp(`127\\.0\\.0\\.1:${port}/healthz`));
     });
 
     test('gives the API a token, since it listens beyond loopback there', () => {

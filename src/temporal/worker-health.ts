@@ -1,0 +1,27 @@
+/**
+ * The worker's health endpoint: GET /healthz answers 200 with the worker's state while it is RUNNING,
+ * 503 otherwise (starting, draining, stopped, failed). docker-compose's healthcheck and an
+ * orchestrator's probe wait on it, so nothing counts the worker as up before it polls its task queue.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Worker } from '@temporalio/worker';
+import type { Logger } from '../logger.js';
+
+export async function serveWorkerHealth(
+  worker: Pick<Worker, 'getState'>,
+  { host, port, logger }: { host: string; port: number; logger?: Logger },
+): Promise<Server | undefined> {
+  if (port === 0) return undefined;
+  const server = createServer((request, response) => {
+    const state = worker.getState();
+    const status = request.url !== '/healthz' ? 404 : state === 'RUNNING' ? 200 : 503;
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ state }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  logger?.info({ host, port }, 'worker health endpoint listening');
+  return server;
+}
