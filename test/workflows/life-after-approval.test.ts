@@ -108,6 +108,30 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     assert.equal(mine(await v1.customerProfiles.list()).length, 1, 'one secondary profile');
     assert.equal(mine(await v1.trustProducts.list()).length, 1, 'one trust product');
     await recordHistory(env.client, 'v2-serving', id);
+
+    // What operators see without decoding anything — search attributes and the run's current details —
+    // carries SIDs and statuses, never the customer's personal data.
+    const handle = env.client.workflow.getHandle(id);
+    const description = await handle.describe();
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    const visible = JSON.stringify([
+      description.typedSearchAttributes,
+      await description.staticSummary(),
+      await description.staticDetails(),
+      metadata.currentDetails,
+    ]);
+    assert.match(metadata.currentDetails ?? '', /serving/);
+    const personal = [
+      request.email,
+      request.business.name,
+      request.business.registrationNumber,
+      request.address.street,
+      request.address.customerName,
+      ...request.authorizedRepresentatives.flatMap((r) => [r.firstName, r.lastName, r.email, r.phoneNumber]),
+      ...request.phoneNumbers,
+    ];
+    assert.ok(visible.includes(view.resources.customerProfileSid!), 'the check sees the search attributes');
+    for (const value of personal) assert.ok(!visible.includes(value), `${value} is visible without decoding`);
   });
 
   test('numbers after approval: added to both bundles, refused by Twilio with nothing changed, removed from both', async () => {
