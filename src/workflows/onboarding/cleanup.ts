@@ -4,7 +4,9 @@
  * take the customer's numbers off the trust product and the profile, so their calls stop being signed
  * for this customer, and keep the approved bundles, which Twilio keeps anyway.
  */
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { DeletableKind } from '../../activities/index.js';
+import { NumberChangeRefusal } from '../contract.js';
 import type { BundleSnapshot } from '../../trusthub/types.js';
 import { trustHub } from './activities.js';
 import type { Onboarding } from './state.js';
@@ -48,6 +50,14 @@ export async function offboard(o: Onboarding): Promise<void> {
   const { view } = o;
   view.step = 'cancelling';
   o.note('offboarding requested');
+  // Number changes still queued are answered, not left hanging: the customer is leaving.
+  for (const change of o.numberChanges.splice(0)) {
+    change.refusal = ApplicationFailure.create({
+      type: NumberChangeRefusal.NotServing,
+      message: 'The customer is being offboarded: its numbers are being taken off its bundles.',
+    });
+    change.done = true;
+  }
   const { customerProfileSid, trustProductSid } = view.resources;
   for (const number of view.phoneNumbers) {
     for (const [kind, bundleSid] of [
