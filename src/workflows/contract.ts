@@ -180,6 +180,8 @@ export interface CarriedState {
   revision: number;
   /** The customer profile existed before (request.customerProfileSid) and was adopted, not created. */
   adopted?: boolean;
+  /** What the adopted profile already held (profile, end users, documents, address): never deleted. */
+  adoptedSids?: string[];
   /** The trust product went into vetting while the profile was still in review (overlapping vetting). */
   trustProductSubmittedEarly?: boolean;
   /** A corrected email could not reach the trust product yet (it was in review): sent before it is resubmitted. */
@@ -219,6 +221,8 @@ export const NumberChangeRefusal = {
   NotServing: 'NotServing',
   Invalid: 'InvalidPhoneNumbers',
   UnknownNumber: 'UnknownPhoneNumber',
+  /** The customer is being offboarded. */
+  Offboarding: 'Offboarding',
   /** Twilio refused: not a number of the account, or already on another customer's profile. */
   TwilioRefused: 'TwilioRefusedPhoneNumber',
 } as const;

@@ -64,6 +64,38 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
     assert.equal(countsExcludingSeed.customerProfiles, 1, 'no step was redone by the new run');
     assert.equal(countsExcludingSeed.endUsers, 2);
     assert.equal(countsExcludingSeed.addresses, 1);
+
+    // Serving continues as new too, and the new run serves on (it does not walk the guide again).
+    const added = await stack.api.inject({
+      method: 'POST',
+      url: `/v1/onboardings/${id}/phone-numbers`,
+      payload: { phoneNumbers: [stack.info.phoneNumbers[7]!.phoneNumber] },
+    });
+    assert.equal(added.statusCode, 200, added.body);
+    await stack.waitFor(id, (v) => {
+      const addedAt = v.timeline.findIndex((e) => e.event === 'phone numbers added');
+      return addedAt >= 0 && v.timeline.slice(addedAt).some((e) => e.event === 'continued as new');
+    });
+    const again = await stack.api.inject({
+      method: 'POST',
+      url: `/v1/onboardings/${id}/phone-numbers`,
+      payload: { phoneNumbers: [stack.info.phoneNumbers[8]!.phoneNumber] },
+    });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json<OnboardingView>().phoneNumbers.length, 3);
+    assert.equal(again.json<OnboardingView>().step, 'serving');
+    const timeline = again.json<OnboardingView>().timeline.map((e) => e.event);
+    const handOver = timeline.indexOf('continued as new', timeline.indexOf('phone numbers added'));
+    assert.ok(handOver > 0);
+    assert.deepEqual(
+      timeline
+        .slice(handOver + 1)
+        .filter(
+          (e) => e.startsWith('step: ') && e !== 'step: serving' && e !== 'step: changing-phone-numbers',
+        ),
+      [],
+      'the new run went straight back to serving, not through the guide',
+    );
   });
 
   test('corrections survive a continue-as-new: the next run uses the corrected data everywhere', async () => {

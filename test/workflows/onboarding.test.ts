@@ -32,7 +32,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
 
   before(async () => {
     env = await timeSkippingEnvironment();
-    stack = await startStack(env);
+    stack = await startStack(env, { sandbox: { phoneNumbers: 12 } });
     numbers = stack.info.phoneNumbers;
   });
   after(async () => {
@@ -385,6 +385,36 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.deepEqual(
       view.phoneNumbers.map((n) => n.sid),
       [numbers[6]!.sid],
+    );
+    await handle.cancel();
+  });
+
+  test('a number Twilio refuses (on another profile) is corrected away: numbers left out come off the profile', async () => {
+    const [mine, replacement, taken] = [numbers[10]!, numbers[11]!, numbers[0]!];
+    const handle = await start(onboardingRequest('number-taken', [mine.phoneNumber, taken.phoneNumber]));
+    let view = await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
+    assert.equal(view.problem?.kind, 'twilio-error');
+    assert.match(view.problem.message, /already assigned/);
+
+    const fixed = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${handle.workflowId}`,
+      payload: { phoneNumbers: [replacement.phoneNumber] },
+    });
+    assert.equal(fixed.statusCode, 200, fixed.body);
+    view = fixed.json<OnboardingView>();
+    assert.equal(view.step, 'waiting-for-customer-profile-vetting');
+    assert.deepEqual(
+      view.phoneNumbers.map((n) => n.sid),
+      [replacement.sid],
+    );
+    const onProfile = await stack.twilio.trusthub.v1
+      .customerProfiles(view.customerProfile!.sid)
+      .customerProfilesChannelEndpointAssignment.list();
+    assert.deepEqual(
+      onProfile.map((a) => a.channelEndpointSid),
+      [replacement.sid],
+      'the number left out came off the profile',
     );
     await handle.cancel();
   });

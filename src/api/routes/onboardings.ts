@@ -59,6 +59,7 @@ const UPDATE_REFUSALS: Record<string, [status: number, code: string]> = {
   [CorrectionRefusal.NotWaiting]: [409, 'not_waiting_for_corrections'],
   [CorrectionRefusal.Invalid]: [400, 'invalid_corrections'],
   [NumberChangeRefusal.NotServing]: [409, 'not_approved_yet'],
+  [NumberChangeRefusal.Offboarding]: [409, 'offboarding'],
   [NumberChangeRefusal.Invalid]: [400, 'invalid_phone_numbers'],
   [NumberChangeRefusal.UnknownNumber]: [404, 'unknown_phone_number'],
   [NumberChangeRefusal.TwilioRefused]: [422, 'twilio_refused'],

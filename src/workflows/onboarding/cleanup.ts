@@ -26,6 +26,15 @@ export async function compensate(o: Onboarding): Promise<void> {
   const profileSubmitted = view.customerProfile && view.customerProfile.status !== 'draft';
   for (const { kind, sid, bundle } of candidates) {
     if (!sid) continue;
+    if (o.carried.adoptedSids?.includes(sid)) {
+      view.compensation.push({
+        kind,
+        sid,
+        outcome: 'kept',
+        reason: "the customer's own: adopted, not made here",
+      });
+      continue;
+    }
     const submitted = bundle ? bundle.status !== 'draft' : profileSubmitted && kind !== 'trust-product';
     if (submitted) {
       view.compensation.push({ kind, sid, outcome: 'kept', reason: 'already submitted to Twilio' });
@@ -53,7 +62,7 @@ export async function offboard(o: Onboarding): Promise<void> {
   // Number changes still queued are answered, not left hanging: the customer is leaving.
   for (const change of o.numberChanges.splice(0)) {
     change.refusal = ApplicationFailure.create({
-      type: NumberChangeRefusal.NotServing,
+      type: NumberChangeRefusal.Offboarding,
       message: 'The customer is being offboarded: its numbers are being taken off its bundles.',
     });
     change.done = true;

@@ -2,7 +2,7 @@
  * Corrections: what the submitCorrections update accepts (beyond the field formats the API's schema
  * already checked), the wait for them, and how they are applied to what Twilio already has.
  */
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
 import { describeTwilioCode } from '../../trusthub/types.js';
@@ -127,8 +127,50 @@ export async function applyCorrections(o: Onboarding, corrections: Corrections):
       view.resources.supportingDocumentSid = undefined;
     }
   }
+  if (corrections.phoneNumbers && profileSid && patched(DROP_CORRECTED_NUMBERS)) {
+    await dropNumbersLeftOut(o, profileSid);
+  }
   if (corrections.replaceTrustProduct) await dropTrustProduct(o);
   // Phone numbers: new ones are resolved and assigned when the guide runs again.
+}
+
+/** Runs recorded before corrected number lists took numbers off kept them; they replay that way. */
+export const DROP_CORRECTED_NUMBERS = 'drop-corrected-numbers';
+
+/**
+ * A corrected number list replaces the old one: numbers left out come off the profile (editable while
+ * the ISV corrects it) and off a trust product Twilio lets us edit, and out of the record.
+ */
+async function dropNumbersLeftOut(o: Onboarding, profileSid: string): Promise<void> {
+  const { view, carried } = o;
+  const kept = new Set(o.request.phoneNumbers);
+  const trustProductSid = view.resources.trustProductSid;
+  const trustProductEditable = ['draft', 'twilio-rejected'].includes(view.trustProduct?.status ?? '');
+  for (const number of view.phoneNumbers.filter(
+    (n) => !kept.has(n.input) && !kept.has(n.phoneNumber) && !kept.has(n.sid),
+  )) {
+    const onProfile = o.numbersOnProfile(profileSid);
+    if (onProfile.includes(number.sid)) {
+      await trustHub.unassignPhoneNumber({
+        kind: 'customer-profile',
+        bundleSid: profileSid,
+        phoneNumberSid: number.sid,
+      });
+      onProfile.splice(onProfile.indexOf(number.sid), 1);
+    }
+    if (trustProductSid && trustProductEditable && carried.phoneNumbersOnTrustProduct.includes(number.sid)) {
+      await trustHub.unassignPhoneNumber({
+        kind: 'trust-product',
+        bundleSid: trustProductSid,
+        phoneNumberSid: number.sid,
+      });
+      carried.phoneNumbersOnTrustProduct = carried.phoneNumbersOnTrustProduct.filter(
+        (sid) => sid !== number.sid,
+      );
+    }
+    view.phoneNumbers = view.phoneNumbers.filter((n) => n.sid !== number.sid);
+    o.note('phone number dropped by correction', number.sid);
+  }
 }
 
 /**

@@ -153,6 +153,12 @@ async function adoptCustomerProfile(o: Onboarding, sid: string): Promise<void> {
     }
   }
   o.carried.adopted = true;
+  // The customer's own, made before this workflow: a cancel must never delete them.
+  o.carried.adoptedSids = [
+    sid,
+    ...existing.entities.map((e) => e.sid),
+    ...existing.entities.flatMap((e) => (e.addressSid ? [e.addressSid] : [])),
+  ];
   o.note(
     'customer profile adopted',
     `${sid}: ${existing.snapshot.status}, ${existing.entities.length} entities`,
@@ -270,8 +276,6 @@ async function submitForVetting(o: Onboarding, kind: BundleKind, sid: string): P
 
 /** Wait for Twilio's decision; a rejection becomes the ISV's problem to correct. */
 async function awaitVetting(o: Onboarding, kind: BundleKind, sid: string): Promise<void> {
-  const current = kind === 'customer-profile' ? o.view.customerProfile : o.view.trustProduct;
-  if (current?.status === 'twilio-approved') return;
   const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
   o.setStep(`waiting-for-${label}-vetting`);
   const outcome = await waitForVetting(o, kind, sid);

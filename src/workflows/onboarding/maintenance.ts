@@ -5,10 +5,22 @@
  * and ahead of each bundle's `valid_until`, so an approval that runs out or is withdrawn shows up as
  * `action-required` with Twilio's reason instead of as calls quietly signed B or C.
  */
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+} from '@temporalio/workflow';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
 import { describeTwilioCode, type BundleKind, type BundleSnapshot } from '../../trusthub/types.js';
-import { NOT_OWNED_ATTESTATION, NumberChangeRefusal, type OnboardingView } from '../contract.js';
+import {
+  NOT_OWNED_ATTESTATION,
+  NumberChangeRefusal,
+  type OnboardingView,
+  type Problem,
+} from '../contract.js';
+import { refusalProblem } from './corrections.js';
 import { trustHub } from './activities.js';
 import type { NumberChange, Onboarding } from './state.js';
 
@@ -41,7 +53,13 @@ export async function serve(o: Onboarding): Promise<never> {
 
 /** The updates' validator: refused before anything is recorded when the customer or the input is wrong. */
 export function checkNumberChange(o: Onboarding, numbers: string[]): void {
-  if (!o.carried.serving || o.view.status === 'cancelled') {
+  if (o.view.step === 'cancelling' || o.view.status === 'cancelled') {
+    throw ApplicationFailure.create({
+      type: NumberChangeRefusal.Offboarding,
+      message: 'This customer is being offboarded: its numbers are coming off its bundles.',
+    });
+  }
+  if (!o.carried.serving) {
     throw ApplicationFailure.create({
       type: NumberChangeRefusal.NotServing,
       message: `This onboarding is ${o.view.status} (${o.view.step}); numbers can be added or removed once it is approved (status completed).`,
@@ -83,6 +101,8 @@ async function applyNumberChange(o: Onboarding, change: NumberChange): Promise<v
     if (change.add) await addNumbers(o, change.add);
     else if (change.remove) await removeNumber(o, change.remove);
   } catch (error) {
+    // A cancel (offboarding) goes on to offboard; the caller hears it from the cleanup.
+    if (isCancellation(error)) throw error;
     change.refusal = numberRefusal(error);
     o.note('phone number change refused', change.refusal.message);
   } finally {
@@ -113,8 +133,10 @@ async function addNumbers(o: Onboarding, inputs: string[]): Promise<void> {
       }
     }
   } catch (error) {
-    // All or nothing: a number Twilio refuses leaves the customer exactly as it was.
-    for (const assignment of made.reverse()) await trustHub.unassignPhoneNumber(assignment);
+    // All or nothing: a number Twilio refuses, or a cancel, leaves the customer exactly as it was.
+    await CancellationScope.nonCancellable(async () => {
+      for (const assignment of made.reverse()) await trustHub.unassignPhoneNumber(assignment);
+    });
     throw error;
   }
   for (const number of fresh) {
@@ -215,7 +237,17 @@ async function checkApprovals(o: Onboarding): Promise<void> {
   o.hints.clear();
   for (const sid of due) {
     const kind: BundleKind = sid === trustProductSid ? 'trust-product' : 'customer-profile';
-    o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
+    try {
+      o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
+    } catch (error) {
+      // Twilio refuses to show it (deleted in the Console, say): the customer needs the ISV, and the
+      // workflow stays to say so and to offboard, rather than failing.
+      const refusal = refusalProblem(error);
+      if (!refusal) throw error;
+      report(o, { ...refusal, kind: 'approval-lost', bundle: kind });
+      o.publish();
+      return;
+    }
   }
   const lost = [view.customerProfile, view.trustProduct]
     .filter((b): b is BundleSnapshot => !!b)
@@ -228,24 +260,25 @@ async function checkApprovals(o: Onboarding): Promise<void> {
     const message = expired
       ? `The ${label}'s approval ran out on ${lost.validUntil}: Twilio no longer signs these numbers A. Renew it in Twilio's Trust Hub.`
       : `Twilio now reports the ${label} as ${lost.status}: its numbers are no longer signed A.`;
-    if (view.problem?.message !== message) {
-      view.status = 'action-required';
-      view.problem = {
-        kind: 'approval-lost',
-        bundle: lost.kind,
-        message,
-        codes: lost.errors.map(({ code, meaning }) => ({
-          code,
-          meaning: meaning ?? describeTwilioCode(code),
-        })),
-        failures: [],
-      };
-      o.note('action required', message);
-    }
+    report(o, {
+      kind: 'approval-lost',
+      bundle: lost.kind,
+      message,
+      codes: lost.errors.map(({ code, meaning }) => ({ code, meaning: meaning ?? describeTwilioCode(code) })),
+      failures: [],
+    });
   } else if (view.status === 'action-required') {
     view.status = 'completed';
     view.problem = null;
     o.note('approvals current again');
   }
   o.publish();
+}
+
+/** The customer needs the ISV: said once per distinct problem. */
+function report(o: Onboarding, problem: Problem): void {
+  if (o.view.problem?.message === problem.message) return;
+  o.view.status = 'action-required';
+  o.view.problem = problem;
+  o.note('action required', problem.message);
 }

@@ -9,6 +9,7 @@
 import {
   condition,
   continueAsNew,
+  patched,
   allHandlersFinished,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -38,6 +39,9 @@ import { trustHub } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 
 const TIMELINE_LIMIT = 200;
+
+/** Runs continued as new take the corrected request from their input (see the constructor). */
+export const REQUEST_FROM_INPUT = 'request-from-input';
 
 /** A number change the API asked for, applied by the main loop, answered through `done`. */
 export interface NumberChange {
@@ -82,8 +86,8 @@ export class Onboarding {
       revision: 1,
     };
     // Runs continued by an earlier version carried a stale copy of the request next to the corrected
-    // one in `input.request`: the input's is always the latest.
-    this.carried.request = input.request;
+    // one in `input.request`: the input's is the latest. Replaying such a run keeps what it did then.
+    if (input.carried && patched(REQUEST_FROM_INPUT)) this.carried.request = input.request;
   }
 
   get view(): OnboardingRecord {

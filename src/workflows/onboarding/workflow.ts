@@ -46,6 +46,8 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
   o.settings = await trustHub.getOnboardingSettings();
   o.publish();
   try {
+    // A serving run continued as new serves on: the guide is behind it, whatever Twilio says since.
+    if (o.carried.serving) return await serve(o);
     await onboard(o);
     const { view } = o;
     if (view.status !== 'completed') {
