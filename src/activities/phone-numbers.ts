@@ -8,16 +8,13 @@ import {
   twilioCall,
   type PhoneNumberNotOwnedDetails,
 } from '../trusthub/errors.js';
-import type { PhoneNumberRef } from '../trusthub/types.js';
+import { E164_NUMBER, PHONE_NUMBER_SID, type PhoneNumberRef } from '../trusthub/types.js';
 import { activityLog } from './context.js';
-
-const E164 = /^\+[1-9]\d{1,14}$/;
-const PN_SID = /^PN[0-9a-fA-F]{32}$/;
 
 export function phoneNumberActivities({ twilio }: { twilio: TwilioClient }) {
   async function resolveOne(input: string): Promise<PhoneNumberRef | 'not-owned' | 'invalid'> {
     const value = input.trim();
-    if (PN_SID.test(value)) {
+    if (PHONE_NUMBER_SID.test(value)) {
       try {
         const number = await twilioCall(() => twilio.incomingPhoneNumbers(value).fetch());
         return { input, sid: number.sid, phoneNumber: number.phoneNumber };
@@ -26,7 +23,7 @@ export function phoneNumberActivities({ twilio }: { twilio: TwilioClient }) {
         throw error;
       }
     }
-    if (!E164.test(value)) return 'invalid';
+    if (!E164_NUMBER.test(value)) return 'invalid';
     // Twilio's PhoneNumber filter also matches parts of numbers: keep the exact match only.
     const found = await twilioCall(() =>
       twilio.incomingPhoneNumbers.list({ phoneNumber: value, pageSize: 50 }),

@@ -148,6 +148,10 @@ export interface EvaluationSummary {
   failures: EvaluationFieldResult[];
 }
 
+/** How a number is named: E.164, or the PN… SID of one of the account's incoming numbers. */
+export const E164_NUMBER = /^\+[1-9]\d{1,14}$/;
+export const PHONE_NUMBER_SID = /^PN[0-9a-fA-F]{32}$/;
+
 export interface PhoneNumberRef {
   /** What the ISV sent: E.164 or PN… */
   input: string;

@@ -13,7 +13,13 @@ import {
   isCancellation,
 } from '@temporalio/workflow';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
-import { describeTwilioCode, type BundleKind, type BundleSnapshot } from '../../trusthub/types.js';
+import {
+  E164_NUMBER,
+  PHONE_NUMBER_SID,
+  describeTwilioCode,
+  type BundleKind,
+  type BundleSnapshot,
+} from '../../trusthub/types.js';
 import {
   NOT_OWNED_ATTESTATION,
   NumberChangeRefusal,
@@ -30,8 +36,6 @@ export const EXPIRY_LEAD_MS = 30 * 24 * 3_600_000;
 const RECHECK_MS = 7 * 24 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
 
-const E164 = /^\+[1-9]\d{1,14}$/;
-const PN_SID = /^PN[0-9a-fA-F]{32}$/;
 /** One update adds at most this many numbers: each is two Trust Hub calls made while the caller waits. */
 export const MAX_NUMBERS_PER_CHANGE = 50;
 
@@ -70,7 +74,7 @@ export function checkNumberChange(o: Onboarding, numbers: string[]): void {
     reasons.push(`phoneNumbers must list between 1 and ${MAX_NUMBERS_PER_CHANGE} numbers`);
   }
   for (const [index, number] of numbers.entries()) {
-    if (!E164.test(number) && !PN_SID.test(number)) {
+    if (!E164_NUMBER.test(number) && !PHONE_NUMBER_SID.test(number)) {
       reasons.push(`phoneNumbers[${index}] must be an E.164 number (+14155550100) or a PN… SID`);
     }
   }
