@@ -8,6 +8,7 @@
  */
 import envSchema from 'env-schema';
 import { Type, type Static, type TSchema } from 'typebox';
+import { PAYLOAD_KEYS_RULE, parsePayloadKeys, type PayloadKeys } from './temporal/codec.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -36,6 +37,14 @@ const Common = {
   TEMPORAL_TASK_QUEUE: Type.String({ default: 'trusthub-onboarding', minLength: 1 }),
 };
 
+/** Both Temporal clients (API and worker) encrypt every payload: src/temporal/codec.ts. */
+const Encryption = {
+  PAYLOAD_ENCRYPTION_KEYS: Type.String({
+    minLength: 1,
+    description: `Keys that encrypt what Temporal stores: ${PAYLOAD_KEYS_RULE}.`,
+  }),
+};
+
 const TwilioCredentials = {
   TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$', description: 'Your account SID, AC…' }),
   TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
@@ -45,6 +54,7 @@ const TwilioCredentials = {
 
 const ApiSchema = Type.Object({
   ...Common,
+  ...Encryption,
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
   API_TOKEN: Type.Optional(
@@ -64,12 +74,17 @@ const ApiSchema = Type.Object({
     Type.String({ minLength: 1, description: "Checks X-Twilio-Signature on Twilio's status callbacks." }),
   ),
   TEMPORAL_UI_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'Temporal Web UI base URL, for links in responses.' }),
+    Type.String({
+      pattern: '^https?://[^/]+(/.*)?$',
+      description:
+        'Temporal Web UI base URL, for links in responses; the codec endpoint accepts browser calls from its origin.',
+    }),
   ),
 });
 
 const WorkerSchema = Type.Object({
   ...Common,
+  ...Encryption,
   ...TwilioCredentials,
   TWILIO_BASE_URL: Type.Optional(
     Type.String({
@@ -194,8 +209,23 @@ function describeEnvErrors(schema: TSchema, error: unknown): string {
   return `Invalid configuration:\n${unique.length ? unique.join('\n') : String(error)}`;
 }
 
+/** The encryption keys, checked beyond the schema's reach; the message never quotes a key. */
+function checkPayloadKeys(config: { PAYLOAD_ENCRYPTION_KEYS: string }): void {
+  try {
+    parsePayloadKeys(config.PAYLOAD_ENCRYPTION_KEYS);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  PAYLOAD_ENCRYPTION_KEYS ${(error as Error).message}`);
+  }
+}
+
+/** The payload keys of a loaded configuration (already validated by load*Config). */
+export function payloadKeys(config: { PAYLOAD_ENCRYPTION_KEYS: string }): PayloadKeys {
+  return parsePayloadKeys(config.PAYLOAD_ENCRYPTION_KEYS);
+}
+
 export function loadApiConfig(env = process.env): ApiConfig {
   const config = load(ApiSchema, env);
+  checkPayloadKeys(config);
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
   if (!config.API_TOKEN && !loopback) {
     throw new ConfigError(
@@ -212,6 +242,7 @@ export function apiTokens(config: Pick<ApiConfig, 'API_TOKEN'>): string[] {
 
 export function loadWorkerConfig(env = process.env): WorkerConfig {
   const config = load(WorkerSchema, env);
+  checkPayloadKeys(config);
   const hasToken = Boolean(config.TWILIO_AUTH_TOKEN);
   const hasKey = Boolean(config.TWILIO_API_KEY && config.TWILIO_API_SECRET);
   if (!hasToken && !hasKey) {

@@ -6,17 +6,16 @@
  * SIGINT/SIGTERM drain it: no new tasks are taken, running activities get `shutdownGraceTime` to finish,
  * and whatever is cut short is retried by Temporal on the next worker.
  */
-import { fileURLToPath } from 'node:url';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type LogLevel } from '@temporalio/worker';
-import { ConfigError, durationToMs, loadWorkerConfig, statusCallbackUrl } from './config.js';
+import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { ConfigError, durationToMs, loadWorkerConfig, payloadKeys, statusCallbackUrl } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createTwilioClient } from './trusthub/client.js';
 import { connectWorker, temporalTarget } from './temporal/connection.js';
+import { encryptingDataConverter } from './temporal/codec.js';
 import { serveWorkerHealth } from './temporal/worker-health.js';
+import { bundleOnboardingWorkflows } from './temporal/workflow-bundle.js';
 import { createActivities } from './activities/index.js';
 import { createSettingsActivities } from './activities/settings.js';
-
-export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
 /** Temporal's own logs (worker lifecycle, workflow and activity logs) go through pino, redaction included. */
 function temporalLogger(logger: Logger): DefaultLogger {
@@ -66,12 +65,14 @@ async function main(): Promise<void> {
   }
 
   const { connection, namespace } = await connectWorker();
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: temporalLogger(logger) });
+  const workflowBundle = await bundleOnboardingWorkflows(temporalLogger(logger));
   const worker = await Worker.create({
     connection,
     namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
+    // Every payload encrypted before it reaches Temporal; the API's client uses the same converter.
+    dataConverter: encryptingDataConverter(payloadKeys(config)),
     activities: {
       ...activities,
       ...createSettingsActivities({

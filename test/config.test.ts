@@ -10,6 +10,9 @@ import {
   statusCallbackUrl,
 } from '../src/config.js';
 
+/** A well-formed key entry: 32 bytes in base64. */
+const KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+const keys = { PAYLOAD_ENCRYPTION_KEYS: KEY };
 const account = `AC${'a'.repeat(32)}`;
 const primary = `BU${'b'.repeat(32)}`;
 const worker = {
@@ -17,6 +20,7 @@ const worker = {
   TWILIO_AUTH_TOKEN: 'secret',
   TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: primary,
   PUBLIC_BASE_URL: 'https://onboarding.example.com',
+  ...keys,
 };
 
 function configError(load: () => unknown): string {
@@ -30,8 +34,8 @@ function configError(load: () => unknown): string {
 }
 
 describe('configuration', () => {
-  test('the API starts on loopback port 3000 with nothing set', () => {
-    const config = loadApiConfig({});
+  test('the API starts on loopback port 3000 with nothing set but the payload keys', () => {
+    const config = loadApiConfig(keys);
     assert.equal(config.HOST, '127.0.0.1');
     assert.equal(config.PORT, 3000);
     assert.equal(config.API_TOKEN, undefined);
@@ -39,36 +43,44 @@ describe('configuration', () => {
 
   test('PORT must be a port number, and the message says which variable', () => {
     assert.match(
-      configError(() => loadApiConfig({ PORT: 'eighty' })),
+      configError(() => loadApiConfig({ ...keys, PORT: 'eighty' })),
       /PORT/,
     );
     assert.match(
-      configError(() => loadApiConfig({ PORT: '70000' })),
+      configError(() => loadApiConfig({ ...keys, PORT: '70000' })),
       /PORT .*65535/,
     );
   });
 
   test('the API refuses to listen beyond loopback without API_TOKEN', () => {
     assert.match(
-      configError(() => loadApiConfig({ HOST: '0.0.0.0' })),
+      configError(() => loadApiConfig({ ...keys, HOST: '0.0.0.0' })),
       /API_TOKEN is required when HOST=0\.0\.0\.0/,
     );
-    assert.equal(loadApiConfig({ HOST: '0.0.0.0', API_TOKEN: 'x'.repeat(32) }).HOST, '0.0.0.0');
+    assert.equal(loadApiConfig({ ...keys, HOST: '0.0.0.0', API_TOKEN: 'x'.repeat(32) }).HOST, '0.0.0.0');
   });
 
   test('API_TOKEN takes several tokens while one is rotated, each at least 16 characters', () => {
     const [current, retiring] = ['c'.repeat(20), 'r'.repeat(16)];
-    assert.deepEqual(apiTokens(loadApiConfig({ API_TOKEN: `${current},${retiring}` })), [current, retiring]);
-    assert.deepEqual(apiTokens(loadApiConfig({})), []);
+    assert.deepEqual(apiTokens(loadApiConfig({ ...keys, API_TOKEN: `${current},${retiring}` })), [
+      current,
+      retiring,
+    ]);
+    assert.deepEqual(apiTokens(loadApiConfig(keys)), []);
     assert.match(
-      configError(() => loadApiConfig({ API_TOKEN: `${current},short` })),
+      configError(() => loadApiConfig({ ...keys, API_TOKEN: `${current},short` })),
       /API_TOKEN .*16 characters/,
     );
   });
 
   test('the worker names every missing variable at once', () => {
     const message = configError(() => loadWorkerConfig({}));
-    for (const name of ['TWILIO_ACCOUNT_SID', 'TWILIO_PRIMARY_CUSTOMER_PROFILE_SID', 'PUBLIC_BASE_URL']) {
+    for (const name of [
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_PRIMARY_CUSTOMER_PROFILE_SID',
+      'PUBLIC_BASE_URL',
+      'PAYLOAD_ENCRYPTION_KEYS',
+    ]) {
       assert.match(message, new RegExp(`${name} is required`));
     }
   });
@@ -104,6 +116,42 @@ describe('configuration', () => {
     );
     assert.equal(durationToMs('24h'), 86_400_000);
     assert.equal(durationToMs('500ms'), 500);
+  });
+
+  test('without payload keys neither the API nor the worker starts: there is no plain-text fallback', () => {
+    const { PAYLOAD_ENCRYPTION_KEYS: _, ...noKeys } = worker;
+    assert.match(
+      configError(() => loadWorkerConfig(noKeys)),
+      /PAYLOAD_ENCRYPTION_KEYS is required/,
+    );
+    assert.match(
+      configError(() => loadApiConfig({})),
+      /PAYLOAD_ENCRYPTION_KEYS is required/,
+    );
+    assert.match(
+      configError(() => loadApiConfig({ PAYLOAD_ENCRYPTION_KEYS: '' })),
+      /PAYLOAD_ENCRYPTION_KEYS is required/,
+    );
+  });
+
+  test('a malformed payload key names the variable, the rule and the entry, and never quotes a key', () => {
+    const short = `k2:${Buffer.alloc(16, 9).toString('base64')}`;
+    const cases: [string, RegExp][] = [
+      [short, /entry 1 is not/],
+      [`${KEY},${short}`, /entry 2 is not/],
+      [Buffer.alloc(32, 7).toString('base64'), /entry 1 is not/],
+      [`${KEY},${KEY}`, /key ID k1 appears twice/],
+    ];
+    for (const [value, reason] of cases) {
+      const message = configError(() => loadWorkerConfig({ ...worker, PAYLOAD_ENCRYPTION_KEYS: value }));
+      assert.match(message, /PAYLOAD_ENCRYPTION_KEYS must be "id:key\[,id:key…\]", each key 32 random bytes/);
+      assert.match(message, reason);
+      assert.ok(!message.includes(value.split(':').at(-1)!), `the message quotes a key: ${message}`);
+      assert.match(
+        configError(() => loadApiConfig({ PAYLOAD_ENCRYPTION_KEYS: value })),
+        reason,
+      );
+    }
   });
 
   test('an empty variable counts as unset', () => {

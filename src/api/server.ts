@@ -1,12 +1,16 @@
 /** The API process: `npm run api`. Configuration: src/config.ts (HOST, PORT, API_TOKEN, PUBLIC_BASE_URL…). */
-import { ConfigError, loadApiConfig } from '../config.js';
+import { ConfigError, loadApiConfig, payloadKeys } from '../config.js';
+import { encryptingDataConverter } from '../temporal/codec.js';
 import { connectClient } from '../temporal/connection.js';
 import { buildApp } from './app.js';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
   // Lazy: the API comes up (and /healthz answers) even while Temporal is still starting; /readyz tells.
-  const temporal = await connectClient({ lazy: true });
+  const temporal = await connectClient({
+    lazy: true,
+    dataConverter: encryptingDataConverter(payloadKeys(config)),
+  });
   const app = await buildApp({ config, temporal });
 
   try {

@@ -4,6 +4,7 @@
  * file), so one build runs on the dev server, a self-hosted cluster or Temporal Cloud.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 
@@ -27,13 +28,19 @@ export function temporalTarget(): TemporalTarget {
 }
 
 /**
- * A Temporal client. `lazy` connects on first use, so a process can come up (and report itself
- * unready) while Temporal is still starting.
+ * A Temporal client with the service's data converter (src/temporal/codec.ts). `lazy` connects on
+ * first use, so a process can come up (and report itself unready) while Temporal is still starting.
  */
-export async function connectClient({ lazy = false } = {}): Promise<Client> {
+export async function connectClient({
+  lazy = false,
+  dataConverter,
+}: {
+  lazy?: boolean;
+  dataConverter: DataConverter;
+}): Promise<Client> {
   const { connectionOptions, namespace } = connectConfig();
   const connection = lazy ? Connection.lazy(connectionOptions) : await Connection.connect(connectionOptions);
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter });
 }
 
 export async function connectWorker(): Promise<{ connection: NativeConnection; namespace: string }> {

@@ -6,9 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig } from '../../src/config.js';
 import { freePort } from '../../scripts/toolchain.js';
-import { devServerEnvironment } from '../support/temporal.js';
+import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
-const config = loadApiConfig({ LOG_LEVEL: 'silent' });
+const config = loadApiConfig({ LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS });
 
 describe('health endpoints with Temporal running', () => {
   let env: TestWorkflowEnvironment;

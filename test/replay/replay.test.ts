@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { hasCompletedWorkflowTask, recordedHistories } from '../support/histories.js';
 import { workflowBundle } from '../support/stack.js';
-import { installTestRuntime } from '../support/temporal.js';
+import { installTestRuntime, testDataConverter } from '../support/temporal.js';
 
 test('recorded histories replay against the current workflow code', { timeout: 120_000 }, async () => {
   installTestRuntime();
@@ -21,7 +21,7 @@ test('recorded histories replay against the current workflow code', { timeout: 1
   const failures: string[] = [];
   const replayed: string[] = [];
   for await (const result of Worker.runReplayHistories(
-    { workflowBundle: await workflowBundle(), replayName: 'fixtures' },
+    { workflowBundle: await workflowBundle(), dataConverter: testDataConverter, replayName: 'fixtures' },
     histories,
   )) {
     replayed.push(result.workflowId);

@@ -3,11 +3,10 @@
  * vetting, so tests decide when Twilio answers), the API listening on a real port (so the sandbox's
  * status callbacks reach the webhook), and a worker running the real workflow and activities.
  */
-import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto, { type temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../src/activities/index.js';
 import { createSettingsActivities } from '../../src/activities/settings.js';
@@ -24,7 +23,8 @@ import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { sandboxAdmin, type SandboxAdmin } from './sandbox.js';
-import { refusedCompletions } from './temporal.js';
+import { bundleOnboardingWorkflows } from '../../src/temporal/workflow-bundle.js';
+import { refusedCompletions, testDataConverter, TEST_PAYLOAD_ENCRYPTION_KEYS } from './temporal.js';
 
 /**
  * What a stuck run looks like from its history: a workflow task failed (with the cause), or one
@@ -68,9 +68,13 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Bundle the workflows once per test process: it is the slow part of making a worker. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url)),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  bundle ??= bundleOnboardingWorkflows({
+    log() {},
+    trace() {},
+    debug() {},
+    info() {},
+    warn() {},
+    error() {},
   });
   return bundle;
 }
@@ -145,6 +149,7 @@ export async function startStack(
     PUBLIC_BASE_URL: apiUrl,
     TWILIO_AUTH_TOKEN: info.authToken,
     TEMPORAL_TASK_QUEUE: taskQueue,
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
     ...(apiToken ? { API_TOKEN: apiToken } : {}),
   });
   const api = await buildApp({ config, temporal: env.client });
@@ -159,6 +164,7 @@ export async function startStack(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
+    dataConverter: testDataConverter,
     activities: {
       ...createActivities({ twilio }),
       ...createSettingsActivities({

@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import { encryptingDataConverter, parsePayloadKeys } from '../../src/temporal/codec.js';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
 
 /**
@@ -38,12 +39,24 @@ export function installTestRuntime(): void {
 }
 let installed = false;
 
+/**
+ * The payload keys of every test: a fixed key, so that recorded histories (test/replay) stay
+ * decodable, and test-only, so it protects nothing. The second entry is a retired key, as during a
+ * rotation.
+ */
+export const TEST_PAYLOAD_ENCRYPTION_KEYS =
+  'test-2026:dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMDAwMDA=,test-retired:cmV0aXJlZC10ZXN0LWtleS1ub3QtYS1zZWNyZXQtMDA=';
+
+/** The data converter the service's processes use, with the test keys: tests see what they see. */
+export const testDataConverter = encryptingDataConverter(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS));
+
 /** Temporal's Java test server: timers and `sleep` skip ahead whenever the workflow is only waiting. */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   installTestRuntime();
   const path = await ensureTestServer({ quiet: true });
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
+    client: { dataConverter: testDataConverter },
   });
   // The workflow upserts the onboarding's search attributes: the server must know them.
   await registerSearchAttributes(env.connection, env.namespace ?? 'default', SEARCH_ATTRIBUTES);
@@ -57,6 +70,7 @@ export async function devServerEnvironment(
   installTestRuntime();
   const path = ensureTemporalCli({ quiet: true });
   return TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: testDataConverter },
     server: {
       executable: { type: 'existing-path', path },
       searchAttributes: [...SEARCH_ATTRIBUTES],

@@ -1,0 +1,149 @@
+/**
+ * Every payload Temporal stores for us (workflow and activity inputs and results, the onboarding's
+ * state, query and update answers, failure messages and stack traces) is encrypted with AES-256-GCM
+ * before it leaves the process. The customer's emails, names, numbers, addresses and registration
+ * numbers are then ciphertext in Temporal's database, its history exports and its Web UI; an operator
+ * with access decodes them through the API's codec endpoint (src/api/routes/codec.ts).
+ *
+ * Keys come from PAYLOAD_ENCRYPTION_KEYS, "id:base64" pairs, the first one encrypting. Each payload
+ * names its key, so a key can be rotated: put the new one first and keep the old one until no run
+ * needs it. Payloads without our encoding (written before encryption was turned on, e.g. by runs in
+ * flight then) decode as they are; an unknown key ID or a tampered payload is an error, never a
+ * silent pass-through.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import proto from '@temporalio/proto';
+
+// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
+const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
+
+export const ENCRYPTED_ENCODING = 'binary/encrypted';
+export const KEY_ID_METADATA = 'encryption-key-id';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface PayloadKeys {
+  /** The key new payloads are encrypted with. */
+  activeId: string;
+  keys: Map<string, Buffer>;
+}
+
+export const PAYLOAD_KEYS_RULE =
+  '"id:key[,id:key…]", each key 32 random bytes in base64 (openssl rand -base64 32), the first one encrypting';
+
+/**
+ * Parses "id:base64[,id:base64…]". Throws with the rule on bad input, naming the entry but never
+ * quoting a key.
+ */
+export function parsePayloadKeys(value: string | undefined): PayloadKeys {
+  if (!value?.trim()) throw new Error(`must be ${PAYLOAD_KEYS_RULE}; it is not set`);
+  const keys = new Map<string, Buffer>();
+  for (const [index, entry] of value.split(',').entries()) {
+    const match = /^([A-Za-z0-9_.-]{1,64}):([A-Za-z0-9+/]{42,44}={0,2})$/.exec(entry.trim());
+    const key = match ? Buffer.from(match[2]!, 'base64') : undefined;
+    if (!match || key?.length !== 32) {
+      throw new Error(`must be ${PAYLOAD_KEYS_RULE}; entry ${index + 1} is not`);
+    }
+    if (keys.has(match[1]!))
+      throw new Error(`must be ${PAYLOAD_KEYS_RULE}; key ID ${match[1]} appears twice`);
+    keys.set(match[1]!, key);
+  }
+  return { activeId: [...keys.keys()][0]!, keys };
+}
+
+/** A fresh key entry for PAYLOAD_ENCRYPTION_KEYS, e.g. for `npm start`'s development key. */
+export function generatePayloadKey(id: string): string {
+  return `${id}:${randomBytes(32).toString('base64')}`;
+}
+
+export class PayloadDecryptionError extends Error {
+  override name = 'PayloadDecryptionError';
+}
+
+export class EncryptionCodec implements PayloadCodec {
+  constructor(private readonly payloadKeys: PayloadKeys) {}
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    const { activeId, keys } = this.payloadKeys;
+    const key = keys.get(activeId)!;
+    return payloads.map((payload) => {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const plain = PayloadMessage.encode(payload).finish();
+      const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return {
+        metadata: {
+          encoding: Buffer.from(ENCRYPTED_ENCODING),
+          [KEY_ID_METADATA]: Buffer.from(activeId),
+        },
+        data: sealed,
+      };
+    });
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      if (Buffer.from(payload.metadata?.encoding ?? []).toString() !== ENCRYPTED_ENCODING) return payload;
+      const keyId = Buffer.from(payload.metadata?.[KEY_ID_METADATA] ?? []).toString();
+      const key = this.payloadKeys.keys.get(keyId);
+      if (!key) {
+        throw new PayloadDecryptionError(
+          `A payload is encrypted with key "${keyId}", which PAYLOAD_ENCRYPTION_KEYS does not hold`,
+        );
+      }
+      const sealed = Buffer.from(payload.data ?? []);
+      if (sealed.length < IV_BYTES + TAG_BYTES) {
+        throw new PayloadDecryptionError(`A payload encrypted with key "${keyId}" is truncated`);
+      }
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+        decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+        const plain = Buffer.concat([
+          decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+          decipher.final(),
+        ]);
+        return PayloadMessage.decode(plain);
+      } catch {
+        throw new PayloadDecryptionError(
+          `A payload encrypted with key "${keyId}" does not authenticate: it was altered, or the key under that ID changed`,
+        );
+      }
+    });
+  }
+}
+
+/** A payload as Temporal's remote-codec protocol (the Web UI, `temporal --codec-endpoint`) writes it. */
+export interface JsonPayload {
+  metadata?: Record<string, string>;
+  data?: string;
+}
+
+export const payloadFromJson = ({ metadata, data }: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(
+    Object.entries(metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+  ),
+  data: Buffer.from(data ?? '', 'base64'),
+});
+
+export const payloadToJson = ({ metadata, data }: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(
+    Object.entries(metadata ?? {}).map(([key, value]) => [key, Buffer.from(value ?? []).toString('base64')]),
+  ),
+  data: Buffer.from(data ?? []).toString('base64'),
+});
+
+/**
+ * The failure converter's module, loaded by path because workflow code, bundled apart, needs the
+ * same one (src/temporal/failure-converter.ts). The extension follows this file's, .ts under tsx.
+ */
+export const failureConverterPath = fileURLToPath(
+  new URL(`./failure-converter${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
+
+/** The one data converter of the worker, the API's client, the replayer and the tests. */
+export function encryptingDataConverter(keys: PayloadKeys): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath };
+}

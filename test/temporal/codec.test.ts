@@ -1,0 +1,82 @@
+/**
+ * The payload codec on its own: what it writes hides the data, names its key, survives a key rotation,
+ * and refuses (rather than passes through) anything it cannot authenticate.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import {
+  ENCRYPTED_ENCODING,
+  EncryptionCodec,
+  KEY_ID_METADATA,
+  PayloadDecryptionError,
+  generatePayloadKey,
+  parsePayloadKeys,
+} from '../../src/temporal/codec.js';
+
+const request = {
+  business: { name: 'Acme Dental LLC', registrationNumber: '12-3456789' },
+  representative: { email: 'dana@acmedental.com', phoneNumber: '+14155550123' },
+};
+const plain = (value: unknown) => defaultPayloadConverter.toPayload(value);
+const text = (payload: Payload) => Buffer.from(payload.data ?? []).toString('latin1');
+const metadata = (payload: Payload, key: string) => Buffer.from(payload.metadata?.[key] ?? []).toString();
+
+describe('the AES-256-GCM payload codec', () => {
+  const current = generatePayloadKey('2026-11');
+  const retired = generatePayloadKey('2026-05');
+
+  test('encodes to ciphertext that names its key and holds none of the input', async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(`${current},${retired}`));
+    const [encoded] = await codec.encode([plain(request)]);
+    assert.equal(metadata(encoded!, 'encoding'), ENCRYPTED_ENCODING);
+    assert.equal(metadata(encoded!, KEY_ID_METADATA), '2026-11');
+    for (const secret of ['Acme Dental', '12-3456789', 'dana@acmedental.com', '+14155550123', 'json/plain']) {
+      assert.ok(!text(encoded!).includes(secret), `ciphertext contains ${secret}`);
+    }
+    const [decoded] = await codec.decode([encoded!]);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(decoded!), request);
+  });
+
+  test('the same value encrypts differently each time (a fresh IV per payload)', async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(current));
+    const [a, b] = await codec.encode([plain(request), plain(request)]);
+    assert.notDeepEqual(Buffer.from(a!.data!), Buffer.from(b!.data!));
+  });
+
+  test('after a rotation, payloads written with the old key still decode, new ones use the new key', async () => {
+    const before = new EncryptionCodec(parsePayloadKeys(retired));
+    const [old] = await before.encode([plain(request)]);
+    const after = new EncryptionCodec(parsePayloadKeys(`${current},${retired}`));
+    assert.deepEqual(defaultPayloadConverter.fromPayload((await after.decode([old!]))[0]!), request);
+    const [fresh] = await after.encode([plain(request)]);
+    assert.equal(metadata(fresh!, KEY_ID_METADATA), '2026-11');
+  });
+
+  test('a payload under a key no longer configured is an error naming the key ID', async () => {
+    const [old] = await new EncryptionCodec(parsePayloadKeys(retired)).encode([plain(request)]);
+    const codec = new EncryptionCodec(parsePayloadKeys(current));
+    await assert.rejects(codec.decode([old!]), (error: Error) => {
+      assert.ok(error instanceof PayloadDecryptionError);
+      assert.match(error.message, /key "2026-05", which PAYLOAD_ENCRYPTION_KEYS does not hold/);
+      return true;
+    });
+  });
+
+  test('a tampered payload, or one under a replaced key with the same ID, does not authenticate', async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(current));
+    const [encoded] = await codec.encode([plain(request)]);
+    const data = Buffer.from(encoded!.data!);
+    data[20] = data[20]! ^ 1;
+    await assert.rejects(codec.decode([{ ...encoded!, data }]), /does not authenticate/);
+    const sameIdOtherKey = new EncryptionCodec(parsePayloadKeys(generatePayloadKey('2026-11')));
+    await assert.rejects(sameIdOtherKey.decode([encoded!]), /does not authenticate/);
+    await assert.rejects(codec.decode([{ ...encoded!, data: data.subarray(0, 10) }]), /is truncated/);
+  });
+
+  test('payloads written before encryption was turned on decode as they are', async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(current));
+    const old = plain(request);
+    assert.deepEqual(await codec.decode([old]), [old]);
+  });
+});
