@@ -7,10 +7,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { ApiConfig } from '../config.js';
 import { loggerOptions } from '../logger.js';
+import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import requireBearerToken from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import swaggerPlugin from './plugins/swagger.js';
+import codecRoutes from './routes/codec.js';
 import healthRoutes from './routes/health.js';
 import onboardingRoutes from './routes/onboardings.js';
 import webhookRoutes from './routes/webhooks.js';
@@ -44,6 +46,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(async function isvApi(scope) {
     await scope.register(requireBearerToken);
     await scope.register(onboardingRoutes);
+  });
+  // The Temporal Web UI's codec, called from the operator's browser: CORS for the UI's origin, then the
+  // same token. CORS goes first so a preflight (which never carries credentials) is answered before the
+  // token is asked for.
+  await app.register(async function operatorCodec(scope) {
+    await scope.register(cors, {
+      // A list, so a request from any other origin gets no CORS headers at all.
+      origin: deps.config.TEMPORAL_UI_URL ? [new URL(deps.config.TEMPORAL_UI_URL).origin] : false,
+      methods: ['POST'],
+      allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
+      credentials: true,
+    });
+    await scope.register(requireBearerToken);
+    await scope.register(codecRoutes);
   });
   return app;
 }

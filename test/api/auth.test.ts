@@ -134,6 +134,9 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
     const bodies: Record<string, unknown> = {
       'POST /v1/onboardings': onboardingRequest('auth-intruder', [stack.info.phoneNumbers[1]!.phoneNumber]),
       'PATCH /v1/onboardings/{id}': { email: 'intruder@acmedental.com' },
+      // What the Web UI sends: a decode that got through would answer 200 with the plain payloads.
+      'POST /v1/codec/decode': { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==' } }] },
+      'POST /v1/codec/encode': { payloads: [{ metadata: {}, data: 'e30=' }] },
     };
     return Object.entries(paths).flatMap(([template, operations]) =>
       Object.keys(operations).map((method) => {

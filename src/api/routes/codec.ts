@@ -1,0 +1,68 @@
+/**
+ * /v1/codec/encode and /v1/codec/decode: the remote codec the Temporal Web UI (and `temporal … --codec-endpoint`)
+ * calls to show an operator what is behind the ciphertext Temporal stores (src/temporal/codec.ts). It
+ * speaks Temporal's remote-codec protocol: `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`
+ * in and out.
+ *
+ * It sits in its own scope with the API's bearer token (app.ts), so an operator without the token sees
+ * only ciphertext, and with CORS for the Web UI's origin (TEMPORAL_UI_URL), because the browser, not the
+ * UI's server, makes the call.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { payloadKeys } from '../../config.js';
+import {
+  EncryptionCodec,
+  PayloadDecryptionError,
+  payloadFromJson,
+  payloadToJson,
+} from '../../temporal/codec.js';
+import { ErrorBody } from '../schemas.js';
+
+const Base64 = Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', description: 'base64' });
+const JsonPayload = Type.Object({
+  metadata: Type.Optional(Type.Record(Type.String(), Base64)),
+  data: Type.Optional(Base64),
+});
+const Payloads = Type.Object({ payloads: Type.Array(JsonPayload, { maxItems: 10_000 }) });
+
+/** Temporal payloads are up to 2 MB each and the UI sends a history's worth at once. */
+const CODEC_BODY_LIMIT = 32 * 1024 * 1024;
+
+export default async function codecRoutes(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const codec = new EncryptionCodec(payloadKeys(app.deps.config));
+  const schema = (summary: string) => ({
+    tags: ['operators'],
+    summary,
+    headers: Type.Object({
+      'x-namespace': Type.Optional(Type.String({ description: 'Sent by the Temporal Web UI; not used.' })),
+    }),
+    body: Payloads,
+    response: { 200: Payloads, 422: ErrorBody },
+  });
+
+  app.post(
+    '/v1/codec/encode',
+    { bodyLimit: CODEC_BODY_LIMIT, schema: schema('Encrypt payloads (for the Temporal Web UI)') },
+    async (request) => ({
+      payloads: (await codec.encode(request.body.payloads.map(payloadFromJson))).map(payloadToJson),
+    }),
+  );
+
+  app.post(
+    '/v1/codec/decode',
+    { bodyLimit: CODEC_BODY_LIMIT, schema: schema('Decrypt payloads (for the Temporal Web UI)') },
+    async (request, reply) => {
+      try {
+        return {
+          payloads: (await codec.decode(request.body.payloads.map(payloadFromJson))).map(payloadToJson),
+        };
+      } catch (error) {
+        if (!(error instanceof PayloadDecryptionError)) throw error;
+        return reply.code(422).send({ error: { code: 'undecodable_payload', message: error.message } });
+      }
+    },
+  );
+}

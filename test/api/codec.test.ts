@@ -1,0 +1,121 @@
+/**
+ * The codec endpoint the Temporal Web UI calls: it decodes what the service stored, in Temporal's
+ * remote-codec JSON, only for a caller with the API token, and answers the Web UI's browser preflight
+ * for the UI's origin alone.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { loadApiConfig } from '../../src/config.js';
+import {
+  EncryptionCodec,
+  generatePayloadKey,
+  parsePayloadKeys,
+  payloadFromJson as fromJson,
+  payloadToJson as toJson,
+  type JsonPayload,
+} from '../../src/temporal/codec.js';
+import { freePort } from '../../scripts/toolchain.js';
+import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+
+const TOKEN = 'codec-test-token-0123456789';
+const UI = 'http://127.0.0.1:8233';
+describe('the codec endpoint for the Temporal Web UI', () => {
+  const input = { business: { name: 'Acme Dental LLC' }, email: 'dana@acmedental.com' };
+  const codec = new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS));
+  let app: FastifyInstance;
+  let connection: Connection;
+
+  before(async () => {
+    // The codec never calls Temporal: a client that connects to nothing proves it.
+    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const config = loadApiConfig({
+      LOG_LEVEL: 'silent',
+      API_TOKEN: TOKEN,
+      TEMPORAL_UI_URL: `${UI}/`,
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
+    });
+    app = await buildApp({ config, temporal: new Client({ connection }) });
+  });
+  after(async () => {
+    await app?.close();
+    await connection?.close();
+  });
+
+  const post = (path: string, body: unknown, token: string | null = TOKEN) =>
+    app.inject({
+      method: 'POST',
+      url: path,
+      headers: {
+        'content-type': 'application/json',
+        'x-namespace': 'default',
+        origin: UI,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      payload: JSON.stringify(body),
+    });
+
+  test('decode turns what the service stored back into the input, with CORS for the UI', async () => {
+    const stored = await codec.encode([defaultPayloadConverter.toPayload(input)]);
+    const response = await post('/v1/codec/decode', { payloads: stored.map(toJson) });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.headers['access-control-allow-origin'], UI);
+    const [decoded] = response.json<{ payloads: JsonPayload[] }>().payloads;
+    assert.deepEqual(defaultPayloadConverter.fromPayload(fromJson(decoded!)), input);
+  });
+
+  test('encode then decode round-trips, and encode hides the input', async () => {
+    const plain = toJson(defaultPayloadConverter.toPayload(input));
+    const encoded = await post('/v1/codec/encode', { payloads: [plain] });
+    assert.equal(encoded.statusCode, 200);
+    const body = encoded.json<{ payloads: JsonPayload[] }>();
+    assert.ok(!Buffer.from(body.payloads[0]!.data!, 'base64').toString('latin1').includes('acmedental'));
+    const decoded = await post('/v1/codec/decode', body);
+    assert.deepEqual(decoded.json(), { payloads: [plain] });
+  });
+
+  test('without the token, or with a wrong one, nothing is decoded', async () => {
+    const stored = await codec.encode([defaultPayloadConverter.toPayload(input)]);
+    for (const token of [null, 'wrong-token-0123456789abcdef']) {
+      const response = await post('/v1/codec/decode', { payloads: stored.map(toJson) }, token);
+      assert.equal(response.statusCode, 401);
+      assert.ok(!response.body.includes('acmedental'));
+    }
+  });
+
+  test("the browser's preflight is answered for the UI's origin only", async () => {
+    const preflight = (origin: string) =>
+      app.inject({
+        method: 'OPTIONS',
+        url: '/v1/codec/decode',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type,x-namespace',
+        },
+      });
+    const fromUi = await preflight(UI);
+    assert.equal(fromUi.statusCode, 204);
+    assert.equal(fromUi.headers['access-control-allow-origin'], UI);
+    assert.match(String(fromUi.headers['access-control-allow-headers']), /authorization/);
+    const elsewhere = await preflight('https://evil.example.com');
+    assert.equal(elsewhere.headers['access-control-allow-origin'], undefined);
+  });
+
+  test('a payload under a key the service does not hold is a 422 naming the key ID', async () => {
+    const foreign = new EncryptionCodec(parsePayloadKeys(generatePayloadKey('someone-else')));
+    const stored = await foreign.encode([defaultPayloadConverter.toPayload(input)]);
+    const response = await post('/v1/codec/decode', { payloads: stored.map(toJson) });
+    assert.equal(response.statusCode, 422);
+    assert.match(response.json<{ error: { message: string } }>().error.message, /key "someone-else"/);
+  });
+
+  test('a malformed body names the field and the rule', async () => {
+    const response = await post('/v1/codec/decode', { payloads: [{ data: 'not base64!' }] });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.json<{ error: { message: string } }>().error.message, /payloads\.0\.data/);
+  });
+});
