@@ -7,10 +7,14 @@
  *   3. the worker;
  *   4. the API on PORT.
  *
+ * Everything Temporal stores is encrypted (src/temporal/codec.ts). Unless PAYLOAD_ENCRYPTION_KEYS is
+ * set, a development key is generated once into .data/payload-encryption-keys and reused, and the dev
+ * server's Web UI decodes through the API's codec endpoint.
+ *
  * Ctrl-C stops them all, newest first. A second `npm start` reuses .data/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +22,7 @@ import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/search-attributes.js';
 import { ensureTemporalCli, ToolchainError, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/search-attributes.js';
+import { generatePayloadKey } from '../src/temporal/codec.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(process.env.DATA_DIR ?? join(repoRoot, '.data'));
@@ -27,7 +32,7 @@ const color = (code: number, text: string) => (pretty ? `\x1b[${code}m${text}\x1
 const ports = {
   api: Number(process.env.PORT ?? 3000),
   sandbox: Number(process.env.SANDBOX_PORT ?? 4010),
-  temporal: 7233,
+  temporal: Number(process.env.TEMPORAL_DEV_SERVER_PORT ?? 7233),
   ui: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
 };
 const host = process.env.HOST ?? '127.0.0.1';
@@ -130,7 +135,7 @@ async function checkPorts(): Promise<void> {
       : []),
     ...(useDevServer
       ? ([
-          ['Temporal dev server', ports.temporal, '127.0.0.1'],
+          ['Temporal dev server (TEMPORAL_DEV_SERVER_PORT)', ports.temporal, '127.0.0.1'],
           ['Temporal Web UI (TEMPORAL_UI_PORT)', ports.ui, '127.0.0.1'],
         ] as [string, number, string][])
       : []),
@@ -164,6 +169,27 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<Response> {
   }
 }
 
+/**
+ * PAYLOAD_ENCRYPTION_KEYS from the environment, or the development key kept with the data it encrypts
+ * (created on the first start, owner-only). Losing it makes .data/temporal.db's payloads unreadable.
+ */
+function payloadEncryptionKeys(): string {
+  if (process.env.PAYLOAD_ENCRYPTION_KEYS) return process.env.PAYLOAD_ENCRYPTION_KEYS;
+  const file = join(dataDir, 'payload-encryption-keys');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${generatePayloadKey(`dev-${new Date().toISOString().slice(0, 10)}`)}\n`, {
+      mode: 0o600,
+      flag: 'wx',
+    });
+    say(`generated a development payload encryption key in ${file}`);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The codec endpoint as the operator's browser reaches it (src/api/routes/codec.ts). */
+const codecEndpoint = () => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports.api}/v1/codec`;
+
 async function startTemporal(): Promise<void> {
   const cli = ensureTemporalCli();
   mkdirSync(dataDir, { recursive: true });
@@ -182,6 +208,9 @@ async function startTemporal(): Promise<void> {
     String(ports.temporal),
     '--ui-port',
     String(ports.ui),
+    // The UI shows decoded inputs and state to an operator whose browser can call the API's codec.
+    '--ui-codec-endpoint',
+    codecEndpoint(),
     '--sqlite-pragma',
     'journal_mode=WAL',
     '--sqlite-pragma',
@@ -248,9 +277,21 @@ async function main(): Promise<void> {
     };
   }
 
-  const shared = { ...temporalEnv, ...twilioEnv, PUBLIC_BASE_URL: publicBaseUrl };
+  const shared = {
+    ...temporalEnv,
+    ...twilioEnv,
+    PUBLIC_BASE_URL: publicBaseUrl,
+    PAYLOAD_ENCRYPTION_KEYS: payloadEncryptionKeys(),
+  };
   runNode('worker', 36, 'src/worker.ts', shared);
-  runNode('api', 32, 'src/api/server.ts', { ...shared, PORT: String(ports.api), HOST: host });
+  runNode('api', 32, 'src/api/server.ts', {
+    ...shared,
+    PORT: String(ports.api),
+    HOST: host,
+    ...(useDevServer
+      ? { TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${ports.ui}` }
+      : {}),
+  });
   await waitForHttp(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports.api}/healthz`, 60_000);
 
   const lines = [
@@ -259,7 +300,7 @@ async function main(): Promise<void> {
     `  API            http://${host}:${ports.api}  (health: /healthz, /readyz)`,
     `  API docs       http://${host}:${ports.api}/docs`,
     useDevServer
-      ? `  Temporal UI    http://127.0.0.1:${ports.ui}   (gRPC 127.0.0.1:${ports.temporal}, data in ${dataDir})`
+      ? `  Temporal UI    http://127.0.0.1:${ports.ui}   (gRPC 127.0.0.1:${ports.temporal}, data in ${dataDir}, decoded by ${codecEndpoint()})`
       : `  Temporal       ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`,
     sandbox
       ? `  Sandbox        http://127.0.0.1:${ports.sandbox}  (state: /__sandbox/state, account ${sandbox.accountSid}, primary profile ${sandbox.primaryCustomerProfileSid})`

@@ -28,11 +28,20 @@ interface Project {
   >;
 }
 
-function load(file: string): { ok: boolean; project?: Project; error: string } {
+/** What an operator exports before `docker compose up` (README): compose has no default key. */
+const PAYLOAD_KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+
+function load(
+  file: string,
+  { payloadKeys = PAYLOAD_KEYS }: { payloadKeys?: string | null } = {},
+): { ok: boolean; project?: Project; error: string } {
   // The loader interpolates ${VARS}: run it with none of the caller's TWILIO_* so defaults are checked.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(TWILIO|API_TOKEN|PUBLIC_BASE)/.test(key)),
+    Object.entries(process.env).filter(
+      ([key]) => !/^(TWILIO|API_TOKEN|PUBLIC_BASE|PAYLOAD_ENCRYPTION|TEMPORAL_)/.test(key),
+    ),
   );
+  if (payloadKeys) env.PAYLOAD_ENCRYPTION_KEYS = payloadKeys;
   const result = spawnSync(checker!, [file], { encoding: 'utf8', env });
   return result.status === 0
     ? { ok: true, project: JSON.parse(result.stdout) as Project, error: '' }
@@ -95,6 +104,24 @@ describe(
       const port = worker.environment?.WORKER_HEALTH_PORT;
       assert.ok(port, 'the worker serves its health endpoint');
       assert.match(JSON.stringify(worker.healthcheck?.test), new RegExp(`127\\.0\\.0\\.1:${port}/healthz`));
+    });
+
+    test('refuses to start without PAYLOAD_ENCRYPTION_KEYS, and gives the API and the worker the same keys', () => {
+      const missing = load(composeFile, { payloadKeys: null });
+      assert.equal(missing.ok, false);
+      assert.match(missing.error, /PAYLOAD_ENCRYPTION_KEYS/);
+      const { services } = load(composeFile).project!;
+      assert.equal(services.api?.environment?.PAYLOAD_ENCRYPTION_KEYS, PAYLOAD_KEYS);
+      assert.equal(services.worker?.environment?.PAYLOAD_ENCRYPTION_KEYS, PAYLOAD_KEYS);
+    });
+
+    test("points the Web UI at the API's codec endpoint, and lets the UI's origin call it", () => {
+      const { services } = load(composeFile).project!;
+      const codec = new URL(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT ?? '');
+      assert.equal(codec.pathname, '/v1/codec');
+      assert.equal(codec.port, services.api?.environment?.PORT);
+      const ui = new URL(services.api?.environment?.TEMPORAL_UI_URL ?? '');
+      assert.equal(ui.port, '8080');
     });
 
     test('gives the API a token, since it listens beyond loopback there', () => {
