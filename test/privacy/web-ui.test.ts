@@ -1,0 +1,181 @@
+/// <reference lib="dom" />
+/**
+ * The Temporal Web UI in a real browser (headless Chromium from Debian's packages), against `npm start`:
+ * an operator whose browser presents the API token reads a workflow's input through the codec
+ * endpoint; one without it sees only ciphertext. The test asserts on the page's text and keeps both
+ * screenshots in test-artifacts/web-ui/.
+ *
+ * `npm start` runs here with API_TOKEN set, so "without access" is the API really refusing the codec
+ * call. The Web UI itself sends a token only when it has one (its own login, with
+ * TEMPORAL_CODEC_PASS_ACCESS_TOKEN); the browser adds it here, as a proxy in front of the UI would.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { onboardingIdFor } from '../../src/workflows/contract.js';
+import { freePort } from '../../scripts/toolchain.js';
+import { onboardingRequest } from '../support/stack.js';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const artifacts = join(repoRoot, 'test-artifacts', 'web-ui');
+const TOKEN = 'web-ui-test-token-0123456789';
+/** "binary/encrypted" as the UI shows an undecoded payload's metadata: base64. */
+const ENCRYPTED_MARKER = Buffer.from('binary/encrypted').toString('base64');
+
+const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (path): path is string => Boolean(path && existsSync(path)),
+);
+// CI installs Chromium (.ci/run): there a missing browser fails the test instead of skipping it.
+const skip = chromium || process.env.CI ? false : 'Chromium is not installed (apt-get install chromium)';
+
+describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () => {
+  let dataDir: string;
+  let service: ChildProcess;
+  let output = '';
+  let browser: Browser;
+  const ports = { api: 0, sandbox: 0, ui: 0, temporal: 0 };
+  const id = onboardingIdFor('web-ui');
+  const request = onboardingRequest('web-ui', ['+14155550100']);
+  request.email = 'compliance.webui@acmedental.com';
+  request.business.registrationNumber = '97-1357924';
+  request.authorizedRepresentatives[0]!.lastName = 'Quillfeather-Reyes';
+
+  before(async () => {
+    assert.ok(chromium, 'set CHROMIUM_PATH or apt-get install chromium');
+    for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
+    dataDir = mkdtempSync(join(tmpdir(), 'trusthub-web-ui-'));
+    // npm start as a user runs it, minus anything of the caller's that would point it elsewhere.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(TWILIO_|TEMPORAL_|PAYLOAD_|API_TOKEN)/.test(key)),
+    );
+    service = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: repoRoot,
+      env: {
+        ...env,
+        DATA_DIR: dataDir,
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'warn',
+        API_TOKEN: TOKEN,
+        PORT: String(ports.api),
+        SANDBOX_PORT: String(ports.sandbox),
+        TEMPORAL_UI_PORT: String(ports.ui),
+        TEMPORAL_DEV_SERVER_PORT: String(ports.temporal),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await until(async () => (await fetch(api('/readyz'))).ok, 120_000, 'npm start to be ready');
+
+    const started = await fetch(api('/v1/onboardings'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(request),
+    });
+    assert.equal(started.status, 202, await started.text());
+    browser = await puppeteer.launch({ executablePath: chromium, args: ['--no-sandbox', '--headless=new'] });
+    mkdirSync(artifacts, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (service && service.exitCode === null) {
+      const exited = new Promise((done) => service.once('exit', done));
+      service.kill('SIGTERM');
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000))]);
+      if (service.exitCode === null) service.kill('SIGKILL');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = (path: string) => `http://127.0.0.1:${ports.api}${path}`;
+
+  async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await probe().catch(() => false)) return;
+      if (Date.now() > deadline || service.exitCode !== null) {
+        assert.fail(`gave up waiting for ${what}; npm start said:\n${output.slice(-3_000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /**
+   * The workflow's page once `expected` shows and the codec calls it made have been answered, its
+   * text, and a screenshot. (The UI draws payloads raw first and decoded once the codec answers.)
+   */
+  async function workflowPage(
+    name: string,
+    { withToken, expected }: { withToken: boolean; expected: string },
+  ) {
+    const page: Page = await browser.newPage();
+    await page.setViewport({ width: 1400, height: 1000 });
+    const codecCalls: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().startsWith(api('/v1/codec/')) && response.request().method() === 'POST') {
+        codecCalls.push(response.status());
+      }
+    });
+    if (withToken) {
+      await page.setRequestInterception(true);
+      page.on('request', (call) => {
+        const toCodec = call.url().startsWith(api('/v1/codec/')) && call.method() === 'POST';
+        void call.continue(
+          toCodec ? { headers: { ...call.headers(), authorization: `Bearer ${TOKEN}` } } : undefined,
+        );
+      });
+    }
+    await page.goto(`http://127.0.0.1:${ports.ui}/namespaces/default/workflows/${id}`, {
+      waitUntil: 'domcontentloaded',
+    });
+    await page
+      .waitForFunction(
+        (value: string) => document.body.innerText.includes(value),
+        { timeout: 60_000 },
+        expected,
+      )
+      .catch(() => undefined);
+    await until(async () => codecCalls.length > 0, 30_000, 'the UI to call the codec endpoint');
+    await new Promise((r) => setTimeout(r, 1_000));
+    const text = await page.evaluate(() => document.body.innerText);
+    const screenshot = join(artifacts, `${name}.png`);
+    await page.screenshot({ path: screenshot });
+    await page.close();
+    return { text, codecCalls, screenshot };
+  }
+
+  const personal = () => [
+    request.email,
+    request.business.registrationNumber,
+    request.authorizedRepresentatives[0]!.lastName,
+    request.authorizedRepresentatives[0]!.email,
+  ];
+
+  test("with the codec endpoint and the token, the workflow's input is readable", async () => {
+    const { text, codecCalls, screenshot } = await workflowPage('decoded', {
+      withToken: true,
+      expected: request.email,
+    });
+    assert.ok(text.includes('Input'), `the workflow page rendered (${screenshot})`);
+    for (const value of personal()) assert.ok(text.includes(value), `${value} is shown (${screenshot})`);
+    assert.ok(!text.includes(ENCRYPTED_MARKER), `no payload is left encrypted on the page (${screenshot})`);
+    assert.ok(codecCalls.length > 0 && codecCalls.every((status) => status === 200), String(codecCalls));
+  });
+
+  test('without the token, the UI shows only ciphertext', async () => {
+    const { text, codecCalls, screenshot } = await workflowPage('encrypted', {
+      withToken: false,
+      expected: ENCRYPTED_MARKER,
+    });
+    assert.ok(text.includes('Input'), `the workflow page rendered (${screenshot})`);
+    assert.ok(text.includes(ENCRYPTED_MARKER), `the input is shown encrypted (${screenshot})`);
+    for (const value of personal()) assert.ok(!text.includes(value), `${value} is shown (${screenshot})`);
+    assert.ok(codecCalls.length > 0 && codecCalls.every((status) => status === 401), String(codecCalls));
+  });
+});
