@@ -2,7 +2,9 @@
  * Every recorded history (test/replay/histories, see test/support/histories.ts) replays against the
  * current workflow code. Runs last days, and with the customer's life after approval, years: a change
  * that cannot replay one of these would fail that customer's run in flight, or every query on it.
- * Histories named `v1-*` were recorded before the workflow stayed on after approval, `v2-*` after.
+ * Histories named `v1-*` were recorded before the workflow stayed on after approval, `v2-*` after,
+ * `v3-*` with adoption and overlapping vetting, and `v4-*` with every payload encrypted under the test
+ * keys (test/support/temporal.ts), which must therefore never change.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -32,4 +34,53 @@ test('recorded histories replay against the current workflow code', { timeout: 1
     histories.map((h) => h.workflowId),
   );
   assert.deepEqual(failures, [], failures.join('\n'));
+});
+
+/**
+ * Payloads Temporal keeps readable by design: search attributes (the server indexes them, so they
+ * stay free of personal data: test/workflows/life-after-approval.test.ts) and the SDK's patch markers,
+ * which hold only a patch ID.
+ */
+const READABLE_BY_DESIGN = new Set(['searchAttributes', 'patch-data']);
+
+/** Every other payload's encoding in a recorded history's JSON (bytes are base64 there). */
+function payloadEncodings(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) for (const item of node) payloadEncodings(item, found);
+  else if (node && typeof node === 'object') {
+    const { metadata } = node as { metadata?: { encoding?: unknown } };
+    if (typeof metadata?.encoding === 'string')
+      found.push(Buffer.from(metadata.encoding, 'base64').toString());
+    for (const [key, value] of Object.entries(node)) {
+      if (!READABLE_BY_DESIGN.has(key)) payloadEncodings(value, found);
+    }
+  }
+  return found;
+}
+
+test('histories recorded since encryption hold only encrypted payloads, failures included', async () => {
+  const histories = await recordedHistories();
+  const encrypted = histories.filter((h) => h.workflowId.startsWith('v4-'));
+  assert.ok(encrypted.length >= 3, 'fixtures recorded with the encrypting data converter');
+  const older = payloadEncodings(histories.find((h) => h.workflowId === 'v1-happy-path')!.history.toJSON());
+  assert.ok(older.includes('json/plain'), 'the walk finds plain payloads where there are some');
+  for (const { workflowId, history } of encrypted) {
+    const encodings = payloadEncodings(history.toJSON());
+    assert.ok(encodings.length > 20, `${workflowId} has payloads`);
+    assert.deepEqual(
+      encodings.filter((encoding) => encoding !== 'binary/encrypted'),
+      [],
+      `${workflowId}: every payload is encrypted`,
+    );
+  }
+  // A refused number change fails activities: their messages travel encrypted, not as text.
+  const failures = (workflowId: string) =>
+    [
+      ...JSON.stringify(histories.find((h) => h.workflowId === workflowId)!.history.toJSON()).matchAll(
+        /"failure":\{"message":"([^"]*)"/g,
+      ),
+    ].map((match) => match[1]);
+  assert.ok(failures('v2-numbers-changed').some((message) => message !== 'Encoded failure'));
+  const encoded = failures('v4-encrypted-numbers-changed');
+  assert.ok(encoded.length > 0, 'the fixture holds failures');
+  assert.deepEqual(new Set(encoded), new Set(['Encoded failure']));
 });

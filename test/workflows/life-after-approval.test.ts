@@ -187,6 +187,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     const malformed = await call<ErrorReply>('DELETE', `/v1/onboardings/${id}/phone-numbers/4155550100`);
     assert.equal(malformed.status, 400);
     await recordHistory(env.client, 'v2-numbers-changed', id);
+    await recordHistory(env.client, 'v4-encrypted-numbers-changed', id);
   });
 
   test("an approval Twilio ends (here: valid_until passed) makes the customer action-required, with Twilio's reason", async () => {

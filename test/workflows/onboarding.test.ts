@@ -123,6 +123,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     );
     await recordHistory(env.client, 'v1-happy-path', handle.workflowId);
     await recordHistory(env.client, 'v3-happy-path-overlapping', handle.workflowId);
+    await recordHistory(env.client, 'v4-encrypted-happy-path', handle.workflowId);
   });
 
   test('every callback lost: the reconciliation poll completes the onboarding', async () => {
@@ -301,6 +302,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await decide(view.trustProduct!.sid, 'approve');
     await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     await recordHistory(env.client, 'v1-trust-product-rejected', handle.workflowId);
+    await recordHistory(env.client, 'v4-encrypted-trust-product-rejected', handle.workflowId);
   });
 
   test('a trust product rejected for another cause is replaced by a new one on the same approved profile', async () => {
