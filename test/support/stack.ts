@@ -3,7 +3,8 @@
  * vetting, so tests decide when Twilio answers), the API listening on a real port (so the sandbox's
  * status callbacks reach the webhook), and a worker running the real workflow and activities.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import proto, { type temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -133,7 +134,14 @@ export async function startStack(
     pollInterval = TEST_POLL_INTERVAL_MS,
     apiToken,
     sandbox: sandboxOptions,
-  }: { pollInterval?: number; apiToken?: string; sandbox?: SandboxOptions } = {},
+    dataConverter,
+  }: {
+    pollInterval?: number;
+    apiToken?: string;
+    sandbox?: SandboxOptions;
+    /** The API's and the worker's data converter, when not the service's with the test keys (benchmarks). */
+    dataConverter?: DataConverter;
+  } = {},
 ): Promise<Stack> {
   // Manual vetting unless asked otherwise: each test says when Twilio decides.
   const sandbox = await buildSandbox({ vetting: 'manual', logLevel: 'silent', ...sandboxOptions });
@@ -152,7 +160,10 @@ export async function startStack(
     PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
     ...(apiToken ? { API_TOKEN: apiToken } : {}),
   });
-  const api = await buildApp({ config, temporal: env.client });
+  const temporal = dataConverter
+    ? new Client({ connection: env.connection, namespace: env.namespace, dataConverter })
+    : env.client;
+  const api = await buildApp({ config, temporal });
   await api.listen({ host: '127.0.0.1', port });
 
   const twilio = createTwilioClient({
@@ -164,7 +175,7 @@ export async function startStack(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    dataConverter: testDataConverter,
+    dataConverter: dataConverter ?? testDataConverter,
     activities: {
       ...createActivities({ twilio }),
       ...createSettingsActivities({
