@@ -12,8 +12,7 @@
  * Prints the median and range of several runs; asserts nothing (machines are shared and noisy).
  */
 import type { TwilioClient } from '../src/trusthub/client.js';
-import { SHAKEN_STIR_POLICY_SID } from '../src/sandbox/index.js';
-import { acmeCustomer, createSecondaryProfile } from '../test/sandbox/fixtures.js';
+import { guideScript } from './guide-script.js';
 import { onboardingRequest, startStack } from '../test/support/stack.js';
 import { devServerEnvironment } from '../test/support/temporal.js';
 
@@ -47,42 +46,14 @@ async function viaService(run: number): Promise<number> {
   return performance.now() - started;
 }
 
-async function approved(fetch: () => Promise<{ status: string }>, what: string): Promise<void> {
-  for (;;) {
-    const { status } = await fetch();
-    if (status === 'twilio-approved') return;
-    if (status === 'twilio-rejected') throw new Error(`${what} was rejected`);
-    await sleep(50);
-  }
-}
-
 async function serialized(twilio: TwilioClient, run: number): Promise<number> {
-  const v1 = twilio.trusthub.v1;
-  const number = numbers[runs + run]!;
-  const customer = acmeCustomer();
   const started = performance.now();
-  const { profileSid } = await createSecondaryProfile(twilio, stack.info.primaryCustomerProfileSid, customer);
-  const profile = v1.customerProfiles(profileSid);
-  await profile.customerProfilesChannelEndpointAssignment.create({
-    channelEndpointType: 'phone-number',
-    channelEndpointSid: number.sid,
+  await guideScript(twilio, {
+    primaryProfileSid: stack.info.primaryCustomerProfileSid,
+    phoneNumberSid: numbers[runs + run]!.sid,
+    label: `serialized ${run}`,
+    pollMs: 50,
   });
-  await profile.update({ status: 'pending-review' });
-  await approved(() => profile.fetch(), 'the profile');
-
-  const { sid } = await v1.trustProducts.create({
-    friendlyName: `serialized ${run}`,
-    email: customer.email,
-    policySid: SHAKEN_STIR_POLICY_SID,
-  });
-  const product = v1.trustProducts(sid);
-  await product.trustProductsEntityAssignments.create({ objectSid: profileSid });
-  await product.trustProductsChannelEndpointAssignment.create({
-    channelEndpointType: 'phone-number',
-    channelEndpointSid: number.sid,
-  });
-  await product.update({ status: 'pending-review' });
-  await approved(() => product.fetch(), 'the trust product');
   return performance.now() - started;
 }
 

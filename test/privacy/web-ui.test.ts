@@ -10,15 +10,13 @@
  * TEMPORAL_CODEC_PASS_ACCESS_TOKEN); the browser adds it here, as a proxy in front of the UI would.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { onboardingIdFor } from '../../src/workflows/contract.js';
-import { freePort } from '../../scripts/toolchain.js';
+import { startService, type RunningService } from '../support/npm-start.js';
 import { onboardingRequest } from '../support/stack.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -34,11 +32,8 @@ const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chro
 const skip = chromium || process.env.CI ? false : 'Chromium is not installed (apt-get install chromium)';
 
 describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () => {
-  let dataDir: string;
-  let service: ChildProcess;
-  let output = '';
+  let service: RunningService;
   let browser: Browser;
-  const ports = { api: 0, sandbox: 0, ui: 0, temporal: 0 };
   const id = onboardingIdFor('web-ui');
   const request = onboardingRequest('web-ui', ['+14155550100']);
   request.email = 'compliance.webui@acmedental.com';
@@ -47,31 +42,7 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
 
   before(async () => {
     assert.ok(chromium, 'set CHROMIUM_PATH or apt-get install chromium');
-    for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
-    dataDir = mkdtempSync(join(tmpdir(), 'trusthub-web-ui-'));
-    // npm start as a user runs it, minus anything of the caller's that would point it elsewhere.
-    const env = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(TWILIO_|TEMPORAL_|PAYLOAD_|API_TOKEN)/.test(key)),
-    );
-    service = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-      cwd: repoRoot,
-      env: {
-        ...env,
-        DATA_DIR: dataDir,
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'warn',
-        API_TOKEN: TOKEN,
-        PORT: String(ports.api),
-        SANDBOX_PORT: String(ports.sandbox),
-        TEMPORAL_UI_PORT: String(ports.ui),
-        TEMPORAL_DEV_SERVER_PORT: String(ports.temporal),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await until(async () => (await fetch(api('/readyz'))).ok, 120_000, 'npm start to be ready');
-
+    service = await startService({ API_TOKEN: TOKEN });
     const started = await fetch(api('/v1/onboardings'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
@@ -84,23 +55,17 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
 
   after(async () => {
     await browser?.close();
-    if (service && service.exitCode === null) {
-      const exited = new Promise((done) => service.once('exit', done));
-      service.kill('SIGTERM');
-      await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000))]);
-      if (service.exitCode === null) service.kill('SIGKILL');
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await service?.stop();
   });
 
-  const api = (path: string) => `http://127.0.0.1:${ports.api}${path}`;
+  const api = (path: string) => `${service.apiUrl}${path}`;
 
   async function until(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (await probe().catch(() => false)) return;
-      if (Date.now() > deadline || service.exitCode !== null) {
-        assert.fail(`gave up waiting for ${what}; npm start said:\n${output.slice(-3_000)}`);
+      if (Date.now() > deadline) {
+        assert.fail(`gave up waiting for ${what}; npm start said:\n${service.output().slice(-3_000)}`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -131,7 +96,7 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
         );
       });
     }
-    await page.goto(`http://127.0.0.1:${ports.ui}/namespaces/default/workflows/${id}`, {
+    await page.goto(`${service.uiUrl}/namespaces/default/workflows/${id}`, {
       waitUntil: 'domcontentloaded',
     });
     await page
