@@ -11,8 +11,8 @@ import {
 import type { TwilioClient } from '../trusthub/client.js';
 import { isNotFound, twilioCall } from '../trusthub/errors.js';
 import type { BundleKind, BundleSnapshot, EvaluationSummary } from '../trusthub/types.js';
-import { activityLog } from './context.js';
-import { findOrCreate, pickOldest } from './idempotency.js';
+import { activityLog, isRetry } from './context.js';
+import { findOrCreate, isRefusal } from './idempotency.js';
 
 export interface CreateBundleInput {
   kind: BundleKind;
@@ -116,18 +116,32 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
 
     /**
      * Status=pending-review, sent alone. A bundle already submitted (pending-review, in-review or
-     * approved) is returned as it is: a retry after a lost response must not fail with 60711.
+     * approved) is returned as it is: a retry after a lost response must not fail with 60711. A retry
+     * reads the bundle first; the first attempt submits at once and reads only if Twilio refuses.
      */
     submitBundle: async ({ kind, sid }: BundleRef): Promise<BundleSnapshot> => {
       const api = bundleApi(twilio, kind);
-      const current = await twilioCall(() => api.fetch(sid));
-      if (SUBMITTED_STATUSES.includes(toBundleStatus(current.status))) {
+      const alreadySubmitted = async () => {
+        const current = await twilioCall(() => api.fetch(sid));
+        if (!SUBMITTED_STATUSES.includes(toBundleStatus(current.status))) return undefined;
         activityLog.info('Trust Hub bundle already submitted', { kind, sid, status: current.status });
         return toBundleSnapshot(kind, current);
+      };
+      if (isRetry()) {
+        const current = await alreadySubmitted();
+        if (current) return current;
       }
-      const submitted = await twilioCall(() => api.update(sid, { status: 'pending-review' }));
-      activityLog.info('Trust Hub bundle submitted', { kind, sid, status: submitted.status });
-      return toBundleSnapshot(kind, submitted);
+      try {
+        const submitted = await twilioCall(() => api.update(sid, { status: 'pending-review' }));
+        activityLog.info('Trust Hub bundle submitted', { kind, sid, status: submitted.status });
+        return toBundleSnapshot(kind, submitted);
+      } catch (error) {
+        if (isRefusal(error)) {
+          const current = await alreadySubmitted();
+          if (current) return current;
+        }
+        throw error;
+      }
     },
 
     /** POST …/Evaluations with the kind's policy: a dry run with field-level results. */
@@ -144,35 +158,31 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
       return summary;
     },
 
-    /** EntityAssignments: returns the existing assignment of `objectSid` instead of assigning it twice. */
+    /**
+     * EntityAssignments: assigns `objectSid`, or returns its existing assignment. The first attempt
+     * assigns without looking (the workflow assigns only what it has not linked); a retry, or Twilio
+     * refusing a second assignment, looks the existing one up.
+     */
     assignToBundle: async ({
       kind,
       bundleSid,
       objectSid,
     }: AssignToBundleInput): Promise<AssignmentResult> => {
       const assignments = bundleApi(twilio, kind).entityAssignments(bundleSid);
-      const found = await twilioCall(() => assignments.list());
-      const existing = pickOldest(
-        found.filter((a) => a.objectSid === objectSid),
-        `${kind} entity assignment`,
-      );
-      if (existing) {
-        activityLog.info('Trust Hub entity already assigned', {
-          kind,
-          bundleSid,
-          objectSid,
-          assignmentSid: existing.sid,
-        });
-        return { assignmentSid: existing.sid };
-      }
-      const created = await twilioCall(() => assignments.create(objectSid));
+      const { record } = await findOrCreate({
+        what: `${kind} entity assignment`,
+        find: () => assignments.list(),
+        matches: (a) => a.objectSid === objectSid,
+        create: () => assignments.create(objectSid),
+        refusedWhenExists: true,
+      });
       activityLog.info('Trust Hub entity assigned', {
         kind,
         bundleSid,
         objectSid,
-        assignmentSid: created.sid,
+        assignmentSid: record.sid,
       });
-      return { assignmentSid: created.sid };
+      return { assignmentSid: record.sid };
     },
 
     /** Removes every entity assignment of `objectSid` from the bundle; `removed` is false when there was none. */
@@ -194,37 +204,28 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
       return { removed: matching.length > 0 };
     },
 
-    /** ChannelEndpointAssignments (phone-number): looked up by ChannelEndpointSid before assigning. */
+    /** ChannelEndpointAssignments (phone-number): as assignToBundle, looked up by ChannelEndpointSid. */
     assignPhoneNumber: async ({
       kind,
       bundleSid,
       phoneNumberSid,
     }: AssignPhoneNumberInput): Promise<AssignmentResult> => {
       const assignments = bundleApi(twilio, kind).channelEndpointAssignments(bundleSid);
-      const found = await twilioCall(() => assignments.list({ channelEndpointSid: phoneNumberSid }));
-      const existing = pickOldest(
-        found.filter((a) => a.channelEndpointSid === phoneNumberSid),
-        `${kind} channel endpoint assignment`,
-      );
-      if (existing) {
-        activityLog.info('Trust Hub phone number already assigned', {
-          kind,
-          bundleSid,
-          phoneNumberSid,
-          assignmentSid: existing.sid,
-        });
-        return { assignmentSid: existing.sid };
-      }
-      const created = await twilioCall(() =>
-        assignments.create({ channelEndpointType: 'phone-number', channelEndpointSid: phoneNumberSid }),
-      );
+      const { record } = await findOrCreate({
+        what: `${kind} channel endpoint assignment`,
+        find: () => assignments.list({ channelEndpointSid: phoneNumberSid }),
+        matches: (a) => a.channelEndpointSid === phoneNumberSid,
+        create: () =>
+          assignments.create({ channelEndpointType: 'phone-number', channelEndpointSid: phoneNumberSid }),
+        refusedWhenExists: true,
+      });
       activityLog.info('Trust Hub phone number assigned', {
         kind,
         bundleSid,
         phoneNumberSid,
-        assignmentSid: created.sid,
+        assignmentSid: record.sid,
       });
-      return { assignmentSid: created.sid };
+      return { assignmentSid: record.sid };
     },
 
     /**

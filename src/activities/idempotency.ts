@@ -3,7 +3,7 @@
  * finds what an earlier attempt made by the resource's deterministic, unique friendly name (given by the
  * workflow) plus its type or policy.
  */
-import { twilioCall } from '../trusthub/errors.js';
+import { twilioCall, twilioErrorDetails } from '../trusthub/errors.js';
 import { activityLog, currentAttempt, isRetry } from './context.js';
 
 interface Dated {
@@ -34,6 +34,12 @@ export function pickOldest<T extends Dated>(matches: readonly T[], what: string)
   return oldest;
 }
 
+/** Twilio answered the call with a refusal (4xx other than 429): the request was read and declined. */
+export function isRefusal(error: unknown): boolean {
+  const status = twilioErrorDetails(error)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
+}
+
 /**
  * The one create pattern every Trust Hub create follows: on a retry, look for what an earlier attempt
  * made (`find` lists the candidates, `matches` keeps those with this resource's name and type) and
@@ -45,23 +51,37 @@ export async function findOrCreate<T extends Dated>({
   find,
   matches,
   create,
+  refusedWhenExists = false,
 }: {
   what: string;
   find: () => Promise<T[]>;
   matches: (candidate: T) => boolean;
   create: () => Promise<T>;
+  /**
+   * Twilio refuses to make this twice (an assignment of an object already in the bundle): when it
+   * refuses the create, look once more, and return the existing one if that was the reason.
+   */
+  refusedWhenExists?: boolean;
 }): Promise<{ record: T; created: boolean }> {
-  if (isRetry()) {
+  const lookUp = async (why: string) => {
     const existing = pickOldest((await twilioCall(find)).filter(matches), what);
-    if (existing) {
-      activityLog.info(`Trust Hub ${what} found from an earlier attempt`, {
-        sid: existing.sid,
-        attempt: currentAttempt(),
-      });
-      return { record: existing, created: false };
-    }
+    if (existing)
+      activityLog.info(`Trust Hub ${what} found ${why}`, { sid: existing.sid, attempt: currentAttempt() });
+    return existing;
+  };
+  if (isRetry()) {
+    const existing = await lookUp('from an earlier attempt');
+    if (existing) return { record: existing, created: false };
   }
-  const record = await twilioCall(create);
-  activityLog.info(`Trust Hub ${what} created`, { sid: record.sid });
-  return { record, created: true };
+  try {
+    const record = await twilioCall(create);
+    activityLog.info(`Trust Hub ${what} created`, { sid: record.sid });
+    return { record, created: true };
+  } catch (error) {
+    if (refusedWhenExists && isRefusal(error)) {
+      const existing = await lookUp('already there');
+      if (existing) return { record: existing, created: false };
+    }
+    throw error;
+  }
 }
