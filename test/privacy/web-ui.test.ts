@@ -72,12 +72,13 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
   }
 
   /**
-   * The workflow's page once `expected` shows and the codec calls it made have been answered, its
+   * The workflow's page once `expected` shows (and, when `gone` is given, it no longer does) and the
+   * codec calls it made have been answered, its
    * text, and a screenshot. (The UI draws payloads raw first and decoded once the codec answers.)
    */
   async function workflowPage(
     name: string,
-    { withToken, expected }: { withToken: boolean; expected: string },
+    { withToken, expected, gone }: { withToken: boolean; expected: string; gone?: string },
   ) {
     const page: Page = await browser.newPage();
     await page.setViewport({ width: 1400, height: 1000 });
@@ -101,9 +102,11 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
     });
     await page
       .waitForFunction(
-        (value: string) => document.body.innerText.includes(value),
+        (shown: string, hidden: string | null) =>
+          document.body.innerText.includes(shown) && !(hidden && document.body.innerText.includes(hidden)),
         { timeout: 60_000 },
         expected,
+        gone ?? null,
       )
       .catch(() => undefined);
     await until(async () => codecCalls.length > 0, 30_000, 'the UI to call the codec endpoint');
@@ -126,6 +129,8 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
     const { text, codecCalls, screenshot } = await workflowPage('decoded', {
       withToken: true,
       expected: request.email,
+      // The UI draws every payload raw first: wait until it has decoded them all.
+      gone: ENCRYPTED_MARKER,
     });
     assert.ok(text.includes('Input'), `the workflow page rendered (${screenshot})`);
     for (const value of personal()) assert.ok(text.includes(value), `${value} is shown (${screenshot})`);

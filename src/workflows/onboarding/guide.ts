@@ -16,7 +16,7 @@ import type { Problem } from '../contract.js';
 import { trustHub } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
 import { refusalProblem, updateTrustProductEmail } from './corrections.js';
-import type { Onboarding } from './state.js';
+import { BUNDLE_DECISIONS, type Onboarding } from './state.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
 export class NeedsCorrections extends Error {
@@ -294,15 +294,28 @@ async function awaitVetting(o: Onboarding, kind: BundleKind, sid: string): Promi
 }
 
 /**
+ * Runs recorded before this re-read the bundle on every callback, `pending-review` and `in-review`
+ * included; new runs read it when a callback reports a decision, or when the poll fires.
+ */
+export const REREAD_ON_DECISION_ONLY = 'reread-on-decision-only';
+
+/**
  * Sleeps until Twilio's callback (a hint) or the reconciliation poll, then re-reads the bundle: what
- * the callback said is never trusted, so duplicated, late or reordered callbacks change nothing.
+ * the callback said is never trusted, so duplicated, late or reordered callbacks change nothing. A
+ * callback about a step on the way (pending-review, in-review) changes nothing the workflow acts on,
+ * so it costs no read; the poll still reads whatever callbacks were lost.
  */
 async function waitForVetting(o: Onboarding, kind: BundleKind, sid: string): Promise<BundleSnapshot> {
   for (;;) {
     await condition(() => o.hints.has(sid), o.settings.vettingPollIntervalMs, {
       summary: `Twilio vetting of ${kind} ${sid} (callback or poll)`,
     });
+    const hinted = o.hints.get(sid);
     o.hints.delete(sid);
+    if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted) && patched(REREAD_ON_DECISION_ONLY)) {
+      await o.continueAsNewIfHistoryIsLong();
+      continue;
+    }
     const snapshot = o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
     if (snapshot.status === 'twilio-approved' || snapshot.status === 'twilio-rejected') return snapshot;
     await o.continueAsNewIfHistoryIsLong();

@@ -51,11 +51,17 @@ export interface NumberChange {
   refusal?: Error;
 }
 
+/** The statuses that end a vetting wait. */
+export const BUNDLE_DECISIONS: readonly string[] = ['twilio-approved', 'twilio-rejected'];
+
 export class Onboarding {
   readonly id: string;
   readonly carried: CarriedState;
-  /** Bundle SIDs Twilio has told us about since we last looked: a reason to look again. */
-  readonly hints = new Set<string>();
+  /**
+   * Bundle SIDs Twilio has told us about since we last looked, with the status it reported (see
+   * `hint`).
+   */
+  readonly hints = new Map<string, string>();
   pendingCorrections: Corrections | undefined;
   readonly numberChanges: NumberChange[] = [];
   settings!: OnboardingSettings;
@@ -137,6 +143,16 @@ export class Onboarding {
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ]);
     setCurrentDetails(this.describe());
+  }
+
+  /**
+   * Notes a status callback. Callbacks arrive duplicated and out of order: a decision, once reported,
+   * is not overwritten by a late report of a step before it, so the wait still reads the bundle.
+   */
+  hint(bundleSid: string, status: string): void {
+    const known = this.hints.get(bundleSid);
+    if (known !== undefined && BUNDLE_DECISIONS.includes(known)) return;
+    this.hints.set(bundleSid, status);
   }
 
   bundleSids(): string[] {

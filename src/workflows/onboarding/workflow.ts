@@ -102,8 +102,8 @@ async function onboard(o: Onboarding): Promise<void> {
 function registerHandlers(o: Onboarding): void {
   setHandler(getOnboarding, () => o.answer());
 
-  setHandler(bundleStatusChanged, ({ bundleSid }) => {
-    if (o.bundleSids().includes(bundleSid)) o.hints.add(bundleSid);
+  setHandler(bundleStatusChanged, ({ bundleSid, status }) => {
+    if (o.bundleSids().includes(bundleSid)) o.hint(bundleSid, status);
   });
 
   setHandler(
