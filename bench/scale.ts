@@ -11,6 +11,8 @@
  *   2. budget: --budget-onboardings with TWILIO_REQUESTS_PER_SECOND=--budget, the achieved request
  *      rate sampled each second at the sandbox.
  *   3. parked: --parked onboardings left in vetting (manual), then worker and Temporal RSS.
+ *
+ * --phases picks some of them (default throughput,budget,parked).
  */
 import { parseArgs } from 'node:util';
 import { createTwilioClient } from '../src/trusthub/client.js';
@@ -29,8 +31,10 @@ const { values: args } = parseArgs({
     'budget-onboardings': { type: 'string', default: '10' },
     parked: { type: 'string', default: '300' },
     vetting: { type: 'string', default: '2s' },
+    phases: { type: 'string', default: 'throughput,budget,parked' },
   },
 });
+const phases = new Set(args.phases.split(','));
 const count = (name: keyof typeof args) => {
   const value = Number(args[name]);
   if (!Number.isInteger(value) || value < 0)
@@ -245,38 +249,46 @@ async function parked() {
   }
 }
 
-const t = await throughput();
-const b = await budget();
-const p = await parked();
-
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const rows: [string, string][] = [
-  [`${N} onboardings through the service (POST → all approved and quiet)`, s(t.serviceMs)],
-  [`the guide's calls, customer after customer (${s(t.perCustomerMs)} each × ${N})`, s(t.baselineMs)],
-  ['service vs guide script', `${(t.baselineMs / t.serviceMs).toFixed(1)}× faster`],
-  ['Twilio calls per onboarding', t.callsPerOnboarding.toFixed(1)],
-  ...Object.entries(t.byRoute)
-    .sort(([, a], [, b2]) => b2 - a)
-    .map(([route, n]): [string, string] => [`  ${route}`, n.toFixed(2)]),
-  [
-    `POST /v1/onboardings latency, ${N} at once: p50 / p99`,
-    `${t.postP50.toFixed(0)} / ${t.postP99.toFixed(0)} ms`,
-  ],
-  [`time until all ${N} trust products are submitted`, s(t.submittedMs)],
-  ['worker + Temporal CPU per onboarding', `${(t.cpuPerOnboarding * 1000).toFixed(0)} ms`],
-  [
+const rows: [string, string][] = [];
+if (phases.has('throughput')) {
+  const t = await throughput();
+  rows.push(
+    [`${N} onboardings through the service (POST → all approved and quiet)`, s(t.serviceMs)],
+    [`the guide's calls, customer after customer (${s(t.perCustomerMs)} each × ${N})`, s(t.baselineMs)],
+    ['service vs guide script', `${(t.baselineMs / t.serviceMs).toFixed(1)}× faster`],
+    ['Twilio calls per onboarding', t.callsPerOnboarding.toFixed(1)],
+    ...Object.entries(t.byRoute)
+      .sort(([, a], [, b]) => b - a)
+      .map(([route, n]): [string, string] => [`  ${route}`, n.toFixed(2)]),
+    [
+      `POST /v1/onboardings latency, ${N} at once: p50 / p99`,
+      `${t.postP50.toFixed(0)} / ${t.postP99.toFixed(0)} ms`,
+    ],
+    [`time until all ${N} trust products are submitted`, s(t.submittedMs)],
+    ['worker + Temporal CPU per onboarding', `${(t.cpuPerOnboarding * 1000).toFixed(0)} ms`],
+  );
+}
+if (phases.has('budget')) {
+  const b = await budget();
+  rows.push([
     `requests/s with TWILIO_REQUESTS_PER_SECOND=${args.budget}: mean / peak 5 s / peak 1 s`,
     `${b.mean.toFixed(1)} / ${b.peak5s.toFixed(1)} / ${b.peak1s}`,
-  ],
-  [
-    `worker RSS idle → ${p.n} parked in vetting (peak)`,
-    `${p.idle.worker.toFixed(0)} → ${p.worker.toFixed(0)} MB (${p.peakWorker.toFixed(0)})`,
-  ],
-  [
-    `Temporal dev server RSS idle → ${p.n} parked`,
-    `${p.idle.temporal.toFixed(0)} → ${p.temporal.toFixed(0)} MB`,
-  ],
-];
+  ]);
+}
+if (phases.has('parked')) {
+  const p = await parked();
+  rows.push(
+    [
+      `worker RSS idle → ${p.n} parked in vetting (peak)`,
+      `${p.idle.worker.toFixed(0)} → ${p.worker.toFixed(0)} MB (${p.peakWorker.toFixed(0)})`,
+    ],
+    [
+      `Temporal dev server RSS idle → ${p.n} parked`,
+      `${p.idle.temporal.toFixed(0)} → ${p.temporal.toFixed(0)} MB`,
+    ],
+  );
+}
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(
   `sandbox latency ${args.latency}, ${args.concurrency} concurrent requests max, vetting ${args.vetting}, TWILIO_REQUESTS_PER_SECOND=${args.rps}`,

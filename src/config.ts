@@ -117,6 +117,12 @@ const WorkerSchema = Type.Object({
       'Port of the worker health endpoint (GET /healthz: 200 while the worker runs, 503 otherwise); 0 = off.',
   }),
   WORKER_HEALTH_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({
+    default: 200,
+    minimum: 0,
+    description:
+      "Onboardings kept in the worker's memory between tasks. Most are parked for days; one evicted replays its history when it wakes.",
+  }),
 });
 
 const SandboxSchema = Type.Object({

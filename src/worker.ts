@@ -82,6 +82,9 @@ async function main(): Promise<void> {
         primaryTrustProductApproved: primary.trustProductApproved ?? false,
       }),
     },
+    // The SDK sizes the cache from the heap (thousands of runs); parked onboardings wake rarely, and
+    // each cached one holds its state in memory for nothing until then.
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     // One budget for every worker on the queue, enforced by the Temporal server.
     maxTaskQueueActivitiesPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
     shutdownGraceTime: '30s',

@@ -5,10 +5,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { addressParams } from '../trusthub/attributes.js';
 import type { TwilioClient } from '../trusthub/client.js';
-import { TrustHubFailureType, twilioCall } from '../trusthub/errors.js';
+import { TrustHubFailureType } from '../trusthub/errors.js';
 import type { PostalAddress } from '../trusthub/types.js';
 import { LIST_PAGE_SIZE } from '../trusthub/bundles.js';
-import { activityLog } from './context.js';
+import { activityLog, twilioCall } from './context.js';
 import { findOrCreate } from './idempotency.js';
 
 export interface CreateAddressInput {

@@ -9,9 +9,9 @@ import {
   toEvaluationSummary,
 } from '../trusthub/bundles.js';
 import type { TwilioClient } from '../trusthub/client.js';
-import { isNotFound, twilioCall } from '../trusthub/errors.js';
+import { isNotFound } from '../trusthub/errors.js';
 import type { BundleKind, BundleSnapshot, EvaluationSummary } from '../trusthub/types.js';
-import { activityLog, isRetry } from './context.js';
+import { activityLog, isRetry, twilioCall } from './context.js';
 import { findOrCreate, isRefusal } from './idempotency.js';
 
 export interface CreateBundleInput {

@@ -6,6 +6,7 @@
  * numbers, streets or friendly names.
  */
 import { asyncLocalStorage, log } from '@temporalio/activity';
+import { twilioCall as classifiedTwilioCall } from '../trusthub/errors.js';
 
 type LogMeta = Record<string, string | number | boolean | null | readonly string[] | undefined>;
 
@@ -35,3 +36,13 @@ export const activityLog = {
     if (inActivity()) log.warn(message, meta);
   },
 };
+
+/**
+ * One Twilio request, its failure classified (src/trusthub/errors.ts). Inside an activity it heartbeats
+ * first: each request is a sign of life, so a worker that dies mid-activity is noticed within the
+ * heartbeat timeout (src/workflows/onboarding/activities.ts) rather than the minute-long start-to-close.
+ */
+export function twilioCall<T>(call: () => Promise<T>): Promise<T> {
+  asyncLocalStorage.getStore()?.heartbeat();
+  return classifiedTwilioCall(call);
+}

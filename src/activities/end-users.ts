@@ -5,8 +5,8 @@
 import type { EndUserAttributes, EndUserType } from '../trusthub/attributes.js';
 import { LIST_PAGE_SIZE } from '../trusthub/bundles.js';
 import type { TwilioClient } from '../trusthub/client.js';
-import { twilioCall } from '../trusthub/errors.js';
-import { activityLog } from './context.js';
+
+import { activityLog, twilioCall } from './context.js';
 import { findOrCreate } from './idempotency.js';
 
 export const SUPPORTING_DOCUMENT_ADDRESS_TYPE = 'customer_profile_address';

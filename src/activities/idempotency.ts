@@ -3,8 +3,8 @@
  * finds what an earlier attempt made by the resource's deterministic, unique friendly name (given by the
  * workflow) plus its type or policy.
  */
-import { twilioCall, twilioErrorDetails } from '../trusthub/errors.js';
-import { activityLog, currentAttempt, isRetry } from './context.js';
+import { twilioErrorDetails } from '../trusthub/errors.js';
+import { activityLog, currentAttempt, isRetry, twilioCall } from './context.js';
 
 interface Dated {
   sid: string;

@@ -2,14 +2,9 @@
  * Phone numbers: what the ISV sent (E.164 numbers or PN… SIDs) resolved to the account's incoming numbers.
  */
 import type { TwilioClient } from '../trusthub/client.js';
-import {
-  isNotFound,
-  phoneNumberNotOwned,
-  twilioCall,
-  type PhoneNumberNotOwnedDetails,
-} from '../trusthub/errors.js';
+import { isNotFound, phoneNumberNotOwned, type PhoneNumberNotOwnedDetails } from '../trusthub/errors.js';
 import { E164_NUMBER, PHONE_NUMBER_SID, type PhoneNumberRef } from '../trusthub/types.js';
-import { activityLog } from './context.js';
+import { activityLog, twilioCall } from './context.js';
 
 export function phoneNumberActivities({ twilio }: { twilio: TwilioClient }) {
   async function resolveOne(input: string): Promise<PhoneNumberRef | 'not-owned' | 'invalid'> {

@@ -1,7 +1,7 @@
 /** Deleting what an onboarding created — the workflow's compensation when it is cancelled. */
 import type { TwilioClient } from '../trusthub/client.js';
-import { isNotFound, twilioCall } from '../trusthub/errors.js';
-import { activityLog } from './context.js';
+import { isNotFound } from '../trusthub/errors.js';
+import { activityLog, twilioCall } from './context.js';
 
 export type DeletableKind =
   'customer-profile' | 'trust-product' | 'end-user' | 'supporting-document' | 'address';
