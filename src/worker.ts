@@ -6,14 +6,16 @@
  * SIGINT/SIGTERM drain it: no new tasks are taken, running activities get `shutdownGraceTime` to finish,
  * and whatever is cut short is retried by Temporal on the next worker.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { ConfigError, durationToMs, loadWorkerConfig, payloadKeys, statusCallbackUrl } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createTwilioClient } from './trusthub/client.js';
+import { TrustHubFailureType } from './trusthub/errors.js';
 import { connectWorker, temporalTarget } from './temporal/connection.js';
 import { encryptingDataConverter } from './temporal/codec.js';
 import { serveWorkerHealth } from './temporal/worker-health.js';
-import { bundleOnboardingWorkflows } from './temporal/workflow-bundle.js';
+import { workerWorkflowBundle } from './temporal/workflow-bundle.js';
 import { createActivities } from './activities/index.js';
 import { createSettingsActivities } from './activities/settings.js';
 
@@ -30,6 +32,25 @@ function temporalLogger(logger: Logger): DefaultLogger {
   return new DefaultLogger(level in levels ? level : 'INFO', ({ level: entryLevel, message, meta }) =>
     logger[levels[entryLevel]](meta ?? {}, message),
   );
+}
+
+async function untilTwilioAnswers<T>(
+  check: () => Promise<T>,
+  logger: Logger,
+  budgetMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let delayMs = 1_000; ; delayMs = Math.min(delayMs * 2, 15_000)) {
+    try {
+      return await check();
+    } catch (error) {
+      const unavailable =
+        error instanceof ApplicationFailure && error.type === TrustHubFailureType.Unavailable;
+      if (!unavailable || Date.now() + delayMs > deadline) throw error;
+      logger.warn({ reason: error.message, retryInMs: delayMs }, 'Twilio unavailable at start; retrying');
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 const CORE_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
@@ -57,7 +78,11 @@ async function main(): Promise<void> {
   const activities = createActivities({ twilio });
 
   // Every secondary profile is linked to the primary: refuse to start rather than fail every onboarding.
-  const primary = await activities.checkPrimaryProfile({ sid: config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID });
+  // Twilio being briefly unavailable (429, 5xx, a dropped connection) is waited out, for two minutes.
+  const primary = await untilTwilioAnswers(
+    () => activities.checkPrimaryProfile({ sid: config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID }),
+    logger,
+  );
   if (!primary.ok) {
     throw new ConfigError(
       `TWILIO_PRIMARY_CUSTOMER_PROFILE_SID=${config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID}: ${primary.problem ?? 'not usable'}`,
@@ -65,7 +90,7 @@ async function main(): Promise<void> {
   }
 
   const { connection, namespace } = await connectWorker();
-  const workflowBundle = await bundleOnboardingWorkflows(temporalLogger(logger));
+  const workflowBundle = await workerWorkflowBundle(temporalLogger(logger));
   const worker = await Worker.create({
     connection,
     namespace,
