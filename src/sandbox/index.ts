@@ -8,3 +8,4 @@ export { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from './policies.
 export { RejectionCode } from './vetting-rules.js';
 export { EvaluationCode } from './evaluation.js';
 export { ErrorCode } from './errors.js';
+export { seededRandom } from './random.js';
