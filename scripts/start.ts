@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/search-attributes.js';
-import { ensureTemporalCli, ToolchainError, waitForPort } from './toolchain.js';
+import { ensureTemporalCli, ToolchainError, waitForHttp, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/search-attributes.js';
 import { generatePayloadKey } from '../src/temporal/codec.js';
 
@@ -152,20 +152,6 @@ async function checkPorts(): Promise<void> {
         'Is another `npm start` running? Stop it (or whatever holds the port: `lsof -i :PORT`), or choose other ports with the variables named.',
       ].join('\n'),
     );
-  }
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return response;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new StartError(`${url} did not answer within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -265,6 +265,17 @@ export async function waitForPort(port: number, timeoutMs: number, host = '127.0
   }
 }
 
+/** Resolves with the first 2xx answer from `url`, polling until `timeoutMs` has passed. */
+export async function waitForHttp(url: string, timeoutMs: number): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(url).catch(() => undefined);
+    if (response?.ok) return response;
+    if (Date.now() > deadline) throw new ToolchainError(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function temporalCliVersion(cli: string): string {
   return execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
 }

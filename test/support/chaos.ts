@@ -15,7 +15,7 @@ import { generatePayloadKey } from '../../src/temporal/codec.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { seededRandom } from '../../src/sandbox/index.js';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
-import { ensureTemporalCli, freePort, waitForPort } from '../../scripts/toolchain.js';
+import { ensureTemporalCli, freePort, waitForHttp, waitForPort } from '../../scripts/toolchain.js';
 import { onboardingRequest } from './stack.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -111,16 +111,6 @@ async function kill(proc: Proc | undefined, signal: NodeJS.Signals = 'SIGKILL'):
   proc.child.kill(signal);
   await Promise.race([exited, sleep(20_000)]);
   if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(url).catch(() => undefined);
-    if (response?.ok) return response;
-    if (Date.now() > deadline) throw new Error(`${url} did not answer in ${timeoutMs} ms`);
-    await sleep(100);
-  }
 }
 
 /** Runs one scenario with `onboardings` customers; every wait is bounded by `timeoutMs`. */
