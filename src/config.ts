@@ -99,7 +99,8 @@ const WorkerSchema = Type.Object({
   TWILIO_REQUESTS_PER_SECOND: Type.Number({
     default: 10,
     exclusiveMinimum: 0,
-    description: 'Global budget of Trust Hub requests per second across all workers on the task queue.',
+    description:
+      'Budget of Trust Hub requests per second: each worker spaces its requests 1/budget seconds apart, and the Temporal server holds all workers on the task queue to this many activities per second.',
   }),
   PUBLIC_BASE_URL: Type.String({
     pattern: '^https?://[^/]+(/.*)?$',

@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     apiKey: config.TWILIO_API_KEY,
     apiSecret: config.TWILIO_API_SECRET,
     baseUrl: config.TWILIO_BASE_URL,
+    requestsPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
   });
   const activities = createActivities({ twilio });
 
@@ -110,7 +111,8 @@ async function main(): Promise<void> {
     // The SDK sizes the cache from the heap (thousands of runs); parked onboardings wake rarely, and
     // each cached one holds its state in memory for nothing until then.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    // One budget for every worker on the queue, enforced by the Temporal server.
+    // One budget for every worker on the queue, enforced by the Temporal server in activities; the
+    // Twilio client above holds this process to it in requests, second by second.
     maxTaskQueueActivitiesPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
     shutdownGraceTime: '30s',
   });

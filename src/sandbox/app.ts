@@ -21,7 +21,7 @@ import type { FaultConfig } from './faults.js';
 import { FaultInjector } from './faults.js';
 import { loadStateFile, StatePersister } from './persistence.js';
 import type { RequestMetrics } from './routes/admin.js';
-import { registerAdminRoutes, sandboxInfo } from './routes/admin.js';
+import { MAX_ARRIVALS, registerAdminRoutes, sandboxInfo } from './routes/admin.js';
 import { register2010Routes } from './routes/api2010.js';
 import { registerBundleRoutes } from './routes/bundles.js';
 import { registerCatalogRoutes } from './routes/catalog.js';
@@ -119,7 +119,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   if (loaded) vetting.resume();
 
-  const metrics: RequestMetrics = { total: 0, byRoute: {}, byStatus: {} };
+  const metrics: RequestMetrics = { total: 0, byRoute: {}, byStatus: {}, arrivals: [] };
   const fastifyLogger: FastifyBaseLogger = logger;
   const app: FastifyInstance = Fastify({
     loggerInstance: fastifyLogger,
@@ -156,6 +156,7 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       metrics.total = 0;
       metrics.byRoute = {};
       metrics.byStatus = {};
+      metrics.arrivals = [];
     },
   });
 
@@ -182,6 +183,12 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await app.close();
     },
   };
+}
+
+function bundleSidOf(params: unknown): string | null {
+  const values = Object.values((params ?? {}) as Record<string, unknown>);
+  const sid = values.find((value) => typeof value === 'string' && value.startsWith('BU'));
+  return typeof sid === 'string' ? sid : null;
 }
 
 function isAdmin(request: FastifyRequest): boolean {
@@ -227,6 +234,13 @@ function installPipeline(app: FastifyInstance, context: SandboxContext, metrics:
       path,
       isCreate: isCreateRequest(request),
     };
+
+    metrics.arrivals.push({
+      at: Date.now(),
+      route: `${request.method} ${request.routeOptions.url ?? '(unknown)'}`,
+      bundleSid: bundleSidOf(request.params),
+    });
+    if (metrics.arrivals.length > MAX_ARRIVALS) metrics.arrivals.splice(0, MAX_ARRIVALS / 10);
 
     inFlight += 1;
     counted.add(request);

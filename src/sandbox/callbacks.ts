@@ -19,11 +19,16 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
   return createHmac('sha1', authToken).update(Buffer.from(data, 'utf-8')).digest('base64');
 }
 
+/** Enough for a bench batch of a few hundred onboardings (six callbacks each). */
+const MAX_CALLBACK_RECORDS = 5_000;
+
 export interface CallbackRecord {
   bundleSid: string;
   status: string;
   outcome: 'delivered' | 'failed' | 'dropped';
   httpStatus: number | null;
+  /** When the POST left (milliseconds since the epoch); `null` for a dropped callback. */
+  sentAt: number | null;
   at: string;
 }
 
@@ -115,6 +120,7 @@ export class CallbackDispatcher {
   async #post({ url, params }: Delivery): Promise<void> {
     const { authToken } = this.#options.credentials();
     const log = { bundleSid: params.BundleSid, status: params.Status };
+    const sentAt = Date.now();
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -129,28 +135,34 @@ export class CallbackDispatcher {
       await response.arrayBuffer();
       if (response.ok) {
         this.counters.delivered += 1;
-        this.#record({ url, params }, 'delivered', response.status);
+        this.#record({ url, params }, 'delivered', response.status, sentAt);
       } else {
         this.counters.failed += 1;
-        this.#record({ url, params }, 'failed', response.status);
+        this.#record({ url, params }, 'failed', response.status, sentAt);
         this.#options.logger.warn({ ...log, httpStatus: response.status }, 'status callback refused');
       }
     } catch (error) {
       this.counters.failed += 1;
-      this.#record({ url, params }, 'failed', null);
+      this.#record({ url, params }, 'failed', null, sentAt);
       this.#options.logger.warn({ ...log, err: (error as Error).message }, 'status callback failed');
     }
   }
 
-  #record({ params }: Delivery, outcome: CallbackRecord['outcome'], httpStatus: number | null): void {
+  #record(
+    { params }: Delivery,
+    outcome: CallbackRecord['outcome'],
+    httpStatus: number | null,
+    sentAt: number | null = null,
+  ): void {
     this.records.push({
       bundleSid: params.BundleSid ?? '',
       status: params.Status ?? '',
       outcome,
       httpStatus,
+      sentAt,
       at: new Date().toISOString(),
     });
-    if (this.records.length > 500) this.records.shift();
+    if (this.records.length > MAX_CALLBACK_RECORDS) this.records.shift();
   }
 
   /** Resolves when no delivery is pending or in flight (tests, shutdown). */

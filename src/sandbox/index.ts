@@ -1,6 +1,8 @@
 /** The sandbox's public surface for the rest of the project (npm start, tests). */
 export { buildSandbox } from './app.js';
 export type { Sandbox, SandboxInfo, SandboxOptions } from './app.js';
+export type { RequestArrival } from './routes/admin.js';
+export type { CallbackRecord } from './callbacks.js';
 export { twilioSignature } from './callbacks.js';
 export type { FaultConfig, FaultKind, FaultRule, CallbackFaults } from './faults.js';
 export { sandboxOptionsFromConfig } from './options.js';

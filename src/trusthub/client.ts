@@ -2,28 +2,66 @@
  * The one place a Twilio client is made. With `baseUrl` set, the real `twilio` SDK sends its Trust Hub
  * and 2010 API requests there (the local sandbox, a recording proxy…) instead of Twilio: a RequestClient
  * subclass rewrites each request's URL, so everything else — form encoding, auth, paging, errors — is the
- * SDK's own code path.
+ * SDK's own code path. The same subclass holds the worker to its request budget.
  */
+import pThrottle from 'p-throttle';
 import twilio from 'twilio';
 import type BaseRequestClient from 'twilio/lib/base/RequestClient.js';
 
 /** The hosts the onboarding talks to, with any edge/region labels Twilio may put in them. */
 const TWILIO_API_ORIGIN = /^https:\/\/(?:trusthub|api)(?:\.[a-z0-9-]+)*\.twilio\.com(?=\/)/;
 
-export class RedirectingRequestClient extends twilio.RequestClient {
-  readonly #baseUrl: string;
+/** Requests are spaced 5 % wider than the budget: the slack that absorbs jitter on the way to Twilio. */
+const SPACING_MARGIN = 0.05;
 
-  constructor(baseUrl: string, options?: ConstructorParameters<typeof twilio.RequestClient>[0]) {
+export interface TrustHubRequestClientOptions {
+  /** Send requests here instead of Twilio (e.g. http://127.0.0.1:4010, the sandbox). */
+  baseUrl?: string | undefined;
+  /** This process sends fewer than this many requests in any one-second window. */
+  requestsPerSecond?: number | undefined;
+}
+
+/**
+ * The SDK's own RequestClient, with two additions applied to every request the SDK makes: the URL
+ * rewrite (when `baseUrl` is set) and the request budget (when `requestsPerSecond` is set).
+ *
+ * The budget is held per request, not per activity: an activity's retry may look up before it
+ * creates, and Temporal's task-queue rate limit (src/worker.ts) counts activities and lets a
+ * second's worth through in a burst. Here requests leave evenly spaced (p-throttle, strict), one
+ * every 1/budget seconds and a little more, so no one-second window at Twilio holds more than the
+ * budget even when the network or the event loop shifts a request by a few milliseconds.
+ */
+export class TrustHubRequestClient extends twilio.RequestClient {
+  readonly #baseUrl: string | null;
+  /** Runs each request when the budget allows (at once when there is none). */
+  readonly #whenBudgetAllows: <T>(send: () => Promise<T>) => Promise<T>;
+
+  constructor(
+    { baseUrl, requestsPerSecond }: TrustHubRequestClientOptions,
+    options?: ConstructorParameters<typeof twilio.RequestClient>[0],
+  ) {
     super(options);
-    this.#baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#baseUrl = baseUrl ? baseUrl.replace(/\/+$/, '') : null;
+    if (requestsPerSecond === undefined) {
+      this.#whenBudgetAllows = (send) => send();
+    } else {
+      const throttle = pThrottle({
+        limit: 1,
+        interval: (1000 / requestsPerSecond) * (1 + SPACING_MARGIN),
+        strict: true,
+      });
+      this.#whenBudgetAllows = throttle((send: () => Promise<unknown>) => send()) as <T>(
+        send: () => Promise<T>,
+      ) => Promise<T>;
+    }
   }
 
   rewrite(uri: string): string {
-    return uri.replace(TWILIO_API_ORIGIN, this.#baseUrl);
+    return this.#baseUrl ? uri.replace(TWILIO_API_ORIGIN, this.#baseUrl) : uri;
   }
 
   override request<TData>(options: BaseRequestClient.RequestOptions<TData>) {
-    return super.request<TData>({ ...options, uri: this.rewrite(options.uri) });
+    return this.#whenBudgetAllows(() => super.request<TData>({ ...options, uri: this.rewrite(options.uri) }));
   }
 }
 
@@ -36,6 +74,8 @@ export interface TwilioClientSettings {
   apiSecret?: string | undefined;
   /** Send requests here instead of Twilio (e.g. http://127.0.0.1:4010, the sandbox). */
   baseUrl?: string | undefined;
+  /** The request budget of this process (TWILIO_REQUESTS_PER_SECOND); unlimited when unset. */
+  requestsPerSecond?: number | undefined;
   /** Per-request timeout; Temporal retries what times out. */
   timeoutMs?: number;
 }
@@ -50,8 +90,6 @@ export function createTwilioClient(settings: TwilioClientSettings): TwilioClient
   if (!password) throw new Error('createTwilioClient needs authToken, or apiKey with apiSecret');
   // Retries belong to Temporal's activity retry policy, not to the SDK: autoRetry stays off.
   const options = { timeout: settings.timeoutMs ?? 15_000, keepAlive: true, autoRetry: false };
-  const httpClient = settings.baseUrl
-    ? new RedirectingRequestClient(settings.baseUrl, options)
-    : new twilio.RequestClient(options);
+  const httpClient = new TrustHubRequestClient(settings, options);
   return twilio(username, password, { accountSid: settings.accountSid, httpClient });
 }

@@ -11,11 +11,26 @@ import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from '../policies
 import { byCreation } from '../state.js';
 import type { SandboxState } from '../state.js';
 
+/** One request as it arrived, before latency and faults: what Twilio would count against a budget. */
+export interface RequestArrival {
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** Method and route pattern, e.g. `GET /v1/CustomerProfiles/:Sid`: never the URL. */
+  route: string;
+  /** The bundle the request is about (a BU… path parameter), when there is one. */
+  bundleSid: string | null;
+}
+
 export interface RequestMetrics {
   total: number;
   byRoute: Record<string, number>;
   byStatus: Record<string, number>;
+  /** The latest arrivals, oldest first, for benchmarks (GET /__sandbox/requests). */
+  arrivals: RequestArrival[];
 }
+
+/** Enough for a few thousand onboardings' requests; older arrivals are forgotten. */
+export const MAX_ARRIVALS = 100_000;
 
 export interface AdminHooks {
   metrics: RequestMetrics;
@@ -87,11 +102,21 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, h
       counts: count(false),
       countsExcludingSeed: count(true),
       vetting: { mode: ctx.vetting.mode, jobs: state.vettingJobs, forcedOutcomes: state.forcedOutcomes },
-      requests: hooks.metrics,
+      requests: {
+        total: hooks.metrics.total,
+        byRoute: hooks.metrics.byRoute,
+        byStatus: hooks.metrics.byStatus,
+      },
       faults: ctx.faults.describe(),
       callbacks: { ...ctx.callbacks.counters, records: ctx.callbacks.records },
     };
   });
+
+  // Arrival times of Trust Hub requests and the callbacks sent, for rate and latency figures.
+  app.get('/__sandbox/requests', async () => ({
+    arrivals: hooks.metrics.arrivals,
+    callbacks: ctx.callbacks.records,
+  }));
 
   app.post('/__sandbox/reset', async () => {
     hooks.reset();
