@@ -37,12 +37,24 @@ export const activityLog = {
   },
 };
 
+/** Well inside the activities' 10 s heartbeat timeout (src/workflows/onboarding/activities.ts). */
+const HEARTBEAT_EVERY_MS = 3_000;
+
 /**
  * One Twilio request, its failure classified (src/trusthub/errors.ts). Inside an activity it heartbeats
- * first: each request is a sign of life, so a worker that dies mid-activity is noticed within the
- * heartbeat timeout (src/workflows/onboarding/activities.ts) rather than the minute-long start-to-close.
+ * when the request starts and every few seconds while it is out (a request may wait for the budget and
+ * then take up to its 15 s timeout): each beat is a sign of life, so a worker that dies mid-call is
+ * noticed within the heartbeat timeout rather than the minute-long start-to-close. Temporal's SDK
+ * batches beats, so beating often costs nothing at the server.
  */
-export function twilioCall<T>(call: () => Promise<T>): Promise<T> {
-  asyncLocalStorage.getStore()?.heartbeat();
-  return classifiedTwilioCall(call);
+export async function twilioCall<T>(call: () => Promise<T>): Promise<T> {
+  const activity = asyncLocalStorage.getStore();
+  if (!activity) return classifiedTwilioCall(call);
+  activity.heartbeat();
+  const beating = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await classifiedTwilioCall(call);
+  } finally {
+    clearInterval(beating);
+  }
 }
