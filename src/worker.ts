@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { ConfigError, durationToMs, loadWorkerConfig, payloadKeys, statusCallbackUrl } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { createTwilioClient } from './trusthub/client.js';
+import { createTwilioClient, REQUEST_SPACING_MARGIN } from './trusthub/client.js';
 import { TrustHubFailureType } from './trusthub/errors.js';
 import { connectWorker, temporalTarget } from './temporal/connection.js';
 import { encryptingDataConverter } from './temporal/codec.js';
@@ -112,8 +112,10 @@ async function main(): Promise<void> {
     // each cached one holds its state in memory for nothing until then.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     // One budget for every worker on the queue, enforced by the Temporal server in activities; the
-    // Twilio client above holds this process to it in requests, second by second.
-    maxTaskQueueActivitiesPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
+    // Twilio client above holds this process to it in requests, second by second. Both run at the
+    // same pace, so a backlog waits in the task queue rather than inside a running activity, where a
+    // long wait would count against its timeouts.
+    maxTaskQueueActivitiesPerSecond: config.TWILIO_REQUESTS_PER_SECOND / (1 + REQUEST_SPACING_MARGIN),
     shutdownGraceTime: '30s',
   });
   logger.info(

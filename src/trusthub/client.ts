@@ -12,7 +12,7 @@ import type BaseRequestClient from 'twilio/lib/base/RequestClient.js';
 const TWILIO_API_ORIGIN = /^https:\/\/(?:trusthub|api)(?:\.[a-z0-9-]+)*\.twilio\.com(?=\/)/;
 
 /** Requests are spaced 5 % wider than the budget: the slack that absorbs jitter on the way to Twilio. */
-const SPACING_MARGIN = 0.05;
+export const REQUEST_SPACING_MARGIN = 0.05;
 
 export interface TrustHubRequestClientOptions {
   /** Send requests here instead of Twilio (e.g. http://127.0.0.1:4010, the sandbox). */
@@ -47,7 +47,7 @@ export class TrustHubRequestClient extends twilio.RequestClient {
     } else {
       const throttle = pThrottle({
         limit: 1,
-        interval: (1000 / requestsPerSecond) * (1 + SPACING_MARGIN),
+        interval: (1000 / requestsPerSecond) * (1 + REQUEST_SPACING_MARGIN),
         strict: true,
       });
       this.#whenBudgetAllows = throttle((send: () => Promise<unknown>) => send()) as <T>(
