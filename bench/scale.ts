@@ -7,23 +7,29 @@
  *      customer after customer (bench/guide-script.ts) on the same sandbox. The baseline runs
  *      --baseline customers and is scaled to N (sequential runs are independent).
  *      Also: Twilio calls per onboarding by operation, POST latency, time for the batch to be
- *      submitted, worker + Temporal CPU per onboarding.
+ *      submitted, worker + Temporal CPU per onboarding, and how soon the service acts on Twilio's
+ *      decision: from a decision callback leaving the sandbox to the next request about that bundle,
+ *      for --idle onboardings run one at a time first, then for the batch.
  *   2. budget: --budget-onboardings with TWILIO_REQUESTS_PER_SECOND=--budget, the achieved request
- *      rate sampled each second at the sandbox.
- *   3. parked: --parked onboardings left in vetting (manual), then worker and Temporal RSS.
+ *      rate from the sandbox's arrival log: the mean, and the busiest 5 s and 1 s windows.
+ *   3. parked: --parked onboardings POSTed at once and left in vetting (manual): POST latency with
+ *      that many starts in flight, then worker and Temporal RSS.
  *
  * --phases picks some of them (default throughput,budget,parked).
  */
 import { parseArgs } from 'node:util';
+import type { CallbackRecord, RequestArrival } from '../src/sandbox/index.js';
 import { createTwilioClient } from '../src/trusthub/client.js';
 import { onboardingRequest } from '../test/support/stack.js';
 import { processUsage, startService, type RunningService } from '../test/support/npm-start.js';
+import { busiestWindow } from '../test/support/sandbox.js';
 import { guideScript } from './guide-script.js';
 
 const { values: args } = parseArgs({
   options: {
     onboardings: { type: 'string', default: '50' },
     baseline: { type: 'string', default: '5' },
+    idle: { type: 'string', default: '5' },
     latency: { type: 'string', default: '100ms' },
     concurrency: { type: 'string', default: '100' },
     rps: { type: 'string', default: '100' },
@@ -54,6 +60,10 @@ interface SandboxInfo {
   authToken: string;
   primaryCustomerProfileSid: string;
   phoneNumbers: { sid: string; phoneNumber: string }[];
+}
+interface RequestLog {
+  arrivals: RequestArrival[];
+  callbacks: CallbackRecord[];
 }
 interface SandboxState {
   requests: { total: number; byRoute: Record<string, number>; byStatus: Record<string, number> };
@@ -93,18 +103,61 @@ async function until(service: RunningService, done: (state: SandboxState) => boo
     await sleep(200);
   }
 }
+/**
+ * From each decision callback sent at or after `since` (epoch ms) to the next request about its bundle:
+ * the re-read that follows a decision, or the first assignment to an approved trust product.
+ */
+function callbackToNextCall({ arrivals, callbacks }: RequestLog, since: number): number[] {
+  return callbacks
+    .filter((c) => ['twilio-approved', 'twilio-rejected'].includes(c.status) && c.outcome === 'delivered')
+    .filter((c) => c.sentAt !== null && c.sentAt >= since)
+    .flatMap((c) => {
+      const next = arrivals.find((a) => a.bundleSid === c.bundleSid && a.at >= c.sentAt!);
+      return next ? [next.at - c.sentAt!] : [];
+    });
+}
+
+/** Polls the sandbox until its request count stops moving for a second. */
+async function quiet(service: RunningService): Promise<void> {
+  let last = -1;
+  for (;;) {
+    const { total } = (await sandboxGet<SandboxState>(service, '/__sandbox/state')).requests;
+    if (total === last) return;
+    last = total;
+    await sleep(1_000);
+  }
+}
+
 const submitted = (status: string) => ['pending-review', 'in-review', 'twilio-approved'].includes(status);
 
 async function throughput() {
   const service = await startService(
     sandboxEnv({
       TWILIO_REQUESTS_PER_SECOND: args.rps,
-      SANDBOX_PHONE_NUMBERS: String(N + count('baseline')),
+      SANDBOX_PHONE_NUMBERS: String(N + count('baseline') + count('idle')),
     }),
   );
   try {
     const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
     const pids = service.pids();
+
+    // Idle: one onboarding at a time, each to approval, nothing else in flight.
+    const idleStarted = Date.now();
+    for (let i = 0; i < count('idle'); i += 1) {
+      await post(service, `idle-${i}`, info.phoneNumbers[N + count('baseline') + i]!.phoneNumber);
+      await until(
+        service,
+        (s) => s.resources.trustProducts.filter((b) => b.status === 'twilio-approved').length > i,
+        120_000,
+      );
+      await quiet(service);
+    }
+    const idleLatencies = callbackToNextCall(
+      await sandboxGet<RequestLog>(service, '/__sandbox/requests'),
+      idleStarted,
+    );
+
+    const batchStarted = Date.now();
     const before = await sandboxGet<SandboxState>(service, '/__sandbox/state');
     const cpuBefore = [processUsage(pids.worker), processUsage(pids.temporal)];
     const started = performance.now();
@@ -113,23 +166,22 @@ async function throughput() {
     );
     const submittedMs = await until(
       service,
-      (s) => s.resources.trustProducts.filter((b) => submitted(b.status)).length >= N,
+      (s) => s.resources.trustProducts.filter((b) => submitted(b.status)).length >= N + count('idle'),
       600_000,
     );
     await until(
       service,
-      (s) => s.resources.trustProducts.filter((b) => b.status === 'twilio-approved').length >= N,
+      (s) =>
+        s.resources.trustProducts.filter((b) => b.status === 'twilio-approved').length >= N + count('idle'),
       600_000,
     );
     // Approved at Twilio; the service is done once it has assigned nothing more: wait for quiet.
-    let last = -1;
-    for (;;) {
-      const { total } = (await sandboxGet<SandboxState>(service, '/__sandbox/state')).requests;
-      if (total === last) break;
-      last = total;
-      await sleep(1_000);
-    }
+    await quiet(service);
     const serviceMs = performance.now() - started - 1_000;
+    const loadedLatencies = callbackToNextCall(
+      await sandboxGet<RequestLog>(service, '/__sandbox/requests'),
+      batchStarted,
+    );
     const after = await sandboxGet<SandboxState>(service, '/__sandbox/state');
     const cpuAfter = [processUsage(pids.worker), processUsage(pids.temporal)];
 
@@ -163,6 +215,8 @@ async function throughput() {
       postP50: percentile(postMs, 50),
       postP99: percentile(postMs, 99),
       submittedMs,
+      idleLatencies,
+      loadedLatencies,
       cpuPerOnboarding:
         (cpuAfter[0]!.cpuSeconds -
           cpuBefore[0]!.cpuSeconds +
@@ -182,26 +236,24 @@ async function budget() {
   );
   try {
     const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
-    const samples: number[] = [];
-    let previous = (await sandboxGet<SandboxState>(service, '/__sandbox/state')).requests.total;
+    const since = Date.now();
     await Promise.all(
       info.phoneNumbers.slice(0, n).map((p, i) => post(service, `budget-${i}`, p.phoneNumber)),
     );
-    let quiet = 0;
-    const started = performance.now();
-    while (quiet < 3 && performance.now() - started < 600_000) {
-      await sleep(1_000);
-      const { total } = (await sandboxGet<SandboxState>(service, '/__sandbox/state')).requests;
-      samples.push(total - previous);
-      quiet = total === previous ? quiet + 1 : 0;
-      previous = total;
-    }
-    const busy = samples.slice(0, samples.length - quiet);
-    const windows = busy.map((_, i) => busy.slice(i, i + 5)).filter((w) => w.length === 5);
+    await until(
+      service,
+      (s) => s.resources.trustProducts.filter((b) => b.status === 'twilio-approved').length >= n,
+      600_000,
+    );
+    await quiet(service);
+    const { arrivals } = await sandboxGet<RequestLog>(service, '/__sandbox/requests');
+    const times = arrivals.map((a) => a.at).filter((at) => at >= since);
+    const spanSeconds = Math.max(1, (times.at(-1)! - times[0]!) / 1000);
     return {
-      mean: busy.reduce((a, b) => a + b, 0) / Math.max(1, busy.length),
-      peak5s: Math.max(...windows.map((w) => w.reduce((a, b) => a + b, 0) / 5)),
-      peak1s: Math.max(...busy),
+      requests: times.length,
+      mean: times.length / spanSeconds,
+      peak5s: busiestWindow(times, 5_000) / 5,
+      peak1s: busiestWindow(times, 1_000),
     };
   } finally {
     await service.stop();
@@ -223,11 +275,9 @@ async function parked() {
     const idle = { worker: processUsage(worker).rssMb, temporal: processUsage(temporal).rssMb };
     let peakWorker = 0;
     const sampler = setInterval(() => (peakWorker = Math.max(peakWorker, processUsage(worker).rssMb)), 500);
-    for (let i = 0; i < n; i += 50) {
-      await Promise.all(
-        info.phoneNumbers.slice(i, i + 50).map((p, j) => post(service, `parked-${i + j}`, p.phoneNumber)),
-      );
-    }
+    const postMs = await Promise.all(
+      info.phoneNumbers.slice(0, n).map((p, i) => post(service, `parked-${i}`, p.phoneNumber)),
+    );
     await until(
       service,
       (s) =>
@@ -239,6 +289,8 @@ async function parked() {
     clearInterval(sampler);
     return {
       n,
+      postP50: percentile(postMs, 50),
+      postP99: percentile(postMs, 99),
       idle,
       worker: processUsage(worker).rssMb,
       peakWorker,
@@ -266,19 +318,31 @@ if (phases.has('throughput')) {
       `${t.postP50.toFixed(0)} / ${t.postP99.toFixed(0)} ms`,
     ],
     [`time until all ${N} trust products are submitted`, s(t.submittedMs)],
+    [
+      `decision callback → next call, idle (${t.idleLatencies.length} callbacks): p50 / p99`,
+      `${percentile(t.idleLatencies, 50).toFixed(0)} / ${percentile(t.idleLatencies, 99).toFixed(0)} ms`,
+    ],
+    [
+      `decision callback → next call, ${N} in flight (${t.loadedLatencies.length} callbacks): p50 / p99`,
+      `${percentile(t.loadedLatencies, 50).toFixed(0)} / ${percentile(t.loadedLatencies, 99).toFixed(0)} ms`,
+    ],
     ['worker + Temporal CPU per onboarding', `${(t.cpuPerOnboarding * 1000).toFixed(0)} ms`],
   );
 }
 if (phases.has('budget')) {
   const b = await budget();
   rows.push([
-    `requests/s with TWILIO_REQUESTS_PER_SECOND=${args.budget}: mean / peak 5 s / peak 1 s`,
+    `requests/s with TWILIO_REQUESTS_PER_SECOND=${args.budget} (${b.requests} requests): mean / busiest 5 s / busiest 1 s`,
     `${b.mean.toFixed(1)} / ${b.peak5s.toFixed(1)} / ${b.peak1s}`,
   ]);
 }
 if (phases.has('parked')) {
   const p = await parked();
   rows.push(
+    [
+      `POST /v1/onboardings latency, ${p.n} at once: p50 / p99`,
+      `${p.postP50.toFixed(0)} / ${p.postP99.toFixed(0)} ms`,
+    ],
     [
       `worker RSS idle → ${p.n} parked in vetting (peak)`,
       `${p.idle.worker.toFixed(0)} → ${p.worker.toFixed(0)} MB (${p.peakWorker.toFixed(0)})`,

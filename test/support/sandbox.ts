@@ -70,6 +70,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
+/** The most of `times` (sorted, in ms) in any window of `windowMs`: a rate's busiest moment. */
+export function busiestWindow(times: readonly number[], windowMs: number): number {
+  let busiest = 0;
+  for (let start = 0, end = 0; start < times.length; start += 1) {
+    while (end < times.length && times[end]! < times[start]! + windowMs) end += 1;
+    busiest = Math.max(busiest, end - start);
+  }
+  return busiest;
+}
+
 export interface ReceivedCallback {
   url: string;
   params: Record<string, string>;
