@@ -11,6 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { generatePayloadKey } from '../../src/temporal/codec.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { seededRandom } from '../../src/sandbox/index.js';
@@ -78,6 +80,11 @@ export interface ScenarioResult {
   kills: number;
   /** Worker or API exits the harness did not cause, restarted as a supervisor would. */
   restarts: number;
+  /**
+   * For each activity a killed worker was running: seconds from the SIGKILL until it started again
+   * elsewhere (its retry after the heartbeat timeout), sorted. Empty when no worker was killed.
+   */
+  recoverySeconds: number[];
   pass: boolean;
 }
 
@@ -238,6 +245,7 @@ export async function runScenario(
     };
     let nextWorkerKill = Date.now() + 10_000 + random() * 5_000;
     let workerKills = 0;
+    const workerKilledAt: number[] = [];
     let temporalKilled = false;
     while (Date.now() < deadline) {
       if (
@@ -245,6 +253,7 @@ export async function runScenario(
         workerKills < (scenario.maxWorkerKills ?? Infinity) &&
         Date.now() >= nextWorkerKill
       ) {
+        workerKilledAt.push(Date.now());
         await kill(procs.worker);
         kills += 1;
         workerKills += 1;
@@ -291,6 +300,9 @@ export async function runScenario(
       .map(([kind]) => kind);
     const completed = count('completed');
     const failed = count('failed');
+    const recoverySeconds = workerKilledAt.length
+      ? await recoveryAfterKills(`127.0.0.1:${ports.temporal}`, ids, workerKilledAt)
+      : [];
     return {
       name: scenario.name,
       started: onboardings,
@@ -301,11 +313,43 @@ export async function runScenario(
       seconds: Math.round((Date.now() - started) / 1000),
       kills,
       restarts,
+      recoverySeconds,
       pass: completed === onboardings && failed === 0 && wrong.length === 0,
     };
   } finally {
     for (const name of ['api', 'worker', 'sandbox', 'temporal']) await kill(procs[name], 'SIGTERM');
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
+const { TimeoutType } = proto.temporal.api.enums.v1;
+
+/**
+ * From the histories: every activity whose previous attempt ended in a heartbeat timeout (its worker
+ * was killed mid-call) was started again at its ActivityTaskStarted event's time; the SIGKILL it
+ * recovered from is the last one before that. Only timestamps and failure kinds are read, which the
+ * codec leaves in the clear.
+ */
+async function recoveryAfterKills(address: string, ids: string[], killedAt: number[]): Promise<number[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace: 'default' });
+    const seconds: number[] = [];
+    for (const id of ids) {
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      for (const event of history.events ?? []) {
+        const started = event.activityTaskStartedEventAttributes;
+        const timeout = started?.lastFailure?.timeoutFailureInfo?.timeoutType;
+        if (!started || timeout !== TimeoutType.TIMEOUT_TYPE_HEARTBEAT || !event.eventTime) continue;
+        const at = Number(event.eventTime.seconds) * 1000 + Math.round((event.eventTime.nanos ?? 0) / 1e6);
+        const kill = killedAt.filter((k) => k <= at).at(-1);
+        if (kill !== undefined) seconds.push((at - kill) / 1000);
+      }
+    }
+    return seconds.sort((a, b) => a - b);
+  } finally {
+    await connection.close();
   }
 }
 
@@ -318,6 +362,7 @@ export function chaosTable(results: ScenarioResult[]): string {
     'failed',
     'kills',
     'restarts',
+    'killed → running again (s, median / max)',
     'profiles',
     'trust products',
     'end users',
@@ -333,6 +378,9 @@ export function chaosTable(results: ScenarioResult[]): string {
     String(r.failed),
     String(r.kills),
     String(r.restarts),
+    r.recoverySeconds.length
+      ? `${r.recoverySeconds[Math.floor(r.recoverySeconds.length / 2)]!.toFixed(1)} / ${r.recoverySeconds.at(-1)!.toFixed(1)} (${r.recoverySeconds.length})`
+      : '-',
     String(r.counts.customerProfiles),
     String(r.counts.trustProducts),
     String(r.counts.endUsers),
