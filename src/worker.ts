@@ -78,17 +78,25 @@ async function main(): Promise<void> {
   });
   const activities = createActivities({ twilio });
 
-  // Every secondary profile is linked to the primary: refuse to start rather than fail every onboarding.
-  // Twilio being briefly unavailable (429, 5xx, a dropped connection) is waited out, for two minutes.
-  const primary = await untilTwilioAnswers(
+  // Every secondary profile is linked to the primary: a missing or unapproved one stops the worker
+  // (exit 1, with the reason). The check runs while the worker already works rather than before it:
+  // Twilio being briefly unavailable (429, 5xx, a dropped connection) is waited out for two minutes,
+  // and a restarted worker must not leave its in-flight runs waiting that long. Only new onboardings
+  // wait for the answer (getOnboardingSettings).
+  const primaryCheck = untilTwilioAnswers(
     () => activities.checkPrimaryProfile({ sid: config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID }),
     logger,
-  );
-  if (!primary.ok) {
+  ).then((primary) => {
+    if (primary.ok) return primary;
     throw new ConfigError(
       `TWILIO_PRIMARY_CUSTOMER_PROFILE_SID=${config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID}: ${primary.problem ?? 'not usable'}`,
     );
-  }
+  });
+  // Set from a callback: `as` keeps TypeScript from narrowing it to undefined for good.
+  let badPrimary = undefined as Error | undefined;
+  primaryCheck.catch(
+    (error: unknown) => (badPrimary = error instanceof Error ? error : new Error(String(error))),
+  );
 
   const { connection, namespace } = await connectWorker();
   const workflowBundle = await workerWorkflowBundle(temporalLogger(logger));
@@ -105,7 +113,7 @@ async function main(): Promise<void> {
         primaryCustomerProfileSid: config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID,
         statusCallbackUrl: statusCallbackUrl(config.PUBLIC_BASE_URL),
         vettingPollIntervalMs: durationToMs(config.VETTING_POLL_INTERVAL),
-        primaryTrustProductApproved: primary.trustProductApproved ?? false,
+        primaryTrustProductApproved: primaryCheck.then((primary) => primary.trustProductApproved ?? false),
       }),
     },
     // The SDK sizes the cache from the heap (thousands of runs); parked onboardings wake rarely, and
@@ -132,11 +140,17 @@ async function main(): Promise<void> {
     logger,
   });
   try {
-    await worker.run();
+    // run() is RUNNING at once, so a check that has already failed shuts it down on the next tick.
+    const running = worker.run();
+    primaryCheck.catch(() => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    });
+    await running;
   } finally {
     health?.close();
   }
   await connection.close();
+  if (badPrimary !== undefined) throw badPrimary;
   logger.info('worker stopped');
 }
 

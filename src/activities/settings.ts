@@ -13,10 +13,16 @@ export interface OnboardingSettings {
   primaryTrustProductApproved?: boolean;
 }
 
-export function createSettingsActivities(settings: OnboardingSettings) {
+export interface SettingsSource extends Omit<OnboardingSettings, 'primaryTrustProductApproved'> {
+  /** Known, or still being found: the worker checks the primary profile while it already runs. */
+  primaryTrustProductApproved?: boolean | Promise<boolean>;
+}
+
+export function createSettingsActivities({ primaryTrustProductApproved, ...settings }: SettingsSource) {
   return {
     async getOnboardingSettings(): Promise<OnboardingSettings> {
-      return settings;
+      const approved = await primaryTrustProductApproved;
+      return approved === undefined ? settings : { ...settings, primaryTrustProductApproved: approved };
     },
   };
 }

@@ -1,0 +1,105 @@
+/**
+ * The worker process at start (src/worker.ts), against the dev server and the sandbox: it checks the
+ * ISV's primary customer profile while it already polls, so a restarted worker takes its runs back
+ * at once even while Twilio answers with errors, and a profile that does not exist stops it with the
+ * reason.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { freePort } from '../../scripts/toolchain.js';
+import { eventually, startSandbox, type SandboxHarness } from '../support/sandbox.js';
+import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('the worker at start', () => {
+  let env: TestWorkflowEnvironment;
+  let sandbox: SandboxHarness;
+  before(async () => {
+    env = await devServerEnvironment();
+    sandbox = await startSandbox();
+  });
+  after(async () => {
+    await sandbox?.close();
+    await env?.teardown();
+  });
+
+  function startWorker(primaryProfileSid: string, healthPort: number) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        LOG_LEVEL: 'warn',
+        LOG_FORMAT: 'json',
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_TASK_QUEUE: `worker-start-${healthPort}`,
+        PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
+        PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+        TWILIO_ACCOUNT_SID: sandbox.info.accountSid,
+        TWILIO_AUTH_TOKEN: sandbox.info.authToken,
+        TWILIO_BASE_URL: sandbox.baseUrl,
+        TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: primaryProfileSid,
+        WORKER_HEALTH_HOST: '127.0.0.1',
+        WORKER_HEALTH_PORT: String(healthPort),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const health = async () =>
+      (await fetch(`http://127.0.0.1:${healthPort}/healthz`).catch(() => undefined))?.status;
+    return { child, exited, health, output: () => output };
+  }
+
+  test('polls while Twilio answers 429, and keeps running once the primary profile checks out', async () => {
+    await sandbox.admin('PUT', '/__sandbox/faults', {
+      rules: [{ kind: '429', rate: 1, method: 'GET', path: '/v1/CustomerProfiles/' }],
+    });
+    const worker = startWorker(sandbox.info.primaryCustomerProfileSid, await freePort());
+    try {
+      // Healthy (polling) although every read of the primary profile is refused.
+      await eventually(async () => ((await worker.health()) === 200 ? true : undefined), 60_000);
+      await sandbox.admin('DELETE', '/__sandbox/faults');
+      const { arrivals } = await sandbox.admin<{ arrivals: { route: string }[] }>(
+        'GET',
+        '/__sandbox/requests',
+      );
+      assert.ok(arrivals.some((a) => a.route === 'GET /v1/CustomerProfiles/:Sid'));
+      // The check retries (1 s, 2 s, 4 s…) and then passes: the worker is still up afterwards.
+      await eventually(async () => {
+        const { arrivals: now } = await sandbox.admin<{ arrivals: { route: string }[] }>(
+          'GET',
+          '/__sandbox/requests',
+        );
+        return now.some((a) => a.route === 'GET /v1/CustomerProfiles/:BundleSid/EntityAssignments')
+          ? true
+          : undefined;
+      }, 30_000);
+      assert.equal(await worker.health(), 200);
+      assert.equal(worker.child.exitCode, null, worker.output());
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
+  });
+
+  test('stops with the reason when the primary profile does not exist', async () => {
+    const missing = `BU${'0'.repeat(32)}`;
+    const worker = startWorker(missing, await freePort());
+    const code = await worker.exited;
+    assert.equal(code, 1);
+    assert.match(
+      worker.output(),
+      new RegExp(
+        `TWILIO_PRIMARY_CUSTOMER_PROFILE_SID=${missing}: The primary customer profile ${missing} does not exist`,
+      ),
+    );
+  });
+});
