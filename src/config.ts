@@ -175,6 +175,9 @@ const SandboxSchema = Type.Object({
   ),
 });
 
+/** Every process's variables, for checks that the docs (.env.example) list them all. */
+export const CONFIG_SCHEMAS = { api: ApiSchema, worker: WorkerSchema, sandbox: SandboxSchema } as const;
+
 export type ApiConfig = Static<typeof ApiSchema>;
 export type WorkerConfig = Static<typeof WorkerSchema>;
 export type SandboxConfig = Static<typeof SandboxSchema>;
