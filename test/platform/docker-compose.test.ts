@@ -24,6 +24,7 @@ interface Project {
       command?: string[] | null;
       depends_on?: Record<string, { condition?: string }>;
       healthcheck?: { test?: string[] | string };
+      volumes?: { type?: string; source?: string; target?: string }[];
     }
   >;
 }
@@ -122,6 +123,24 @@ describe(
       assert.equal(codec.port, services.api?.environment?.PORT);
       const ui = new URL(services.api?.environment?.TEMPORAL_UI_URL ?? '');
       assert.equal(ui.port, '8080');
+    });
+
+    test('the sandbox keeps its state on a volume the image has made writable for the node user', () => {
+      const sandbox = load(composeFile).project!.services.sandbox!;
+      const volume = sandbox.volumes?.find((v) => v.type === 'volume');
+      assert.ok(volume?.target, 'the sandbox mounts a named volume');
+      assert.ok(sandbox.environment?.SANDBOX_STATE_FILE?.startsWith(`${volume.target}/`));
+      // A new named volume takes the ownership of the image's directory it mounts on: without this
+      // line, /data is root's and the sandbox (running as node) cannot write its state.
+      const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8').split('\n');
+      const made = dockerfile.findIndex((line) =>
+        new RegExp(`^RUN mkdir -p ${volume.target} && chown node:node ${volume.target}$`).test(line),
+      );
+      const user = dockerfile.findIndex((line) => line === 'USER node');
+      assert.ok(
+        made >= 0 && user > made,
+        `the Dockerfile creates ${volume.target} for node before USER node`,
+      );
     });
 
     test('gives the API a token, since it listens beyond loopback there', () => {
