@@ -2,6 +2,7 @@
  * Request and response schemas of the API (TypeBox → JSON Schema → Fastify validation and /docs).
  * Every rule is the ISV guide's: allowed values, registration number formats, E.164, URLs.
  */
+import { CURSOR_PATTERN } from './cursor.js';
 import { Type, type Static } from 'typebox';
 import { ONBOARDING_STATUSES } from '../workflows/contract.js';
 import {
@@ -192,6 +193,28 @@ export const OnboardingView = Type.Object(
   { additionalProperties: false },
 );
 
+export const OnboardingListQuery = Type.Object({
+  status: Type.Optional(Type.Enum(['running', 'action-required', 'completed', 'failed', 'cancelled'])),
+  step: Type.Optional(Type.String({ pattern: '^[a-z-]+$' })),
+  startedAfter: Type.Optional(
+    Type.String({ format: 'date-time', description: 'ISO 8601, e.g. 2026-11-01T00:00:00Z' }),
+  ),
+  startedBefore: Type.Optional(Type.String({ format: 'date-time' })),
+  waitingLongerThan: Type.Optional(
+    Type.String({
+      pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$',
+      description: 'Waiting (on Twilio or on corrections) for longer than this, e.g. 3d or 12h.',
+    }),
+  ),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(
+    Type.String({
+      pattern: CURSOR_PATTERN,
+      description: "The previous page's nextCursor, unchanged (opaque: Temporal's page token).",
+    }),
+  ),
+});
+
 export const OnboardingList = Type.Object({
   onboardings: Type.Array(
     Type.Object({
@@ -206,6 +229,8 @@ export const OnboardingList = Type.Object({
       temporalStatus: Type.String(),
     }),
   ),
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const ErrorBody = Type.Object({

@@ -10,7 +10,6 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { shakenStirOnboarding } from '../../workflows/index.js';
@@ -34,6 +33,10 @@ import {
   WaitingSince,
 } from '../../workflows/search-attributes.js';
 import { ONBOARDINGS } from '../../temporal/visibility-queries.js';
+import { executionStatusName, timestampToDate } from '../../temporal/raw.js';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import { durationToMs } from '../../config.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import {
   Accepted,
   AddPhoneNumbersBody,
@@ -41,6 +44,7 @@ import {
   ErrorBody,
   OnboardingId,
   OnboardingList,
+  OnboardingListQuery,
   OnboardingRequestBody,
   OnboardingView,
   PhoneNumberParams,
@@ -203,43 +207,57 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     {
       schema: {
         tags: ['onboardings'],
-        summary: 'A page of onboardings from Temporal visibility, newest first',
+        summary:
+          'A page of onboardings from Temporal visibility, newest first; pass nextCursor back as cursor for the next page',
         security: [{ bearer: [] }],
-        querystring: Type.Object({
-          status: Type.Optional(
-            Type.Enum(['running', 'action-required', 'completed', 'failed', 'cancelled']),
-          ),
-          step: Type.Optional(Type.String({ pattern: '^[a-z-]+$' })),
-          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-        }),
-        response: { 200: OnboardingList },
+        querystring: OnboardingListQuery,
+        response: { 200: OnboardingList, 400: ErrorBody },
       },
     },
-    async (request) => {
-      const { status, step, limit } = request.query;
+    async (request, reply) => {
+      const { status, step, startedAfter, startedBefore, waitingLongerThan, limit, cursor } = request.query;
       const clauses = [ONBOARDINGS];
       if (status) clauses.push(`OnboardingStatus = '${status}'`);
       if (step) clauses.push(`OnboardingStep = '${step}'`);
-      const onboardings = [];
-      for await (const execution of temporal.workflow.list({
+      if (startedAfter) clauses.push(`StartTime > '${new Date(startedAfter).toISOString()}'`);
+      if (startedBefore) clauses.push(`StartTime < '${new Date(startedBefore).toISOString()}'`);
+      if (waitingLongerThan) {
+        const since = new Date(Date.now() - durationToMs(waitingLongerThan));
+        clauses.push(`WaitingSince < '${since.toISOString()}'`);
+      }
+      let nextPageToken: Uint8Array = new Uint8Array(0);
+      if (cursor) {
+        const token = decodeCursor(cursor);
+        if (!token) {
+          return problem(reply, 400, 'invalid_request', 'cursor is not one this API returned', [
+            { field: 'cursor', rule: 'must be the nextCursor of an earlier page, unchanged' },
+          ]);
+        }
+        nextPageToken = token;
+      }
+      // The raw visibility call, because the SDK's list() hides Temporal's next-page token, which is
+      // what makes a cursor that stays correct while onboardings start and finish.
+      const page = await temporal.workflowService.listWorkflowExecutions({
+        namespace: temporal.options.namespace,
         query: clauses.join(' AND '),
         pageSize: limit,
-      })) {
-        const attributes = execution.typedSearchAttributes;
-        onboardings.push({
-          id: execution.workflowId,
+        nextPageToken,
+      });
+      const onboardings = page.executions.map((execution) => {
+        const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+        return {
+          id: execution.execution?.workflowId ?? '',
           customerId: attributes.get(CustomerId) ?? null,
           status: attributes.get(OnboardingStatus) ?? null,
           step: attributes.get(OnboardingStep) ?? null,
           customerProfileStatus: attributes.get(CustomerProfileStatus) ?? null,
           trustProductStatus: attributes.get(TrustProductStatus) ?? null,
           waitingSince: attributes.get(WaitingSince)?.toISOString() ?? null,
-          startedAt: execution.startTime.toISOString(),
-          temporalStatus: execution.status.name,
-        });
-        if (onboardings.length >= limit) break;
-      }
-      return { onboardings };
+          startedAt: timestampToDate(execution.startTime).toISOString(),
+          temporalStatus: executionStatusName(execution.status),
+        };
+      });
+      return { onboardings, nextCursor: encodeCursor(page.nextPageToken) };
     },
   );
 
