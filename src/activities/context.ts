@@ -42,15 +42,15 @@ const HEARTBEAT_EVERY_MS = 3_000;
 
 /**
  * One Twilio request, its failure classified (src/trusthub/errors.ts). Inside an activity it heartbeats
- * when the request starts and every few seconds while it is out (a request may wait for the budget and
- * then take up to its 15 s timeout): each beat is a sign of life, so a worker that dies mid-call is
- * noticed within the heartbeat timeout rather than the minute-long start-to-close. Temporal's SDK
- * batches beats, so beating often costs nothing at the server.
+ * every few seconds while the request is out (it may wait for the budget, then take up to its 15 s
+ * timeout), so a worker that dies mid-call is noticed within the heartbeat timeout rather than the
+ * minute-long start-to-close. Temporal times the heartbeat from the activity's start, so a quick call
+ * needs no beat at all; and each beat stores details (an encrypted null) that the Web UI shows
+ * undecoded on a pending activity, so beating only when a call is slow keeps that noise away.
  */
 export async function twilioCall<T>(call: () => Promise<T>): Promise<T> {
   const activity = asyncLocalStorage.getStore();
   if (!activity) return classifiedTwilioCall(call);
-  activity.heartbeat();
   const beating = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await classifiedTwilioCall(call);

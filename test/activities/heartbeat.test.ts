@@ -10,7 +10,7 @@ import { useFreshHarness } from './support.js';
 describe('heartbeats during a Twilio request', () => {
   const harness = useFreshHarness();
 
-  it('beats when a request starts and again while a slow answer is awaited', async () => {
+  it('beats while a slow answer is awaited', async () => {
     const h = harness();
     await h.admin('PUT', '/__sandbox/faults', { latencyMs: 4_000 });
     const env = new MockActivityEnvironment({ attempt: 1 }, { logger: h.logger });
@@ -23,7 +23,7 @@ describe('heartbeats during a Twilio request', () => {
       status = (await h.activities.fetchBundle({ kind: 'customer-profile', sid })).status;
     });
     assert.equal(status, 'twilio-approved');
-    // One beat as the request leaves, one 3 s into the 4 s wait; a slower machine only adds beats.
-    assert.ok(beats >= 2, `${beats} heartbeat(s) in a 4 s request`);
+    // One beat 3 s into the 4 s wait; a slower machine only adds beats.
+    assert.ok(beats >= 1, `${beats} heartbeat(s) in a 4 s request`);
   });
 });
