@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { RequestArrival } from '../../src/sandbox/index.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { eventually, startSandbox, type SandboxHarness } from '../support/sandbox.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
@@ -58,6 +59,11 @@ describe('the worker at start', () => {
     return { child, exited, health, output: () => output };
   }
 
+  const routesSeen = async () => {
+    const { arrivals } = await sandbox.admin<{ arrivals: RequestArrival[] }>('GET', '/__sandbox/requests');
+    return new Set(arrivals.map((a) => a.route));
+  };
+
   test('polls while Twilio answers 429, and keeps running once the primary profile checks out', async () => {
     await sandbox.admin('PUT', '/__sandbox/faults', {
       rules: [{ kind: '429', rate: 1, method: 'GET', path: '/v1/CustomerProfiles/' }],
@@ -67,21 +73,13 @@ describe('the worker at start', () => {
       // Healthy (polling) although every read of the primary profile is refused.
       await eventually(async () => ((await worker.health()) === 200 ? true : undefined), 60_000);
       await sandbox.admin('DELETE', '/__sandbox/faults');
-      const { arrivals } = await sandbox.admin<{ arrivals: { route: string }[] }>(
-        'GET',
-        '/__sandbox/requests',
-      );
-      assert.ok(arrivals.some((a) => a.route === 'GET /v1/CustomerProfiles/:Sid'));
+      assert.ok((await routesSeen()).has('GET /v1/CustomerProfiles/:Sid'));
       // The check retries (1 s, 2 s, 4 s…) and then passes: the worker is still up afterwards.
-      await eventually(async () => {
-        const { arrivals: now } = await sandbox.admin<{ arrivals: { route: string }[] }>(
-          'GET',
-          '/__sandbox/requests',
-        );
-        return now.some((a) => a.route === 'GET /v1/CustomerProfiles/:BundleSid/EntityAssignments')
-          ? true
-          : undefined;
-      }, 30_000);
+      await eventually(
+        async () =>
+          (await routesSeen()).has('GET /v1/CustomerProfiles/:BundleSid/EntityAssignments') || undefined,
+        30_000,
+      );
       assert.equal(await worker.health(), 200);
       assert.equal(worker.child.exitCode, null, worker.output());
     } finally {

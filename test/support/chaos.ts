@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { generatePayloadKey } from '../../src/temporal/codec.js';
-import { timestampToDate } from '../../src/temporal/raw.js';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { seededRandom } from '../../src/sandbox/index.js';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
@@ -355,7 +355,7 @@ async function recoveryAfterKill(address: string, ids: string[], killedAt: numbe
         const started = event.activityTaskStartedEventAttributes;
         const timeout = started?.lastFailure?.timeoutFailureInfo?.timeoutType;
         if (!started || timeout !== TimeoutType.TIMEOUT_TYPE_HEARTBEAT || !event.eventTime) continue;
-        const at = timestampToDate(event.eventTime).getTime();
+        const at = tsToMs(event.eventTime);
         if (at >= killedAt) seconds.push((at - killedAt) / 1000);
       }
     }

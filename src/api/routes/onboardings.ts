@@ -33,7 +33,8 @@ import {
   WaitingSince,
 } from '../../workflows/search-attributes.js';
 import { ONBOARDINGS } from '../../temporal/visibility-queries.js';
-import { executionStatusName, timestampToDate } from '../../temporal/raw.js';
+import { executionStatusName } from '../../temporal/raw.js';
+import { requiredTsToDate } from '@temporalio/common/lib/time.js';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { durationToMs } from '../../config.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -253,7 +254,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
           customerProfileStatus: attributes.get(CustomerProfileStatus) ?? null,
           trustProductStatus: attributes.get(TrustProductStatus) ?? null,
           waitingSince: attributes.get(WaitingSince)?.toISOString() ?? null,
-          startedAt: timestampToDate(execution.startTime).toISOString(),
+          startedAt: requiredTsToDate(execution.startTime, 'startTime').toISOString(),
           temporalStatus: executionStatusName(execution.status),
         };
       });
