@@ -137,7 +137,8 @@ export const payloadToJson = ({ metadata, data }: Payload): JsonPayload => ({
 
 /**
  * The failure converter's module, loaded by path because workflow code, bundled apart, needs the
- * same one (src/temporal/failure-converter.ts). The extension follows this file's, .ts under tsx.
+ * same one (src/temporal/failure-converter.ts). The extension follows this file's: .ts under tsx, .js
+ * when compiled (dist/, where `npm run build` bundles the workflows with it).
  */
 export const failureConverterPath = fileURLToPath(
   new URL(`./failure-converter${extname(fileURLToPath(import.meta.url))}`, import.meta.url),

@@ -4,9 +4,16 @@
  * (src/temporal/codec.ts).
  *
  * Bundling takes seconds of CPU and a few hundred MB at every worker start, which is what a restarted
- * worker spends before it takes work again. The worker therefore keeps the bundle on disk, named by a
- * hash of every source file and the lock file, so any change to the code builds a new one and an
- * unchanged deploy reuses it.
+ * worker spends before it takes work again. So the worker does not bundle when it can avoid it:
+ *
+ *   - a deployed worker runs from dist/, where `npm run build` has already written the bundle of that
+ *     very code (dist/workflow-bundle.js, by src/bundle-workflows.ts): it loads that file, and the
+ *     image needs neither the bundler's CPU nor a writable directory at start. The build empties dist/
+ *     first, so the bundle and the compiled code always come from the same sources. One well-known
+ *     file rather than a setting: there is nothing to configure, and nothing to get wrong;
+ *   - a worker run from the sources (tsx) keeps the bundle on disk, named by a hash of every source
+ *     file and the lock file, so any change to the code builds a new one and an unchanged start
+ *     reuses it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,7 +30,25 @@ import { failureConverterPath } from './codec.js';
 const srcDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(srcDir, '..');
 
-export const workflowsPath = join(srcDir, 'workflows', `index${extname(fileURLToPath(import.meta.url))}`);
+/** .ts when run from the sources under tsx, .js when run from dist/. */
+const moduleExtension = extname(fileURLToPath(import.meta.url));
+
+export const workflowsPath = join(srcDir, 'workflows', `index${moduleExtension}`);
+
+/** Where `npm run build` writes the bundle: next to the compiled worker, dist/workflow-bundle.js. */
+export const PREBUILT_BUNDLE_FILE = 'workflow-bundle.js';
+
+/**
+ * The prebuilt bundle next to the compiled code, when running compiled and the build wrote it. Under
+ * tsx there is none to use: the sources may have changed since any build.
+ */
+export function prebuiltWorkflowBundlePath(
+  compiledDir: string | undefined = moduleExtension === '.js' ? srcDir : undefined,
+): string | undefined {
+  if (!compiledDir) return undefined;
+  const built = join(compiledDir, PREBUILT_BUNDLE_FILE);
+  return existsSync(built) ? built : undefined;
+}
 
 export function bundleOnboardingWorkflows(logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath, failureConverterPath, ...(logger ? { logger } : {}) });
@@ -45,11 +70,24 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The bundle for the worker: from the on-disk cache when the sources are unchanged, built otherwise. */
+/**
+ * The bundle for the worker: the prebuilt one when there is one (above); otherwise from the on-disk
+ * cache when the sources are unchanged, built otherwise.
+ */
 export async function workerWorkflowBundle(
   logger?: Logger,
   cacheDir = join(repoRoot, 'node_modules', '.cache', 'trusthub-onboarding'),
+  prebuilt = prebuiltWorkflowBundlePath(),
 ): Promise<WorkflowBundleOption> {
+  if (prebuilt) {
+    logger?.info('Using the prebuilt workflow bundle', { codePath: prebuilt });
+    return { codePath: prebuilt };
+  }
+  if (moduleExtension === '.js') {
+    logger?.warn(
+      'No prebuilt workflow bundle next to the compiled worker: bundling now (run `npm run build`)',
+    );
+  }
   const codePath = join(cacheDir, `workflow-bundle-${sourceHash()}.js`);
   if (existsSync(codePath)) return { codePath };
   const bundle = await bundleOnboardingWorkflows(logger);

@@ -1,15 +1,18 @@
 // Docker does not run on the machines this project is built on, so docker-compose.yml is loaded and
 // validated by compose-go — the Compose Specification's reference loader, which checks the file against
-// the specification's JSON schema — and then checked against the project's own facts.
+// the specification's JSON schema — and then checked against the project's own facts. The one-shot
+// setup jobs' shell scripts are run here too, as compose hands them to `sh -c`: the schema job against
+// a stand-in temporal-sql-tool, the namespace job against the Temporal CLI's dev server.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
-import { ensureComposeCheck } from '../../scripts/toolchain.js';
+import { ensureComposeCheck, ensureTemporalCli } from '../../scripts/toolchain.js';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
+import { devServerEnvironment } from '../support/temporal.js';
 
 const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
 const checker = ensureComposeCheck({ quiet: true });
@@ -22,6 +25,7 @@ interface Project {
       build?: unknown;
       environment?: Record<string, string | null>;
       command?: string[] | null;
+      entrypoint?: string[] | null;
       depends_on?: Record<string, { condition?: string }>;
       healthcheck?: { test?: string[] | string };
       volumes?: { type?: string; source?: string; target?: string }[];
@@ -49,6 +53,38 @@ function load(
     : { ok: false, error: result.stderr };
 }
 
+/**
+ * Runs a one-shot service's script the way its container does (`/bin/sh -c <script>`, the loader having
+ * turned `$$` into `$`), with `bin` first on PATH in place of the image's tools.
+ */
+function runScript(
+  service: Project['services'][string],
+  bin: string,
+  env: Record<string, string>,
+): { status: number | null; output: string } {
+  assert.deepEqual(service.entrypoint, ['/bin/sh', '-c']);
+  const [script] = service.command ?? [];
+  const result = spawnSync('/bin/sh', ['-c', script!], {
+    encoding: 'utf8',
+    env: { PATH: `${bin}:${process.env.PATH}`, ...env },
+  });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+/**
+ * A stand-in for temporal-sql-tool: logs each call, and answers create-database for a database listed
+ * in EXISTING as PostgreSQL does when it is there already, or fails it with FAIL_CREATE's message.
+ */
+const FAKE_SQL_TOOL = `#!/bin/sh
+echo "$*" >> "$CALLS"
+case "$*" in
+  *create-database*)
+    db=$2
+    if [ -n "\${FAIL_CREATE:-}" ]; then echo "$FAIL_CREATE" >&2; exit 1; fi
+    case " $EXISTING " in *" $db "*) echo "pq: database \\"$db\\" already exists" >&2; exit 1;; esac;;
+esac
+`;
+
 describe(
   'docker-compose.yml',
   { skip: checker ? false : 'Go is not installed: compose-check cannot be built' },
@@ -73,9 +109,124 @@ describe(
     test('runs PostgreSQL, Temporal, the Temporal UI, the API and the worker from official images', () => {
       const { services } = load(composeFile).project!;
       assert.match(services.postgresql?.image ?? '', /^postgres:/);
-      assert.match(services.temporal?.image ?? '', /^temporalio\/auto-setup:/);
+      assert.match(services.temporal?.image ?? '', /^temporalio\/server:/);
       assert.match(services['temporal-ui']?.image ?? '', /^temporalio\/ui:/);
       assert.ok(services.api?.build && services.worker?.build, 'api and worker are built from this repo');
+    });
+
+    test('uses no temporalio/auto-setup (deprecated), and one Temporal version throughout', () => {
+      const { services } = load(composeFile).project!;
+      const images = Object.values(services).map((service) => service.image ?? '');
+      assert.deepEqual(
+        images.filter((image) => image.includes('auto-setup')),
+        [],
+      );
+      const server = /^temporalio\/server:(\d+\.\d+\.\d+)$/.exec(services.temporal?.image ?? '')?.[1];
+      assert.ok(server, 'the server image has a release tag');
+      const adminTools = images.filter((image) => image.startsWith('temporalio/admin-tools:'));
+      assert.ok(adminTools.length >= 2, 'the schema and namespace jobs run admin-tools');
+      for (const image of adminTools) assert.ok(image.startsWith(`temporalio/admin-tools:${server}`), image);
+    });
+
+    test('the server starts only after the schema job has set up both databases', () => {
+      const { services } = load(composeFile).project!;
+      const schema = services['temporal-schema'];
+      assert.match(schema?.image ?? '', /^temporalio\/admin-tools:/);
+      assert.equal(schema?.depends_on?.postgresql?.condition, 'service_healthy');
+      assert.equal(
+        services.temporal?.depends_on?.['temporal-schema']?.condition,
+        'service_completed_successfully',
+      );
+      // The server reaches PostgreSQL as the schema job does.
+      const server = services.temporal?.environment ?? {};
+      const tool = schema?.environment ?? {};
+      assert.equal(server.DB, tool.SQL_PLUGIN);
+      assert.equal(server.POSTGRES_SEEDS, tool.SQL_HOST);
+      assert.equal(server.DB_PORT, tool.SQL_PORT);
+      assert.equal(server.POSTGRES_USER, tool.SQL_USER);
+      assert.equal(server.POSTGRES_PWD, tool.SQL_PASSWORD);
+    });
+
+    test('the schema job creates, sets up and updates both databases, and can run again', () => {
+      const schema = load(composeFile).project!.services['temporal-schema']!;
+      const bin = mkdtempSync(join(tmpdir(), 'compose-schema-'));
+      try {
+        writeFileSync(join(bin, 'temporal-sql-tool'), FAKE_SQL_TOOL, { mode: 0o755 });
+        const calls = join(bin, 'calls');
+        const run = (env: Record<string, string>) => {
+          rmSync(calls, { force: true });
+          const result = runScript(schema, bin, { CALLS: calls, EXISTING: '', ...env });
+          return {
+            ...result,
+            calls: existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : [],
+          };
+        };
+        const steps = (db: string, dir: string) => [
+          `--db ${db} create-database`,
+          `--db ${db} setup-schema -v 0.0`,
+          `--db ${db} update-schema -d /etc/temporal/schema/postgresql/v12/${dir}/versioned`,
+        ];
+        const all = [...steps('temporal', 'temporal'), ...steps('temporal_visibility', 'visibility')];
+
+        // First start: PostgreSQL has made "temporal" itself (POSTGRES_USER), not the other.
+        const first = run({ EXISTING: 'temporal' });
+        assert.equal(first.status, 0, first.output);
+        assert.deepEqual(first.calls, all);
+        // Every later `up`: both exist.
+        const again = run({ EXISTING: 'temporal temporal_visibility' });
+        assert.equal(again.status, 0, again.output);
+        assert.deepEqual(again.calls, all);
+        // Any other failure stops the job, and so the server.
+        const down = run({ FAIL_CREATE: 'dial tcp: connection refused' });
+        assert.notEqual(down.status, 0);
+        assert.match(down.output, /connection refused/);
+        assert.deepEqual(down.calls, ['--db temporal create-database']);
+      } finally {
+        rmSync(bin, { recursive: true, force: true });
+      }
+    });
+
+    test('creates the namespace before registering search attributes, against a real server, twice', async () => {
+      const { services } = load(composeFile).project!;
+      const job = services['temporal-search-attributes']!;
+      assert.equal(job.environment?.TEMPORAL_NAMESPACE, services.worker?.environment?.TEMPORAL_NAMESPACE);
+      assert.equal(job.environment?.TEMPORAL_NAMESPACE, services.api?.environment?.TEMPORAL_NAMESPACE);
+      const env = await devServerEnvironment();
+      const bin = mkdtempSync(join(tmpdir(), 'compose-namespace-'));
+      try {
+        const cli = ensureTemporalCli({ quiet: true });
+        symlinkSync(cli, join(bin, 'temporal'));
+        // A namespace the dev server does not have, as the server image has none.
+        const jobEnv = { HOME: bin, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'compose-job' };
+        for (const attempt of ['first', 'second']) {
+          const { status, output } = runScript(job, bin, jobEnv);
+          assert.equal(status, 0, `${attempt} run: ${output}`);
+        }
+        const listed = execFileSync(
+          cli,
+          ['operator', 'search-attribute', 'list', '--address', env.address, '--namespace', 'compose-job'],
+          { encoding: 'utf8' },
+        );
+        for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES)) {
+          assert.match(listed, new RegExp(`\\b${name}\\s+${type}\\b`), `${name} is a ${type}`);
+        }
+      } finally {
+        rmSync(bin, { recursive: true, force: true });
+        await env.teardown();
+      }
+    });
+
+    test('runs the compiled entry points (npm run build), each from a source file that exists', () => {
+      const { services } = load(composeFile).project!;
+      for (const [name, service] of Object.entries(services).filter(([, s]) => s.build)) {
+        const [node, entry] = service.command ?? [];
+        assert.equal(node, 'node', name);
+        assert.match(entry ?? '', /^dist\/.+\.js$/, `${name} runs compiled JavaScript`);
+        const source = fileURLToPath(
+          new URL(`../../${entry!.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')}`, import.meta.url),
+        );
+        assert.ok(existsSync(source), `${name}: ${entry} is compiled from ${source}`);
+      }
     });
 
     test("registers every one of the onboarding's search attributes with its type", () => {

@@ -7,10 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Worker } from '@temporalio/worker';
 import { workerWorkflowBundle } from '../../src/temporal/workflow-bundle.js';
-import { recordedHistories } from '../support/histories.js';
-import { installTestRuntime, testDataConverter } from '../support/temporal.js';
+import { replayOn } from '../support/histories.js';
+import { installTestRuntime } from '../support/temporal.js';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -28,15 +27,7 @@ test('the worker bundles once and then starts from the cached bundle', { timeout
     assert.deepEqual(second, { codePath: join(dir, files[0]!) });
     assert.equal(readFileSync(join(dir, files[0]!), 'utf8'), first.code);
 
-    const [history] = (await recordedHistories()).filter((h) => h.workflowId.startsWith('v5-'));
-    const result = await Worker.runReplayHistory(
-      { workflowBundle: second, dataConverter: testDataConverter, replayName: 'cached-bundle' },
-      history!.history,
-      history!.workflowId,
-    ).then(
-      () => 'replayed',
-      (error: Error) => error.message,
-    );
+    const result = await replayOn(second, 'cached-bundle');
     assert.equal(result, 'replayed');
   } finally {
     rmSync(dir, { recursive: true, force: true });

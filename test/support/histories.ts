@@ -10,6 +10,8 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { testDataConverter } from './temporal.js';
 import proto from '@temporalio/proto';
 
 // @temporalio/proto's own JSON mapping. The SDK's historyToJSON/historyFromJSON would give Temporal's
@@ -64,5 +66,18 @@ export async function recordedHistories() {
       workflowId: file.replace(/\.json$/, ''),
       history: History.fromObject(JSON.parse(await readFile(`${HISTORIES_DIR}${file}`, 'utf8')) as object),
     })),
+  );
+}
+
+/** Replays a recorded (v5, encrypted) history on `workflowBundle`: 'replayed', or the replay's error. */
+export async function replayOn(workflowBundle: WorkflowBundleOption, replayName: string): Promise<string> {
+  const [history] = (await recordedHistories()).filter((h) => h.workflowId.startsWith('v5-'));
+  return Worker.runReplayHistory(
+    { workflowBundle, dataConverter: testDataConverter, replayName },
+    history!.history,
+    history!.workflowId,
+  ).then(
+    () => 'replayed',
+    (error: Error) => error.message,
   );
 }
