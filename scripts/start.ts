@@ -4,7 +4,7 @@
  *   1. the Temporal dev server (CLI `server start-dev`, SQLite in .data/, UI on 8233) — unless
  *      TEMPORAL_ADDRESS points elsewhere, in which case that cluster is used;
  *   2. the Trust Hub sandbox on SANDBOX_PORT — only when TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN are unset;
- *   3. the worker;
+ *   3. the worker, with its Prometheus metrics on WORKER_METRICS_PORT (9464);
  *   4. the API on PORT.
  *
  * Everything Temporal stores is encrypted (src/temporal/codec.ts). Unless PAYLOAD_ENCRYPTION_KEYS is
@@ -34,7 +34,10 @@ const ports = {
   sandbox: Number(process.env.SANDBOX_PORT ?? 4010),
   temporal: Number(process.env.TEMPORAL_DEV_SERVER_PORT ?? 7233),
   ui: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+  // The worker reads it too (src/config.ts); 0 turns its metrics endpoint off.
+  workerMetrics: Number(process.env.WORKER_METRICS_PORT ?? 9464),
 };
+const workerMetricsHost = process.env.WORKER_METRICS_HOST ?? '127.0.0.1';
 const host = process.env.HOST ?? '127.0.0.1';
 const useDevServer = !process.env.TEMPORAL_ADDRESS;
 const useSandbox = !(
@@ -140,6 +143,9 @@ async function checkPorts(): Promise<void> {
         ] as [string, number, string][])
       : []),
   ];
+  if (ports.workerMetrics) {
+    wanted.push(['worker metrics (WORKER_METRICS_PORT; 0 = off)', ports.workerMetrics, workerMetricsHost]);
+  }
   const taken: string[] = [];
   for (const [what, port, bindHost] of wanted) {
     if (!(await portIsFree(port, bindHost))) taken.push(`  ${port} for the ${what}`);
@@ -283,8 +289,11 @@ async function main(): Promise<void> {
   const lines = [
     '',
     color(1, `trusthub-onboarding is up (${((Date.now() - started) / 1000).toFixed(1)} s)`),
-    `  API            http://${host}:${ports.api}  (health: /healthz, /readyz)`,
+    `  API            http://${host}:${ports.api}  (health: /healthz, /readyz; metrics: /metrics)`,
     `  API docs       http://${host}:${ports.api}/docs`,
+    ports.workerMetrics
+      ? `  Worker metrics http://${workerMetricsHost === '0.0.0.0' ? '127.0.0.1' : workerMetricsHost}:${ports.workerMetrics}/metrics`
+      : '',
     useDevServer
       ? `  Temporal UI    http://127.0.0.1:${ports.ui}   (gRPC 127.0.0.1:${ports.temporal}, data in ${dataDir}, decoded by ${codecEndpoint()})`
       : `  Temporal       ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`,

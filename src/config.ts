@@ -118,6 +118,19 @@ const WorkerSchema = Type.Object({
       'Port of the worker health endpoint (GET /healthz: 200 while the worker runs, 503 otherwise); 0 = off.',
   }),
   WORKER_HEALTH_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  WORKER_METRICS_PORT: Type.Integer({
+    default: 9464,
+    minimum: 0,
+    maximum: 65535,
+    description:
+      "Port of the worker's Prometheus endpoint (GET /metrics: Temporal's worker metrics and the Trust Hub counters); 0 = off.",
+  }),
+  WORKER_METRICS_HOST: Type.String({
+    default: '127.0.0.1',
+    minLength: 1,
+    description:
+      'Address the metrics endpoint binds to; it has no auth, so loopback unless a network (Docker) keeps it private.',
+  }),
   WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({
     default: 200,
     minimum: 0,

@@ -5,6 +5,12 @@
  *
  * SIGINT/SIGTERM drain it: no new tasks are taken, running activities get `shutdownGraceTime` to finish,
  * and whatever is cut short is retried by Temporal on the next worker.
+ *
+ * Metrics: the SDK's Rust core serves Prometheus at WORKER_METRICS_HOST:WORKER_METRICS_PORT/metrics —
+ * Temporal's worker metrics (task slots, poll and schedule-to-start latencies, requests to the server)
+ * and, through the same runtime's meter, this service's Trust Hub counters (src/trusthub/metrics.ts).
+ * A process installs the runtime once: here, with the exporter. Tests that run workers inside their
+ * own process install theirs without one (test/support/temporal.ts) and start this file as a child.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
@@ -12,6 +18,7 @@ import { ConfigError, durationToMs, loadWorkerConfig, payloadKeys, statusCallbac
 import { createLogger, type Logger } from './logger.js';
 import { createTwilioClient, REQUEST_SPACING_MARGIN } from './trusthub/client.js';
 import { TrustHubFailureType } from './trusthub/errors.js';
+import { TrustHubMetrics } from './trusthub/metrics.js';
 import { connectWorker, temporalTarget } from './temporal/connection.js';
 import { encryptingDataConverter } from './temporal/codec.js';
 import { serveWorkerHealth } from './temporal/worker-health.js';
@@ -55,18 +62,39 @@ async function untilTwilioAnswers<T>(
 
 const CORE_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
 
+/** The exporter's socket address: an IPv6 host goes in brackets. */
+function metricsBindAddress(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const coreLevel = CORE_LEVELS[logger.level] ?? 'ERROR';
-  Runtime.install({
-    logger: temporalLogger(logger),
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-    // The SDK's Rust core logs through pino too (not to the console), so redaction covers its lines.
-    telemetryOptions: {
-      logging: { filter: { core: coreLevel, other: 'WARN' }, forward: {} },
-    },
-  });
+  const metricsAddress =
+    config.WORKER_METRICS_PORT === 0
+      ? undefined
+      : metricsBindAddress(config.WORKER_METRICS_HOST, config.WORKER_METRICS_PORT);
+  let runtime: Runtime;
+  try {
+    runtime = Runtime.install({
+      logger: temporalLogger(logger),
+      shutdownSignals: ['SIGINT', 'SIGTERM'],
+      // The SDK's Rust core logs through pino too (not to the console), so redaction covers its lines.
+      telemetryOptions: {
+        logging: { filter: { core: coreLevel, other: 'WARN' }, forward: {} },
+        ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
+      },
+    });
+  } catch (error) {
+    // The exporter binds its port right here: a port already taken is a configuration problem.
+    if (!metricsAddress) throw error;
+    throw new ConfigError(
+      `Cannot serve worker metrics on ${metricsAddress} (${(error as Error).message}): stop what holds the port, or set WORKER_METRICS_PORT (0 = no metrics).`,
+    );
+  }
+  // A no-op meter when metrics are off.
+  const metrics = new TrustHubMetrics(runtime.metricMeter);
 
   const twilio = createTwilioClient({
     accountSid: config.TWILIO_ACCOUNT_SID,
@@ -75,8 +103,9 @@ async function main(): Promise<void> {
     apiSecret: config.TWILIO_API_SECRET,
     baseUrl: config.TWILIO_BASE_URL,
     requestsPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
+    metrics,
   });
-  const activities = createActivities({ twilio });
+  const activities = createActivities({ twilio, metrics });
 
   // Every secondary profile is linked to the primary: a missing or unapproved one stops the worker
   // (exit 1, with the reason). The check runs while the worker already works rather than before it:
@@ -131,6 +160,7 @@ async function main(): Promise<void> {
       ...temporalTarget(),
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       trustHub: config.TWILIO_BASE_URL ?? 'twilio',
+      metrics: metricsAddress ? `http://${metricsAddress}/metrics` : 'off',
     },
     'worker started',
   );

@@ -10,6 +10,7 @@ import {
 } from '../trusthub/bundles.js';
 import type { TwilioClient } from '../trusthub/client.js';
 import { isNotFound } from '../trusthub/errors.js';
+import type { TrustHubMetrics } from '../trusthub/metrics.js';
 import type { BundleKind, BundleSnapshot, EvaluationSummary } from '../trusthub/types.js';
 import { activityLog, isRetry, twilioCall } from './context.js';
 import { findOrCreate, isRefusal } from './idempotency.js';
@@ -84,7 +85,7 @@ async function removeAssignments(
   }
 }
 
-export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
+export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; metrics?: TrustHubMetrics }) {
   return {
     /** POST /v1/CustomerProfiles or /v1/TrustProducts, with the kind's policy and a StatusCallback. */
     createBundle: async ({
@@ -103,9 +104,12 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
       return toBundleSnapshot(kind, record);
     },
 
+    /** GET the bundle: how the workflow learns Twilio's vetting decision, which is counted here. */
     fetchBundle: async ({ kind, sid }: BundleRef): Promise<BundleSnapshot> => {
       const record = await twilioCall(() => bundleApi(twilio, kind).fetch(sid));
-      return toBundleSnapshot(kind, record);
+      const snapshot = toBundleSnapshot(kind, record);
+      metrics?.bundleRead(kind, snapshot.status);
+      return snapshot;
     },
 
     updateBundleEmail: async ({ kind, sid, email }: UpdateBundleEmailInput): Promise<BundleSnapshot> => {
@@ -148,6 +152,7 @@ export function bundleActivities({ twilio }: { twilio: TwilioClient }) {
     evaluateBundle: async ({ kind, sid }: BundleRef): Promise<EvaluationSummary> => {
       const evaluation = await twilioCall(() => bundleApi(twilio, kind).evaluate(sid));
       const summary = toEvaluationSummary(evaluation);
+      metrics?.evaluated(kind, summary.status);
       activityLog.info('Trust Hub bundle evaluated', {
         kind,
         sid,

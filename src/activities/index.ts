@@ -12,6 +12,7 @@
  * - logs SIDs only, never personal data.
  */
 import type { TwilioClient } from '../trusthub/client.js';
+import type { TrustHubMetrics } from '../trusthub/metrics.js';
 import { addressActivities } from './addresses.js';
 import { bundleActivities } from './bundles.js';
 import { endUserActivities } from './end-users.js';
@@ -20,6 +21,8 @@ import { resourceActivities } from './resources.js';
 
 export interface ActivityDeps {
   twilio: TwilioClient;
+  /** The worker's counters of vetting decisions and evaluations; tests leave it out. */
+  metrics?: TrustHubMetrics | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -11,9 +11,11 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import requireBearerToken from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
+import metricsPlugin from './plugins/metrics.js';
 import swaggerPlugin from './plugins/swagger.js';
 import codecRoutes from './routes/codec.js';
 import healthRoutes from './routes/health.js';
+import metricsRoutes from './routes/metrics.js';
 import onboardingRoutes from './routes/onboardings.js';
 import webhookRoutes from './routes/webhooks.js';
 
@@ -37,6 +39,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('deps', deps);
+  // First: its hooks must see every route registered after it, in every scope.
+  await app.register(metricsPlugin);
   await app.register(errorsPlugin);
   await app.register(swaggerPlugin);
   await app.register(formbody);
@@ -60,6 +64,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
     await scope.register(requireBearerToken);
     await scope.register(codecRoutes);
+  });
+  // Prometheus scrapes with the same token (its `authorization` setting): the metrics say how many
+  // onboardings start and how callbacks fare, which is the ISV's business and no one else's.
+  await app.register(async function prometheusScrape(scope) {
+    await scope.register(requireBearerToken);
+    await scope.register(metricsRoutes);
   });
   return app;
 }

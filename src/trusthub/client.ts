@@ -2,11 +2,13 @@
  * The one place a Twilio client is made. With `baseUrl` set, the real `twilio` SDK sends its Trust Hub
  * and 2010 API requests there (the local sandbox, a recording proxy…) instead of Twilio: a RequestClient
  * subclass rewrites each request's URL, so everything else — form encoding, auth, paging, errors — is the
- * SDK's own code path. The same subclass holds the worker to its request budget.
+ * SDK's own code path. The same subclass holds the worker to its request budget, and counts every
+ * request and its outcome (src/trusthub/metrics.ts).
  */
 import pThrottle from 'p-throttle';
 import twilio from 'twilio';
 import type BaseRequestClient from 'twilio/lib/base/RequestClient.js';
+import type { TrustHubMetrics } from './metrics.js';
 
 /** The hosts the onboarding talks to, with any edge/region labels Twilio may put in them. */
 const TWILIO_API_ORIGIN = /^https:\/\/(?:trusthub|api)(?:\.[a-z0-9-]+)*\.twilio\.com(?=\/)/;
@@ -19,6 +21,8 @@ export interface TrustHubRequestClientOptions {
   baseUrl?: string | undefined;
   /** This process sends fewer than this many requests in any one-second window. */
   requestsPerSecond?: number | undefined;
+  /** Counts each request by operation and outcome (the worker's); nothing is counted without it. */
+  metrics?: TrustHubMetrics | undefined;
 }
 
 /**
@@ -35,13 +39,15 @@ export class TrustHubRequestClient extends twilio.RequestClient {
   readonly #baseUrl: string | null;
   /** Runs each request when the budget allows (at once when there is none). */
   readonly #whenBudgetAllows: <T>(send: () => Promise<T>) => Promise<T>;
+  readonly #metrics: TrustHubMetrics | undefined;
 
   constructor(
-    { baseUrl, requestsPerSecond }: TrustHubRequestClientOptions,
+    { baseUrl, requestsPerSecond, metrics }: TrustHubRequestClientOptions,
     options?: ConstructorParameters<typeof twilio.RequestClient>[0],
   ) {
     super(options);
     this.#baseUrl = baseUrl ? baseUrl.replace(/\/+$/, '') : null;
+    this.#metrics = metrics;
     if (requestsPerSecond === undefined) {
       this.#whenBudgetAllows = (send) => send();
     } else {
@@ -61,7 +67,19 @@ export class TrustHubRequestClient extends twilio.RequestClient {
   }
 
   override request<TData>(options: BaseRequestClient.RequestOptions<TData>) {
-    return this.#whenBudgetAllows(() => super.request<TData>({ ...options, uri: this.rewrite(options.uri) }));
+    return this.#whenBudgetAllows(async () => {
+      const uri = this.rewrite(options.uri);
+      // The SDK resolves with every HTTP answer, errors included (it throws RestException later), and
+      // rejects only when there was no answer: so each request is counted here exactly once.
+      try {
+        const response = await super.request<TData>({ ...options, uri });
+        this.#metrics?.answered(options.method, uri, response.statusCode);
+        return response;
+      } catch (error) {
+        this.#metrics?.unanswered(options.method, uri, error);
+        throw error;
+      }
+    });
   }
 }
 
@@ -78,6 +96,8 @@ export interface TwilioClientSettings {
   requestsPerSecond?: number | undefined;
   /** Per-request timeout; Temporal retries what times out. */
   timeoutMs?: number;
+  /** The worker's request counters (src/trusthub/metrics.ts). */
+  metrics?: TrustHubMetrics | undefined;
 }
 
 export type TwilioClient = twilio.Twilio;

@@ -148,6 +148,18 @@ function describe(details: TwilioErrorDetails): string {
 }
 
 /**
+ * The failure type an HTTP status from Twilio becomes (the rules at the top of this file), or undefined
+ * for a status that is not an error. The worker's request counter (src/trusthub/metrics.ts) labels
+ * answers with it too, so a metric and a failure in the Web UI use the same words.
+ */
+export function failureTypeOfStatus(status: number): TrustHubFailureType | undefined {
+  if (status === 429 || status === 408 || status >= 500) return TrustHubFailureType.Unavailable;
+  if (status === 401 || status === 403) return TrustHubFailureType.Auth;
+  if (status >= 400) return TrustHubFailureType.Rejected;
+  return undefined;
+}
+
+/**
  * Turns anything thrown while calling Twilio into an ApplicationFailure of one of the types above.
  * ApplicationFailures pass through unchanged; errors that are neither HTTP answers nor network errors
  * (programming errors) are returned unchanged too, and Temporal retries them by default.
@@ -157,15 +169,15 @@ export function classifyTwilioError(error: unknown): unknown {
   const http = httpErrorOf(error);
   if (http) {
     const details: TwilioErrorDetails = { ...http };
-    const { status } = http;
-    if (status === 429 || status === 408 || status >= 500) {
+    const type = failureTypeOfStatus(http.status);
+    if (type === TrustHubFailureType.Unavailable) {
       return ApplicationFailure.create({
         type: TrustHubFailureType.Unavailable,
         message: `Twilio is unavailable (${describe(details)})`,
         details: [details],
       });
     }
-    if (status === 401 || status === 403) {
+    if (type === TrustHubFailureType.Auth) {
       return ApplicationFailure.create({
         type: TrustHubFailureType.Auth,
         message: `Twilio refused the credentials (${describe(details)}); retrying in ${AUTH_RETRY_DELAY} — check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN or the API key`,
@@ -173,7 +185,7 @@ export function classifyTwilioError(error: unknown): unknown {
         nextRetryDelay: AUTH_RETRY_DELAY,
       });
     }
-    if (status >= 400) {
+    if (type === TrustHubFailureType.Rejected) {
       return ApplicationFailure.create({
         type: TrustHubFailureType.Rejected,
         message: `Twilio rejected the request (${describe(details)})`,

@@ -5,16 +5,13 @@
  * reason.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { RequestArrival } from '../../src/sandbox/index.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { eventually, startSandbox, type SandboxHarness } from '../support/sandbox.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+import { devServerEnvironment } from '../support/temporal.js';
+import { spawnWorker } from '../support/worker-process.js';
 
 describe('the worker at start', () => {
   let env: TestWorkflowEnvironment;
@@ -29,34 +26,15 @@ describe('the worker at start', () => {
   });
 
   function startWorker(primaryProfileSid: string, healthPort: number) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        LOG_LEVEL: 'warn',
-        LOG_FORMAT: 'json',
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_NAMESPACE: 'default',
-        TEMPORAL_TASK_QUEUE: `worker-start-${healthPort}`,
-        PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-        PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
-        TWILIO_ACCOUNT_SID: sandbox.info.accountSid,
-        TWILIO_AUTH_TOKEN: sandbox.info.authToken,
-        TWILIO_BASE_URL: sandbox.baseUrl,
-        TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: primaryProfileSid,
-        WORKER_HEALTH_HOST: '127.0.0.1',
-        WORKER_HEALTH_PORT: String(healthPort),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = spawnWorker(env, sandbox, {
+      TEMPORAL_TASK_QUEUE: `worker-start-${healthPort}`,
+      TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: primaryProfileSid,
+      WORKER_HEALTH_HOST: '127.0.0.1',
+      WORKER_HEALTH_PORT: String(healthPort),
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const health = async () =>
       (await fetch(`http://127.0.0.1:${healthPort}/healthz`).catch(() => undefined))?.status;
-    return { child, exited, health, output: () => output };
+    return { ...worker, health };
   }
 
   const routesSeen = async () => {

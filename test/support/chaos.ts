@@ -203,6 +203,8 @@ export async function runScenario(
         TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: info.primaryCustomerProfileSid,
         TWILIO_REQUESTS_PER_SECOND: '100',
         VETTING_POLL_INTERVAL: scenario.pollInterval ?? '5s',
+        // No metrics endpoint: its fixed port could be held by an `npm start` on the same machine.
+        WORKER_METRICS_PORT: '0',
       });
     procs.worker = startWorker();
     procs.api = start('api', ...node('src/api/server.ts'), { ...shared, PORT: String(ports.api) });

@@ -12,7 +12,7 @@ import { freePort } from '../../scripts/toolchain.js';
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 export interface RunningService {
-  ports: { api: number; sandbox: number; ui: number; temporal: number };
+  ports: { api: number; sandbox: number; ui: number; temporal: number; workerMetrics: number };
   dataDir: string;
   apiUrl: string;
   sandboxUrl: string;
@@ -34,6 +34,7 @@ export async function startService(
     sandbox: await freePort(),
     ui: await freePort(),
     temporal: await freePort(),
+    workerMetrics: await freePort(),
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'trusthub-service-'));
   const inherited = Object.fromEntries(
@@ -52,6 +53,7 @@ export async function startService(
       SANDBOX_PORT: String(ports.sandbox),
       TEMPORAL_UI_PORT: String(ports.ui),
       TEMPORAL_DEV_SERVER_PORT: String(ports.temporal),
+      WORKER_METRICS_PORT: String(ports.workerMetrics),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -166,9 +166,11 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
           // Just started: not visible to describe yet on some servers. It is running.
         }
         request.log.info({ onboardingId: id }, 'onboarding started or found');
+        app.apiMetrics.onboardingStart('accepted');
         return reply.code(202).send({ id, status, links: links(id) });
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          app.apiMetrics.onboardingStart('already_onboarded');
           return problem(
             reply,
             409,

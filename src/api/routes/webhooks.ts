@@ -3,10 +3,14 @@
  * X-Twilio-Signature against the public URL Twilio called, then forwarded to the onboarding as a signal.
  * The signal is only a hint — the workflow re-reads the bundle — so duplicates and reordering are
  * harmless, and the answer is quick.
+ *
+ * Every callback is counted by outcome (trusthub_webhook_callbacks_total, src/api/plugins/metrics.ts):
+ * refused signatures mean PUBLIC_BASE_URL or the auth token no longer match what Twilio signs with,
+ * and then every vetting decision waits for the reconciliation poll.
  */
 import twilio from 'twilio';
 import { Type } from 'typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { stuckOnboardingQueries } from '../../temporal/visibility-queries.js';
@@ -25,6 +29,7 @@ const Callback = Type.Object(
 export default async function webhookRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { config, temporal } = app.deps;
+  const { apiMetrics } = app;
   const authToken = config.TWILIO_AUTH_TOKEN;
   if (!authToken) app.log.warn('TWILIO_AUTH_TOKEN is not set: status callbacks will be refused (503)');
 
@@ -55,9 +60,14 @@ export default async function webhookRoutes(instance: FastifyInstance) {
         querystring: Type.Object({ onboardingId: Type.Optional(Type.String()) }),
         body: Callback,
       },
+      // A form that fails the schema, or Temporal failing below, ends here rather than in the handler.
+      onError: async (_request, _reply, error: FastifyError) => {
+        apiMetrics.webhookCallback(error.validation ? 'invalid_request' : 'error');
+      },
     },
     async (request, reply) => {
       if (!authToken) {
+        apiMetrics.webhookCallback('not_configured');
         return reply
           .code(503)
           .send({ error: { code: 'not_configured', message: 'TWILIO_AUTH_TOKEN is not set.' } });
@@ -69,18 +79,22 @@ export default async function webhookRoutes(instance: FastifyInstance) {
         !twilio.validateRequest(authToken, signature, calledUrl(request), params)
       ) {
         request.log.warn('status callback with a missing or wrong signature refused');
+        apiMetrics.webhookCallback('refused_signature');
         return reply.code(403).send({ error: { code: 'forbidden', message: 'Invalid X-Twilio-Signature.' } });
       }
 
       const { BundleSid: bundleSid, Status: status } = request.body;
       const targets = await onboardingsFor(bundleSid, request.query.onboardingId);
+      let delivered = 0;
       for (const id of targets) {
         try {
           await temporal.workflow.getHandle(id).signal(bundleStatusChanged, { bundleSid, status });
+          delivered += 1;
         } catch (error) {
           if (!(error instanceof WorkflowNotFoundError)) throw error;
         }
       }
+      apiMetrics.webhookCallback(delivered > 0 ? 'accepted' : 'unknown_bundle');
       request.log.info({ bundleSid, status, onboardings: targets }, 'status callback forwarded');
       return reply.code(200).send({ received: true, onboardings: targets.length });
     },

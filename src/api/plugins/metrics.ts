@@ -1,0 +1,109 @@
+/**
+ * The API's Prometheus metrics: request rates and latencies per route, Node's process metrics, and
+ * what the routes count themselves — Twilio's status callbacks by outcome, onboarding starts. GET
+ * /metrics serves them (src/api/routes/metrics.ts) behind the bearer token.
+ *
+ * Each app has its own registry: buildApp runs many times in one test process, and prom-client's
+ * global registry refuses a second metric of the same name. fastify-metrics times the requests; its
+ * v12 line is the one for fastify 5 that still runs on Node 20 and prom-client. It is registered here
+ * at the root, before any route, so its hooks see every route in every scope; its own endpoint is off,
+ * because it would be served outside the token's scope.
+ *
+ * A request is labelled with its route's template (`/v1/onboardings/:id`), never with the URL as
+ * sent: a customer id in a label would be personal data kept for good, and a series per customer.
+ * Requests that match no route are not timed at all, so scanners cannot mint series either.
+ */
+import type { FastifyInstance } from 'fastify';
+import fastifyMetricsModule from 'fastify-metrics';
+import fp from 'fastify-plugin';
+import { Counter, Registry } from 'prom-client';
+
+// fastify-metrics is CommonJS with an `exports.default`: imported from ESM, the plugin is under it.
+const fastifyMetrics = fastifyMetricsModule.default;
+
+/**
+ * How a Twilio status callback ended (src/api/routes/webhooks.ts):
+ * - accepted: signed, and forwarded to at least one running onboarding;
+ * - unknown_bundle: signed, but no running onboarding has the bundle (finished, cancelled, not ours);
+ * - refused_signature: X-Twilio-Signature missing or wrong — PUBLIC_BASE_URL or the auth token do not
+ *   match what Twilio signs with, or someone else is calling (403);
+ * - not_configured: TWILIO_AUTH_TOKEN is not set, so nothing can be verified (503);
+ * - invalid_request: the form failed the route's schema (400), before the signature was looked at;
+ * - error: Temporal failed while the onboarding was found or signalled (5xx); Twilio retries.
+ */
+export const WEBHOOK_OUTCOMES = [
+  'accepted',
+  'unknown_bundle',
+  'refused_signature',
+  'not_configured',
+  'invalid_request',
+  'error',
+] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
+/**
+ * How POST /v1/onboardings ended (src/api/routes/onboardings.ts): accepted (202: the workflow was
+ * started, or the customer's running one returned — the SDK does not say which) or already_onboarded
+ * (409: the customer's onboarding already completed).
+ */
+export const ONBOARDING_START_RESULTS = ['accepted', 'already_onboarded'] as const;
+export type OnboardingStartResult = (typeof ONBOARDING_START_RESULTS)[number];
+
+export interface ApiMetrics {
+  registry: Registry;
+  webhookCallback(outcome: WebhookOutcome): void;
+  onboardingStart(result: OnboardingStartResult): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    apiMetrics: ApiMetrics;
+  }
+}
+
+/** Seconds; from a health probe (milliseconds) to a workflow update that waits up to 60 s. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+async function metrics(app: FastifyInstance) {
+  const registry = new Registry();
+  await app.register(fastifyMetrics, {
+    endpoint: null,
+    defaultMetrics: { enabled: true, register: registry },
+    routeMetrics: {
+      // A histogram aggregates across API instances; a summary's quantiles would not.
+      enabled: { histogram: true, summary: false },
+      overrides: {
+        histogram: {
+          help: 'API request duration in seconds, by method, route template and status code',
+          buckets: LATENCY_BUCKETS,
+          registers: [registry],
+        },
+        // fastify-metrics makes the summary even when it is off: in no registry, it is never seen.
+        summary: { registers: [] },
+      },
+    },
+  });
+  const webhookCallbacks = new Counter({
+    name: 'trusthub_webhook_callbacks_total',
+    help: "Twilio's Trust Hub status callbacks received, by outcome",
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const onboardingStarts = new Counter({
+    name: 'onboarding_starts_total',
+    help: 'POST /v1/onboardings answered: accepted (202: started, or already running) or already_onboarded (409)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  // Every outcome exists from the start at 0, so a rate or an alert on one is defined before it happens.
+  for (const outcome of WEBHOOK_OUTCOMES) webhookCallbacks.inc({ outcome }, 0);
+  for (const result of ONBOARDING_START_RESULTS) onboardingStarts.inc({ result }, 0);
+
+  app.decorate('apiMetrics', {
+    registry,
+    webhookCallback: (outcome) => webhookCallbacks.inc({ outcome }),
+    onboardingStart: (result) => onboardingStarts.inc({ result }),
+  } satisfies ApiMetrics);
+}
+
+export default fp(metrics, { name: 'api-metrics' });
