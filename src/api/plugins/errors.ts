@@ -25,7 +25,8 @@ function fieldOf(detail: ValidationDetail, context: string | undefined): string 
   return prefix + (path.length ? path.join('.') : (context ?? 'body'));
 }
 
-function ruleOf(detail: ValidationDetail): string {
+/** The rule a field broke, in words; the CLI reports CSV rows with it too (src/cli/customers-csv.ts). */
+export function validationRule(detail: Pick<ValidationDetail, 'keyword' | 'params' | 'message'>): string {
   const params = detail.params as { allowedValues?: unknown[] } | undefined;
   if (detail.keyword === 'required') return 'is required';
   if (detail.keyword === 'enum' && params?.allowedValues)
@@ -36,7 +37,7 @@ function ruleOf(detail: ValidationDetail): string {
 export function validationFields(error: FastifyError): FieldError[] {
   return (error.validation ?? []).map((detail) => ({
     field: fieldOf(detail, error.validationContext),
-    rule: ruleOf(detail),
+    rule: validationRule(detail),
   }));
 }
 

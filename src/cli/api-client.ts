@@ -1,0 +1,108 @@
+/**
+ * The CLI's one way to the service: the public HTTP API, with the ISV's token, exactly as any other
+ * client would use it (the CLI has no back door into Temporal). A busy or restarting API (429, 5xx, a
+ * refused connection) is retried with backoff, because an import of a thousand rows should not fail on
+ * a blip; a refusal of the request itself (4xx) is returned at once for the caller to report.
+ */
+import pRetry, { AbortError } from 'p-retry';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: { field: string; rule: string }[] };
+}
+
+export interface OnboardingSummary {
+  id: string;
+  customerId: string | null;
+  status: string | null;
+  step: string | null;
+  startedAt: string;
+}
+
+export interface PhoneNumberView {
+  input: string;
+  sid: string;
+  phoneNumber: string;
+  attestation: 'A' | 'B' | 'C';
+  blockedBy: string | null;
+}
+
+export interface OnboardingView {
+  id: string;
+  customerId: string;
+  status: string;
+  step: string;
+  phoneNumbers: PhoneNumberView[];
+}
+
+type OnboardingPage = { onboardings: OnboardingSummary[]; nextCursor: string | null } & Partial<ErrorBody>;
+
+/** The service cannot be used at all (unreachable, wrong token): no point going on with other rows. */
+export class ApiUnavailable extends Error {}
+
+const RETRIES = 5;
+
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | undefined,
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+    const url = new URL(path, this.baseUrl);
+    const attempt = async (): Promise<ApiResponse<T>> => {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: {
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(60_000),
+        });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+        throw new ApiUnavailable(
+          `cannot reach the API at ${this.baseUrl} (${cause}); is it running? Set API_URL.`,
+        );
+      }
+      if (response.status === 401) {
+        throw new AbortError(new ApiUnavailable('the API refused the token: set API_TOKEN (or --token).'));
+      }
+      const parsed = (await response.json().catch(() => ({}))) as T;
+      if (response.status === 429 || response.status >= 500) {
+        const message = (parsed as Partial<ErrorBody>).error?.message ?? response.statusText;
+        throw new Error(`${method} ${url.pathname} answered ${response.status}: ${message}`);
+      }
+      return { status: response.status, body: parsed };
+    };
+    return pRetry(attempt, { retries: RETRIES, minTimeout: 250, maxTimeout: 5_000, randomize: true });
+  }
+
+  /** Every onboarding matching `query`, page by page (the API's cursor), without holding them all. */
+  async *onboardings(query: Record<string, string> = {}): AsyncGenerator<OnboardingSummary> {
+    let cursor: string | null = null;
+    do {
+      const params: URLSearchParams = new URLSearchParams({
+        ...query,
+        limit: '200',
+        ...(cursor ? { cursor } : {}),
+      });
+      const { status, body }: ApiResponse<OnboardingPage> = await this.request(
+        'GET',
+        `/v1/onboardings?${params}`,
+      );
+      if (status !== 200)
+        throw new ApiUnavailable(`listing onboardings failed: ${body.error?.message ?? status}`);
+      yield* body.onboardings;
+      cursor = body.nextCursor;
+    } while (cursor);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The customer list an ISV exports from its own system, one row per end customer, and its mapping onto
+ * POST /v1/onboardings. The columns are flat (a spreadsheet has no nesting); lists go in one cell,
+ * separated by `;`. Every row is checked with the API's own JSON Schema (src/api/schemas.ts) before
+ * anything is started, and each broken rule is reported by line and column, the words the API would use.
+ * The README ("Bulk import") documents the columns; examples/customers.csv is a working file.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
+import { parse } from 'csv-parse/sync';
+import { validationRule } from '../api/plugins/errors.js';
+import { OnboardingRequestBody } from '../api/schemas.js';
+
+type Path = readonly (string | number)[];
+
+interface Column {
+  name: string;
+  path: Path;
+  /** A `;`-separated list in one cell. */
+  list?: boolean;
+}
+
+const representativeColumns = (n: 1 | 2): Column[] =>
+  (['firstName', 'lastName', 'email', 'phoneNumber', 'businessTitle', 'jobPosition'] as const).map(
+    (field) => ({
+      name: `rep${n}${field[0]!.toUpperCase()}${field.slice(1)}`,
+      path: ['authorizedRepresentatives', n - 1, field],
+    }),
+  );
+
+export const COLUMNS: readonly Column[] = [
+  { name: 'customerId', path: ['customerId'] },
+  { name: 'email', path: ['email'] },
+  { name: 'friendlyName', path: ['friendlyName'] },
+  { name: 'businessName', path: ['business', 'name'] },
+  { name: 'businessIdentity', path: ['business', 'identity'] },
+  { name: 'businessType', path: ['business', 'type'] },
+  { name: 'businessIndustry', path: ['business', 'industry'] },
+  { name: 'registrationIdentifier', path: ['business', 'registrationIdentifier'] },
+  { name: 'registrationNumber', path: ['business', 'registrationNumber'] },
+  { name: 'regionsOfOperation', path: ['business', 'regionsOfOperation'], list: true },
+  { name: 'websiteUrl', path: ['business', 'websiteUrl'] },
+  { name: 'socialMediaProfileUrls', path: ['business', 'socialMediaProfileUrls'], list: true },
+  { name: 'addressCustomerName', path: ['address', 'customerName'] },
+  { name: 'street', path: ['address', 'street'] },
+  { name: 'streetSecondary', path: ['address', 'streetSecondary'] },
+  { name: 'city', path: ['address', 'city'] },
+  { name: 'region', path: ['address', 'region'] },
+  { name: 'postalCode', path: ['address', 'postalCode'] },
+  { name: 'isoCountry', path: ['address', 'isoCountry'] },
+  ...representativeColumns(1),
+  ...representativeColumns(2),
+  { name: 'phoneNumbers', path: ['phoneNumbers'], list: true },
+  { name: 'customerProfileSid', path: ['customerProfileSid'] },
+];
+
+export type OnboardingRequest = Record<string, unknown> & { customerId: string };
+
+export interface CustomerRow {
+  /** The line of the file the row ends on, as an editor numbers it. */
+  line: number;
+  request: OnboardingRequest;
+}
+
+export interface RowProblem {
+  line: number;
+  column: string;
+  rule: string;
+}
+
+export interface ParsedCustomers {
+  rows: CustomerRow[];
+  problems: RowProblem[];
+}
+
+// The API validates with Fastify's Ajv; the same schema through the same library gives the same verdict.
+// allErrors: a row with three mistakes is reported once with all three, not fixed one re-run at a time.
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormatsPlugin.default(ajv);
+const validateRequest = ajv.compile<OnboardingRequest>(OnboardingRequestBody);
+
+function setPath(target: Record<string, unknown>, path: Path, value: unknown): void {
+  let node: Record<string, unknown> | unknown[] = target;
+  path.forEach((key, i) => {
+    const last = i === path.length - 1;
+    const container = node as Record<string | number, unknown>;
+    if (last) {
+      container[key] = value;
+      return;
+    }
+    container[key] ??= typeof path[i + 1] === 'number' ? [] : {};
+    node = container[key] as Record<string, unknown>;
+  });
+}
+
+/** One CSV record as the API's request body: empty cells are left out, lists split on `;`. */
+export function requestFromRecord(record: Record<string, string>): OnboardingRequest {
+  const request: Record<string, unknown> = {};
+  for (const column of COLUMNS) {
+    const cell = record[column.name]?.trim() ?? '';
+    if (cell === '') continue;
+    const value = column.list
+      ? cell
+          .split(';')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : cell;
+    setPath(request, column.path, value);
+  }
+  return request as OnboardingRequest;
+}
+
+const samePath = (a: Path, b: Path) =>
+  a.length === b.length && a.every((key, i) => String(key) === String(b[i]));
+const startsWith = (path: Path, prefix: Path) => samePath(path.slice(0, prefix.length), prefix);
+
+/** The column a schema error belongs to: the one holding that field, or the first of a missing group. */
+function columnOf(error: ErrorObject): string {
+  const path: string[] = error.instancePath.split('/').filter(Boolean);
+  const missing = (error.params as { missingProperty?: string }).missingProperty;
+  if (missing) path.push(missing);
+  const holding = COLUMNS.filter((column) => startsWith(path, column.path)).sort(
+    (a, b) => b.path.length - a.path.length,
+  )[0];
+  if (holding) return holding.name;
+  const inside = COLUMNS.find((column) => startsWith(column.path, path));
+  if (inside) return inside.name;
+  return path.join('.') || 'row';
+}
+
+/** The rule in the API's words (src/api/plugins/errors.ts), naming the item for a list's member. */
+function ruleOf(error: ErrorObject): string {
+  const rule = validationRule(error);
+  const item = error.instancePath.split('/').pop();
+  return item && /^\d+$/.test(item) && !error.instancePath.includes('authorizedRepresentatives')
+    ? `item ${Number(item) + 1}: ${rule}`
+    : rule;
+}
+
+/** Problems with the header itself: columns the importer does not know (a typo would silently drop data). */
+function headerProblems(header: string[]): RowProblem[] {
+  const known = new Set(COLUMNS.map((c) => c.name));
+  const problems: RowProblem[] = header
+    .filter((name) => !known.has(name))
+    .map((name) => ({ line: 1, column: name, rule: `is not a known column (the README lists them)` }));
+  if (!header.includes('customerId')) problems.push({ line: 1, column: 'customerId', rule: 'is required' });
+  return problems;
+}
+
+interface ParsedRecord {
+  record: Record<string, string>;
+  info: { lines: number };
+}
+
+/** Parses and checks a whole file; rows are returned only when there is not a single problem. */
+export function parseCustomers(text: string): ParsedCustomers {
+  let header: string[] = [];
+  let records: ParsedRecord[];
+  try {
+    records = parse<ParsedRecord>(text, {
+      bom: true,
+      columns: (names: string[]) => (header = names.map((n) => n.trim())),
+      skip_empty_lines: true,
+      info: true,
+    });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 1;
+    return { rows: [], problems: [{ line, column: 'row', rule: (error as Error).message }] };
+  }
+  const problems = headerProblems(header);
+  if (problems.length) return { rows: [], problems };
+
+  const rows: CustomerRow[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const request = requestFromRecord(record);
+    // Checked on every row, valid or not: two rows for one customer is a mistake either way.
+    const earlier = request.customerId ? firstLineOf.get(request.customerId) : undefined;
+    if (earlier !== undefined) {
+      problems.push({
+        line,
+        column: 'customerId',
+        rule: `repeats line ${earlier} (one onboarding per customer)`,
+      });
+    } else if (request.customerId) {
+      firstLineOf.set(request.customerId, line);
+    }
+    if (!validateRequest(request)) {
+      for (const error of validateRequest.errors ?? []) {
+        problems.push({ line, column: columnOf(error), rule: ruleOf(error) });
+      }
+      continue;
+    }
+    rows.push({ line, request });
+  }
+  if (!rows.length && !problems.length)
+    problems.push({ line: 1, column: 'row', rule: 'the file has no customers' });
+  return problems.length ? { rows: [], problems } : { rows, problems };
+}

@@ -1,0 +1,144 @@
+/**
+ * `trusthub-onboarding import customers.csv`: checks every row first and starts nothing if one is bad
+ * (a half-imported list is harder to fix than a refused one), then starts the onboardings a few at a
+ * time with a live progress bar.
+ *
+ * A re-run after an interruption starts nothing twice, in two layers: the customers the service already
+ * lists are skipped before any request, and POST /v1/onboardings is itself idempotent per customer (the
+ * workflow ID is the customer's), which covers a row that was in flight when the first run stopped.
+ */
+import { readFile } from 'node:fs/promises';
+import { SingleBar } from 'cli-progress';
+import pMap from 'p-map';
+import { ApiUnavailable, type ApiClient, type ErrorBody } from './api-client.js';
+import { parseCustomers, type CustomerRow, type RowProblem } from './customers-csv.js';
+import { table } from './table.js';
+
+export interface ImportOptions {
+  dryRun: boolean;
+  concurrency: number;
+  /** Draw the live bar (a terminal); otherwise only the summary is printed. */
+  progress: boolean;
+}
+
+/** What happened to one row. */
+type Outcome = 'started' | 'already-started' | 'refused' | 'failed';
+const OUTCOMES: readonly Outcome[] = ['started', 'already-started', 'refused', 'failed'];
+
+interface RowResult {
+  row: CustomerRow;
+  outcome: Outcome;
+  detail?: string;
+}
+
+export class UsageError extends Error {}
+
+async function readCsv(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+function describeProblems(problems: RowProblem[]): string {
+  return problems.map((p) => `  line ${p.line}, ${p.column}: ${p.rule}`).join('\n');
+}
+
+async function startOne(api: ApiClient, row: CustomerRow): Promise<RowResult> {
+  try {
+    const { status, body } = await api.request<Partial<ErrorBody>>('POST', '/v1/onboardings', row.request);
+    if (status === 202) return { row, outcome: 'started' };
+    // 409: this customer's onboarding already finished; the import's job for it is done.
+    if (status === 409) return { row, outcome: 'already-started', detail: body.error?.message };
+    const fields = body.error?.fields?.map((f) => `${f.field} ${f.rule}`).join('; ');
+    return { row, outcome: 'refused', detail: `${status} ${fields ?? body.error?.message ?? ''}`.trim() };
+  } catch (error) {
+    if (error instanceof ApiUnavailable) throw error;
+    return { row, outcome: 'failed', detail: (error as Error).message };
+  }
+}
+
+/** Runs the import; resolves to the process exit code (0: every row accepted). */
+export async function importCustomers(
+  api: ApiClient,
+  file: string,
+  options: ImportOptions,
+  out: (line: string) => void,
+): Promise<number> {
+  const { rows, problems } = parseCustomers(await readCsv(file));
+  if (problems.length) {
+    out(`${file}: ${problems.length} problem(s); nothing was started.\n${describeProblems(problems)}`);
+    return 1;
+  }
+  if (options.dryRun) {
+    out(`${file}: ${rows.length} customer(s), all valid; nothing was started (--dry-run).`);
+    return 0;
+  }
+
+  const started = Date.now();
+  const known = new Set<string>();
+  for await (const onboarding of api.onboardings())
+    if (onboarding.customerId) known.add(onboarding.customerId);
+  const results: RowResult[] = rows
+    .filter((row) => known.has(row.request.customerId))
+    .map((row) => ({ row, outcome: 'already-started' }));
+  const pending = rows.filter((row) => !known.has(row.request.customerId));
+
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  for (const result of results) counts[result.outcome]++;
+  const bar = new SingleBar({
+    format:
+      'importing [{bar}] {value}/{total} | started {started} | already {already} | refused {refused} | failed {failed} | {duration_formatted}',
+    hideCursor: true,
+    noTTYOutput: false,
+    stream: process.stderr,
+  });
+  const payload = () => ({
+    started: counts.started,
+    already: counts['already-started'],
+    refused: counts.refused,
+    failed: counts.failed,
+  });
+  if (options.progress) bar.start(rows.length, results.length, payload());
+
+  // Ctrl-C stops handing out rows and lets the ones in flight finish, so the summary is true.
+  let interrupted = false;
+  const onSignal = () => (interrupted = true);
+  process.once('SIGINT', onSignal);
+  let notTried = 0;
+  try {
+    await pMap(
+      pending,
+      async (row) => {
+        if (interrupted) return void notTried++;
+        const result = await startOne(api, row);
+        results.push(result);
+        counts[result.outcome]++;
+        if (options.progress) bar.increment(1, payload());
+      },
+      { concurrency: options.concurrency },
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    if (options.progress) bar.stop();
+  }
+
+  const seconds = (Date.now() - started) / 1000;
+  const summary = OUTCOMES.map((o) => [o, String(counts[o])]);
+  if (notTried) summary.push(['not tried (interrupted)', String(notTried)]);
+  out(table(['outcome', 'customers'], summary));
+  out(`${rows.length} row(s) from ${file} in ${seconds.toFixed(1)} s.`);
+  const bad = results.filter((r) => r.outcome === 'refused' || r.outcome === 'failed');
+  if (bad.length) {
+    out(
+      bad
+        .map((r) => `  line ${r.row.line} (${r.row.request.customerId}): ${r.outcome}: ${r.detail}`)
+        .join('\n'),
+    );
+  }
+  if (notTried) out('Interrupted: run the same command again to start the rest; nothing starts twice.');
+  return bad.length || notTried ? 1 : 0;
+}

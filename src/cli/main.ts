@@ -1,0 +1,109 @@
+/**
+ * `trusthub-onboarding`: the service from a terminal, for an ISV with a customer list rather than one
+ * customer at a time. It is a client of the public API (API_URL, API_TOKEN), nothing more, so it works
+ * the same against `npm start`, the Docker deployment or a production service.
+ *
+ * Exit codes: 0 everything was accepted; 1 some rows or customers were not (each one is reported);
+ * 2 the command could not run (a bad flag, an unreadable file, an API it cannot reach or that refuses
+ * the token).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ApiClient, ApiUnavailable } from './api-client.js';
+import { importCustomers, UsageError } from './import.js';
+import { report } from './report.js';
+import { showStatus } from './status.js';
+
+const DEFAULT_API_URL = 'http://127.0.0.1:3000';
+
+function positiveInteger(max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      throw new InvalidArgumentError(`must be a whole number from 1 to ${max}.`);
+    return n;
+  };
+}
+
+function apiUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError('must be an http(s) URL, e.g. http://127.0.0.1:3000.');
+}
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+function program(): Command {
+  const cli = new Command('trusthub-onboarding')
+    .description("Bulk SHAKEN/STIR onboarding of an ISV's customers through the trusthub-onboarding API.")
+    .addOption(
+      new Option('--api-url <url>', 'the API').env('API_URL').default(DEFAULT_API_URL).argParser(apiUrl),
+    )
+    .addOption(new Option('--token <token>', 'the API token').env('API_TOKEN'))
+    .showHelpAfterError()
+    .exitOverride();
+  const client = () => {
+    const { apiUrl: url, token } = cli.opts<{ apiUrl: string; token?: string }>();
+    return new ApiClient(url, token || undefined);
+  };
+  const concurrency = () =>
+    new Option('--concurrency <n>', 'requests in flight at once').default(16).argParser(positiveInteger(64));
+
+  cli
+    .command('import')
+    .description('Check every row of a customer CSV (README, "Bulk import"), then start their onboardings.')
+    .argument('<file>', 'the customer CSV')
+    .option('--dry-run', 'check the file and stop; start nothing', false)
+    .addOption(concurrency())
+    .option('--no-progress', 'no live progress bar (the summary is still printed)')
+    .action(async (file: string, options: { dryRun: boolean; concurrency: number; progress: boolean }) => {
+      process.exitCode = await importCustomers(
+        client(),
+        file,
+        { ...options, progress: options.progress && Boolean(process.stderr.isTTY) },
+        print,
+      );
+    });
+
+  cli
+    .command('status')
+    .description('How many customers are at each status and step (every onboarding, paged through).')
+    .option('--status <status>', 'only this status: running, action-required, completed, failed, cancelled')
+    .option('--step <step>', 'only this step, e.g. waiting-for-corrections')
+    .option('--waiting-longer-than <age>', 'only those waiting longer than this, e.g. 3d or 12h')
+    .action(async (filters: { status?: string; step?: string; waitingLongerThan?: string }) => {
+      process.exitCode = await showStatus(client(), filters, print);
+    });
+
+  cli
+    .command('report')
+    .description('One row per phone number: customer, attestation today, and what blocks A.')
+    .option('--csv', 'CSV on stdout (for a spreadsheet) instead of a table', false)
+    .addOption(concurrency())
+    .action(async (options: { csv: boolean; concurrency: number }) => {
+      process.exitCode = await report(client(), options, print);
+    });
+  return cli;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    const exitCode = (error as { exitCode?: number }).exitCode;
+    const code = (error as { code?: string }).code;
+    // Commander has already printed its message (and the help) for a bad flag or argument.
+    if (code?.startsWith('commander.')) return exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError || error instanceof ApiUnavailable) {
+      process.stderr.write(`trusthub-onboarding: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

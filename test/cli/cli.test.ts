@@ -1,0 +1,202 @@
+/**
+ * The `trusthub-onboarding` binary as an ISV runs it: a child process talking HTTP to the API, with the
+ * real worker, the dev server and the sandbox behind it. examples/customers.csv is imported as shipped,
+ * so the example file is known to onboard.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { onboardingIdFor } from '../../src/workflows/contract.js';
+import { devServerEnvironment } from '../support/temporal.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { freePort } from '../../scripts/toolchain.js';
+
+const BIN = fileURLToPath(new URL('../../bin/trusthub-onboarding.js', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../examples/customers.csv', import.meta.url));
+const TOKEN = 'cli-test-token-0123456789abcdef';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let stack: Stack;
+  let run: (...args: string[]) => Promise<Run>;
+  const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
+  /** The example file's header and rows, to build variants of it from. */
+  const exampleLines = (): string[] => readFileSync(EXAMPLE, 'utf8').trimEnd().split('\n');
+
+  async function reportRows(): Promise<Record<string, string>[]> {
+    const result = await run('report', '--csv');
+    assert.equal(result.code, 0, result.stderr);
+    return parse<Record<string, string>>(result.stdout, { columns: true });
+  }
+
+  before(async () => {
+    env = await devServerEnvironment();
+    stack = await startStack(env, { apiToken: TOKEN });
+    run = (...args) => cli(args, { API_URL: stack.apiUrl, API_TOKEN: TOKEN });
+  });
+  after(async () => {
+    await stack?.close();
+    await env?.teardown();
+  });
+
+  test('a file with mistakes is refused whole, each one named by line and column, and nothing starts', async () => {
+    const [header, first, second] = exampleLines();
+    const bad = [
+      header,
+      first!.replace('acme-dental,', 'bad-rows-1,').replace('12-3456789', '12-34'),
+      second!
+        .replace('blue-river-plumbing,', 'bad-rows-2,')
+        .replace('luis@blueriverplumbing.com', 'luis-at-home'),
+      second!.replace('blue-river-plumbing,', 'bad-rows-1,'),
+    ].join('\n');
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, bad);
+
+    for (const args of [
+      ['import', file, '--dry-run'],
+      ['import', file],
+    ]) {
+      const result = await run(...args);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stdout, /3 problem\(s\); nothing was started/);
+      assert.match(result.stdout, /line 2, registrationNumber: must match pattern/);
+      assert.match(result.stdout, /line 3, rep1Email: must match format "email"/);
+      assert.match(result.stdout, /line 4, customerId: repeats line 2/);
+    }
+    const described = await env.client.workflow
+      .getHandle(onboardingIdFor('bad-rows-2'))
+      .describe()
+      .then(
+        () => 'started',
+        () => 'absent',
+      );
+    assert.equal(described, 'absent');
+  });
+
+  test('an unknown column is refused rather than silently dropped', async () => {
+    const [header, first] = exampleLines();
+    const file = join(dir, 'typo.csv');
+    writeFileSync(file, `${header!.replace('websiteUrl', 'website')}\n${first}\n`);
+    const result = await run('import', file, '--dry-run');
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /line 1, website: is not a known column/);
+  });
+
+  test('the example imports, a re-run after an interruption starts only the rest, and nothing twice', async () => {
+    // The "interrupted" first run got as far as the first customer.
+    const [header, first] = exampleLines();
+    const partial = join(dir, 'partial.csv');
+    writeFileSync(partial, `${header}\n${first}\n`);
+    const firstRun = await run('import', partial);
+    assert.equal(firstRun.code, 0, firstRun.stdout + firstRun.stderr);
+    assert.match(firstRun.stdout, /started +1\n/);
+    const firstRunId = (await env.client.workflow.getHandle(onboardingIdFor('acme-dental')).describe()).runId;
+
+    const dryRun = await run('import', EXAMPLE, '--dry-run');
+    assert.equal(dryRun.code, 0);
+    assert.match(dryRun.stdout, /3 customer\(s\), all valid; nothing was started/);
+
+    const rest = await run('import', EXAMPLE);
+    assert.equal(rest.code, 0, rest.stdout + rest.stderr);
+    assert.match(rest.stdout, /started +2\n/);
+    assert.match(rest.stdout, /already-started +1\n/);
+
+    const again = await run('import', EXAMPLE);
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /started +0\n/);
+    assert.match(again.stdout, /already-started +3\n/);
+    const runId = (await env.client.workflow.getHandle(onboardingIdFor('acme-dental')).describe()).runId;
+    assert.equal(runId, firstRunId, 'the first customer was not started again');
+  });
+
+  test('status counts every customer by status and step', async () => {
+    await stack.waitFor(
+      onboardingIdFor('cedar-law'),
+      (v) => v.step === 'waiting-for-customer-profile-vetting',
+    );
+    const result = await run('status');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^status +step +customers$/m);
+    assert.match(result.stdout, /^total +3$/m);
+  });
+
+  test('report --csv: one row per number, B/C with the blocker until vetting approves, then A', async () => {
+    const ids = ['acme-dental', 'blue-river-plumbing', 'cedar-law'].map(onboardingIdFor);
+    for (const id of ids)
+      await stack.waitFor(id, (v) => v.phoneNumbers.length > 0 && v.customerProfile !== null);
+
+    const before = await reportRows();
+    assert.deepEqual(
+      before.map((r) => r.phoneNumber),
+      ['+14155550100', '+14155550101', '+14155550102', '+14155550103'],
+    );
+    for (const row of before) {
+      assert.notEqual(row.attestation, 'A');
+      assert.match(row.blockedBy!, /customer profile/);
+    }
+
+    const acme = ids[0]!;
+    const profile = (await stack.view(acme)).resources.customerProfileSid!;
+    await stack.admin('POST', `/__sandbox/bundles/${profile}/decide`, { outcome: 'approve' });
+    const trustProduct = await stack.waitFor(acme, (v) => v.trustProduct?.status === 'pending-review');
+    await stack.admin('POST', `/__sandbox/bundles/${trustProduct.trustProduct!.sid}/decide`, {
+      outcome: 'approve',
+    });
+    await stack.waitFor(acme, (v) => v.status === 'completed');
+
+    const after = await reportRows();
+    const acmeRows = after.filter((r) => r.customerId === 'acme-dental');
+    assert.deepEqual(
+      acmeRows.map((r) => [r.phoneNumber, r.attestation, r.blockedBy]),
+      [
+        ['+14155550100', 'A', ''],
+        ['+14155550101', 'A', ''],
+      ],
+    );
+    assert.ok(after.filter((r) => r.customerId !== 'acme-dental').every((r) => r.attestation !== 'A'));
+  });
+
+  test('a wrong token, an unreachable API and a bad flag stop with exit code 2 and say why', async () => {
+    const wrongToken = await cli(['status'], { API_URL: stack.apiUrl, API_TOKEN: 'wrong' });
+    assert.equal(wrongToken.code, 2);
+    assert.match(wrongToken.stderr, /refused the token: set API_TOKEN/);
+
+    const nowhere = await cli(['status'], { API_URL: `http://127.0.0.1:${await freePort()}` });
+    assert.equal(nowhere.code, 2);
+    assert.match(nowhere.stderr, /cannot reach the API at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+
+    const badFlag = await run('import', EXAMPLE, '--concurrency', 'lots');
+    assert.equal(badFlag.code, 2);
+    assert.match(badFlag.stderr, /--concurrency <n>' argument 'lots' is invalid\. must be a whole number/);
+
+    const missing = await run('import', join(dir, 'nope.csv'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read .*nope\.csv: ENOENT/);
+  });
+});
