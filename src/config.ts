@@ -131,6 +131,20 @@ const WorkerSchema = Type.Object({
     description:
       'Address the metrics endpoint binds to; it has no auth, so loopback unless a network (Docker) keeps it private.',
   }),
+  EVENTS_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/]+(/.*)?$',
+      description:
+        "Your system's endpoint for onboarding events (submitted, approved, rejected, action-required, completed, attestation changed), POSTed as JSON and signed per Standard Webhooks; unset = no events.",
+    }),
+  ),
+  EVENTS_SECRET: Type.Optional(
+    Type.String({
+      pattern: '^whsec_[A-Za-z0-9+/]{32,}={0,2}$',
+      description:
+        'The signing secret for EVENTS_URL, whsec_ and at least 24 random bytes in base64 (e.g. whsec_$(openssl rand -base64 32)); required with EVENTS_URL.',
+    }),
+  ),
   WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({
     default: 200,
     minimum: 0,
@@ -271,6 +285,11 @@ export function loadWorkerConfig(env = process.env): WorkerConfig {
   if (!hasToken && !hasKey) {
     throw new ConfigError(
       'Invalid configuration:\n  TWILIO_AUTH_TOKEN (or TWILIO_API_KEY with TWILIO_API_SECRET) is required to call Trust Hub.',
+    );
+  }
+  if (config.EVENTS_URL && !config.EVENTS_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  EVENTS_SECRET is required with EVENTS_URL: events are always signed (whsec_ and base64, e.g. whsec_$(openssl rand -base64 32)).',
     );
   }
   return config;

@@ -25,6 +25,8 @@ import { serveWorkerHealth } from './temporal/worker-health.js';
 import { workerWorkflowBundle } from './temporal/workflow-bundle.js';
 import { createActivities } from './activities/index.js';
 import { createSettingsActivities } from './activities/settings.js';
+import { eventActivities } from './activities/events.js';
+import { eventsTaskQueue } from './workflows/contract.js';
 
 /** Temporal's own logs (worker lifecycle, workflow and activity logs) go through pino, redaction included. */
 function temporalLogger(logger: Logger): DefaultLogger {
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
         statusCallbackUrl: statusCallbackUrl(config.PUBLIC_BASE_URL),
         vettingPollIntervalMs: durationToMs(config.VETTING_POLL_INTERVAL),
         primaryTrustProductApproved: primaryCheck.then((primary) => primary.trustProductApproved ?? false),
+        eventsEnabled: Boolean(config.EVENTS_URL),
       }),
     },
     // The SDK sizes the cache from the heap (thousands of runs); parked onboardings wake rarely, and
@@ -155,10 +158,24 @@ async function main(): Promise<void> {
     maxTaskQueueActivitiesPerSecond: config.TWILIO_REQUESTS_PER_SECOND / (1 + REQUEST_SPACING_MARGIN),
     shutdownGraceTime: '30s',
   });
+  // The deliveries of events to EVENTS_URL, on their own queue so they never spend Twilio's budget.
+  const eventsWorker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: eventsTaskQueue(config.TEMPORAL_TASK_QUEUE),
+    dataConverter: encryptingDataConverter(payloadKeys(config)),
+    activities: eventActivities(
+      config.EVENTS_URL && config.EVENTS_SECRET
+        ? { url: config.EVENTS_URL, secret: config.EVENTS_SECRET }
+        : undefined,
+    ),
+    shutdownGraceTime: '30s',
+  });
   logger.info(
     {
       ...temporalTarget(),
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      events: config.EVENTS_URL ? 'on' : 'off',
       trustHub: config.TWILIO_BASE_URL ?? 'twilio',
       metrics: metricsAddress ? `http://${metricsAddress}/metrics` : 'off',
     },
@@ -171,9 +188,9 @@ async function main(): Promise<void> {
   });
   try {
     // run() is RUNNING at once, so a check that has already failed shuts it down on the next tick.
-    const running = worker.run();
+    const running = Promise.all([worker.run(), eventsWorker.run()]);
     primaryCheck.catch(() => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of [worker, eventsWorker]) if (w.getState() === 'RUNNING') w.shutdown();
     });
     await running;
   } finally {

@@ -11,6 +11,8 @@ export interface OnboardingSettings {
    * number that is not (yet) A is signed B, otherwise C. Found by the worker at start.
    */
   primaryTrustProductApproved?: boolean;
+  /** EVENTS_URL is set: the workflow announces its changes (src/workflows/onboarding/events.ts). */
+  eventsEnabled?: boolean;
 }
 
 export interface SettingsSource extends Omit<OnboardingSettings, 'primaryTrustProductApproved'> {

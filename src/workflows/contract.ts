@@ -190,6 +190,68 @@ export interface CarriedState {
   trustProductRevision?: number;
   /** Set once the customer is approved and the workflow serves it (numbers, expiry, offboarding). */
   serving?: boolean;
+  /** What the ISV's event endpoint was last told (./onboarding/events.ts); absent before the first event. */
+  announced?: AnnouncedState;
+}
+
+// ---- events to the ISV's system (EVENTS_URL) -------------------------------------------------------
+
+/** The workflow type that delivers one event, a child of the onboarding (./event-delivery.ts). */
+export const EVENT_DELIVERY_WORKFLOW_TYPE = 'deliverOnboardingEvent';
+
+/**
+ * Deliveries run on their own task queue, beside the onboarding's: the onboarding's queue is held to
+ * Twilio's request budget, which POSTs to the ISV's endpoint must not spend.
+ */
+export function eventsTaskQueue(onboardingTaskQueue: string): string {
+  return `${onboardingTaskQueue}-events`;
+}
+
+/**
+ * Every change a person would act on, as the `type` of a Standard Webhooks payload. Bundles are
+ * `customer-profile.*` and `trust-product.*`; the onboarding as a whole is `onboarding.*`.
+ */
+export type OnboardingEventType =
+  | `${BundleKind}.${'submitted' | 'approved' | 'rejected'}`
+  | `onboarding.${'action-required' | 'completed' | 'failed' | 'cancelled'}`
+  | 'phone-number.attestation-changed';
+
+/** One event as POSTed: `{ type, timestamp, data }` (Standard Webhooks' recommended payload). */
+export interface OnboardingEvent {
+  /** Stable across delivery attempts (the `webhook-id` header): receivers de-duplicate on it. */
+  id: string;
+  type: OnboardingEventType;
+  /** When the change happened, ISO 8601 (each attempt's own time is in `webhook-timestamp`). */
+  timestamp: string;
+  data: {
+    onboardingId: string;
+    customerId: string;
+    status: OnboardingStatus;
+    step: OnboardingStep;
+    /** `customer-profile.*`, `trust-product.*`: the bundle, with Twilio's codes and their meanings when rejected. */
+    bundle?: { sid: string; status: string; errors: { code: number; meaning?: string }[] };
+    /** `onboarding.action-required`: what the ISV must fix. */
+    problem?: { kind: Problem['kind']; message: string; codes: { code: number; meaning: string }[] };
+    /** `phone-number.attestation-changed`. */
+    phoneNumber?: {
+      phoneNumber: string;
+      sid: string;
+      attestation: Attestation;
+      previousAttestation: Attestation;
+      blockedBy: string | null;
+    };
+  };
+}
+
+/** What has been announced so far, so a replayed or continued run tells nothing twice. */
+export interface AnnouncedState {
+  /** Events issued by this onboarding so far: the next event's number. */
+  sequence: number;
+  status: OnboardingStatus;
+  /** Bundle SID → the status last announced. */
+  bundles: Record<string, string>;
+  /** Number SID → the attestation last announced. */
+  attestations: Record<string, Attestation>;
 }
 
 /** Twilio's status callback, forwarded by the webhook. Only a hint: the workflow re-reads the bundle. */

@@ -11,6 +11,8 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../src/activities/index.js';
 import { createSettingsActivities } from '../../src/activities/settings.js';
+import { eventActivities, type EventDestination } from '../../src/activities/events.js';
+import { eventsTaskQueue } from '../../src/workflows/contract.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
 import {
@@ -135,12 +137,15 @@ export async function startStack(
     apiToken,
     sandbox: sandboxOptions,
     dataConverter,
+    events,
   }: {
     pollInterval?: number;
     apiToken?: string;
     sandbox?: SandboxOptions;
     /** The API's and the worker's data converter, when not the service's with the test keys (benchmarks). */
     dataConverter?: DataConverter;
+    /** Where the worker sends onboarding events (EVENTS_URL, EVENTS_SECRET); none when left out. */
+    events?: EventDestination;
   } = {},
 ): Promise<Stack> {
   // Manual vetting unless asked otherwise: each test says when Twilio decides.
@@ -182,10 +187,17 @@ export async function startStack(
         primaryCustomerProfileSid: info.primaryCustomerProfileSid,
         statusCallbackUrl: statusCallbackUrl(apiUrl),
         vettingPollIntervalMs: pollInterval,
+        eventsEnabled: events !== undefined,
       }),
     },
   });
-  const running = worker.run();
+  const eventsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: eventsTaskQueue(taskQueue),
+    dataConverter: dataConverter ?? testDataConverter,
+    activities: eventActivities(events),
+  });
+  const running = Promise.all([worker.run(), eventsWorker.run()]);
 
   const admin = sandboxAdmin(sandboxUrl);
 
@@ -256,6 +268,7 @@ export async function startStack(
     view,
     async close() {
       worker.shutdown();
+      eventsWorker.shutdown();
       await running;
       await api.close();
       await sandbox.close();

@@ -37,6 +37,7 @@ import {
 } from '../search-attributes.js';
 import { trustHub } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
+import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
 
 const TIMELINE_LIMIT = 200;
 
@@ -65,6 +66,8 @@ export class Onboarding {
   pendingCorrections: Corrections | undefined;
   readonly numberChanges: NumberChange[] = [];
   settings!: OnboardingSettings;
+  /** Events for the ISV's system (./events.ts), queued by `publish`. */
+  readonly events = new EventOutbox();
   /** When the current wait (vetting, corrections) began; a new wait gets a new start time. */
   #waitingSince: Date | undefined;
 
@@ -143,6 +146,11 @@ export class Onboarding {
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ]);
     setCurrentDetails(this.describe());
+    if (sendsEvents(this.settings?.eventsEnabled)) {
+      this.events.push(
+        eventsSinceAnnounced(this.carried, phoneNumberStatuses(this.carried, this.settings), new Date()),
+      );
+    }
   }
 
   /**
@@ -219,6 +227,7 @@ export class Onboarding {
   async continueAsNewIfHistoryIsLong(): Promise<void> {
     if (!workflowInfo().continueAsNewSuggested) return;
     await condition(allHandlersFinished);
+    await this.events.handedOver();
     this.note('continued as new', `history of ${workflowInfo().historyLength} events`);
     await continueAsNew<(input: OnboardingInput) => Promise<OnboardingView>>({
       onboardingId: this.id,

@@ -60,7 +60,10 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
     return await serve(o);
   } catch (error) {
     if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(() => (o.carried.serving ? offboard(o) : compensate(o)));
+      await CancellationScope.nonCancellable(async () => {
+        await (o.carried.serving ? offboard(o) : compensate(o));
+        await o.events.handedOver();
+      });
       throw error;
     }
     // Continuing as new is how a long wait goes on in a fresh run, not a failure.
@@ -69,6 +72,7 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
     o.view.step = 'done';
     o.note('failed', (error as Error).message);
     o.publish();
+    await o.events.handedOver();
     throw error;
   }
 }

@@ -1,0 +1,190 @@
+/**
+ * Events to the ISV's own system (EVENTS_URL): each change a person would act on — a bundle submitted,
+ * approved or rejected, the onboarding needing the ISV, completing, failing or being cancelled, a
+ * number's attestation changing — so the ISV's system is told instead of polling GET.
+ *
+ * Events are derived, not sprinkled through the phases: every change already goes through `publish()`
+ * (./state.ts), which compares the state with what was last announced (`carried.announced`, handed on
+ * through continue-as-new) and queues the difference. A replay derives the same events in the same
+ * order; a continued run announces nothing twice.
+ *
+ * Each event is delivered by its own child workflow (../event-delivery.ts), started with the event's ID
+ * as workflow ID and abandoned by the parent: a slow or failing endpoint retries there, with backoff, for
+ * days, and never holds up the onboarding, its continue-as-new or its end. Starting the same event twice
+ * is refused by the server, which keeps an event from being sent twice even if a run is reset.
+ */
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  condition,
+  patched,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { BundleSnapshot } from '../../trusthub/types.js';
+import {
+  EVENT_DELIVERY_WORKFLOW_TYPE,
+  type AnnouncedState,
+  type Attestation,
+  type CarriedState,
+  type OnboardingEvent,
+  type OnboardingEventType,
+  type PhoneNumberStatus,
+} from '../contract.js';
+
+/** Runs recorded before events existed replay without them; every new run records this patch. */
+export const SIGNED_EVENTS = 'signed-events';
+
+/** Bundle statuses that are news to the ISV, and the event each one is. */
+const BUNDLE_EVENTS: Record<string, 'submitted' | 'approved' | 'rejected'> = {
+  'pending-review': 'submitted',
+  'in-review': 'submitted',
+  'twilio-approved': 'approved',
+  'twilio-rejected': 'rejected',
+};
+
+const STATUS_EVENTS: Partial<Record<AnnouncedState['status'], OnboardingEventType>> = {
+  'action-required': 'onboarding.action-required',
+  completed: 'onboarding.completed',
+  failed: 'onboarding.failed',
+  cancelled: 'onboarding.cancelled',
+};
+
+function snapshot(carried: CarriedState, numbers: PhoneNumberStatus[], sequence: number): AnnouncedState {
+  const { view } = carried;
+  const bundles: Record<string, string> = {};
+  for (const bundle of [view.customerProfile, view.trustProduct])
+    if (bundle) bundles[bundle.sid] = bundle.status;
+  const attestations: Record<string, Attestation> = {};
+  for (const number of numbers) attestations[number.sid] = number.attestation;
+  return { sequence, status: view.status, bundles, attestations };
+}
+
+/**
+ * The events between what was announced and the state now, oldest first; records the state as announced.
+ * The first look only records: a run starts with nothing to tell, and a run that began before events
+ * existed should not announce its past.
+ */
+export function eventsSinceAnnounced(
+  carried: CarriedState,
+  numbers: PhoneNumberStatus[],
+  now: Date,
+): OnboardingEvent[] {
+  const before = carried.announced;
+  if (!before) {
+    carried.announced = snapshot(carried, numbers, 0);
+    return [];
+  }
+  const { view } = carried;
+  const events: OnboardingEvent[] = [];
+  let sequence = before.sequence;
+  const add = (type: OnboardingEventType, data: Partial<OnboardingEvent['data']> = {}) => {
+    sequence += 1;
+    events.push({
+      // The first run's ID: a customer onboarded again after a failure gets new event IDs.
+      id: `${view.id}:${workflowInfo().firstExecutionRunId}:${sequence}`,
+      type,
+      timestamp: now.toISOString(),
+      data: {
+        onboardingId: view.id,
+        customerId: view.customerId,
+        status: view.status,
+        step: view.step,
+        ...data,
+      },
+    });
+  };
+
+  const bundles = [view.customerProfile, view.trustProduct].filter((b): b is BundleSnapshot => b !== null);
+  for (const bundle of bundles) {
+    const news = BUNDLE_EVENTS[bundle.status];
+    const announced = before.bundles[bundle.sid];
+    // Pending and in review are the same news; a resubmission after a rejection is news again.
+    const alreadyToldSubmitted =
+      news === 'submitted' && (announced === 'pending-review' || announced === 'in-review');
+    if (!news || announced === bundle.status || alreadyToldSubmitted) continue;
+    add(`${bundle.kind}.${news}`, {
+      bundle: { sid: bundle.sid, status: bundle.status, errors: bundle.errors.map((e) => ({ ...e })) },
+    });
+  }
+
+  for (const number of numbers) {
+    const previous = before.attestations[number.sid];
+    // A number seen for the first time has nothing to change from; its first move is news.
+    if (previous === undefined || previous === number.attestation) continue;
+    add('phone-number.attestation-changed', {
+      phoneNumber: {
+        phoneNumber: number.phoneNumber,
+        sid: number.sid,
+        attestation: number.attestation,
+        previousAttestation: previous,
+        blockedBy: number.blockedBy,
+      },
+    });
+  }
+
+  const statusEvent = view.status !== before.status ? STATUS_EVENTS[view.status] : undefined;
+  if (statusEvent) {
+    const problem = view.problem;
+    add(
+      statusEvent,
+      problem && view.status === 'action-required'
+        ? { problem: { kind: problem.kind, message: problem.message, codes: problem.codes } }
+        : {},
+    );
+  }
+
+  carried.announced = snapshot(carried, numbers, sequence);
+  return events;
+}
+
+/** Whether this run sends events: configured on the worker, and a run new enough to record them. */
+export function sendsEvents(eventsEnabled: boolean | undefined): boolean {
+  return eventsEnabled === true && patched(SIGNED_EVENTS);
+}
+
+/**
+ * The events waiting for their delivery workflow to start. The first event starts a loop that starts
+ * one delivery per event, in order, for as long as the run lives, outside cancellation: a cancelled
+ * onboarding still announces that it was cancelled. (Started on the first event rather than with the
+ * run: a run that began before events existed takes them up only once it runs live code.)
+ */
+export class EventOutbox {
+  readonly #queue: OnboardingEvent[] = [];
+  #forwarding = false;
+
+  push(events: OnboardingEvent[]): void {
+    if (!events.length) return;
+    this.#queue.push(...events);
+    if (this.#forwarding) return;
+    this.#forwarding = true;
+    void CancellationScope.nonCancellable(() => this.#forward());
+  }
+
+  /** Resolves once every queued event has its delivery started: before the run ends or continues. */
+  async handedOver(): Promise<void> {
+    await condition(() => this.#queue.length === 0);
+  }
+
+  async #forward(): Promise<never> {
+    for (;;) {
+      await condition(() => this.#queue.length > 0);
+      const event = this.#queue[0]!;
+      try {
+        await startChild(EVENT_DELIVERY_WORKFLOW_TYPE, {
+          workflowId: event.id,
+          args: [event],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          // Never again under this ID, even once delivered: a reset run re-deriving events sends none twice.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          staticSummary: `${event.type} for ${event.data.onboardingId}`,
+        });
+      } catch (error) {
+        // Started before (a reset run re-deriving its events): that delivery is already under way or done.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      this.#queue.shift();
+    }
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Onboarding events as the ISV's system receives them: a real local HTTP server stands at EVENTS_URL and
+ * checks every delivery with the `standardwebhooks` library, as the README tells ISVs to. The worker,
+ * the dev server and the sandbox are real; Twilio's decisions are the sandbox's.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { EVENT_DELIVERY_WORKFLOW_TYPE, type OnboardingEvent } from '../../src/workflows/contract.js';
+import { describeTwilioCode } from '../../src/trusthub/types.js';
+import { recordHistory } from '../support/histories.js';
+import { eventually } from '../support/sandbox.js';
+import { devServerEnvironment } from '../support/temporal.js';
+import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+interface Delivery {
+  id: string;
+  verified: boolean;
+  event: Omit<OnboardingEvent, 'id'>;
+}
+
+/** The ISV's endpoint: verifies each delivery; answers `status()` (503 while "down"). */
+async function startReceiver(): Promise<{
+  url: string;
+  deliveries: Delivery[];
+  attempts: string[];
+  down: boolean;
+  close(): Promise<void>;
+}> {
+  const webhook = new Webhook(SECRET);
+  const receiver = {
+    url: '',
+    deliveries: [] as Delivery[],
+    /** Every attempt's webhook-id, accepted or not. */
+    attempts: [] as string[],
+    down: false,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
+      receiver.attempts.push(headers['webhook-id'] ?? '');
+      if (receiver.down) {
+        response.writeHead(503).end();
+        return;
+      }
+      let verified = true;
+      try {
+        webhook.verify(body, headers);
+      } catch {
+        verified = false;
+      }
+      receiver.deliveries.push({
+        id: headers['webhook-id'] ?? '',
+        verified,
+        event: JSON.parse(body) as Delivery['event'],
+      });
+      response.writeHead(verified ? 204 : 400).end();
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/trusthub`;
+  return receiver;
+}
+
+describe('signed onboarding events', { timeout: 300_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let stack: Stack;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  before(async () => {
+    env = await devServerEnvironment();
+    receiver = await startReceiver();
+    stack = await startStack(env, { events: { url: receiver.url, secret: SECRET } });
+  });
+  after(async () => {
+    await stack?.close();
+    await receiver?.close();
+    await env?.teardown();
+  });
+
+  const start = (customerId: string, numbers: string[]) =>
+    fetch(`${stack.apiUrl}/v1/onboardings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(onboardingRequest(customerId, numbers)),
+    }).then((r) => assert.equal(r.status, 202));
+  const decide = (sid: string, outcome: 'approve' | 'reject', codes?: number[]) =>
+    stack.admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome, ...(codes ? { codes } : {}) });
+  const eventsOf = (customerId: string) =>
+    receiver.deliveries.filter((d) => d.event.data.customerId === customerId);
+
+  test('submitted, approved, attestation A and completed each reach the endpoint once, signed', async () => {
+    await start('events-approved', ['+14155550100']);
+    const id = 'onboarding-events-approved';
+    const profile = await stack.waitFor(id, (v) => v.customerProfile?.status === 'pending-review');
+    await decide(profile.customerProfile!.sid, 'approve');
+    const trustProduct = await stack.waitFor(id, (v) => v.trustProduct?.status === 'pending-review');
+    await decide(trustProduct.trustProduct!.sid, 'approve');
+    await stack.waitFor(id, (v) => v.status === 'completed');
+
+    const expected = [
+      'customer-profile.submitted',
+      'customer-profile.approved',
+      'trust-product.submitted',
+      'trust-product.approved',
+      'phone-number.attestation-changed',
+      'onboarding.completed',
+    ];
+    const received = await eventually(async () => {
+      const events = eventsOf('events-approved');
+      return events.length >= expected.length ? events : undefined;
+    }, 60_000);
+    assert.deepEqual(received.map((d) => d.event.type).sort(), [...expected].sort());
+    assert.ok(
+      received.every((d) => d.verified),
+      'every delivery carries a valid Standard Webhooks signature',
+    );
+    assert.equal(new Set(received.map((d) => d.id)).size, received.length, 'each event has its own ID');
+
+    const byType = new Map(received.map((d) => [d.event.type, d.event]));
+    assert.equal(byType.get('customer-profile.approved')!.data.bundle!.sid, profile.customerProfile!.sid);
+    assert.deepEqual(byType.get('phone-number.attestation-changed')!.data.phoneNumber, {
+      phoneNumber: '+14155550100',
+      sid: trustProduct.phoneNumbers[0]!.sid,
+      attestation: 'A',
+      previousAttestation: trustProduct.phoneNumbers[0]!.attestation,
+      blockedBy: null,
+    });
+    assert.equal(byType.get('onboarding.completed')!.data.status, 'completed');
+
+    // The deliveries are their own workflows, by event ID, so an operator finds an undelivered one.
+    const delivery = await env.client.workflow.getHandle(received[0]!.id).describe();
+    assert.equal(delivery.type, EVENT_DELIVERY_WORKFLOW_TYPE);
+    assert.equal(delivery.status.name, 'COMPLETED');
+    await recordHistory(env.client, 'v6-events-completed', id);
+  });
+
+  test("a rejection is announced with Twilio's codes and meanings, then action-required with the problem", async () => {
+    await start('events-rejected', ['+14155550101']);
+    const id = 'onboarding-events-rejected';
+    const profile = await stack.waitFor(id, (v) => v.customerProfile?.status === 'pending-review');
+    await decide(profile.customerProfile!.sid, 'reject', [18601]);
+    await stack.waitFor(id, (v) => v.status === 'action-required');
+
+    const events = await eventually(async () => {
+      const got = eventsOf('events-rejected');
+      return got.some((d) => d.event.type === 'onboarding.action-required') &&
+        got.some((d) => d.event.type === 'customer-profile.rejected')
+        ? got
+        : undefined;
+    }, 60_000);
+    const rejected = events.find((d) => d.event.type === 'customer-profile.rejected')!.event;
+    assert.deepEqual(rejected.data.bundle!.errors, [{ code: 18601, meaning: describeTwilioCode(18601) }]);
+    const actionRequired = events.find((d) => d.event.type === 'onboarding.action-required')!.event;
+    assert.equal(actionRequired.data.problem!.kind, 'rejection');
+    assert.deepEqual(
+      actionRequired.data.problem!.codes.map((c) => c.code),
+      [18601],
+    );
+    await recordHistory(env.client, 'v6-events-rejected', id);
+  });
+
+  test('an endpoint that is down never holds the onboarding up; the retries carry the same event ID', async () => {
+    receiver.down = true;
+    const attemptsBefore = receiver.attempts.length;
+    await start('events-endpoint-down', ['+14155550102']);
+    const id = 'onboarding-events-endpoint-down';
+    const profile = await stack.waitFor(id, (v) => v.customerProfile?.status === 'pending-review');
+    await decide(profile.customerProfile!.sid, 'approve');
+    const trustProduct = await stack.waitFor(id, (v) => v.trustProduct?.status === 'pending-review');
+    await decide(trustProduct.trustProduct!.sid, 'approve');
+    // Completed while every delivery so far was refused.
+    await stack.waitFor(id, (v) => v.status === 'completed');
+    assert.equal(eventsOf('events-endpoint-down').length, 0);
+    const refused = receiver.attempts.slice(attemptsBefore);
+    assert.ok(refused.length > 0, 'deliveries were attempted while the endpoint was down');
+
+    receiver.down = false;
+    const delivered = await eventually(async () => {
+      const got = eventsOf('events-endpoint-down');
+      return got.length >= 6 ? got : undefined;
+    }, 120_000);
+    assert.ok(delivered.every((d) => d.verified));
+    // The refused attempts were these same events, by ID: the receiver can de-duplicate on it.
+    for (const attemptId of new Set(refused))
+      assert.ok(
+        delivered.some((d) => d.id === attemptId),
+        attemptId,
+      );
+  });
+});
