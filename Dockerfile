@@ -18,6 +18,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The CLI (README, "Bulk import"): docker compose exec api npx trusthub-onboarding status
+COPY bin ./bin
 # Docker creates a named volume with the ownership of the directory it is mounted on: the sandbox's
 # state volume (docker-compose.yml) must find /data writable by the user the processes run as.
 RUN mkdir -p /data && chown node:node /data

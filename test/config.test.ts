@@ -103,6 +103,22 @@ describe('configuration', () => {
     assert.equal(loadWorkerConfig(withKey).TWILIO_API_KEY, withKey.TWILIO_API_KEY);
   });
 
+  test('events are signed or not sent: EVENTS_URL needs a whsec_ EVENTS_SECRET, which is never echoed', () => {
+    const url = { ...worker, EVENTS_URL: 'https://isv.example.com/hooks/trusthub' };
+    assert.match(
+      configError(() => loadWorkerConfig(url)),
+      /EVENTS_SECRET is required with EVENTS_URL/,
+    );
+    const notWhsec = configError(() =>
+      loadWorkerConfig({ ...url, EVENTS_SECRET: 'plain-secret-value-1234567890' }),
+    );
+    assert.match(notWhsec, /EVENTS_SECRET/);
+    assert.doesNotMatch(notWhsec, /plain-secret-value/);
+    const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    assert.equal(loadWorkerConfig({ ...url, EVENTS_SECRET: secret }).EVENTS_SECRET, secret);
+    assert.equal(loadWorkerConfig(worker).EVENTS_URL, undefined, 'no events unless asked for');
+  });
+
   test('the worker has a 30 minute reconciliation poll and a request budget by default', () => {
     const config = loadWorkerConfig(worker);
     assert.equal(durationToMs(config.VETTING_POLL_INTERVAL), 30 * 60_000);

@@ -106,6 +106,10 @@ describe('npm run build', () => {
         assert.ok(entries.includes(entry), `${entry} is started by the image`);
       }
       for (const entry of entries) assert.ok(existsSync(built(entry)), `${entry} is built`);
+      // The CLI's bin runs the compiled dist/cli/main.js wherever the sources are absent (the image).
+      assert.match(read('bin/trusthub-onboarding.js'), /dist\/cli\/main\.js/);
+      assert.match(read('Dockerfile'), /^COPY bin \.\/bin$/m);
+      assert.ok(existsSync(built('dist/cli/main.js')), 'the CLI is built');
       // The failure converter goes into the bundle from its compiled path (src/temporal/codec.ts).
       assert.match(readFileSync(built('dist/workflow-bundle.js'), 'utf8'), /temporal\/failure-converter\.js/);
     },
