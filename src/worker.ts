@@ -188,11 +188,22 @@ async function main(): Promise<void> {
   });
   try {
     // run() is RUNNING at once, so a check that has already failed shuts it down on the next tick.
-    const running = Promise.all([worker.run(), eventsWorker.run()]);
-    primaryCheck.catch(() => {
-      for (const w of [worker, eventsWorker]) if (w.getState() === 'RUNNING') w.shutdown();
-    });
-    await running;
+    const workers = [worker, eventsWorker];
+    const stopAll = () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    };
+    primaryCheck.catch(stopAll);
+    // Either worker failing stops the other, which still drains its activities before the process ends.
+    const results = await Promise.allSettled(
+      workers.map((w) =>
+        w.run().catch((error: unknown) => {
+          stopAll();
+          throw error;
+        }),
+      ),
+    );
+    const failure = results.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
   } finally {
     health?.close();
   }

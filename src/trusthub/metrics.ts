@@ -17,7 +17,7 @@
  */
 import type { MetricCounter, MetricMeter } from '@temporalio/common';
 import { failureTypeOfStatus, isNetworkError, TrustHubFailureType } from './errors.js';
-import type { BundleKind, BundleStatus, EvaluationSummary } from './types.js';
+import { BUNDLE_DECISIONS, type BundleKind, type BundleStatus, type EvaluationSummary } from './types.js';
 
 /** Path segments that name a kind of resource or an API version rather than one resource. */
 const RESOURCE_SEGMENT = /^(v\d+|\d{4}-\d{2}-\d{2}|[A-Za-z]+(\.json)?)?$/;
@@ -96,7 +96,7 @@ export class TrustHubMetrics {
    * the counter's rate matters, not its exact total.
    */
   bundleRead(kind: BundleKind, status: BundleStatus): void {
-    if (status === 'twilio-approved' || status === 'twilio-rejected') {
+    if (BUNDLE_DECISIONS.includes(status)) {
       this.#vettingOutcomes.add(1, { kind, status });
     }
   }

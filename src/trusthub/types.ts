@@ -117,6 +117,9 @@ export type BundleKind = 'customer-profile' | 'trust-product';
 
 export type BundleStatus = 'draft' | 'pending-review' | 'in-review' | 'twilio-approved' | 'twilio-rejected';
 
+/** The statuses that are Twilio's decision on a bundle (they end a vetting wait). */
+export const BUNDLE_DECISIONS: readonly string[] = ['twilio-approved', 'twilio-rejected'];
+
 /** Bundles in these statuses can be edited, assigned to and submitted; others give Twilio error 60711. */
 export const EDITABLE_STATUSES: readonly BundleStatus[] = ['draft', 'twilio-rejected'];
 

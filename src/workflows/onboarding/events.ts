@@ -17,6 +17,7 @@ import {
   CancellationScope,
   ParentClosePolicy,
   condition,
+  log,
   patched,
   startChild,
   workflowInfo,
@@ -148,7 +149,7 @@ export function sendsEvents(eventsEnabled: boolean | undefined): boolean {
  * The events waiting for their delivery workflow to start. The first event starts a loop that starts
  * one delivery per event, in order, for as long as the run lives, outside cancellation: a cancelled
  * onboarding still announces that it was cancelled. (Started on the first event rather than with the
- * run: a run that began before events existed takes them up only once it runs live code.)
+ * run, which has nothing to announce yet.)
  */
 export class EventOutbox {
   readonly #queue: OnboardingEvent[] = [];
@@ -162,9 +163,14 @@ export class EventOutbox {
     void CancellationScope.nonCancellable(() => this.#forward());
   }
 
-  /** Resolves once every queued event has its delivery started: before the run ends or continues. */
+  /** Every queued event has its delivery started. */
+  get empty(): boolean {
+    return this.#queue.length === 0;
+  }
+
+  /** Resolves once every queued event has its delivery started: before the run ends. */
   async handedOver(): Promise<void> {
-    await condition(() => this.#queue.length === 0);
+    await condition(() => this.empty);
   }
 
   async #forward(): Promise<never> {
@@ -181,8 +187,16 @@ export class EventOutbox {
           staticSummary: `${event.type} for ${event.data.onboardingId}`,
         });
       } catch (error) {
-        // Started before (a reset run re-deriving its events): that delivery is already under way or done.
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        // Started before (a reset run re-deriving its events): that delivery is already under way or
+        // done. Any other refusal loses this one event, said in the worker's log, rather than leave the
+        // queue stuck, which would hold up the run's end and its continue-as-new.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+          log.warn('event not handed over for delivery', {
+            eventId: event.id,
+            type: event.type,
+            error: String(error),
+          });
+        }
       }
       this.#queue.shift();
     }

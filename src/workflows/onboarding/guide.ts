@@ -16,7 +16,8 @@ import type { Problem } from '../contract.js';
 import { trustHub } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
 import { refusalProblem, updateTrustProductEmail } from './corrections.js';
-import { BUNDLE_DECISIONS, type Onboarding } from './state.js';
+import type { Onboarding } from './state.js';
+import { BUNDLE_DECISIONS } from '../../trusthub/types.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
 export class NeedsCorrections extends Error {

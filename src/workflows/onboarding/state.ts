@@ -16,7 +16,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnboardingSettings } from '../../activities/settings.js';
-import type { BundleKind, BundleSnapshot, OnboardingRequest } from '../../trusthub/types.js';
+import {
+  BUNDLE_DECISIONS,
+  type BundleKind,
+  type BundleSnapshot,
+  type OnboardingRequest,
+} from '../../trusthub/types.js';
 import {
   type CarriedState,
   type OnboardingInput,
@@ -51,9 +56,6 @@ export interface NumberChange {
   done: boolean;
   refusal?: Error;
 }
-
-/** The statuses that end a vetting wait. */
-export const BUNDLE_DECISIONS: readonly string[] = ['twilio-approved', 'twilio-rejected'];
 
 export class Onboarding {
   readonly id: string;
@@ -226,8 +228,8 @@ export class Onboarding {
   /** Hands the whole state to a fresh run when Temporal suggests it; a no-op otherwise. */
   async continueAsNewIfHistoryIsLong(): Promise<void> {
     if (!workflowInfo().continueAsNewSuggested) return;
-    await condition(allHandlersFinished);
-    await this.events.handedOver();
+    // One condition for both: an update arriving while an event's delivery starts is not cut off.
+    await condition(() => allHandlersFinished() && this.events.empty);
     this.note('continued as new', `history of ${workflowInfo().historyLength} events`);
     await continueAsNew<(input: OnboardingInput) => Promise<OnboardingView>>({
       onboardingId: this.id,
