@@ -44,6 +44,9 @@ type OnboardingPage = { onboardings: OnboardingSummary[]; nextCursor: string | n
 /** The service cannot be used at all (unreachable, wrong token): no point going on with other rows. */
 export class ApiUnavailable extends Error {}
 
+/** The API kept answering 429 or 5xx through every retry: this request failed, the next may not. */
+export class ApiBusy extends Error {}
+
 const RETRIES = 5;
 
 export class ApiClient {
@@ -79,15 +82,19 @@ export class ApiClient {
       const parsed = (await response.json().catch(() => ({}))) as T;
       if (response.status === 429 || response.status >= 500) {
         const message = (parsed as Partial<ErrorBody>).error?.message ?? response.statusText;
-        throw new Error(`${method} ${url.pathname} answered ${response.status}: ${message}`);
+        throw new ApiBusy(`${method} ${url.pathname} answered ${response.status}: ${message}`);
       }
       return { status: response.status, body: parsed };
     };
     return pRetry(attempt, { retries: RETRIES, minTimeout: 250, maxTimeout: 5_000, randomize: true });
   }
 
-  /** Every onboarding matching `query`, page by page (the API's cursor), without holding them all. */
+  /**
+   * Every onboarding matching `query`, once each, page by page (the API's cursor). The list is newest
+   * first: a customer onboarded again after a failure shows as its newest run.
+   */
   async *onboardings(query: Record<string, string> = {}): AsyncGenerator<OnboardingSummary> {
+    const seen = new Set<string>();
     let cursor: string | null = null;
     do {
       const params: URLSearchParams = new URLSearchParams({
@@ -101,7 +108,11 @@ export class ApiClient {
       );
       if (status !== 200)
         throw new ApiUnavailable(`listing onboardings failed: ${body.error?.message ?? status}`);
-      yield* body.onboardings;
+      for (const onboarding of body.onboardings) {
+        if (seen.has(onboarding.id)) continue;
+        seen.add(onboarding.id);
+        yield onboarding;
+      }
       cursor = body.nextCursor;
     } while (cursor);
   }

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import pMap from 'p-map';
-import { ApiUnavailable, type ApiClient, type ErrorBody } from './api-client.js';
+import { ApiBusy, type ApiClient, type ErrorBody } from './api-client.js';
 import { parseCustomers, type CustomerRow, type RowProblem } from './customers-csv.js';
 import { table } from './table.js';
 
@@ -56,8 +56,9 @@ async function startOne(api: ApiClient, row: CustomerRow): Promise<RowResult> {
     const fields = body.error?.fields?.map((f) => `${f.field} ${f.rule}`).join('; ');
     return { row, outcome: 'refused', detail: `${status} ${fields ?? body.error?.message ?? ''}`.trim() };
   } catch (error) {
-    if (error instanceof ApiUnavailable) throw error;
-    return { row, outcome: 'failed', detail: (error as Error).message };
+    // A row the API could not take through all its retries; an unreachable API stops the import.
+    if (error instanceof ApiBusy) return { row, outcome: 'failed', detail: error.message };
+    throw error;
   }
 }
 
@@ -79,9 +80,12 @@ export async function importCustomers(
   }
 
   const started = Date.now();
+  // Customers the service already has, skipped; a failed onboarding is started again (the API allows
+  // it), a cancelled one is not: cancelling was someone's decision.
   const known = new Set<string>();
-  for await (const onboarding of api.onboardings())
-    if (onboarding.customerId) known.add(onboarding.customerId);
+  for await (const onboarding of api.onboardings()) {
+    if (onboarding.customerId && onboarding.status !== 'failed') known.add(onboarding.customerId);
+  }
   const results: RowResult[] = rows
     .filter((row) => known.has(row.request.customerId))
     .map((row) => ({ row, outcome: 'already-started' }));

@@ -8,7 +8,7 @@
  * the token).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ApiClient, ApiUnavailable } from './api-client.js';
+import { ApiBusy, ApiClient, ApiUnavailable } from './api-client.js';
 import { importCustomers, UsageError } from './import.js';
 import { report } from './report.js';
 import { showStatus } from './status.js';
@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     const code = (error as { code?: string }).code;
     // Commander has already printed its message (and the help) for a bad flag or argument.
     if (code?.startsWith('commander.')) return exitCode === 0 ? 0 : 2;
-    if (error instanceof UsageError || error instanceof ApiUnavailable) {
+    if (error instanceof UsageError || error instanceof ApiUnavailable || error instanceof ApiBusy) {
       process.stderr.write(`trusthub-onboarding: ${error.message}\n`);
       return 2;
     }

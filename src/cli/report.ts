@@ -6,7 +6,7 @@
  */
 import pMap from 'p-map';
 import { stringify } from 'csv-stringify/sync';
-import type { ApiClient, OnboardingSummary, OnboardingView } from './api-client.js';
+import { ApiBusy, type ApiClient, type OnboardingSummary, type OnboardingView } from './api-client.js';
 import { table } from './table.js';
 
 const HEADER = [
@@ -21,9 +21,16 @@ const HEADER = [
 ];
 
 async function rowsFor(api: ApiClient, onboarding: OnboardingSummary): Promise<string[][]> {
-  const { status, body } = await api.request<OnboardingView>('GET', `/v1/onboardings/${onboarding.id}`);
   const customerId = onboarding.customerId ?? '';
-  if (status !== 200) {
+  // A customer the API could not answer for through its retries still gets its line, saying so.
+  const answer = await api
+    .request<OnboardingView>('GET', `/v1/onboardings/${onboarding.id}`)
+    .catch((error: unknown) => {
+      if (error instanceof ApiBusy) return { status: 503, body: undefined };
+      throw error;
+    });
+  const { status, body } = answer;
+  if (status !== 200 || !body) {
     return [
       [
         customerId,

@@ -182,6 +182,22 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     assert.ok(after.filter((r) => r.customerId !== 'acme-dental').every((r) => r.attestation !== 'A'));
   });
 
+  test('a re-run does not bring back a customer someone cancelled', async () => {
+    const id = onboardingIdFor('cedar-law');
+    const runId = (await env.client.workflow.getHandle(id).describe()).runId;
+    const cancelled = await fetch(`${stack.apiUrl}/v1/onboardings/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    assert.ok(cancelled.ok, await cancelled.text());
+    await stack.waitFor(id, (v) => v.status === 'cancelled');
+
+    const again = await run('import', EXAMPLE);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /already-started +3\n/);
+    assert.equal((await env.client.workflow.getHandle(id).describe()).runId, runId, 'no new run');
+  });
+
   test('a wrong token, an unreachable API and a bad flag stop with exit code 2 and say why', async () => {
     const wrongToken = await cli(['status'], { API_URL: stack.apiUrl, API_TOKEN: 'wrong' });
     assert.equal(wrongToken.code, 2);

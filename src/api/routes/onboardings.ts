@@ -219,7 +219,8 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const { status, step, startedAfter, startedBefore, waitingLongerThan, limit, cursor } = request.query;
-      const clauses = [ONBOARDINGS];
+      // A run that continued as new lives on in its successor: list each onboarding once.
+      const clauses = [ONBOARDINGS, `ExecutionStatus != 'ContinuedAsNew'`];
       if (status) clauses.push(`OnboardingStatus = '${status}'`);
       if (step) clauses.push(`OnboardingStep = '${step}'`);
       if (startedAfter) clauses.push(`StartTime > '${new Date(startedAfter).toISOString()}'`);
