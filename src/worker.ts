@@ -129,6 +129,8 @@ async function main(): Promise<void> {
     (error: unknown) => (badPrimary = error instanceof Error ? error : new Error(String(error))),
   );
 
+  // Every payload encrypted before it reaches Temporal; the API's client uses the same converter.
+  const dataConverter = encryptingDataConverter(payloadKeys(config));
   const { connection, namespace } = await connectWorker();
   const workflowBundle = await workerWorkflowBundle(temporalLogger(logger));
   const worker = await Worker.create({
@@ -136,8 +138,7 @@ async function main(): Promise<void> {
     namespace,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
-    // Every payload encrypted before it reaches Temporal; the API's client uses the same converter.
-    dataConverter: encryptingDataConverter(payloadKeys(config)),
+    dataConverter,
     activities: {
       ...activities,
       ...createSettingsActivities({
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
     connection,
     namespace,
     taskQueue: eventsTaskQueue(config.TEMPORAL_TASK_QUEUE),
-    dataConverter: encryptingDataConverter(payloadKeys(config)),
+    dataConverter,
     activities: eventActivities(
       config.EVENTS_URL && config.EVENTS_SECRET
         ? { url: config.EVENTS_URL, secret: config.EVENTS_SECRET }

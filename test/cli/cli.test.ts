@@ -162,12 +162,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     }
 
     const acme = ids[0]!;
-    const profile = (await stack.view(acme)).resources.customerProfileSid!;
-    await stack.admin('POST', `/__sandbox/bundles/${profile}/decide`, { outcome: 'approve' });
-    const trustProduct = await stack.waitFor(acme, (v) => v.trustProduct?.status === 'pending-review');
-    await stack.admin('POST', `/__sandbox/bundles/${trustProduct.trustProduct!.sid}/decide`, {
-      outcome: 'approve',
-    });
+    await stack.approveBoth(acme);
     await stack.waitFor(acme, (v) => v.status === 'completed');
 
     const after = await reportRows();

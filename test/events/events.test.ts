@@ -102,10 +102,7 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
   test('submitted, approved, attestation A and completed each reach the endpoint once, signed', async () => {
     await start('events-approved', ['+14155550100']);
     const id = 'onboarding-events-approved';
-    const profile = await stack.waitFor(id, (v) => v.customerProfile?.status === 'pending-review');
-    await decide(profile.customerProfile!.sid, 'approve');
-    const trustProduct = await stack.waitFor(id, (v) => v.trustProduct?.status === 'pending-review');
-    await decide(trustProduct.trustProduct!.sid, 'approve');
+    const trustProduct = await stack.approveBoth(id);
     await stack.waitFor(id, (v) => v.status === 'completed');
 
     const expected = [
@@ -128,7 +125,10 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
     assert.equal(new Set(received.map((d) => d.id)).size, received.length, 'each event has its own ID');
 
     const byType = new Map(received.map((d) => [d.event.type, d.event]));
-    assert.equal(byType.get('customer-profile.approved')!.data.bundle!.sid, profile.customerProfile!.sid);
+    assert.equal(
+      byType.get('customer-profile.approved')!.data.bundle!.sid,
+      trustProduct.resources.customerProfileSid,
+    );
     assert.deepEqual(byType.get('phone-number.attestation-changed')!.data.phoneNumber, {
       phoneNumber: '+14155550100',
       sid: trustProduct.phoneNumbers[0]!.sid,
@@ -175,10 +175,7 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
     const attemptsBefore = receiver.attempts.length;
     await start('events-endpoint-down', ['+14155550102']);
     const id = 'onboarding-events-endpoint-down';
-    const profile = await stack.waitFor(id, (v) => v.customerProfile?.status === 'pending-review');
-    await decide(profile.customerProfile!.sid, 'approve');
-    const trustProduct = await stack.waitFor(id, (v) => v.trustProduct?.status === 'pending-review');
-    await decide(trustProduct.trustProduct!.sid, 'approve');
+    await stack.approveBoth(id);
     // Completed while every delivery so far was refused.
     await stack.waitFor(id, (v) => v.status === 'completed');
     assert.equal(eventsOf('events-endpoint-down').length, 0);

@@ -115,6 +115,11 @@ export interface Stack {
     timeoutMs?: number,
   ): Promise<T>;
   view(id: string): Promise<OnboardingView>;
+  /**
+   * Twilio (the sandbox) approves the customer profile once it is in review, then the trust product
+   * once it is; resolves with the view as the trust product went into review.
+   */
+  approveBoth(id: string): Promise<OnboardingView>;
   close(): Promise<void>;
 }
 
@@ -266,6 +271,15 @@ export async function startStack(
     waitFor,
     result,
     view,
+    async approveBoth(id: string) {
+      const decide = (sid: string) =>
+        admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome: 'approve' });
+      const profile = await waitFor(id, (v) => v.customerProfile?.status === 'pending-review');
+      await decide(profile.customerProfile!.sid);
+      const trustProduct = await waitFor(id, (v) => v.trustProduct?.status === 'pending-review');
+      await decide(trustProduct.trustProduct!.sid);
+      return trustProduct;
+    },
     async close() {
       worker.shutdown();
       eventsWorker.shutdown();
