@@ -9,11 +9,16 @@
  *
  * Everything Temporal stores is encrypted (src/temporal/codec.ts). Unless PAYLOAD_ENCRYPTION_KEYS is
  * set, a development key is generated once into .data/payload-encryption-keys and reused, and the dev
- * server's Web UI decodes through the API's codec endpoint.
+ * server's Web UI decodes through the API's codec endpoint (with a generated CODEC_TOKEN when the API
+ * is guarded by tokens: codecTokenFor).
+ *
+ * In sandbox mode the worker and the API get the sandbox's Twilio account and none of the caller's,
+ * whatever is exported (scripts/start-env.ts).
  *
  * Ctrl-C stops them all, newest first. A second `npm start` reuses .data/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +28,7 @@ import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/
 import { ensureTemporalCli, ToolchainError, waitForHttp, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/search-attributes.js';
 import { generatePayloadKey } from '../src/temporal/codec.js';
+import { childEnvironment, usesSandbox, type SandboxAccount, type TwilioSource } from './start-env.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(process.env.DATA_DIR ?? join(repoRoot, '.data'));
@@ -40,10 +46,9 @@ const ports = {
 const workerMetricsHost = process.env.WORKER_METRICS_HOST ?? '127.0.0.1';
 const host = process.env.HOST ?? '127.0.0.1';
 const useDevServer = !process.env.TEMPORAL_ADDRESS;
-const useSandbox = !(
-  process.env.TWILIO_ACCOUNT_SID &&
-  (process.env.TWILIO_AUTH_TOKEN || process.env.TWILIO_API_KEY)
-);
+const useSandbox = usesSandbox(process.env);
+/** What does not call Twilio gets no Twilio account (scripts/start-env.ts). */
+const NO_TWILIO: TwilioSource = { from: 'none' };
 
 class StartError extends Error {}
 
@@ -81,10 +86,21 @@ function pipe(
  */
 const SERVICES = new Set(['temporal', 'sandbox']);
 
-function run(name: string, colorCode: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+function run(
+  name: string,
+  colorCode: number,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  twilio: TwilioSource,
+) {
   const child = spawn(command, args, {
     cwd: repoRoot,
-    env: { ...process.env, LOG_FORMAT: process.env.LOG_FORMAT ?? (pretty ? 'pretty' : 'json'), ...env },
+    env: childEnvironment(
+      process.env,
+      { LOG_FORMAT: process.env.LOG_FORMAT ?? (pretty ? 'pretty' : 'json'), ...env },
+      twilio,
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: SERVICES.has(name),
   });
@@ -100,8 +116,14 @@ function run(name: string, colorCode: number, command: string, args: string[], e
 }
 
 /** Node children run TypeScript through tsx's loader in a single process, so signals reach them directly. */
-function runNode(name: string, colorCode: number, entry: string, env: NodeJS.ProcessEnv = {}) {
-  return run(name, colorCode, process.execPath, ['--import', 'tsx', entry], env);
+function runNode(
+  name: string,
+  colorCode: number,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  twilio: TwilioSource,
+) {
+  return run(name, colorCode, process.execPath, ['--import', 'tsx', entry], env, twilio);
 }
 
 async function stop(exitCode: number): Promise<never> {
@@ -179,6 +201,25 @@ function payloadEncryptionKeys(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The codec's token when npm start must make one: the caller guards the API (API_TOKEN or
+ * METRICS_TOKEN) without giving the codec its own, which would leave the Web UI's codec refusing
+ * everything (src/api/app.ts). It is generated once into .data/codec-token (owner-only) and reused;
+ * the dev server's UI sends no token itself, so an operator adds it to the UI's codec calls (a proxy,
+ * a browser extension) or passes it to `temporal … --codec-auth`. With no token configured at all the
+ * API is open on loopback, codec included, as before; an exported CODEC_TOKEN is used as it is.
+ */
+function codecTokenFor(): { value: string; file: string } | undefined {
+  if (process.env.CODEC_TOKEN || !(process.env.API_TOKEN || process.env.METRICS_TOKEN)) return undefined;
+  const file = join(dataDir, 'codec-token');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    say(`generated a development CODEC_TOKEN for the Web UI's codec in ${file}`);
+  }
+  return { value: readFileSync(file, 'utf8').trim(), file };
+}
+
 /** The codec endpoint as the operator's browser reaches it (src/api/routes/codec.ts). */
 const codecEndpoint = () => `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports.api}/v1/codec`;
 
@@ -189,30 +230,37 @@ async function startTemporal(): Promise<void> {
     '--search-attribute',
     `${name}=${type}`,
   ]);
-  run('temporal', 35, cli, [
-    'server',
-    'start-dev',
-    '--db-filename',
-    join(dataDir, 'temporal.db'),
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(ports.temporal),
-    '--ui-port',
-    String(ports.ui),
-    // The UI shows decoded inputs and state to an operator whose browser can call the API's codec.
-    '--ui-codec-endpoint',
-    codecEndpoint(),
-    '--sqlite-pragma',
-    'journal_mode=WAL',
-    '--sqlite-pragma',
-    'synchronous=NORMAL',
-    '--log-level',
-    'warn',
-    '--log-format',
-    pretty ? 'pretty' : 'json',
-    ...searchAttributeFlags,
-  ]);
+  run(
+    'temporal',
+    35,
+    cli,
+    [
+      'server',
+      'start-dev',
+      '--db-filename',
+      join(dataDir, 'temporal.db'),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(ports.temporal),
+      '--ui-port',
+      String(ports.ui),
+      // The UI shows decoded inputs and state to an operator whose browser can call the API's codec.
+      '--ui-codec-endpoint',
+      codecEndpoint(),
+      '--sqlite-pragma',
+      'journal_mode=WAL',
+      '--sqlite-pragma',
+      'synchronous=NORMAL',
+      '--log-level',
+      'warn',
+      '--log-format',
+      pretty ? 'pretty' : 'json',
+      ...searchAttributeFlags,
+    ],
+    {},
+    NO_TWILIO,
+  );
   await waitForPort(ports.temporal, 60_000);
   // The CLI ignores --search-attribute when it reopens an existing database: register them here too.
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
@@ -224,19 +272,22 @@ async function startTemporal(): Promise<void> {
   await waitForHttp(`http://127.0.0.1:${ports.ui}/`, 30_000);
 }
 
-interface SandboxInfo {
-  accountSid: string;
-  authToken: string;
-  primaryCustomerProfileSid: string;
+interface SandboxInfo extends SandboxAccount {
   baseUrl: string;
   phoneNumbers: { sid: string; phoneNumber: string }[];
 }
 
 async function startSandbox(): Promise<SandboxInfo> {
-  runNode('sandbox', 33, 'src/sandbox/server.ts', {
-    SANDBOX_PORT: String(ports.sandbox),
-    SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE ?? join(dataDir, 'sandbox.json'),
-  });
+  runNode(
+    'sandbox',
+    33,
+    'src/sandbox/server.ts',
+    {
+      SANDBOX_PORT: String(ports.sandbox),
+      SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE ?? join(dataDir, 'sandbox.json'),
+    },
+    NO_TWILIO,
+  );
   const response = await waitForHttp(`http://127.0.0.1:${ports.sandbox}/__sandbox/info`, 30_000);
   return (await response.json()) as SandboxInfo;
 }
@@ -256,34 +307,37 @@ async function main(): Promise<void> {
     await startTemporal();
   }
 
-  let twilioEnv: NodeJS.ProcessEnv = {};
+  let twilio: TwilioSource = { from: 'caller' };
   let sandbox: SandboxInfo | undefined;
   if (useSandbox) {
     say('no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN: starting the Trust Hub sandbox in their place…');
     sandbox = await startSandbox();
-    twilioEnv = {
-      TWILIO_ACCOUNT_SID: sandbox.accountSid,
-      TWILIO_AUTH_TOKEN: sandbox.authToken,
-      TWILIO_BASE_URL: `http://127.0.0.1:${ports.sandbox}`,
-      TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: sandbox.primaryCustomerProfileSid,
-    };
+    // The sandbox's account and nothing of the caller's, whatever Twilio variables are exported.
+    twilio = { from: 'sandbox', account: sandbox, baseUrl: `http://127.0.0.1:${ports.sandbox}` };
   }
 
   const shared = {
     ...temporalEnv,
-    ...twilioEnv,
     PUBLIC_BASE_URL: publicBaseUrl,
     PAYLOAD_ENCRYPTION_KEYS: payloadEncryptionKeys(),
   };
-  runNode('worker', 36, 'src/worker.ts', shared);
-  runNode('api', 32, 'src/api/server.ts', {
-    ...shared,
-    PORT: String(ports.api),
-    HOST: host,
-    ...(useDevServer
-      ? { TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${ports.ui}` }
-      : {}),
-  });
+  const codecToken = codecTokenFor();
+  runNode('worker', 36, 'src/worker.ts', shared, twilio);
+  runNode(
+    'api',
+    32,
+    'src/api/server.ts',
+    {
+      ...shared,
+      PORT: String(ports.api),
+      HOST: host,
+      ...(codecToken ? { CODEC_TOKEN: codecToken.value } : {}),
+      ...(useDevServer
+        ? { TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${ports.ui}` }
+        : {}),
+    },
+    twilio,
+  );
   await waitForHttp(`http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${ports.api}/healthz`, 60_000);
 
   const lines = [
@@ -295,7 +349,7 @@ async function main(): Promise<void> {
       ? `  Worker metrics http://${workerMetricsHost === '0.0.0.0' ? '127.0.0.1' : workerMetricsHost}:${ports.workerMetrics}/metrics`
       : '',
     useDevServer
-      ? `  Temporal UI    http://127.0.0.1:${ports.ui}   (gRPC 127.0.0.1:${ports.temporal}, data in ${dataDir}, decoded by ${codecEndpoint()})`
+      ? `  Temporal UI    http://127.0.0.1:${ports.ui}   (gRPC 127.0.0.1:${ports.temporal}, data in ${dataDir}, decoded by ${codecEndpoint()}${codecToken ? ` with the CODEC_TOKEN in ${codecToken.file}` : process.env.CODEC_TOKEN ? ' with CODEC_TOKEN' : ''})`
       : `  Temporal       ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`,
     sandbox
       ? `  Sandbox        http://127.0.0.1:${ports.sandbox}  (state: /__sandbox/state, account ${sandbox.accountSid}, primary profile ${sandbox.primaryCustomerProfileSid})`

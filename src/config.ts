@@ -6,6 +6,7 @@
  * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE) through
  * @temporalio/envconfig — see src/temporal/connection.ts.
  */
+import { BlockList, isIP } from 'node:net';
 import envSchema from 'env-schema';
 import { Type, type Static, type TSchema } from 'typebox';
 import { PAYLOAD_KEYS_RULE, parsePayloadKeys, type PayloadKeys } from './temporal/codec.js';
@@ -45,6 +46,18 @@ const Encryption = {
   }),
 };
 
+/**
+ * One credential variable of the API: each opens one route scope (src/api/app.ts), so a leaked
+ * Prometheus or Web UI token reads metrics or payloads but never starts or cancels an onboarding.
+ */
+const BearerTokens = (opens: string) =>
+  Type.Optional(
+    Type.String({
+      pattern: '^[^,\\s]{16,}(,[^,\\s]{16,})*$',
+      description: `Bearer token(s) for ${opens}: at least 16 characters each, comma-separated while rotating.`,
+    }),
+  );
+
 const TwilioCredentials = {
   TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$', description: 'Your account SID, AC…' }),
   TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
@@ -57,17 +70,16 @@ const ApiSchema = Type.Object({
   ...Encryption,
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
-  API_TOKEN: Type.Optional(
-    Type.String({
-      pattern: '^[^,\\s]{16,}(,[^,\\s]{16,})*$',
-      description:
-        'Bearer token(s) for /v1/onboardings*: at least 16 characters each, comma-separated while rotating.',
-    }),
+  API_TOKEN: BearerTokens("the ISV's system: /v1/onboardings* and nothing else"),
+  METRICS_TOKEN: BearerTokens('Prometheus: GET /metrics and nothing else'),
+  CODEC_TOKEN: BearerTokens(
+    "the Temporal Web UI's (or an operator's) calls to the codec, /v1/codec/*, and nothing else",
   ),
   PUBLIC_BASE_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^/]+(/.*)?$',
-      description: 'The URL Twilio reaches this API at, e.g. https://onboarding.example.com.',
+      description:
+        'The URL Twilio reaches this API at, e.g. https://onboarding.example.com; callback signatures are checked against it. Required when HOST is not loopback.',
     }),
   ),
   TWILIO_AUTH_TOKEN: Type.Optional(
@@ -89,7 +101,8 @@ const WorkerSchema = Type.Object({
   TWILIO_BASE_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^/]+/?$',
-      description: 'Send Trust Hub calls here instead of Twilio, e.g. the sandbox at http://127.0.0.1:4010.',
+      description:
+        'Send Trust Hub calls here instead of Twilio, e.g. the sandbox at http://127.0.0.1:4010; https unless the host is loopback.',
     }),
   ),
   TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: Type.String({
@@ -260,21 +273,80 @@ export function payloadKeys(config: { PAYLOAD_ENCRYPTION_KEYS: string }): Payloa
   return parsePayloadKeys(config.PAYLOAD_ENCRYPTION_KEYS);
 }
 
+/** The scopes of the API and the variable holding each one's bearer tokens (src/api/app.ts). */
+export const TOKEN_VARIABLES = ['API_TOKEN', 'METRICS_TOKEN', 'CODEC_TOKEN'] as const;
+export type TokenVariable = (typeof TOKEN_VARIABLES)[number];
+
+// Addresses that only this machine reaches: 127.0.0.0/8 and ::1, by address, however they are written.
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/** Whether `host` (a HOST value, or a URL's hostname, IPv6 in brackets or not) is this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (bare.toLowerCase() === 'localhost') return true;
+  const family = isIP(bare);
+  return family !== 0 && LOOPBACK.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+}
+
 export function loadApiConfig(env = process.env): ApiConfig {
   const config = load(ApiSchema, env);
   checkPayloadKeys(config);
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(config.HOST);
-  if (!config.API_TOKEN && !loopback) {
-    throw new ConfigError(
-      `Invalid configuration:\n  API_TOKEN is required when HOST=${config.HOST} is not a loopback address — without it anyone who reaches the port could start or cancel onboardings.`,
-    );
+  const problems: string[] = [];
+  if (!isLoopbackHost(config.HOST)) {
+    if (!config.API_TOKEN) {
+      problems.push(
+        `API_TOKEN is required when HOST=${config.HOST} is not a loopback address — without it anyone who reaches the port could start or cancel onboardings.`,
+      );
+    }
+    if (!config.PUBLIC_BASE_URL) {
+      problems.push(
+        `PUBLIC_BASE_URL is required when HOST=${config.HOST} is not a loopback address — Twilio's callback signatures are checked against the URL Twilio called, and without it that URL would come from the request's own headers, which a caller chooses.`,
+      );
+    }
   }
+  // A token in two variables would open both scopes: each scope's credential must be its own.
+  const owner = new Map<string, TokenVariable>();
+  for (const variable of TOKEN_VARIABLES) {
+    for (const token of bearerTokens(config, variable)) {
+      const other = owner.get(token);
+      if (other && other !== variable) {
+        problems.push(
+          `${variable} repeats a token of ${other}: give each its own, or one opens the other's routes.`,
+        );
+      }
+      owner.set(token, variable);
+    }
+  }
+  if (problems.length)
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return config;
 }
 
-/** The bearer tokens the API accepts: API_TOKEN holds one, or several while a token is being rotated. */
+/** The bearer tokens of one scope: the variable holds one, or several while a token is being rotated. */
+export function bearerTokens(
+  config: Partial<Pick<ApiConfig, TokenVariable>>,
+  variable: TokenVariable,
+): string[] {
+  return config[variable]?.split(',') ?? [];
+}
+
+/** The bearer tokens of the ISV's routes (/v1/onboardings*). */
 export function apiTokens(config: Pick<ApiConfig, 'API_TOKEN'>): string[] {
-  return config.API_TOKEN ? config.API_TOKEN.split(',') : [];
+  return bearerTokens(config, 'API_TOKEN');
+}
+
+/**
+ * The base of the URL Twilio signs a status callback with: PUBLIC_BASE_URL, or on loopback (where
+ * loadApiConfig lets it be unset) the address the API listens on. Never the request's Host or
+ * X-Forwarded-* headers: whoever sends the request chooses those, and with them the URL a forged
+ * signature is checked against.
+ */
+export function signatureBaseUrl(config: Pick<ApiConfig, 'PUBLIC_BASE_URL' | 'HOST' | 'PORT'>): string {
+  if (config.PUBLIC_BASE_URL) return config.PUBLIC_BASE_URL.replace(/\/+$/, '');
+  const host = isIP(config.HOST) === 6 ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${config.PORT}`;
 }
 
 export function loadWorkerConfig(env = process.env): WorkerConfig {
@@ -286,6 +358,16 @@ export function loadWorkerConfig(env = process.env): WorkerConfig {
     throw new ConfigError(
       'Invalid configuration:\n  TWILIO_AUTH_TOKEN (or TWILIO_API_KEY with TWILIO_API_SECRET) is required to call Trust Hub.',
     );
+  }
+  if (config.TWILIO_BASE_URL) {
+    // The worker sends the account's auth token or API secret with every request (HTTP basic auth):
+    // in the clear only to a process on this machine, such as the sandbox under npm start.
+    const url = new URL(config.TWILIO_BASE_URL);
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+      throw new ConfigError(
+        `Invalid configuration:\n  TWILIO_BASE_URL must be https:// unless its host is loopback (127.0.0.0/8, localhost, [::1]): the worker sends the Twilio credentials with every request, and over http anyone on the way reads them (${url.host} is not loopback).`,
+      );
+    }
   }
   if (config.EVENTS_URL && !config.EVENTS_SECRET) {
     throw new ConfigError(

@@ -129,8 +129,10 @@ async function main(): Promise<void> {
     (error: unknown) => (badPrimary = error instanceof Error ? error : new Error(String(error))),
   );
 
-  // Every payload encrypted before it reaches Temporal; the API's client uses the same converter.
-  const dataConverter = encryptingDataConverter(payloadKeys(config));
+  // Every payload encrypted before it reaches Temporal, and every one that arrives unencrypted refused:
+  // a start or signal made without the codec fails its workflow task instead of running (codec.ts).
+  // The API's client uses the same converter.
+  const dataConverter = encryptingDataConverter(payloadKeys(config), { plaintext: 'refuse' });
   const { connection, namespace } = await connectWorker();
   const workflowBundle = await workerWorkflowBundle(temporalLogger(logger));
   const worker = await Worker.create({

@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   apiTokens,
+  bearerTokens,
   ConfigError,
   durationToMs,
+  isLoopbackHost,
   loadApiConfig,
   loadSandboxConfig,
   loadWorkerConfig,
+  signatureBaseUrl,
   statusCallbackUrl,
 } from '../src/config.js';
 
@@ -57,7 +60,63 @@ describe('configuration', () => {
       configError(() => loadApiConfig({ ...keys, HOST: '0.0.0.0' })),
       /API_TOKEN is required when HOST=0\.0\.0\.0/,
     );
-    assert.equal(loadApiConfig({ ...keys, HOST: '0.0.0.0', API_TOKEN: 'x'.repeat(32) }).HOST, '0.0.0.0');
+    const exposed = { ...keys, HOST: '0.0.0.0', PUBLIC_BASE_URL: 'https://onboarding.example.com' };
+    assert.equal(loadApiConfig({ ...exposed, API_TOKEN: 'x'.repeat(32) }).HOST, '0.0.0.0');
+  });
+
+  test('beyond loopback the API needs PUBLIC_BASE_URL, the URL callback signatures are checked against', () => {
+    const message = configError(() => loadApiConfig({ ...keys, HOST: '0.0.0.0', API_TOKEN: 'x'.repeat(32) }));
+    assert.match(message, /PUBLIC_BASE_URL is required when HOST=0\.0\.0\.0/);
+    assert.match(message, /headers/, 'the message says why');
+    // On loopback it may stay unset: the signature URL is then the address the API listens on.
+    for (const HOST of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) {
+      assert.equal(loadApiConfig({ ...keys, HOST }).PUBLIC_BASE_URL, undefined, HOST);
+    }
+  });
+
+  test("Twilio's callbacks are checked against PUBLIC_BASE_URL, or on loopback the API's own address", () => {
+    const at = (env: Record<string, string>) => signatureBaseUrl(loadApiConfig({ ...keys, ...env }));
+    assert.equal(at({ PUBLIC_BASE_URL: 'https://onb.example.com/base/' }), 'https://onb.example.com/base');
+    assert.equal(at({}), 'http://127.0.0.1:3000');
+    assert.equal(at({ HOST: 'localhost', PORT: '8080' }), 'http://localhost:8080');
+    assert.equal(at({ HOST: '::1', PORT: '8080' }), 'http://[::1]:8080');
+  });
+
+  test('loopback means 127.0.0.0/8, localhost and ::1, by address and not by spelling', () => {
+    for (const host of ['127.0.0.1', '127.255.0.9', 'localhost', 'LOCALHOST', '::1', '[::1]']) {
+      assert.ok(isLoopbackHost(host), host);
+    }
+    for (const host of [
+      '0.0.0.0',
+      '10.0.0.1',
+      '128.0.0.1',
+      '::',
+      'sandbox',
+      '127.0.0.1.nip.io',
+      'localhost.evil.com',
+    ]) {
+      assert.ok(!isLoopbackHost(host), host);
+    }
+  });
+
+  test('METRICS_TOKEN and CODEC_TOKEN rotate like API_TOKEN, and no token may open two scopes', () => {
+    const [isv, metrics, codec, next] = ['i', 'm', 'c', 'n'].map((c) => c.repeat(20));
+    const config = loadApiConfig({
+      ...keys,
+      API_TOKEN: isv!,
+      METRICS_TOKEN: `${metrics},${next}`,
+      CODEC_TOKEN: codec!,
+    });
+    assert.deepEqual(bearerTokens(config, 'METRICS_TOKEN'), [metrics, next]);
+    assert.deepEqual(bearerTokens(config, 'CODEC_TOKEN'), [codec]);
+    assert.match(
+      configError(() => loadApiConfig({ ...keys, CODEC_TOKEN: 'short' })),
+      /CODEC_TOKEN .*16 characters/,
+    );
+    assert.match(
+      configError(() => loadApiConfig({ ...keys, API_TOKEN: isv!, CODEC_TOKEN: `${codec},${isv}` })),
+      /CODEC_TOKEN repeats a token of API_TOKEN/,
+    );
   });
 
   test('API_TOKEN takes several tokens while one is rotated, each at least 16 characters', () => {
@@ -82,6 +141,28 @@ describe('configuration', () => {
       'PAYLOAD_ENCRYPTION_KEYS',
     ]) {
       assert.match(message, new RegExp(`${name} is required`));
+    }
+  });
+
+  test('TWILIO_BASE_URL is https unless it is this machine: the credentials go with every request', () => {
+    for (const url of [
+      'https://trusthub.example.com',
+      'http://127.0.0.1:4010',
+      'http://127.8.0.1',
+      'http://localhost:4010/',
+      'http://[::1]:4010',
+    ]) {
+      assert.equal(loadWorkerConfig({ ...worker, TWILIO_BASE_URL: url }).TWILIO_BASE_URL, url);
+    }
+    for (const url of [
+      'http://sandbox:4010',
+      'http://10.0.0.5:4010',
+      'http://127.0.0.1.nip.io',
+      'http://localhost.evil.com',
+    ]) {
+      const message = configError(() => loadWorkerConfig({ ...worker, TWILIO_BASE_URL: url }));
+      assert.match(message, /TWILIO_BASE_URL must be https:\/\/ unless its host is loopback/, url);
+      assert.ok(!message.includes(worker.TWILIO_AUTH_TOKEN), 'the message never quotes the credentials');
     }
   });
 

@@ -1,17 +1,23 @@
 /**
  * The HTTP API. It talks to Temporal only — never to Twilio: onboardings are started, read, corrected
  * and cancelled through the workflow, and Twilio's status callbacks become signals.
+ *
+ * Its routes sit in scopes by who calls them, each with its own credential (plugins/auth.ts): the
+ * ISV's system (API_TOKEN), the Temporal Web UI's codec (CODEC_TOKEN) and Prometheus (METRICS_TOKEN);
+ * the probes and Twilio's signed callback are open.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import type { ApiConfig } from '../config.js';
+import { bearerTokens, TOKEN_VARIABLES, type ApiConfig, type TokenVariable } from '../config.js';
 import { loggerOptions } from '../logger.js';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import requireBearerToken from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import { RequestLog, requestLogSerializers } from './request-log.js';
 import swaggerPlugin from './plugins/swagger.js';
 import codecRoutes from './routes/codec.js';
 import healthRoutes from './routes/health.js';
@@ -22,7 +28,18 @@ import webhookRoutes from './routes/webhooks.js';
 export interface AppDependencies {
   config: ApiConfig;
   temporal: Client;
+  /** Where the logs go: stdout, unless a test reads them. */
+  logStream?: DestinationStream;
 }
+
+/**
+ * The largest body any route but the codec's takes. The largest onboarding the schemas accept (every
+ * string at its maximum, ten 2 KB profile URLs, 100 numbers) is about 32 KB; a real one is about
+ * 2 KB, and 100 numbers about 4 KB. Anything bigger is refused (413) before it is parsed, so a hostile
+ * body costs no more than reading 64 KB. The codec routes set their own (routes/codec.ts): the Web UI
+ * sends a history's payloads at once.
+ */
+export const BODY_LIMIT = 64 * 1024;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,12 +48,36 @@ declare module 'fastify' {
 }
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config } = deps;
   const app = Fastify({
-    logger: loggerOptions({ name: 'api', level: deps.config.LOG_LEVEL, format: deps.config.LOG_FORMAT }),
-    // Report every invalid field at once, not just the first.
+    logger: {
+      ...loggerOptions({ name: 'api', level: config.LOG_LEVEL, format: config.LOG_FORMAT }),
+      serializers: requestLogSerializers,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
+    },
+    logController: new RequestLog(),
+    bodyLimit: BODY_LIMIT,
+    // Report every invalid field at once, not just the first (plugins/errors.ts lists the first few).
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
-    trustProxy: true,
+    // The 400 is written from the error's `validation` list (plugins/errors.ts); Fastify's default
+    // message would join every error of a hostile body into one string that nobody reads.
+    schemaErrorFormatter: (errors, dataVar) => new Error(`${dataVar} has ${errors.length} invalid field(s)`),
+    // Nothing here reads the client's address or the URL it called from the request: the callback
+    // signature is checked against configuration (signatureBaseUrl in src/config.ts), so a caller's
+    // X-Forwarded-Host has nothing to choose.
+    trustProxy: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Each scope's tokens; with none configured anywhere (loopback development) every scope is open.
+  const tokens = Object.fromEntries(
+    TOKEN_VARIABLES.map((variable) => [variable, bearerTokens(config, variable)]),
+  ) as Record<TokenVariable, string[]>;
+  const noTokens = Object.values(tokens).every((keys) => keys.length === 0);
+  const tokenOf = (variable: TokenVariable) => ({
+    keys: tokens[variable],
+    variable,
+    openWithoutKeys: noTokens,
+  });
 
   app.decorate('deps', deps);
   // First: its hooks must see every route registered after it, in every scope.
@@ -46,29 +87,30 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(formbody);
   await app.register(healthRoutes);
   await app.register(webhookRoutes);
-  // Everything an ISV's system calls sits in one encapsulated scope whose every route needs the token.
+  // Everything an ISV's system calls sits in one encapsulated scope whose every route needs its token.
   await app.register(async function isvApi(scope) {
-    await scope.register(requireBearerToken);
+    await scope.register(requireBearerToken, tokenOf('API_TOKEN'));
     await scope.register(onboardingRoutes);
   });
   // The Temporal Web UI's codec, called from the operator's browser: CORS for the UI's origin, then the
-  // same token. CORS goes first so a preflight (which never carries credentials) is answered before the
-  // token is asked for.
+  // codec's own token (it decrypts every payload, so the ISV's token does not open it). CORS goes first
+  // so a preflight (which never carries credentials) is answered before the token is asked for.
   await app.register(async function operatorCodec(scope) {
     await scope.register(cors, {
       // A list, so a request from any other origin gets no CORS headers at all.
-      origin: deps.config.TEMPORAL_UI_URL ? [new URL(deps.config.TEMPORAL_UI_URL).origin] : false,
+      origin: config.TEMPORAL_UI_URL ? [new URL(config.TEMPORAL_UI_URL).origin] : false,
       methods: ['POST'],
       allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
       credentials: true,
     });
-    await scope.register(requireBearerToken);
+    await scope.register(requireBearerToken, tokenOf('CODEC_TOKEN'));
     await scope.register(codecRoutes);
   });
-  // Prometheus scrapes with the same token (its `authorization` setting): the metrics say how many
-  // onboardings start and how callbacks fare, which is the ISV's business and no one else's.
+  // Prometheus scrapes with its own token (its `authorization` setting): the metrics say how many
+  // onboardings start and how callbacks fare, which is the ISV's business and no one else's, and the
+  // scraper's token opens nothing else.
   await app.register(async function prometheusScrape(scope) {
-    await scope.register(requireBearerToken);
+    await scope.register(requireBearerToken, tokenOf('METRICS_TOKEN'));
     await scope.register(metricsRoutes);
   });
   return app;

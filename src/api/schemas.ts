@@ -1,10 +1,17 @@
 /**
  * Request and response schemas of the API (TypeBox → JSON Schema → Fastify validation and /docs).
  * Every rule is the ISV guide's: allowed values, registration number formats, E.164, URLs.
+ *
+ * Every array in a request has a maxItems, and every `uniqueItems` array has items of a scalar
+ * `type`: Ajv then checks uniqueness in one pass with a lookup table, where items of no declared type
+ * (a bare `enum`) get a pairwise deep comparison — seconds of blocked event loop for a few thousand
+ * items, since validation reports every error (`allErrors`) and so never stops at maxItems.
  */
 import { CURSOR_PATTERN } from './cursor.js';
 import { Type, type Static } from 'typebox';
 import { ONBOARDING_STATUSES } from '../workflows/contract.js';
+import { ONBOARDING_STEPS } from './steps.js';
+import { MAX_WAITING_DAYS } from './list-query.js';
 import {
   BUSINESS_IDENTITIES,
   BUSINESS_INDUSTRIES,
@@ -37,7 +44,11 @@ export const Business = Type.Object(
       pattern: '^(\\d{9}|\\d{2}-\\d{7}|\\d{2}-\\d{3}-\\d{4})$',
       description: 'EIN (12-3456789) or DUNS (nine digits).',
     }),
-    regionsOfOperation: Type.Array(Type.Enum([...REGIONS_OF_OPERATION]), { minItems: 1, uniqueItems: true }),
+    regionsOfOperation: Type.Array(Type.Enum([...REGIONS_OF_OPERATION], { type: 'string' }), {
+      minItems: 1,
+      maxItems: REGIONS_OF_OPERATION.length,
+      uniqueItems: true,
+    }),
     websiteUrl: Url("The business's website, http(s)://…"),
     socialMediaProfileUrls: Type.Optional(Type.Array(Url('A social media profile URL.'), { maxItems: 10 })),
   },
@@ -194,16 +205,20 @@ export const OnboardingView = Type.Object(
 );
 
 export const OnboardingListQuery = Type.Object({
-  status: Type.Optional(Type.Enum(['running', 'action-required', 'completed', 'failed', 'cancelled'])),
-  step: Type.Optional(Type.String({ pattern: '^[a-z-]+$' })),
+  status: Type.Optional(Type.Enum([...ONBOARDING_STATUSES], { type: 'string' })),
+  step: Type.Optional(Type.Enum([...ONBOARDING_STEPS], { type: 'string' })),
   startedAfter: Type.Optional(
     Type.String({ format: 'date-time', description: 'ISO 8601, e.g. 2026-11-01T00:00:00Z' }),
   ),
   startedBefore: Type.Optional(Type.String({ format: 'date-time' })),
   waitingLongerThan: Type.Optional(
     Type.String({
-      pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)$',
-      description: 'Waiting (on Twilio or on corrections) for longer than this, e.g. 3d or 12h.',
+      pattern: '^\\d{1,10}(\\.\\d{1,3})?(ms|s|m|h|d)$',
+      description: `Waiting (on Twilio or on corrections) for longer than this, e.g. 3d or 12h; at most ${MAX_WAITING_DAYS}d.`,
+/**
+ * GET /v1/onboardings. What a schema cannot say — a date-time `new Date()` cannot hold (a leap second),
+ * an age beyond MAX_WAITING_DAYS — parseListQuery (list-query.ts) refuses before Temporal is asked.
+ */
     }),
   ),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),

@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   // Lazy: the API comes up (and /healthz answers) even while Temporal is still starting; /readyz tells.
   const temporal = await connectClient({
     lazy: true,
-    dataConverter: encryptingDataConverter(payloadKeys(config)),
+    // Refusing unencrypted payloads as the worker does: everything this client reads (query and update
+    // answers, results, failures) comes from the worker, encrypted, so a plain one is not ours.
+    dataConverter: encryptingDataConverter(payloadKeys(config), { plaintext: 'refuse' }),
   });
   const app = await buildApp({ config, temporal });
 

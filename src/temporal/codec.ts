@@ -7,9 +7,17 @@
  *
  * Keys come from PAYLOAD_ENCRYPTION_KEYS, "id:base64" pairs, the first one encrypting. Each payload
  * names its key, so a key can be rotated: put the new one first and keep the old one until no run
- * needs it. Payloads without our encoding (written before encryption was turned on, e.g. by runs in
- * flight then) decode as they are; an unknown key ID or a tampered payload is an error, never a
- * silent pass-through.
+ * needs it. An unknown key ID or a tampered payload is an error, never a silent pass-through.
+ *
+ * Encryption is also what tells our payloads from anyone else's. Whoever reaches Temporal's port can
+ * start or signal a run with a plain JSON input, and a codec that let it through would hand the
+ * workflow a request no API check has seen. So the worker's and the API's codec refuse a payload we
+ * did not encrypt (`plaintext: 'refuse'`, the default), naming the encoding it has and never its
+ * content; the workflow task then fails and the run goes no further. Only what shows payloads to a
+ * person passes plain ones through (`plaintext: 'pass'`): the codec endpoint, where the Web UI must
+ * still draw a history that holds one (such a refused start, say), and the replay of histories
+ * recorded before encryption (test/replay). Payloads Temporal keeps readable by design never reach
+ * a codec: search attributes, headers and the SDK's patch markers.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { extname } from 'node:path';
@@ -63,8 +71,37 @@ export class PayloadDecryptionError extends Error {
   override name = 'PayloadDecryptionError';
 }
 
+/** A payload we did not encrypt, met by a codec that refuses them. */
+export class UnencryptedPayloadError extends PayloadDecryptionError {
+  override name = 'UnencryptedPayloadError';
+}
+
+export interface EncryptionCodecOptions {
+  /**
+   * What decode does with a payload that is not ours: 'refuse' throws UnencryptedPayloadError (what
+   * the worker and the API's client do), 'pass' returns it as it is (for showing payloads only).
+   */
+  plaintext?: 'refuse' | 'pass';
+}
+
+/** The encoding a payload declares, fit to quote: a short token, or a description of it. */
+function describeEncoding(payload: Payload): string {
+  const raw = payload.metadata?.encoding;
+  if (!raw?.length) return 'no encoding';
+  const text = Buffer.from(raw).toString();
+  // The metadata is the sender's to choose: quote only what looks like an encoding name.
+  return /^[A-Za-z0-9_.+/-]{1,64}$/.test(text) ? `encoding "${text}"` : 'an unrecognisable encoding';
+}
+
 export class EncryptionCodec implements PayloadCodec {
-  constructor(private readonly payloadKeys: PayloadKeys) {}
+  private readonly plaintext: 'refuse' | 'pass';
+
+  constructor(
+    private readonly payloadKeys: PayloadKeys,
+    { plaintext = 'refuse' }: EncryptionCodecOptions = {},
+  ) {
+    this.plaintext = plaintext;
+  }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const { activeId, keys } = this.payloadKeys;
@@ -86,7 +123,12 @@ export class EncryptionCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      if (Buffer.from(payload.metadata?.encoding ?? []).toString() !== ENCRYPTED_ENCODING) return payload;
+      if (Buffer.from(payload.metadata?.encoding ?? []).toString() !== ENCRYPTED_ENCODING) {
+        if (this.plaintext === 'pass') return payload;
+        throw new UnencryptedPayloadError(
+          `A payload arrived unencrypted (${describeEncoding(payload)}), and this service takes only payloads encrypted with PAYLOAD_ENCRYPTION_KEYS: it was written without the service's codec (a Temporal client or CLI without it, or a run started before encryption), and is not read`,
+        );
+      }
       const keyId = Buffer.from(payload.metadata?.[KEY_ID_METADATA] ?? []).toString();
       const key = this.payloadKeys.keys.get(keyId);
       if (!key) {
@@ -144,7 +186,10 @@ export const failureConverterPath = fileURLToPath(
   new URL(`./failure-converter${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
 );
 
-/** The one data converter of the worker, the API's client, the replayer and the tests. */
-export function encryptingDataConverter(keys: PayloadKeys): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath };
+/**
+ * The one data converter of the worker, the API's client, the replayer and the tests: refusing
+ * unencrypted payloads unless `options` say otherwise (see the top of this file).
+ */
+export function encryptingDataConverter(keys: PayloadKeys, options?: EncryptionCodecOptions): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(keys, options)], failureConverterPath };
 }

@@ -1,5 +1,6 @@
 /**
- * The bearer token guards every ISV-facing route however its path is spelled. The routes come from the
+ * The bearer tokens guard every route however its path is spelled, each scope with its own token:
+ * the ISV's (API_TOKEN) opens neither the codec nor /metrics, and their tokens open no onboarding. The routes come from the
  * API's own OpenAPI document, so a route added later is walked too: one that answers without a token
  * and is not on the short public list below fails this test.
  *
@@ -16,6 +17,12 @@ import { onboardingIdFor } from '../../src/workflows/contract.js';
 
 const TOKEN = 'auth-test-token-0123456789';
 const OLD_TOKEN = 'auth-test-token-retiring-42';
+const CODEC_TOKEN = 'auth-test-codec-token-0123456789';
+const METRICS_TOKEN = 'auth-test-metrics-token-0123456789';
+
+/** The token that opens a route, by the scope it is registered in (src/api/app.ts). */
+const rightToken = (template: string) =>
+  template.startsWith('/v1/codec/') ? CODEC_TOKEN : template === '/metrics' ? METRICS_TOKEN : TOKEN;
 
 /** Routes anyone may call: probes, the API's description, and Twilio's callback (signed instead). */
 const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'POST /v1/webhooks/trusthub']);
@@ -113,7 +120,11 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
   before(async () => {
     env = await devServerEnvironment();
     // Two tokens at once: the one being introduced and the one being retired, as during a rotation.
-    stack = await startStack(env, { apiToken: `${TOKEN},${OLD_TOKEN}` });
+    stack = await startStack(env, {
+      apiToken: `${TOKEN},${OLD_TOKEN}`,
+      codecToken: CODEC_TOKEN,
+      metricsToken: METRICS_TOKEN,
+    });
     const started = await send(stack.apiUrl, 'POST', '/v1/onboardings', {
       token: TOKEN,
       body: onboardingRequest('auth-victim', [stack.info.phoneNumbers[0]!.phoneNumber]),
@@ -143,6 +154,7 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
         const key = `${method.toUpperCase()} ${template}`;
         return {
           key: key.replace(/\{(\w+)\}/g, ':$1'),
+          token: rightToken(template),
           method: method.toUpperCase(),
           path: template.replace('{id}', existing).replace(/\{\w+\}/g, 'x'),
           body: bodies[key],
@@ -173,7 +185,11 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
     let tried = 0;
     for (const route of protectedRoutes) {
       for (const spelling of spellings(route.path)) {
-        for (const token of [undefined, 'wrong-token-0123456789abcdef', `${TOKEN}x`]) {
+        // No token, wrong ones, and the other scopes' right ones.
+        const others = [TOKEN, OLD_TOKEN, CODEC_TOKEN, METRICS_TOKEN].filter(
+          (t) => t !== route.token && !(route.token === TOKEN && t === OLD_TOKEN),
+        );
+        for (const token of [undefined, 'wrong-token-0123456789abcdef', `${route.token}x`, ...others]) {
           tried += 1;
           const response = await send(stack.apiUrl, route.method, spelling.path, { token, body: route.body });
           // 401 is the guard; the router's own 404 ("No route …") means no route matched. Anything

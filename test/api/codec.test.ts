@@ -1,14 +1,14 @@
 /**
  * The codec endpoint the Temporal Web UI calls: it decodes what the service stored, in Temporal's
- * remote-codec JSON, only for a caller with the API token, and answers the Web UI's browser preflight
- * for the UI's origin alone.
+ * remote-codec JSON, only for a caller with the codec's own token (CODEC_TOKEN: the ISV's API_TOKEN
+ * does not open it), and answers the Web UI's browser preflight for the UI's origin alone.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
+import { BODY_LIMIT, buildApp } from '../../src/api/app.js';
 import { loadApiConfig } from '../../src/config.js';
 import {
   EncryptionCodec,
@@ -22,6 +22,7 @@ import { freePort } from '../../scripts/toolchain.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
 const TOKEN = 'codec-test-token-0123456789';
+const ISV_TOKEN = 'codec-test-isv-token-0123456789';
 const UI = 'http://127.0.0.1:8233';
 describe('the codec endpoint for the Temporal Web UI', () => {
   const input = { business: { name: 'Acme Dental LLC' }, email: 'dana@acmedental.com' };
@@ -34,7 +35,8 @@ describe('the codec endpoint for the Temporal Web UI', () => {
     connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const config = loadApiConfig({
       LOG_LEVEL: 'silent',
-      API_TOKEN: TOKEN,
+      API_TOKEN: ISV_TOKEN,
+      CODEC_TOKEN: TOKEN,
       TEMPORAL_UI_URL: `${UI}/`,
       PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
     });
@@ -77,9 +79,9 @@ describe('the codec endpoint for the Temporal Web UI', () => {
     assert.deepEqual(decoded.json(), { payloads: [plain] });
   });
 
-  test('without the token, or with a wrong one, nothing is decoded', async () => {
+  test("without the codec's token, a wrong one or the ISV's, nothing is decoded", async () => {
     const stored = await codec.encode([defaultPayloadConverter.toPayload(input)]);
-    for (const token of [null, 'wrong-token-0123456789abcdef']) {
+    for (const token of [null, 'wrong-token-0123456789abcdef', ISV_TOKEN]) {
       const response = await post('/v1/codec/decode', { payloads: stored.map(toJson) }, token);
       assert.equal(response.statusCode, 401);
       assert.ok(!response.body.includes('acmedental'));
@@ -111,6 +113,32 @@ describe('the codec endpoint for the Temporal Web UI', () => {
     const response = await post('/v1/codec/decode', { payloads: stored.map(toJson) });
     assert.equal(response.statusCode, 422);
     assert.match(response.json<{ error: { message: string } }>().error.message, /key "someone-else"/);
+  });
+
+  test('a payload the service did not encrypt is shown as it is, not refused: the Web UI draws it', async () => {
+    // The worker refuses such a payload (src/temporal/codec.ts); the history that holds it must still
+    // be readable to the operator looking into why.
+    const plain = toJson(defaultPayloadConverter.toPayload({ note: 'started without the codec' }));
+    const [stored] = (await codec.encode([defaultPayloadConverter.toPayload(input)])).map(toJson);
+    const response = await post('/v1/codec/decode', { payloads: [plain, stored] });
+    assert.equal(response.statusCode, 200, response.body);
+    const [shown, decoded] = response.json<{ payloads: JsonPayload[] }>().payloads;
+    assert.deepEqual(shown, plain);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(fromJson(decoded!)), input);
+  });
+
+  test('takes a history-sized body, beyond the limit of the other routes', async () => {
+    // About 1 MB of payloads, as the Web UI sends a long history's at once.
+    const payloads = await codec.encode(
+      Array.from({ length: 200 }, () =>
+        defaultPayloadConverter.toPayload({ ...input, pad: 'x'.repeat(4000) }),
+      ),
+    );
+    const body = { payloads: payloads.map(toJson) };
+    assert.ok(JSON.stringify(body).length > 16 * BODY_LIMIT, 'far beyond the limit of the other routes');
+    const response = await post('/v1/codec/decode', body);
+    assert.equal(response.statusCode, 200, response.body.slice(0, 200));
+    assert.equal(response.json<{ payloads: JsonPayload[] }>().payloads.length, 200);
   });
 
   test('a malformed body names the field and the rule', async () => {

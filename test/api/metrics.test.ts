@@ -1,5 +1,5 @@
 /**
- * GET /metrics on the API, scraped as Prometheus would (over a socket, with the bearer token), after
+ * GET /metrics on the API, scraped as Prometheus would (over a socket, with its own bearer token), after
  * real traffic: an onboarding started through the API, Twilio's (the sandbox's) signed callbacks
  * about it, a forged callback and one about a bundle nobody onboards. The counters must move by what
  * happened, request latencies must be labelled by route template, and no customer id may appear.
@@ -13,7 +13,9 @@ import { parsePrometheus, total, type Series } from '../support/prometheus.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
 import { devServerEnvironment } from '../support/temporal.js';
 
+/** Prometheus's token (METRICS_TOKEN); the ISV's system has its own (API_TOKEN). */
 const TOKEN = 'metrics-test-token-0123456789';
+const ISV_TOKEN = 'metrics-test-isv-token-0123456789';
 const CUSTOMER = 'metrics-acme-dental';
 
 describe('API metrics', { timeout: 300_000 }, () => {
@@ -21,7 +23,7 @@ describe('API metrics', { timeout: 300_000 }, () => {
   let stack: Stack;
   before(async () => {
     env = await devServerEnvironment();
-    stack = await startStack(env, { apiToken: TOKEN });
+    stack = await startStack(env, { apiToken: ISV_TOKEN, metricsToken: TOKEN });
   });
   after(async () => {
     await stack?.close();
@@ -50,12 +52,15 @@ describe('API metrics', { timeout: 300_000 }, () => {
     });
   }
 
-  test('is behind the bearer token', async () => {
+  test("is behind Prometheus's bearer token, which the ISV's does not replace", async () => {
     assert.equal((await fetch(`${stack.apiUrl}/metrics`)).status, 401);
-    const wrong = await fetch(`${stack.apiUrl}/metrics`, {
-      headers: { authorization: 'Bearer wrong-token-0123456789abcdef' },
-    });
-    assert.equal(wrong.status, 401);
+    for (const token of ['wrong-token-0123456789abcdef', ISV_TOKEN]) {
+      const refused = await fetch(`${stack.apiUrl}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(refused.status, 401);
+      assert.match(await refused.text(), /METRICS_TOKEN/);
+    }
   });
 
   test('counts a started onboarding, callbacks by outcome, and requests by route template', async () => {
@@ -66,14 +71,14 @@ describe('API metrics', { timeout: 300_000 }, () => {
     const id = onboardingIdFor(CUSTOMER);
     const started = await fetch(`${stack.apiUrl}/v1/onboardings`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${ISV_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(onboardingRequest(CUSTOMER, [stack.info.phoneNumbers[0]!.phoneNumber])),
     });
     assert.equal(started.status, 202, await started.text());
     // Submitting the profile makes the sandbox call the webhook, signed, about a bundle of this run.
     const view = await stack.waitFor(id, (v) => v.step === 'waiting-for-customer-profile-vetting');
     const read = await fetch(`${stack.apiUrl}/v1/onboardings/${id}`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${ISV_TOKEN}` },
     });
     assert.equal(read.status, 200);
 
@@ -114,7 +119,7 @@ describe('API metrics', { timeout: 300_000 }, () => {
 
   test('labels carry route templates only: no customer id, no raw URL', async () => {
     const notFound = await fetch(`${stack.apiUrl}/v1/onboardings/onboarding-${CUSTOMER}-nobody`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${ISV_TOKEN}` },
     });
     assert.equal(notFound.status, 404);
     // No route matches these: they are not timed, so a scanner cannot mint series.

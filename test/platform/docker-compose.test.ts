@@ -1,6 +1,7 @@
 // Docker does not run on the machines this project is built on, so docker-compose.yml is loaded and
 // validated by compose-go — the Compose Specification's reference loader, which checks the file against
-// the specification's JSON schema — and then checked against the project's own facts. The one-shot
+// the specification's JSON schema — and then checked against the project's own facts, alone (what
+// runs in production) and with docker-compose.sandbox.yml (sandbox mode). The one-shot
 // setup jobs' shell scripts are run here too, as compose hands them to `sh -c`: the schema job against
 // a stand-in temporal-sql-tool, the namespace job against the Temporal CLI's dev server.
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attribute
 import { devServerEnvironment } from '../support/temporal.js';
 
 const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
+const sandboxFile = fileURLToPath(new URL('../../docker-compose.sandbox.yml', import.meta.url));
 const checker = ensureComposeCheck({ quiet: true });
 
 interface Project {
@@ -24,6 +26,8 @@ interface Project {
       image?: string;
       build?: unknown;
       environment?: Record<string, string | null>;
+      network_mode?: string;
+      ports?: { host_ip?: string; target?: number; published?: string }[];
       command?: string[] | null;
       entrypoint?: string[] | null;
       depends_on?: Record<string, { condition?: string }>;
@@ -33,21 +37,36 @@ interface Project {
   >;
 }
 
-/** What an operator exports before `docker compose up` (README): compose has no default key. */
+/** What an operator exports before `docker compose up` (README): compose has no default for any. */
 const PAYLOAD_KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+const REQUIRED_SECRETS = {
+  PAYLOAD_ENCRYPTION_KEYS: PAYLOAD_KEYS,
+  API_TOKEN: 'compose-test-api-token-0123456789',
+  POSTGRES_PASSWORD: 'compose-test-postgres-password',
+};
 
 function load(
-  file: string,
-  { payloadKeys = PAYLOAD_KEYS }: { payloadKeys?: string | null } = {},
+  file: string | string[],
+  {
+    payloadKeys = PAYLOAD_KEYS,
+    env: extra = {},
+    without = [],
+  }: { payloadKeys?: string | null; env?: Record<string, string>; without?: string[] } = {},
 ): { ok: boolean; project?: Project; error: string } {
-  // The loader interpolates ${VARS}: run it with none of the caller's TWILIO_* so defaults are checked.
+  // The loader interpolates ${VARS}: run it with none of the caller's settings so defaults are checked.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([key]) => !/^(TWILIO|API_TOKEN|PUBLIC_BASE|PAYLOAD_ENCRYPTION|TEMPORAL_)/.test(key),
+      ([key]) =>
+        !/^(TWILIO|API_TOKEN|METRICS_TOKEN|CODEC_TOKEN|POSTGRES_|PUBLIC_BASE|PAYLOAD_ENCRYPTION|TEMPORAL_|EVENTS_|COMPOSE_)/.test(
+          key,
+        ),
     ),
   );
+  Object.assign(env, REQUIRED_SECRETS, extra);
+  delete env.PAYLOAD_ENCRYPTION_KEYS;
   if (payloadKeys) env.PAYLOAD_ENCRYPTION_KEYS = payloadKeys;
-  const result = spawnSync(checker!, [file], { encoding: 'utf8', env });
+  for (const name of without) delete env[name];
+  const result = spawnSync(checker!, [file].flat(), { encoding: 'utf8', env });
   return result.status === 0
     ? { ok: true, project: JSON.parse(result.stdout) as Project, error: '' }
     : { ok: false, error: result.stderr };
@@ -217,7 +236,8 @@ describe(
     });
 
     test('runs the compiled entry points (npm run build), each from a source file that exists', () => {
-      const { services } = load(composeFile).project!;
+      const { services } = load([composeFile, sandboxFile]).project!;
+      assert.ok(services.sandbox?.build, 'the sandbox is among them');
       for (const [name, service] of Object.entries(services).filter(([, s]) => s.build)) {
         const [node, entry] = service.command ?? [];
         assert.equal(node, 'node', name);
@@ -238,24 +258,87 @@ describe(
       }
     });
 
-    test('points the worker at the sandbox by default, with the credentials the sandbox is seeded with', () => {
-      const { services } = load(composeFile).project!;
-      const worker = services.worker?.environment ?? {};
+    test('runs the sandbox only in sandbox mode, and only then points the worker at it, with its account', () => {
+      // Production: no sandbox, and nothing of the worker's points at one.
+      const production = load(composeFile).project!.services;
+      assert.equal(production.sandbox, undefined, 'the sandbox does not run by default');
+      assert.ok(!JSON.stringify(production.worker).includes('sandbox'), JSON.stringify(production.worker));
+      assert.equal(production.worker?.environment?.TWILIO_BASE_URL, '', 'empty: Twilio itself');
+      // The profile alone runs the sandbox, idle: the worker still calls Twilio.
+      const idle = load(composeFile, { env: { COMPOSE_PROFILES: 'sandbox' } }).project!.services;
+      assert.ok(idle.sandbox, 'the sandbox profile runs it');
+      assert.deepEqual(idle.worker, production.worker);
+
+      // Sandbox mode: the worker calls the sandbox on loopback (its network namespace) with the
+      // sandbox's seeded account, whatever Twilio credentials the shell holds.
+      const exported = {
+        TWILIO_AUTH_TOKEN: 'real-auth-token-do-not-leak',
+        TWILIO_API_SECRET: 'real-secret-x',
+      };
+      const { services } = load([composeFile, sandboxFile], { env: exported }).project!;
+      const worker = services.worker!;
       const sandbox = services.sandbox?.environment ?? {};
-      assert.equal(worker.TWILIO_BASE_URL, 'http://sandbox:4010');
-      assert.equal(worker.TWILIO_ACCOUNT_SID, sandbox.SANDBOX_ACCOUNT_SID);
-      assert.equal(worker.TWILIO_AUTH_TOKEN, sandbox.SANDBOX_AUTH_TOKEN);
-      assert.equal(worker.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID, sandbox.SANDBOX_PRIMARY_CUSTOMER_PROFILE_SID);
+      assert.equal(worker.network_mode, 'service:sandbox');
+      assert.equal(worker.environment?.TWILIO_BASE_URL, `http://127.0.0.1:${sandbox.SANDBOX_PORT}`);
+      assert.equal(worker.environment?.TWILIO_ACCOUNT_SID, sandbox.SANDBOX_ACCOUNT_SID);
+      assert.equal(worker.environment?.TWILIO_AUTH_TOKEN, sandbox.SANDBOX_AUTH_TOKEN);
+      assert.equal(
+        worker.environment?.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID,
+        sandbox.SANDBOX_PRIMARY_CUSTOMER_PROFILE_SID,
+      );
+      // The API checks the sandbox's callbacks with the sandbox's token.
+      assert.equal(services.api?.environment?.TWILIO_AUTH_TOKEN, sandbox.SANDBOX_AUTH_TOKEN);
+      for (const secret of Object.values(exported)) {
+        for (const name of ['worker', 'api', 'sandbox']) {
+          assert.ok(!JSON.stringify(services[name]).includes(secret), `${secret} reaches the ${name}`);
+        }
+      }
     });
 
-    test('waits on real health: the worker starts once the sandbox answers, and reports its own state', () => {
-      const { services } = load(composeFile).project!;
+    test('waits on real health: in sandbox mode the worker starts once the sandbox answers, and reports its own state', () => {
+      const { services } = load([composeFile, sandboxFile]).project!;
       const worker = services.worker!;
       assert.equal(worker.depends_on?.sandbox?.condition, 'service_healthy');
       assert.ok(services.sandbox?.healthcheck?.test, 'the sandbox has a healthcheck');
       const port = worker.environment?.WORKER_HEALTH_PORT;
       assert.ok(port, 'the worker serves its health endpoint');
       assert.match(JSON.stringify(worker.healthcheck?.test), new RegExp(`127\\.0\\.0\\.1:${port}/healthz`));
+    });
+
+    test('has no default secret: each one compose needs is required, and none has a value the caller did not give', () => {
+      for (const name of Object.keys(REQUIRED_SECRETS)) {
+        const missing = load(composeFile, { without: [name] });
+        assert.equal(missing.ok, false, `${name} has a default`);
+        assert.match(missing.error, new RegExp(`${name}.*set ${name}`));
+      }
+      // Everything named like a secret is what the caller exported, or empty: nothing of the file's own.
+      const given = new Set(['', ...Object.values(REQUIRED_SECRETS)]);
+      const secretLike = /TOKEN|SECRET|PASSWORD|PWD|_KEYS?$/;
+      const defaults: string[] = [];
+      for (const [name, service] of Object.entries(load(composeFile).project!.services)) {
+        for (const [variable, value] of Object.entries(service.environment ?? {})) {
+          if (secretLike.test(variable) && !given.has(value ?? ''))
+            defaults.push(`${name}: ${variable}=${value}`);
+        }
+      }
+      assert.deepEqual(defaults, []);
+    });
+
+    test("publishes every port on the host's loopback only, in production and in sandbox mode", () => {
+      for (const files of [composeFile, [composeFile, sandboxFile]]) {
+        const published = Object.entries(load(files).project!.services).flatMap(([name, service]) =>
+          (service.ports ?? []).map((port) => ({
+            name,
+            port: port.published,
+            host: port.host_ip ?? '(all)',
+          })),
+        );
+        assert.ok(published.length >= 4, JSON.stringify(published));
+        assert.deepEqual(
+          published.filter((p) => p.host !== '127.0.0.1'),
+          [],
+        );
+      }
     });
 
     test('refuses to start without PAYLOAD_ENCRYPTION_KEYS, and gives the API and the worker the same keys', () => {
@@ -277,7 +360,7 @@ describe(
     });
 
     test('the sandbox keeps its state on a volume the image has made writable for the node user', () => {
-      const sandbox = load(composeFile).project!.services.sandbox!;
+      const sandbox = load([composeFile, sandboxFile]).project!.services.sandbox!;
       const volume = sandbox.volumes?.find((v) => v.type === 'volume');
       assert.ok(volume?.target, 'the sandbox mounts a named volume');
       assert.ok(sandbox.environment?.SANDBOX_STATE_FILE?.startsWith(`${volume.target}/`));
@@ -294,10 +377,15 @@ describe(
       );
     });
 
-    test('gives the API a token, since it listens beyond loopback there', () => {
-      const env = load(composeFile).project!.services.api?.environment ?? {};
+    test('gives the API the caller’s token, and the address Twilio reaches it at, since it listens beyond loopback', () => {
+      const env =
+        load(composeFile, { env: { PUBLIC_BASE_URL: 'https://onboarding.example.com' } }).project!.services
+          .api?.environment ?? {};
       assert.equal(env.HOST, '0.0.0.0');
-      assert.ok((env.API_TOKEN ?? '').length >= 16, 'API_TOKEN is long enough for the config rule');
+      assert.equal(env.API_TOKEN, REQUIRED_SECRETS.API_TOKEN);
+      assert.equal(env.PUBLIC_BASE_URL, 'https://onboarding.example.com');
+      const sandboxMode = load([composeFile, sandboxFile]).project!.services.api?.environment ?? {};
+      assert.equal(sandboxMode.PUBLIC_BASE_URL, 'http://api:3000', 'where the sandbox calls back');
     });
   },
 );

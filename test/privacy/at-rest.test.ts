@@ -19,6 +19,8 @@ import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
 
 const TOKEN = 'at-rest-test-token-0123456789';
+/** The operator's: the codec takes its own token, not the ISV's. */
+const CODEC_TOKEN = 'at-rest-test-codec-token-0123456789';
 
 /** Values that occur nowhere else in the test or the sandbox, so a hit can only be this request's. */
 function distinctiveRequest(phoneNumber: string) {
@@ -47,7 +49,7 @@ describe('personal data at rest in Temporal', { timeout: 180_000 }, () => {
       dbFilename: join(dir, 'temporal.db'),
       extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
     });
-    stack = await startStack(env, { apiToken: TOKEN });
+    stack = await startStack(env, { apiToken: TOKEN, codecToken: CODEC_TOKEN });
   });
   after(async () => {
     await stack?.close();
@@ -107,7 +109,7 @@ describe('personal data at rest in Temporal', { timeout: 180_000 }, () => {
     const leaks = personal.flatMap((value) => found(value).map((file) => `${value} in ${file}`));
     assert.deepEqual(leaks, []);
 
-    // An operator with the token reads the stored input through the codec endpoint.
+    // An operator with the codec's token reads the stored input through the codec endpoint.
     const { history } = await env.connection.workflowService.getWorkflowExecutionHistory({
       namespace: env.namespace ?? 'default',
       execution: { workflowId: id },
@@ -116,7 +118,7 @@ describe('personal data at rest in Temporal', { timeout: 180_000 }, () => {
     assert.ok(!JSON.stringify(stored.map(toJson)).includes(request.email));
     const decoded = await fetch(`${stack.apiUrl}/v1/codec/decode`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CODEC_TOKEN}` },
       body: JSON.stringify({ payloads: stored.map(toJson) }),
     });
     assert.equal(decoded.status, 200);

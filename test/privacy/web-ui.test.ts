@@ -1,12 +1,12 @@
 /// <reference lib="dom" />
 /**
  * The Temporal Web UI in a real browser (headless Chromium from Debian's packages), against `npm start`:
- * an operator whose browser presents the API token reads a workflow's input through the codec
- * endpoint; one without it sees only ciphertext. The test asserts on the page's text and keeps both
+ * an operator whose browser presents the codec's token (CODEC_TOKEN) reads a workflow's input through
+ * the codec endpoint; one without it sees only ciphertext. The test asserts on the page's text and keeps both
  * screenshots in test-artifacts/web-ui/.
  *
- * `npm start` runs here with API_TOKEN set, so "without access" is the API really refusing the codec
- * call. The Web UI itself sends a token only when it has one (its own login, with
+ * `npm start` runs here with API_TOKEN and CODEC_TOKEN set, so "without access" is the API really
+ * refusing the codec call. The Web UI itself sends a token only when it has one (its own login, with
  * TEMPORAL_CODEC_PASS_ACCESS_TOKEN); the browser adds it here, as a proxy in front of the UI would.
  */
 import assert from 'node:assert/strict';
@@ -22,6 +22,7 @@ import { onboardingRequest } from '../support/stack.js';
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const artifacts = join(repoRoot, 'test-artifacts', 'web-ui');
 const TOKEN = 'web-ui-test-token-0123456789';
+const CODEC_TOKEN = 'web-ui-test-codec-token-0123456789';
 /** "binary/encrypted" as the UI shows an undecoded payload's metadata: base64. */
 const ENCRYPTED_MARKER = Buffer.from('binary/encrypted').toString('base64');
 
@@ -42,7 +43,7 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
 
   before(async () => {
     assert.ok(chromium, 'set CHROMIUM_PATH or apt-get install chromium');
-    service = await startService({ API_TOKEN: TOKEN });
+    service = await startService({ API_TOKEN: TOKEN, CODEC_TOKEN });
     const started = await fetch(api('/v1/onboardings'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
@@ -93,7 +94,7 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
       page.on('request', (call) => {
         const toCodec = call.url().startsWith(api('/v1/codec/')) && call.method() === 'POST';
         void call.continue(
-          toCodec ? { headers: { ...call.headers(), authorization: `Bearer ${TOKEN}` } } : undefined,
+          toCodec ? { headers: { ...call.headers(), authorization: `Bearer ${CODEC_TOKEN}` } } : undefined,
         );
       });
     }

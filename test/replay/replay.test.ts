@@ -6,13 +6,24 @@
  * `v3-*` with adoption and overlapping vetting, `v4-*` with every payload encrypted under the test
  * keys (test/support/temporal.ts), which must therefore never change, and `v5-*` reading a bundle only
  * on a vetting decision.
+ *
+ * The worker refuses unencrypted payloads (src/temporal/codec.ts), so histories from v4 on replay with
+ * that very converter; v1–v3, recorded in plain text, replay with one that lets plain payloads through:
+ * they test the workflow code's determinism, not the codec.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { hasCompletedWorkflowTask, recordedHistories } from '../support/histories.js';
 import { workflowBundle } from '../support/stack.js';
-import { installTestRuntime, testDataConverter } from '../support/temporal.js';
+import {
+  installTestRuntime,
+  plaintextTolerantDataConverter,
+  testDataConverter,
+} from '../support/temporal.js';
+
+/** Recorded before encryption was turned on. */
+const recordedInPlainText = (workflowId: string) => Number(/^v(\d+)-/.exec(workflowId)?.[1]) < 4;
 
 test('recorded histories replay against the current workflow code', { timeout: 120_000 }, async () => {
   installTestRuntime();
@@ -23,12 +34,20 @@ test('recorded histories replay against the current workflow code', { timeout: 1
   }
   const failures: string[] = [];
   const replayed: string[] = [];
-  for await (const result of Worker.runReplayHistories(
-    { workflowBundle: await workflowBundle(), dataConverter: testDataConverter, replayName: 'fixtures' },
-    histories,
-  )) {
-    replayed.push(result.workflowId);
-    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  const plain = histories.filter((h) => recordedInPlainText(h.workflowId));
+  const encrypted = histories.filter((h) => !recordedInPlainText(h.workflowId));
+  assert.ok(plain.length > 0 && encrypted.length > 0, 'fixtures from before and after encryption');
+  for (const [batch, dataConverter] of [
+    [plain, plaintextTolerantDataConverter],
+    [encrypted, testDataConverter],
+  ] as const) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), dataConverter, replayName: 'fixtures' },
+      batch,
+    )) {
+      replayed.push(result.workflowId);
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
   }
   assert.deepEqual(
     replayed.sort(),

@@ -39,7 +39,7 @@ export async function startService(
   const dataDir = mkdtempSync(join(tmpdir(), 'trusthub-service-'));
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([key]) => !/^(TWILIO_|TEMPORAL_|PAYLOAD_|API_TOKEN|SANDBOX_)/.test(key),
+      ([key]) => !/^(TWILIO_|TEMPORAL_|PAYLOAD_|API_TOKEN|CODEC_TOKEN|METRICS_TOKEN|SANDBOX_)/.test(key),
     ),
   );
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {

@@ -140,13 +140,18 @@ export async function startStack(
   {
     pollInterval = TEST_POLL_INTERVAL_MS,
     apiToken,
+    codecToken,
+    metricsToken,
     sandbox: sandboxOptions,
     dataConverter,
     events,
   }: {
     pollInterval?: number;
     apiToken?: string;
+    /** The API's tokens (API_TOKEN, CODEC_TOKEN, METRICS_TOKEN); none, and every route is open. */
     sandbox?: SandboxOptions;
+    codecToken?: string;
+    metricsToken?: string;
     /** The API's and the worker's data converter, when not the service's with the test keys (benchmarks). */
     dataConverter?: DataConverter;
     /** Where the worker sends onboarding events (EVENTS_URL, EVENTS_SECRET); none when left out. */
@@ -172,6 +177,8 @@ export async function startStack(
   });
   const temporal = dataConverter
     ? new Client({ connection: env.connection, namespace: env.namespace, dataConverter })
+    ...(codecToken ? { CODEC_TOKEN: codecToken } : {}),
+    ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
     : env.client;
   const api = await buildApp({ config, temporal });
   await api.listen({ host: '127.0.0.1', port });

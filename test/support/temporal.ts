@@ -47,8 +47,23 @@ let installed = false;
 export const TEST_PAYLOAD_ENCRYPTION_KEYS =
   'test-2026:dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMDAwMDA=,test-retired:cmV0aXJlZC10ZXN0LWtleS1ub3QtYS1zZWNyZXQtMDA=';
 
-/** The data converter the service's processes use, with the test keys: tests see what they see. */
-export const testDataConverter = encryptingDataConverter(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS));
+/**
+ * The data converter the service's processes use, with the test keys: tests see what they see,
+ * unencrypted payloads refused included.
+ */
+export const testDataConverter = encryptingDataConverter(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS), {
+  plaintext: 'refuse',
+});
+
+/**
+ * The same keys, letting unencrypted payloads through: only for replaying the histories recorded
+ * before encryption (test/replay's v1–v3), which stand for the workflow code's history, not for
+ * what the worker accepts today.
+ */
+export const plaintextTolerantDataConverter = encryptingDataConverter(
+  parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS),
+  { plaintext: 'pass' },
+);
 
 /** Temporal's Java test server: timers and `sleep` skip ahead whenever the workflow is only waiting. */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {

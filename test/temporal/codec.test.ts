@@ -1,6 +1,7 @@
 /**
  * The payload codec on its own: what it writes hides the data, names its key, survives a key rotation,
- * and refuses (rather than passes through) anything it cannot authenticate.
+ * and refuses (rather than passes through) anything it cannot authenticate — a payload it did not
+ * encrypt included, unless it only shows payloads.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -10,6 +11,7 @@ import {
   EncryptionCodec,
   KEY_ID_METADATA,
   PayloadDecryptionError,
+  UnencryptedPayloadError,
   generatePayloadKey,
   parsePayloadKeys,
 } from '../../src/temporal/codec.js';
@@ -74,9 +76,40 @@ describe('the AES-256-GCM payload codec', () => {
     await assert.rejects(codec.decode([{ ...encoded!, data: data.subarray(0, 10) }]), /is truncated/);
   });
 
-  test('payloads written before encryption was turned on decode as they are', async () => {
+  test('a payload it did not encrypt is refused, naming its encoding and never its content', async () => {
     const codec = new EncryptionCodec(parsePayloadKeys(current));
+    const [encrypted] = await codec.encode([plain(request)]);
+    // One plain payload among encrypted ones fails the whole batch: a run decodes all or nothing.
+    await assert.rejects(codec.decode([encrypted!, plain(request)]), (error: Error) => {
+      assert.ok(error instanceof UnencryptedPayloadError && error instanceof PayloadDecryptionError);
+      assert.match(error.message, /unencrypted \(encoding "json\/plain"\)/);
+      assert.match(error.message, /PAYLOAD_ENCRYPTION_KEYS/);
+      for (const secret of ['Acme Dental', '12-3456789', 'dana@acmedental.com', '+14155550123']) {
+        assert.ok(!error.message.includes(secret), `the error quotes ${secret}`);
+      }
+      return true;
+    });
+    // What Temporal's own converters write for `undefined` and for bytes: just as foreign.
+    await assert.rejects(codec.decode([plain(undefined)]), /encoding "binary\/null"/);
+    await assert.rejects(codec.decode([{ data: Buffer.from('{}') }]), /unencrypted \(no encoding\)/);
+    // The encoding is the sender's text: quoted only when it looks like one.
+    const hostile = {
+      metadata: { encoding: Buffer.from('json/plain" and dana@acmedental.com') },
+      data: null,
+    };
+    await assert.rejects(codec.decode([hostile]), (error: Error) => {
+      assert.ok(!error.message.includes('dana@'), error.message);
+      assert.match(error.message, /an unrecognisable encoding/);
+      return true;
+    });
+  });
+
+  test("with plaintext: 'pass' (for showing payloads), one it did not encrypt comes back as it is", async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(current), { plaintext: 'pass' });
     const old = plain(request);
     assert.deepEqual(await codec.decode([old]), [old]);
+    // Passing plain ones through changes nothing for encrypted ones.
+    const [old2] = await new EncryptionCodec(parsePayloadKeys(retired)).encode([plain(request)]);
+    await assert.rejects(codec.decode([old2!]), /key "2026-05", which PAYLOAD_ENCRYPTION_KEYS does not hold/);
   });
 });

@@ -1,7 +1,8 @@
-// compose-check loads a Compose file with compose-go — the Compose Specification's reference loader,
-// the one `docker compose` uses — which validates it against the specification's JSON schema, then
+// compose-check loads Compose files with compose-go — the Compose Specification's reference loader,
+// the one `docker compose` uses — which validates them against the specification's JSON schema, then
 // prints the resolved project as JSON. It lets the test suite check docker-compose.yml on machines
-// without Docker.
+// without Docker. Like `docker compose -f a.yml -f b.yml`, later files override earlier ones, and
+// COMPOSE_PROFILES picks the profiles whose services run.
 package main
 
 import (
@@ -14,11 +15,13 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: compose-check <docker-compose.yml>")
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: compose-check <docker-compose.yml> [override.yml…]")
 		os.Exit(2)
 	}
-	options, err := cli.NewProjectOptions([]string{os.Args[1]}, cli.WithOsEnv, cli.WithInterpolation(true))
+	options, err := cli.NewProjectOptions(
+		os.Args[1:], cli.WithOsEnv, cli.WithInterpolation(true), cli.WithDefaultProfiles(),
+	)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

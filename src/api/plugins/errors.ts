@@ -1,6 +1,8 @@
 /**
  * One error shape for every route: `{ error: { code, message, fields? } }`. Schema failures list each
- * offending field with the rule it broke, so a client can fix a whole request in one go.
+ * offending field with the rule it broke, so a client can fix a whole request in one go — up to
+ * MAX_FIELD_ERRORS of them, and the message says how many more there are. Without the cap the answer
+ * grows with the request: a list of thousands of bad items came back as a 9 MB body.
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -15,6 +17,9 @@ export interface ErrorBody {
 }
 
 type ValidationDetail = NonNullable<FastifyError['validation']>[number];
+
+/** Enough for any real request (an onboarding has about 30 fields); beyond it, a count. */
+export const MAX_FIELD_ERRORS = 20;
 
 /** `body/business/websiteUrl` → `business.websiteUrl`; a missing property names the property itself. */
 function fieldOf(detail: ValidationDetail, context: string | undefined): string {
@@ -34,8 +39,8 @@ export function validationRule(detail: Pick<ValidationDetail, 'keyword' | 'param
   return detail.message ?? 'is invalid';
 }
 
-export function validationFields(error: FastifyError): FieldError[] {
-  return (error.validation ?? []).map((detail) => ({
+export function validationFields(error: FastifyError, limit = Infinity): FieldError[] {
+  return (error.validation ?? []).slice(0, limit).map((detail) => ({
     field: fieldOf(detail, error.validationContext),
     rule: validationRule(detail),
   }));
@@ -44,11 +49,13 @@ export function validationFields(error: FastifyError): FieldError[] {
 async function errors(app: FastifyInstance) {
   app.setErrorHandler<FastifyError>((error, request, reply) => {
     if (error.validation) {
-      const fields = validationFields(error);
+      const fields = validationFields(error, MAX_FIELD_ERRORS);
+      const more = error.validation.length - fields.length;
+      const listed = fields.map((f) => `${f.field} ${f.rule}`).join('; ');
       return reply.code(400).send({
         error: {
           code: 'invalid_request',
-          message: fields.map((f) => `${f.field} ${f.rule}`).join('; '),
+          message: more > 0 ? `${listed}; and ${more} more error(s) not listed` : listed,
           fields,
         },
       } satisfies ErrorBody);

@@ -4,9 +4,14 @@
  * speaks Temporal's remote-codec protocol: `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`
  * in and out.
  *
- * It sits in its own scope with the API's bearer token (app.ts), so an operator without the token sees
- * only ciphertext, and with CORS for the Web UI's origin (TEMPORAL_UI_URL), because the browser, not the
- * UI's server, makes the call.
+ * It sits in its own scope with its own bearer token, CODEC_TOKEN (app.ts) — it decrypts every payload
+ * and encrypts chosen ones, which is not the ISV's system's business — so an operator without the
+ * token sees only ciphertext, and with CORS for the Web UI's origin (TEMPORAL_UI_URL), because the
+ * browser, not the UI's server, makes the call.
+ *
+ * Unlike the worker's, this codec passes an unencrypted payload back as it is: it only shows payloads
+ * to a person, and a history holding one (a start someone made without the codec, which the worker
+ * refused) must still be drawn, not fail as a whole.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
@@ -32,7 +37,7 @@ const CODEC_BODY_LIMIT = 32 * 1024 * 1024;
 
 export default async function codecRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const codec = new EncryptionCodec(payloadKeys(app.deps.config));
+  const codec = new EncryptionCodec(payloadKeys(app.deps.config), { plaintext: 'pass' });
   const schema = (summary: string) => ({
     tags: ['operators'],
     summary,

@@ -1,8 +1,8 @@
 /**
  * GET /metrics — this API instance's Prometheus metrics (src/api/plugins/metrics.ts), in the text
- * format. app.ts registers it inside a bearer-token scope: Prometheus sends the token with its
- * scrape_config's `authorization` (credentials_file: the API_TOKEN). Scrapes come every few seconds,
- * so they are logged at warn and above only.
+ * format. app.ts registers it inside its own bearer-token scope: Prometheus sends METRICS_TOKEN with
+ * its scrape_config's `authorization` (credentials_file), and that token opens nothing else. Scrapes
+ * come every few seconds, so they are logged at warn and above only.
  */
 import type { FastifyInstance } from 'fastify';
 

@@ -1,0 +1,123 @@
+/**
+ * GET /v1/onboardings' filters: a value that has the right shape and still means nothing — a leap
+ * second, an age beyond any date, a step or status the workflow never has — is a 400 naming the field
+ * and the rule, never a 500 from deep inside (finding 7). parseListQuery (src/api/list-query.ts) turns
+ * the filters into visibility clauses; the route is checked over HTTP as test/api/listing.test.ts
+ * does, with a client connected to nothing, since a refused query never reaches Temporal.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { MAX_WAITING_DAYS, parseListQuery } from '../../src/api/list-query.js';
+import { ONBOARDING_STEPS } from '../../src/api/steps.js';
+import { loadApiConfig } from '../../src/config.js';
+import { freePort } from '../../scripts/toolchain.js';
+import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+
+const NOW = new Date('2026-11-10T12:00:00.000Z');
+
+describe('parseListQuery', () => {
+  test('turns each filter into its clause, times re-printed in UTC', () => {
+    assert.deepEqual(
+      parseListQuery(
+        {
+          status: 'running',
+          step: 'waiting-for-customer-profile-vetting',
+          startedAfter: '2026-11-01T00:00:00+02:00',
+          startedBefore: '2026-11-09T00:00:00.5Z',
+          waitingLongerThan: '3d',
+        },
+        NOW,
+      ),
+      {
+        clauses: [
+          `OnboardingStatus = 'running'`,
+          `OnboardingStep = 'waiting-for-customer-profile-vetting'`,
+          `StartTime > '2026-10-31T22:00:00.000Z'`,
+          `StartTime < '2026-11-09T00:00:00.500Z'`,
+          `WaitingSince < '2026-11-07T12:00:00.000Z'`,
+        ],
+      },
+    );
+    assert.deepEqual(parseListQuery({}, NOW), { clauses: [] });
+    assert.deepEqual(parseListQuery({ waitingLongerThan: `${MAX_WAITING_DAYS}d` }, NOW).errors, undefined);
+  });
+
+  test('refuses what has the shape and no meaning, every field at once, each with its rule', () => {
+    const result = parseListQuery(
+      {
+        status: "running' OR WorkflowType != '",
+        step: 'sleeping',
+        startedAfter: '2026-01-01T23:59:60Z',
+        startedBefore: '0000-01-01T00:00:00+01:00',
+        waitingLongerThan: `${MAX_WAITING_DAYS + 1}d`,
+      },
+      NOW,
+    );
+    assert.deepEqual(
+      result.errors?.map((e) => e.field),
+      ['status', 'step', 'startedAfter', 'startedBefore', 'waitingLongerThan'],
+    );
+    const rule = (field: string) => result.errors?.find((e) => e.field === field)?.rule ?? '';
+    assert.match(rule('status'), /must be one of: running, action-required/);
+    assert.match(rule('step'), /waiting-for-corrections/);
+    assert.match(rule('startedAfter'), /no leap second/);
+    assert.match(rule('startedBefore'), /between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z/);
+    assert.match(rule('waitingLongerThan'), new RegExp(`at most ${MAX_WAITING_DAYS}d`));
+    assert.equal(
+      parseListQuery({ waitingLongerThan: '99999999999d' }, NOW).errors?.[0]?.field,
+      'waitingLongerThan',
+    );
+  });
+});
+
+describe('GET /v1/onboardings refuses meaningless filters with a 400', () => {
+  let app: FastifyInstance;
+  let connection: Connection;
+
+  before(async () => {
+    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const config = loadApiConfig({
+      LOG_LEVEL: 'silent',
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
+    });
+    app = await buildApp({ config, temporal: new Client({ connection }) });
+  });
+  after(async () => {
+    await app?.close();
+    await connection?.close();
+  });
+
+  async function refused(query: string, field: string, rule: RegExp) {
+    const response = await app.inject({ method: 'GET', url: `/v1/onboardings?${query}` });
+    assert.equal(response.statusCode, 400, `${query}: ${response.statusCode} ${response.body}`);
+    const { error } = response.json<{ error: { code: string; fields: { field: string; rule: string }[] } }>();
+    assert.equal(error.code, 'invalid_request');
+    // The schema's rules name the field within the query string, the route's by itself.
+    const named = error.fields.find((f) => f.field === field || f.field === `querystring.${field}`);
+    assert.ok(named, `${query}: ${field} is named in ${JSON.stringify(error.fields)}`);
+    assert.match(named.rule, rule);
+  }
+
+  test('a leap second, and an instant past year 9999 in UTC', async () => {
+    await refused('startedAfter=2026-01-01T23:59:60Z', 'startedAfter', /no leap second/);
+    await refused('startedBefore=9999-12-31T23:59:59-01:00', 'startedBefore', /9999-12-31T23:59:59Z/);
+  });
+
+  test('an age beyond ten years, however many digits it has', async () => {
+    await refused(`waitingLongerThan=${MAX_WAITING_DAYS + 1}d`, 'waitingLongerThan', /at most/);
+    await refused('waitingLongerThan=9999999999d', 'waitingLongerThan', /at most/);
+    await refused('waitingLongerThan=99999999999d', 'waitingLongerThan', /must match pattern/);
+  });
+
+  test('a step or a status the workflow never has', async () => {
+    await refused('step=sleeping', 'step', new RegExp(`must be one of: ${ONBOARDING_STEPS[0]}`));
+    await refused(
+      'status=paused',
+      'status',
+      /must be one of: running, action-required, completed, failed, cancelled/,
+    );
+  });
+});

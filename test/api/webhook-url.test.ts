@@ -1,0 +1,104 @@
+/**
+ * Twilio's status-callback signature covers the URL Twilio called, and the API checks it against the
+ * URL it is configured with (signatureBaseUrl in src/config.ts: PUBLIC_BASE_URL, or on loopback the
+ * address it listens on) — never one the request names (finding 7). When the proxy headers were
+ * trusted, a caller picked the URL with X-Forwarded-Host, and a callback signed for a URL of its own
+ * choosing passed, so a signature lifted from any other Twilio-signed request would do.
+ *
+ * The API listens on loopback without PUBLIC_BASE_URL, over a real socket, against a dev server so
+ * that an accepted callback is really forwarded (here to an onboarding that does not exist).
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import twilio from 'twilio';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { loadApiConfig, signatureBaseUrl } from '../../src/config.js';
+import { freePort } from '../../scripts/toolchain.js';
+import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+
+const AUTH_TOKEN = 'a'.repeat(32);
+const PATH = '/v1/webhooks/trusthub?onboardingId=onboarding-webhook-url-nobody';
+const PARAMS = {
+  AccountSid: `AC${'1'.repeat(32)}`,
+  BundleSid: `BU${'2'.repeat(32)}`,
+  Status: 'twilio-approved',
+};
+
+describe("the webhook checks Twilio's signature against the configured URL", { timeout: 120_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let app: FastifyInstance;
+  let port: number;
+
+  before(async () => {
+    env = await devServerEnvironment();
+    port = await freePort();
+    const config = loadApiConfig({
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
+    });
+    assert.equal(signatureBaseUrl(config), `http://127.0.0.1:${port}`);
+    app = await buildApp({ config, temporal: env.client });
+    await app.listen({ host: '127.0.0.1', port });
+  });
+  after(async () => {
+    await app?.close();
+    await env?.teardown();
+  });
+
+  /** A callback signed for `signedFor`, sent to the API with `headers` (node:http sends them as given). */
+  function callback(signedFor: string, headers: Record<string, string> = {}) {
+    const body = new URLSearchParams(PARAMS).toString();
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: PATH,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, signedFor, PARAMS),
+            ...headers,
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  test('a callback signed for the URL a forged X-Forwarded-Host names is refused', async () => {
+    const forgeries: Record<string, string>[] = [
+      { 'x-forwarded-host': 'evil.example.com', 'x-forwarded-proto': 'https' },
+      { 'x-forwarded-host': 'evil.example.com' },
+      { host: 'evil.example.com' },
+    ];
+    for (const headers of forgeries) {
+      const scheme = headers['x-forwarded-proto'] ?? 'http';
+      const forged = await callback(`${scheme}://evil.example.com${PATH}`, headers);
+      assert.equal(forged.status, 403, `${JSON.stringify(headers)}: ${forged.body}`);
+      assert.match(forged.body, /Invalid X-Twilio-Signature/);
+    }
+  });
+
+  test('a callback signed for the configured URL is accepted, whatever the proxy headers say', async () => {
+    const signed = `http://127.0.0.1:${port}${PATH}`;
+    const plain = await callback(signed);
+    assert.equal(plain.status, 200, plain.body);
+    const behindHeaders = await callback(signed, { 'x-forwarded-host': 'evil.example.com' });
+    assert.equal(behindHeaders.status, 200, behindHeaders.body);
+  });
+});
