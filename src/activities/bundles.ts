@@ -21,6 +21,8 @@ export interface CreateBundleInput {
   friendlyName: string;
   email: string;
   statusCallback: string;
+  /** An earlier run of this customer may have made it (see findOrCreate). */
+  lookUpFirst?: boolean;
 }
 
 export interface BundleRef {
@@ -54,6 +56,11 @@ export interface ExistingProfile {
   /** What is assigned to it: end users and documents by type (a document with its address), profiles. */
   entities: { sid: string; type: string; addressSid?: string }[];
   phoneNumberSids: string[];
+  /**
+   * What its business information says of who the business is, compared with the request before the
+   * profile is adopted. Returned to the workflow only (whose history is encrypted), never logged.
+   */
+  business?: { name: string | null; registrationNumber: string | null };
 }
 
 export interface PrimaryProfileCheck {
@@ -93,10 +100,12 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
       friendlyName,
       email,
       statusCallback,
+      lookUpFirst,
     }: CreateBundleInput): Promise<BundleSnapshot> => {
       const api = bundleApi(twilio, kind);
       const { record } = await findOrCreate({
         what: `${kind} bundle`,
+        lookUpFirst,
         find: () => api.list({ friendlyName, policySid: api.policySid }),
         matches: (b) => b.friendlyName === friendlyName && b.policySid === api.policySid,
         create: () => api.create({ friendlyName, email, policySid: api.policySid, statusCallback }),
@@ -242,10 +251,19 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
       const v1 = twilio.trusthub.v1;
       const snapshot = toBundleSnapshot('customer-profile', await twilioCall(() => api.fetch(sid)));
       const entities: ExistingProfile['entities'] = [];
+      let business: ExistingProfile['business'];
       for (const { objectSid } of await twilioCall(() => api.entityAssignments(sid).list())) {
         if (objectSid.startsWith('IT')) {
           const endUser = await twilioCall(() => v1.endUsers(objectSid).fetch());
           entities.push({ sid: objectSid, type: endUser.type });
+          if (endUser.type === 'customer_profile_business_information') {
+            const attributes = (endUser.attributes ?? {}) as Record<string, unknown>;
+            const text = (value: unknown) => (typeof value === 'string' ? value : null);
+            business = {
+              name: text(attributes.business_name),
+              registrationNumber: text(attributes.business_registration_number),
+            };
+          }
         } else if (objectSid.startsWith('RD')) {
           const document = await twilioCall(() => v1.supportingDocuments(objectSid).fetch());
           const attributes = (document.attributes ?? {}) as Record<string, unknown>;
@@ -261,7 +279,12 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
         status: snapshot.status,
         entities: entities.length,
       });
-      return { snapshot, entities, phoneNumberSids: numbers.map((n) => n.channelEndpointSid) };
+      return {
+        snapshot,
+        entities,
+        phoneNumberSids: numbers.map((n) => n.channelEndpointSid),
+        ...(business ? { business } : {}),
+      };
     },
 
     /** Removes the number's ChannelEndpointAssignments from the bundle; none left is success (idempotent). */

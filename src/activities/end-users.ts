@@ -17,6 +17,8 @@ export interface CreateEndUserInput {
   type: EndUserType;
   /** Twilio's snake_case attributes: see src/trusthub/attributes.ts. */
   attributes: EndUserAttributes;
+  /** An earlier run of this customer may have made it (see findOrCreate). */
+  lookUpFirst?: boolean;
 }
 
 export interface UpdateEndUserInput {
@@ -28,6 +30,7 @@ export interface CreateSupportingDocumentInput {
   /** Deterministic and unique per document: a retried attempt finds the document by it. */
   friendlyName: string;
   addressSid: string;
+  lookUpFirst?: boolean;
 }
 
 export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
@@ -37,14 +40,22 @@ export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
       friendlyName,
       type,
       attributes,
-    }: CreateEndUserInput): Promise<{ sid: string }> => {
-      const { record } = await findOrCreate({
+      lookUpFirst,
+    }: CreateEndUserInput): Promise<{ sid: string; created: boolean }> => {
+      const { record, created } = await findOrCreate({
         what: `end user (${type})`,
+        lookUpFirst,
         find: () => v1.endUsers.list({ pageSize: LIST_PAGE_SIZE }),
         matches: (u) => u.friendlyName === friendlyName && u.type === type,
         create: () => v1.endUsers.create({ friendlyName, type, attributes }),
+        reconcile: async (found) => {
+          const current = (found.attributes ?? {}) as Record<string, unknown>;
+          if (Object.entries(attributes).every(([key, value]) => current[key] === value)) return;
+          await twilioCall(() => v1.endUsers(found.sid).update({ attributes }));
+          activityLog.info('End user from an earlier run updated', { sid: found.sid });
+        },
       });
-      return { sid: record.sid };
+      return { sid: record.sid, created };
     },
 
     updateEndUser: async ({ sid, attributes }: UpdateEndUserInput): Promise<{ sid: string }> => {
@@ -57,10 +68,12 @@ export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
     createSupportingDocument: async ({
       friendlyName,
       addressSid,
+      lookUpFirst,
     }: CreateSupportingDocumentInput): Promise<{ sid: string }> => {
       const type = SUPPORTING_DOCUMENT_ADDRESS_TYPE;
       const { record } = await findOrCreate({
         what: 'supporting document',
+        lookUpFirst,
         find: () => v1.supportingDocuments.list({ pageSize: LIST_PAGE_SIZE }),
         matches: (d) => d.friendlyName === friendlyName && d.type === type,
         create: () =>

@@ -44,7 +44,8 @@ export function isRefusal(error: unknown): boolean {
  * The one create pattern every Trust Hub create follows: on a retry, look for what an earlier attempt
  * made (`find` lists the candidates, `matches` keeps those with this resource's name and type) and
  * return the oldest; otherwise, or when there is none, create. The first attempt never looks up: there
- * is nothing to find, and a list call per create would be wasted budget.
+ * is nothing to find, and a list call per create would be wasted budget. The exception is a run that
+ * follows an earlier run of the same customer (`lookUpFirst`): that run may have left it behind.
  */
 export async function findOrCreate<T extends Dated>({
   what,
@@ -52,6 +53,8 @@ export async function findOrCreate<T extends Dated>({
   matches,
   create,
   refusedWhenExists = false,
+  lookUpFirst = false,
+  reconcile,
 }: {
   what: string;
   find: () => Promise<T[]>;
@@ -62,6 +65,13 @@ export async function findOrCreate<T extends Dated>({
    * refuses the create, look once more, and return the existing one if that was the reason.
    */
   refusedWhenExists?: boolean;
+  /** An earlier run of the customer may have made it: look even on the first attempt. */
+  lookUpFirst?: boolean | undefined;
+  /**
+   * What an earlier run made may hold that run's data: bring it in line with this request (one update,
+   * made only when something differs).
+   */
+  reconcile?: (found: T) => Promise<void>;
 }): Promise<{ record: T; created: boolean }> {
   const lookUp = async (why: string) => {
     const existing = pickOldest((await twilioCall(find)).filter(matches), what);
@@ -69,9 +79,12 @@ export async function findOrCreate<T extends Dated>({
       activityLog.info(`Trust Hub ${what} found ${why}`, { sid: existing.sid, attempt: currentAttempt() });
     return existing;
   };
-  if (isRetry()) {
-    const existing = await lookUp('from an earlier attempt');
-    if (existing) return { record: existing, created: false };
+  if (lookUpFirst || isRetry()) {
+    const existing = await lookUp(lookUpFirst ? 'from an earlier run' : 'from an earlier attempt');
+    if (existing) {
+      if (lookUpFirst && reconcile) await reconcile(existing);
+      return { record: existing, created: false };
+    }
   }
   try {
     const record = await twilioCall(create);

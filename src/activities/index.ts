@@ -15,6 +15,7 @@ import type { TwilioClient } from '../trusthub/client.js';
 import type { TrustHubMetrics } from '../trusthub/metrics.js';
 import { addressActivities } from './addresses.js';
 import { bundleActivities } from './bundles.js';
+import { claimActivities } from './claims.js';
 import { endUserActivities } from './end-users.js';
 import { phoneNumberActivities } from './phone-numbers.js';
 import { resourceActivities } from './resources.js';
@@ -28,6 +29,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...bundleActivities(deps),
+    ...claimActivities(),
     ...addressActivities(deps),
     ...endUserActivities(deps),
     ...phoneNumberActivities(deps),
@@ -48,4 +50,5 @@ export type {
 } from './bundles.js';
 export type { CreateAddressInput, UpdateAddressInput } from './addresses.js';
 export type { CreateEndUserInput, CreateSupportingDocumentInput, UpdateEndUserInput } from './end-users.js';
+export type { ClaimInput } from './claims.js';
 export type { DeletableKind, DeleteResourceInput, DeleteResourceResult } from './resources.js';

@@ -149,6 +149,17 @@ const Links = Type.Object({ self: Type.String(), temporalUi: Type.Optional(Type.
 
 export const Accepted = Type.Object({ id: Type.String(), status: Type.String(), links: Links });
 
+/** POST /v1/onboardings: the record's id and where it stands, and whether this request made it. */
+export const Started = Type.Object({
+  id: Type.String(),
+  status: Type.Enum([...ONBOARDING_STATUSES]),
+  step: Type.String(),
+  created: Type.Boolean({
+    description: 'true when this request started the onboarding; false when it was already there.',
+  }),
+  links: Links,
+});
+
 const BundleView = Type.Union([
   Type.Null(),
   Type.Object(
@@ -204,6 +215,10 @@ export const OnboardingView = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * GET /v1/onboardings. What a schema cannot say — a date-time `new Date()` cannot hold (a leap second),
+ * an age beyond MAX_WAITING_DAYS — parseListQuery (list-query.ts) refuses before Temporal is asked.
+ */
 export const OnboardingListQuery = Type.Object({
   status: Type.Optional(Type.Enum([...ONBOARDING_STATUSES], { type: 'string' })),
   step: Type.Optional(Type.Enum([...ONBOARDING_STEPS], { type: 'string' })),
@@ -215,10 +230,6 @@ export const OnboardingListQuery = Type.Object({
     Type.String({
       pattern: '^\\d{1,10}(\\.\\d{1,3})?(ms|s|m|h|d)$',
       description: `Waiting (on Twilio or on corrections) for longer than this, e.g. 3d or 12h; at most ${MAX_WAITING_DAYS}d.`,
-/**
- * GET /v1/onboardings. What a schema cannot say — a date-time `new Date()` cannot hold (a leap second),
- * an age beyond MAX_WAITING_DAYS — parseListQuery (list-query.ts) refuses before Temporal is asked.
- */
     }),
   ),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),

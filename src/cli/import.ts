@@ -51,8 +51,13 @@ async function startOne(api: ApiClient, row: CustomerRow): Promise<RowResult> {
   try {
     const { status, body } = await api.request<Partial<ErrorBody>>('POST', '/v1/onboardings', row.request);
     if (status === 202) return { row, outcome: 'started' };
-    // 409: this customer's onboarding already finished; the import's job for it is done.
-    if (status === 409) return { row, outcome: 'already-started', detail: body.error?.message };
+    // 200: the same request was already onboarding; already_onboarded: it finished long ago. Either
+    // way the import's job for this row is done. A 409 different_request is a row that disagrees with
+    // what the service holds: refused, with the fields, for the ISV to look at.
+    if (status === 200) return { row, outcome: 'already-started' };
+    if (status === 409 && body.error?.code === 'already_onboarded') {
+      return { row, outcome: 'already-started', detail: body.error.message };
+    }
     const fields = body.error?.fields?.map((f) => `${f.field} ${f.rule}`).join('; ');
     return { row, outcome: 'refused', detail: `${status} ${fields ?? body.error?.message ?? ''}`.trim() };
   } catch (error) {

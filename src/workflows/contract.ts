@@ -25,6 +25,11 @@ export const NOT_OWNED_ATTESTATION =
 /** The workflow type the worker registers and the API starts. */
 export const WORKFLOW_TYPE = 'shakenStirOnboarding';
 
+/** The ISV's own id for an end customer: letters, digits, `_ . -`, up to 64. */
+export const CUSTOMER_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+/** An onboarding's workflow ID (`onboardingIdFor`). */
+export const ONBOARDING_ID_PATTERN = `^onboarding-${CUSTOMER_ID_PATTERN.slice(1)}`;
+
 /** One workflow per end customer: its ID is derived from the ISV's customerId, never random. */
 export function onboardingIdFor(customerId: string): string {
   return `onboarding-${customerId}`;
@@ -164,6 +169,8 @@ export interface Corrections {
 export interface OnboardingInput {
   onboardingId: string;
   request: OnboardingRequest;
+  /** `requestDigest(request)` as the API computed it: what a second start is compared with. */
+  requestDigest?: string;
   /** Set when the workflow continues as new: everything done so far. */
   carried?: CarriedState;
 }
@@ -192,6 +199,20 @@ export interface CarriedState {
   serving?: boolean;
   /** What the ISV's event endpoint was last told (./onboarding/events.ts); absent before the first event. */
   announced?: AnnouncedState;
+  /**
+   * Personal data a correction replaced (an end user, a supporting document and its address) that
+   * Twilio refused to delete yet: tried again later, in this order (./onboarding/personal-data.ts).
+   */
+  pendingDeletions?: { kind: 'end-user' | 'supporting-document' | 'address'; sid: string }[];
+  /** The digest of the request this onboarding was started with (see `startOnboarding`). */
+  requestDigest?: string;
+  /**
+   * An earlier run of this customer existed (terminated, failed, timed out or cancelled): what it made at
+   * Twilio may still be there, so every create looks it up first instead of making a duplicate.
+   */
+  earlierRun?: boolean;
+  /** Bundle SID → workflow times (ms) of the recent re-reads status callbacks caused: they are bounded. */
+  callbackReads?: Record<string, number[]>;
 }
 
 // ---- events to the ISV's system (EVENTS_URL) -------------------------------------------------------
@@ -253,6 +274,96 @@ export interface AnnouncedState {
   /** Number SID → the attestation last announced. */
   attestations: Record<string, Attestation>;
 }
+
+// ---- starting: one customer, one identity ----------------------------------------------------------
+
+/** What POST /v1/onboardings sends with Update-with-Start: the body and its digest. */
+export interface StartRequest {
+  request: OnboardingRequest;
+  requestDigest: string;
+}
+
+/** The answer to a start: the record, and whether this start made the onboarding. */
+export interface StartAnswer {
+  created: boolean;
+  view: OnboardingView;
+}
+
+/**
+ * The start, as an update sent with Update-with-Start: a new customer's run is created and answers
+ * `created: true`; the same customer again with the same body answers the same record with `created:
+ * false`; a different body is refused (StartRefusal.DifferentRequest) with the differing field paths.
+ * A request that adopts an existing profile answers once the profile was checked (claimed for this
+ * customer, business information matching), or is refused with StartRefusal.AdoptionRefused.
+ */
+export const startOnboarding = defineUpdate<StartAnswer, [StartRequest]>('startOnboarding');
+
+/** ApplicationFailure types of `startOnboarding`; the API maps them to 409 and 422. */
+export const StartRefusal = {
+  DifferentRequest: 'DifferentRequest',
+  /** The profile belongs to another onboarding (details: nothing that names it). */
+  ProfileOwned: 'CustomerProfileOwned',
+  /** The profile cannot be adopted: the primary, not found, or business information that differs. */
+  AdoptionRefused: 'AdoptionRefused',
+} as const;
+
+/**
+ * Stable JSON of a request: keys sorted at every level, so two bodies with the same content digest the
+ * same whatever order a client wrote their keys in. The API hashes it (SHA-256); the workflow compares.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The field paths where two requests differ (`business.name`, `phoneNumbers[1]`), for a refused second
+ * start: paths only, never the values, which are the customer's personal data.
+ */
+export function differingFields(a: unknown, b: unknown, path = ''): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    !!v && typeof v === 'object' && !Array.isArray(v);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const paths: string[] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
+      paths.push(...differingFields(a[i], b[i], `${path}[${i}]`));
+    }
+    return paths;
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((key) => differingFields(a[key], b[key], path ? `${path}.${key}` : key));
+  }
+  return canonicalJson(a) === canonicalJson(b) ? [] : [path || 'body'];
+}
+
+// ---- claims: a Twilio bundle belongs to at most one onboarding, ever --------------------------------
+
+/**
+ * The workflow type of a claim: a tiny run that stays open for as long as its key is owned. Its ID is
+ * the key (`claimIdFor`), so Temporal's workflow-ID uniqueness makes a claim race-free; its CustomerId
+ * search attribute names the owner, read back with describe (consistent, unlike visibility).
+ */
+export const CLAIM_WORKFLOW_TYPE = 'trustHubClaim';
+
+/**
+ * What can be claimed: a customer profile (by BU… SID), and a customer (by customerId: the run ledger,
+ * whose existence tells a new run that an earlier one of the same customer may have left resources).
+ */
+export type ClaimKind = 'customer-profile' | 'customer';
+
+export function claimIdFor(kind: ClaimKind, key: string): string {
+  return `claim-${kind}-${key}`;
+}
+
+/** Ends a claim: the key is free again (a refused adoption gives back the profile it claimed). */
+export const releaseClaim = defineSignal('releaseClaim');
 
 /** Twilio's status callback, forwarded by the webhook. Only a hint: the workflow re-reads the bundle. */
 export const bundleStatusChanged =

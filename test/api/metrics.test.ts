@@ -97,8 +97,8 @@ describe('API metrics', { timeout: 300_000 }, () => {
 
     const after = await scrape();
     assert.equal(
-      total(after, 'onboarding_starts_total', { result: 'accepted' }) -
-        total(before, 'onboarding_starts_total', { result: 'accepted' }),
+      total(after, 'onboarding_starts_total', { result: 'created' }) -
+        total(before, 'onboarding_starts_total', { result: 'created' }),
       1,
     );
     assert.equal(webhook('refused_signature', after) - webhook('refused_signature', before), 1);

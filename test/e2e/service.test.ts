@@ -70,7 +70,11 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
     const accepted = (await first.json()) as { id: string; links: { self: string } };
     assert.equal(accepted.id, 'onboarding-e2e-happy');
     const again = await call('POST', '/v1/onboardings', body);
-    assert.equal(again.status, 202);
+    assert.equal(again.status, 200, 'the same request again answers the same record');
+    assert.deepEqual(
+      [(await again.json()) as { id: string; created: boolean }].map((b) => [b.id, b.created]),
+      [[accepted.id, false]],
+    );
 
     let view = await stack.waitFor(accepted.id, (v) => v.step === 'waiting-for-customer-profile-vetting');
     assert.deepEqual(

@@ -99,9 +99,13 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       [[numbers[0]!.phoneNumber, 'A', null]],
     );
 
-    const again = await call<{ id: string; status: string }>('POST', '/v1/onboardings', request);
-    assert.equal(again.status, 202);
-    assert.deepEqual([again.body.id, again.body.status], [id, 'completed']);
+    const again = await call<{ id: string; status: string; created: boolean }>(
+      'POST',
+      '/v1/onboardings',
+      request,
+    );
+    assert.equal(again.status, 200, 'the same record, not a new start');
+    assert.deepEqual([again.body.id, again.body.status, again.body.created], [id, 'completed', false]);
     const v1 = stack.twilio.trusthub.v1;
     const mine = <T extends { friendlyName: string }>(list: T[]) =>
       list.filter((b) => b.friendlyName.includes('serving'));
@@ -231,8 +235,11 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     });
     const before = await counts();
 
+    const request = onboardingRequest('adopter', [numbers[7]!.phoneNumber]);
     const started = await call<{ id: string }>('POST', '/v1/onboardings', {
-      ...onboardingRequest('adopter', [numbers[7]!.phoneNumber]),
+      ...request,
+      // The business the profile was vetted for: adoption compares name and registration number.
+      business: { ...request.business, name: 'Acme Widgets LLC' },
       customerProfileSid: profileSid,
     });
     assert.equal(started.status, 202, JSON.stringify(started.body));

@@ -29,10 +29,13 @@ const fastifyMetrics = fastifyMetricsModule.default;
  *   match what Twilio signs with, or someone else is calling (403);
  * - not_configured: TWILIO_AUTH_TOKEN is not set, so nothing can be verified (503);
  * - invalid_request: the form failed the route's schema (400), before the signature was looked at;
- * - error: Temporal failed while the onboarding was found or signalled (5xx); Twilio retries.
+ * - error: Temporal failed while the onboarding was found or signalled (5xx); Twilio retries;
+ * - duplicate: a signed callback whose I-Twilio-Idempotency-Token was seen before (Twilio's retry, or
+ *   a replay), answered without a signal.
  */
 export const WEBHOOK_OUTCOMES = [
   'accepted',
+  'duplicate',
   'unknown_bundle',
   'refused_signature',
   'not_configured',
@@ -46,7 +49,8 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
  * started, or the customer's running one returned — the SDK does not say which) or already_onboarded
  * (409: the customer's onboarding already completed).
  */
-export const ONBOARDING_START_RESULTS = ['accepted', 'already_onboarded'] as const;
+/** created: this POST made the run; existing: it met the same request already running; refused: 409/422. */
+export const ONBOARDING_START_RESULTS = ['created', 'existing', 'refused', 'already_onboarded'] as const;
 export type OnboardingStartResult = (typeof ONBOARDING_START_RESULTS)[number];
 
 export interface ApiMetrics {

@@ -7,18 +7,15 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
-  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { shakenStirOnboarding } from '../../workflows/index.js';
 import {
   CorrectionRefusal,
   NumberChangeRefusal,
-  WORKFLOW_TYPE,
+  StartRefusal,
   addPhoneNumbers,
-  getOnboarding,
   onboardingIdFor,
   removePhoneNumber,
   submitCorrections,
@@ -32,12 +29,12 @@ import {
   TrustProductStatus,
   WaitingSince,
 } from '../../workflows/search-attributes.js';
-import { ONBOARDINGS } from '../../temporal/visibility-queries.js';
 import { executionStatusName } from '../../temporal/raw.js';
 import { requiredTsToDate } from '@temporalio/common/lib/time.js';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
-import { durationToMs } from '../../config.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { parseListQuery } from '../list-query.js';
+import { onboardingsClient } from '../onboardings-client.js';
 import {
   Accepted,
   AddPhoneNumbersBody,
@@ -49,11 +46,8 @@ import {
   OnboardingRequestBody,
   OnboardingView,
   PhoneNumberParams,
+  Started,
 } from '../schemas.js';
-
-/** How long a request waits for the workflow to answer a query or an update before giving up. */
-const QUERY_TIMEOUT_MS = 5_000;
-const UPDATE_TIMEOUT_MS = 60_000;
 
 function problem(reply: FastifyReply, status: number, code: string, message: string, fields?: unknown) {
   return reply.code(status).send({ error: { code, message, ...(fields ? { fields } : {}) } });
@@ -61,6 +55,9 @@ function problem(reply: FastifyReply, status: number, code: string, message: str
 
 /** The refusals a workflow update raises, by ApplicationFailure type: the HTTP status and error code. */
 const UPDATE_REFUSALS: Record<string, [status: number, code: string]> = {
+  [StartRefusal.DifferentRequest]: [409, 'different_request'],
+  [StartRefusal.ProfileOwned]: [409, 'customer_profile_owned'],
+  [StartRefusal.AdoptionRefused]: [422, 'adoption_refused'],
   [CorrectionRefusal.NotWaiting]: [409, 'not_waiting_for_corrections'],
   [CorrectionRefusal.Invalid]: [400, 'invalid_corrections'],
   [NumberChangeRefusal.NotServing]: [409, 'not_approved_yet'],
@@ -70,40 +67,41 @@ const UPDATE_REFUSALS: Record<string, [status: number, code: string]> = {
   [NumberChangeRefusal.TwilioRefused]: [422, 'twilio_refused'],
 };
 
+/** The refusals whose details are field paths: named in `fields`, each with why. */
+const FIELD_RULES: Record<string, string> = {
+  [StartRefusal.DifferentRequest]: 'differs from the request this onboarding was started with',
+  [StartRefusal.ProfileOwned]: 'is a customer profile another onboarding owns',
+  [StartRefusal.AdoptionRefused]: "differs from the adopted customer profile's, or cannot be adopted",
+};
+
 /** Answers a refused update with the workflow's own words; anything else is rethrown. */
 function updateRefusal(reply: FastifyReply, error: unknown) {
   if (!(error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure)) throw error;
   const { type, message, details } = error.cause;
   const refusal = type ? UPDATE_REFUSALS[type] : undefined;
   if (!refusal) throw error;
-  const rules = details?.every((d): d is string => typeof d === 'string') ? details : undefined;
-  return problem(
-    reply,
-    refusal[0],
-    refusal[1],
-    message,
-    refusal[0] === 400 ? rules?.map((rule) => ({ field: rule.split(' ')[0] ?? 'body', rule })) : undefined,
-  );
+  const strings = details?.every((d): d is string => typeof d === 'string') ? details : undefined;
+  const fieldRule = type ? FIELD_RULES[type] : undefined;
+  const fields = fieldRule
+    ? strings?.map((field) => ({ field, rule: fieldRule }))
+    : refusal[0] === 400
+      ? strings?.map((rule) => ({ field: rule.split(' ')[0] ?? 'body', rule }))
+      : undefined;
+  return problem(reply, refusal[0], refusal[1], message, fields);
 }
 
 export default async function onboardingRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { temporal, config } = app.deps;
-  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const onboardings = onboardingsClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   const links = (id: string) => ({
     self: `/v1/onboardings/${id}`,
     ...(config.TEMPORAL_UI_URL
       ? {
-          temporalUi: `${config.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${temporal.options.namespace}/workflows/${id}`,
+          temporalUi: `${config.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${onboardings.namespace}/workflows/${id}`,
         }
       : {}),
   });
-  const handleFor = (id: string) => temporal.workflow.getHandle<typeof shakenStirOnboarding>(id);
-
-  async function readView(handle: WorkflowHandle<typeof shakenStirOnboarding>): Promise<View> {
-    return temporal.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(getOnboarding));
-  }
-
   const notFound = (reply: FastifyReply, id: string) =>
     problem(reply, 404, 'not_found', `No onboarding ${id}`);
 
@@ -115,10 +113,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     arg: Arg,
   ) {
     try {
-      const view = await temporal.connection.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
-        handleFor(id).executeUpdate(update, { args: [arg] }),
-      );
-      return { ...view, links: links(id) };
+      return { ...(await onboardings.update(id, update, arg)), links: links(id) };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return notFound(reply, id);
       return updateRefusal(reply, error);
@@ -130,46 +125,27 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     {
       schema: {
         tags: ['onboardings'],
-        summary: "Start one end customer's SHAKEN/STIR onboarding (or return the one already running)",
+        summary:
+          "Start one end customer's SHAKEN/STIR onboarding: 202 when this made it, 200 with the same record when it was already there with the same request",
         security: [{ bearer: [] }],
         body: OnboardingRequestBody,
-        response: { 202: Accepted, 400: ErrorBody, 409: ErrorBody },
+        response: { 200: Started, 202: Started, 400: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },
     async (request, reply) => {
       const body = request.body;
       const id = onboardingIdFor(body.customerId);
       try {
-        const handle = await temporal.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
-          taskQueue,
-          workflowId: id,
-          args: [{ onboardingId: id, request: body }],
-          // Starting the same customer again while its workflow runs (onboarding, or serving after
-          // approval) returns that record, never a second profile; after a failed or cancelled one, a new
-          // start begins again.
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-          typedSearchAttributes: [
-            { key: CustomerId, value: body.customerId },
-            { key: OnboardingStatus, value: 'running' },
-          ],
-          staticSummary: `SHAKEN/STIR onboarding of customer ${body.customerId}`,
-          staticDetails:
-            'Secondary customer profile → link primary → address → document → business information → representatives → numbers → evaluate → submit (~24 h vetting) → SHAKEN/STIR trust product → evaluate → submit (~72 h vetting). Query `getOnboarding` for the state.',
-        });
-        // The status search attribute, from the server: a query would wait for a worker, which under
-        // load (hundreds of starts at once) is busy starting the runs it is asked about.
-        let status = 'running';
-        try {
-          status = (await handle.describe()).typedSearchAttributes.get(OnboardingStatus) ?? status;
-        } catch {
-          // Just started: not visible to describe yet on some servers. It is running.
-        }
-        request.log.info({ onboardingId: id }, 'onboarding started or found');
-        app.apiMetrics.onboardingStart('accepted');
-        return reply.code(202).send({ id, status, links: links(id) });
+        const { created, view } = await onboardings.start(body);
+        request.log.info({ onboardingId: id, created }, created ? 'onboarding started' : 'onboarding found');
+        app.apiMetrics.onboardingStart(created ? 'created' : 'existing');
+        return reply
+          .code(created ? 202 : 200)
+          .send({ id, status: view.status, step: view.step, created, links: links(id) });
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          // The reuse policy refused a new run: the customer's last one completed (runs from before the
+          // workflow served customers after approval did).
           app.apiMetrics.onboardingStart('already_onboarded');
           return problem(
             reply,
@@ -178,7 +154,8 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
             `Customer ${body.customerId} already completed its onboarding (${id}); see GET ${links(id).self}.`,
           );
         }
-        throw error;
+        app.apiMetrics.onboardingStart('refused');
+        return updateRefusal(reply, error);
       }
     },
   );
@@ -197,7 +174,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const { id } = request.params;
       try {
-        return { ...(await readView(handleFor(id))), links: links(id) };
+        return { ...(await onboardings.read(id)), links: links(id) };
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return notFound(reply, id);
         throw error;
@@ -218,17 +195,13 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { status, step, startedAfter, startedBefore, waitingLongerThan, limit, cursor } = request.query;
-      // A run that continued as new lives on in its successor: list each onboarding once.
-      const clauses = [ONBOARDINGS, `ExecutionStatus != 'ContinuedAsNew'`];
-      if (status) clauses.push(`OnboardingStatus = '${status}'`);
-      if (step) clauses.push(`OnboardingStep = '${step}'`);
-      if (startedAfter) clauses.push(`StartTime > '${new Date(startedAfter).toISOString()}'`);
-      if (startedBefore) clauses.push(`StartTime < '${new Date(startedBefore).toISOString()}'`);
-      if (waitingLongerThan) {
-        const since = new Date(Date.now() - durationToMs(waitingLongerThan));
-        clauses.push(`WaitingSince < '${since.toISOString()}'`);
+      const { limit, cursor, ...filters } = request.query;
+      const parsed = parseListQuery(filters, new Date());
+      if (parsed.errors) {
+        const message = parsed.errors.map((e) => `${e.field} ${e.rule}`).join('; ');
+        return problem(reply, 400, 'invalid_request', message, parsed.errors);
       }
+      const { clauses } = parsed;
       let nextPageToken: Uint8Array = new Uint8Array(0);
       if (cursor) {
         const token = decodeCursor(cursor);
@@ -239,15 +212,8 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
         }
         nextPageToken = token;
       }
-      // The raw visibility call, because the SDK's list() hides Temporal's next-page token, which is
-      // what makes a cursor that stays correct while onboardings start and finish.
-      const page = await temporal.workflowService.listWorkflowExecutions({
-        namespace: temporal.options.namespace,
-        query: clauses.join(' AND '),
-        pageSize: limit,
-        nextPageToken,
-      });
-      const onboardings = page.executions.map((execution) => {
+      const page = await onboardings.listPage({ clauses, pageSize: limit, nextPageToken });
+      const found = page.executions.map((execution) => {
         const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
         return {
           id: execution.execution?.workflowId ?? '',
@@ -261,7 +227,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
           temporalStatus: executionStatusName(execution.status),
         };
       });
-      return { onboardings, nextCursor: encodeCursor(page.nextPageToken) };
+      return { onboardings: found, nextCursor: encodeCursor(page.nextPageToken) };
     },
   );
 
@@ -334,7 +300,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const { id } = request.params;
       try {
-        await handleFor(id).cancel();
+        await onboardings.cancel(id);
         return reply.code(202).send({ id, status: 'cancelling', links: links(id) });
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return notFound(reply, id);

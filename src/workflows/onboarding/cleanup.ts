@@ -1,5 +1,5 @@
 /**
- * What a cancel does. Before approval: remove what is still draft at Twilio, newest first, and keep
+ * What a cancel does, and a failure before approval too. Before approval: remove what is still draft at Twilio, newest first, and keep
  * what was already submitted (Twilio will not delete a bundle in review). After approval (offboarding):
  * take the customer's numbers off the trust product and the profile, so their calls stop being signed
  * for this customer, and keep the approved bundles, which Twilio keeps anyway.
@@ -11,10 +11,10 @@ import type { BundleSnapshot } from '../../trusthub/types.js';
 import { trustHub } from './activities.js';
 import type { Onboarding } from './state.js';
 
-export async function compensate(o: Onboarding): Promise<void> {
+export async function compensate(o: Onboarding, ending: 'cancelled' | 'failed' = 'cancelled'): Promise<void> {
   const { view } = o;
   view.step = 'cancelling';
-  o.note('cancel requested');
+  o.note(ending === 'cancelled' ? 'cancel requested' : 'failed: removing drafts');
   const candidates: { kind: DeletableKind; sid: string | undefined; bundle?: BundleSnapshot | null }[] = [
     { kind: 'trust-product', sid: view.resources.trustProductSid, bundle: view.trustProduct },
     ...[...view.resources.representativeSids].reverse().map((sid) => ({ kind: 'end-user' as const, sid })),
@@ -52,7 +52,9 @@ export async function compensate(o: Onboarding): Promise<void> {
       view.compensation.push({ kind, sid, outcome: 'failed', reason: (error as Error).message });
     }
   }
-  finish(o, `${view.compensation.filter((c) => c.outcome === 'deleted').length} resources removed`);
+  const removed = `${view.compensation.filter((c) => c.outcome === 'deleted').length} resources removed`;
+  if (ending === 'cancelled') finish(o, removed);
+  else o.note('drafts removed', removed);
 }
 
 export async function offboard(o: Onboarding): Promise<void> {

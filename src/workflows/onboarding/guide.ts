@@ -4,18 +4,24 @@
  * and a run continued as new. Activities make every Trust Hub create idempotent on their side
  * (deterministic friendly names).
  */
-import { condition, patched } from '@temporalio/workflow';
-import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
+import { ApplicationFailure, condition, patched, sleep } from '@temporalio/workflow';
+import {
+  businessInformationAttributes,
+  representativeAttributes,
+  type EndUserAttributes,
+  type EndUserType,
+} from '../../trusthub/attributes.js';
 import {
   describeTwilioCode,
   type BundleKind,
   type BundleSnapshot,
   type EvaluationSummary,
 } from '../../trusthub/types.js';
-import type { Problem } from '../contract.js';
+import { StartRefusal, type Problem } from '../contract.js';
 import { trustHub } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
-import { refusalProblem, updateTrustProductEmail } from './corrections.js';
+import { failureType, refusalProblem, updateTrustProductEmail } from './corrections.js';
+import { TrustHubFailureType } from '../../trusthub/errors.js';
 import type { Onboarding } from './state.js';
 import { BUNDLE_DECISIONS } from '../../trusthub/types.js';
 
@@ -114,9 +120,24 @@ async function createCustomerProfile(o: Onboarding): Promise<string> {
         : o.name('customer-profile'),
       email: request.email,
       statusCallback: o.statusCallback,
+      ...o.lookUpFirst(),
     });
     view.resources.customerProfileSid = profile.sid;
     o.recordBundle(profile);
+    if (patched(CLAIMED_PROFILES)) {
+      const claimed = await trustHub.claim({
+        kind: 'customer-profile',
+        key: profile.sid,
+        customerId: request.customerId,
+      });
+      // A SID Twilio has just made, claimed by someone else within the same second: never expected.
+      if (claimed === 'owned-by-another') {
+        throw ApplicationFailure.nonRetryable(
+          `The customer profile ${profile.sid} made for this customer is claimed by another onboarding.`,
+          'CustomerProfileClaimConflict',
+        );
+      }
+    }
   }
   return view.resources.customerProfileSid;
 }
@@ -130,7 +151,9 @@ async function createCustomerProfile(o: Onboarding): Promise<string> {
 async function adoptCustomerProfile(o: Onboarding, sid: string): Promise<void> {
   const { view } = o;
   o.setStep('adopting-customer-profile');
-  if (sid === o.settings.primaryCustomerProfileSid) {
+  if (patched(CLAIMED_PROFILES)) {
+    await checkAdoption(o, sid);
+  } else if (sid === o.settings.primaryCustomerProfileSid) {
     throw new NeedsCorrections({
       kind: 'adoption',
       message: `${sid} is the ISV's primary customer profile: a customer needs its own secondary profile. Leave customerProfileSid out to have one made.`,
@@ -138,7 +161,8 @@ async function adoptCustomerProfile(o: Onboarding, sid: string): Promise<void> {
       failures: [],
     });
   }
-  const existing = await trustHub.describeCustomerProfile({ sid });
+  // Read once: by the adoption check when it ran, or here by runs recorded before it.
+  const existing = o.adoptedProfile ?? (await trustHub.describeCustomerProfile({ sid }));
   view.resources.customerProfileSid = sid;
   o.carried.linked[sid] = existing.entities.map((e) => e.sid);
   o.numbersOnProfile(sid).push(...existing.phoneNumberSids);
@@ -167,6 +191,101 @@ async function adoptCustomerProfile(o: Onboarding, sid: string): Promise<void> {
   o.recordBundle(existing.snapshot);
 }
 
+/**
+ * Customer profiles are claimed (src/temporal/claims.ts): one made here is claimed as soon as Twilio
+ * has made it, one adopted is claimed before anything else is read from it, so that no other
+ * onboarding can ever adopt it. Runs recorded before claims replay without them.
+ */
+export const CLAIMED_PROFILES = 'claimed-profiles';
+
+/** Raised when `request.customerProfileSid` cannot be adopted: the start answers it, and the run ends. */
+export class AdoptionRefused extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly fields: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Before a profile is adopted: it is not the ISV's primary, no other onboarding owns it or ever did
+ * (the claim, race-free), Twilio has it, and its business information names the business of the
+ * request. Refusals name fields, never values, and never the customer who owns the profile.
+ */
+async function checkAdoption(o: Onboarding, sid: string): Promise<void> {
+  if (sid === o.settings.primaryCustomerProfileSid) {
+    throw new AdoptionRefused(
+      StartRefusal.AdoptionRefused,
+      `customerProfileSid is the ISV's primary customer profile: a customer needs its own secondary profile. Leave customerProfileSid out to have one made.`,
+      ['customerProfileSid'],
+    );
+  }
+  const claimed = await trustHub.claim({
+    kind: 'customer-profile',
+    key: sid,
+    customerId: o.request.customerId,
+  });
+  if (claimed === 'owned-by-another') {
+    throw new AdoptionRefused(
+      StartRefusal.ProfileOwned,
+      'customerProfileSid belongs to another onboarding: a customer profile is one business identity, and serves one customer. Leave customerProfileSid out to have a profile made for this customer.',
+      ['customerProfileSid'],
+    );
+  }
+  const giveBack = async (refusal: AdoptionRefused): Promise<never> => {
+    // Claimed by this check alone: the profile is free again for its real owner.
+    if (claimed === 'claimed') await trustHub.releaseClaim({ kind: 'customer-profile', key: sid });
+    throw refusal;
+  };
+  let existing;
+  try {
+    existing = await trustHub.describeCustomerProfile({ sid });
+  } catch (error) {
+    if (!refusalProblem(error)) throw error;
+    return giveBack(
+      new AdoptionRefused(
+        StartRefusal.AdoptionRefused,
+        'customerProfileSid is not a customer profile of this Twilio account.',
+        ['customerProfileSid'],
+      ),
+    );
+  }
+  const fields = businessMismatch(o, existing.business);
+  if (fields.length) {
+    return giveBack(
+      new AdoptionRefused(
+        StartRefusal.AdoptionRefused,
+        `The customer profile's business information differs from the request in ${fields.join(', ')}: a profile is adopted only by the business it was vetted for.`,
+        fields,
+      ),
+    );
+  }
+  o.adoptedProfile = existing;
+  o.adoption = { state: 'accepted' };
+}
+
+type ExistingProfile = Awaited<ReturnType<typeof trustHub.describeCustomerProfile>>;
+
+/** Business name (case and spacing aside) and registration number (digits only) must match. */
+function businessMismatch(o: Onboarding, business: ExistingProfile['business']): string[] {
+  if (!business) return [];
+  const name = (value: string | null) => (value ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+  const digits = (value: string | null) => (value ?? '').replace(/\D/g, '');
+  const fields: string[] = [];
+  if (business.name !== null && name(business.name) !== name(o.request.business.name)) {
+    fields.push('business.name');
+  }
+  if (
+    business.registrationNumber !== null &&
+    digits(business.registrationNumber) !== digits(o.request.business.registrationNumber)
+  ) {
+    fields.push('business.registrationNumber');
+  }
+  return fields;
+}
+
 // 2. Link the ISV's approved primary profile.
 async function linkPrimaryProfile(o: Onboarding, profileSid: string): Promise<void> {
   o.setStep('linking-primary-profile');
@@ -176,14 +295,22 @@ async function linkPrimaryProfile(o: Onboarding, profileSid: string): Promise<vo
 // 3.–4. Address, and the supporting document that points at it.
 async function attachAddress(o: Onboarding, profileSid: string): Promise<void> {
   const { resources } = o.view;
-  if (!resources.addressSid) {
+  while (!resources.addressSid) {
     o.setStep('creating-address');
-    resources.addressSid = (
-      await trustHub.createAddress({
-        friendlyName: o.name('address', o.carried.revision),
-        address: o.request.address,
-      })
-    ).sid;
+    try {
+      // One left by an earlier run is brought in line with this request by the activity.
+      resources.addressSid = (
+        await trustHub.createAddress({
+          friendlyName: o.name('address', o.carried.revision),
+          address: o.request.address,
+          ...o.lookUpFirst(),
+        })
+      ).sid;
+    } catch (error) {
+      // That one is in another country, which Twilio cannot change: make a new revision instead.
+      if (failureType(error) !== TrustHubFailureType.AddressCountryChanged) throw error;
+      o.carried.revision += 1;
+    }
   }
   if (!resources.supportingDocumentSid) {
     o.setStep('creating-address-document');
@@ -191,6 +318,7 @@ async function attachAddress(o: Onboarding, profileSid: string): Promise<void> {
       await trustHub.createSupportingDocument({
         friendlyName: o.name('address-document', o.carried.revision),
         addressSid: resources.addressSid,
+        ...o.lookUpFirst(),
       })
     ).sid;
   }
@@ -201,13 +329,12 @@ async function attachAddress(o: Onboarding, profileSid: string): Promise<void> {
 async function attachBusinessInformation(o: Onboarding, profileSid: string): Promise<void> {
   const { resources } = o.view;
   o.setStep('creating-business-information');
-  resources.businessInformationSid ??= (
-    await trustHub.createEndUser({
-      friendlyName: o.name('business-information'),
-      type: 'customer_profile_business_information',
-      attributes: businessInformationAttributes(o.request.business),
-    })
-  ).sid;
+  resources.businessInformationSid ??= await createEndUser(
+    o,
+    o.name('business-information'),
+    'customer_profile_business_information',
+    businessInformationAttributes(o.request.business),
+  );
   await o.link('customer-profile', profileSid, resources.businessInformationSid);
 }
 
@@ -217,15 +344,24 @@ async function attachRepresentatives(o: Onboarding, profileSid: string): Promise
   o.setStep('creating-authorized-representatives');
   for (const [index, representative] of o.request.authorizedRepresentatives.entries()) {
     const type = index === 0 ? 'authorized_representative_1' : 'authorized_representative_2';
-    resources.representativeSids[index] ??= (
-      await trustHub.createEndUser({
-        friendlyName: o.name(type.replaceAll('_', '-')),
-        type,
-        attributes: representativeAttributes(representative),
-      })
-    ).sid;
+    resources.representativeSids[index] ??= await createEndUser(
+      o,
+      o.name(type.replaceAll('_', '-')),
+      type,
+      representativeAttributes(representative),
+    );
     await o.link('customer-profile', profileSid, resources.representativeSids[index]);
   }
+}
+
+/** An end user; one an earlier run left behind is found, and given this request's data if it differs. */
+async function createEndUser(
+  o: Onboarding,
+  friendlyName: string,
+  type: EndUserType,
+  attributes: EndUserAttributes,
+): Promise<string> {
+  return (await trustHub.createEndUser({ friendlyName, type, attributes, ...o.lookUpFirst() })).sid;
 }
 
 // 7. Phone numbers: E.164 or PN… looked up among the account's numbers, then put on the profile.
@@ -272,6 +408,7 @@ async function submitForVetting(o: Onboarding, kind: BundleKind, sid: string): P
 
     o.setStep(`submitting-${label}`);
     o.recordBundle(await trustHub.submitBundle({ kind, sid }));
+    o.resetCallbackReads(sid);
   }
 }
 
@@ -317,6 +454,13 @@ async function waitForVetting(o: Onboarding, kind: BundleKind, sid: string): Pro
       await o.continueAsNewIfHistoryIsLong();
       continue;
     }
+    if (hinted !== undefined) {
+      // A burst of decision callbacks (replays) is read once per spacing; later ones fold into it.
+      const holdMs = o.msUntilCallbackRead(sid);
+      if (holdMs > 0) await sleep(holdMs);
+      o.hints.delete(sid);
+      o.noteCallbackRead(sid);
+    }
     const snapshot = o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
     if (snapshot.status === 'twilio-approved' || snapshot.status === 'twilio-rejected') return snapshot;
     await o.continueAsNewIfHistoryIsLong();
@@ -333,6 +477,7 @@ async function createTrustProduct(o: Onboarding, profileSid: string): Promise<st
       friendlyName: o.name('shaken-stir-trust-product', o.carried.trustProductRevision),
       email: o.request.email,
       statusCallback: o.statusCallback,
+      ...o.lookUpFirst(),
     });
     view.resources.trustProductSid = product.sid;
     o.recordBundle(product);

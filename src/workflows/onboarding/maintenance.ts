@@ -43,6 +43,7 @@ export async function serve(o: Onboarding): Promise<never> {
   o.carried.serving = true;
   o.setStep('serving');
   for (;;) {
+  if (o.boundedCallbacks) return serveWithBoundedCallbacks(o);
     await condition(() => o.hints.size > 0 || o.numberChanges.length > 0, msUntilApprovalCheck(o), {
       summary: 'serving: number changes, Twilio callbacks, approval re-checks',
     });
@@ -54,6 +55,47 @@ export async function serve(o: Onboarding): Promise<never> {
 }
 
 // ---- numbers -----------------------------------------------------------------------------------------
+/**
+ * The serving loop of runs since BOUNDED_CALLBACKS: callbacks re-read their bundle at most
+ * CALLBACK_READS_PER_WINDOW times per window (a callback repeating what the record says was dropped on
+ * arrival), and one beyond that waits for its turn, folded into any others about the same bundle.
+ */
+async function serveWithBoundedCallbacks(o: Onboarding): Promise<never> {
+  for (;;) {
+    o.hintsArrived = false;
+    const approvalCheckMs = msUntilApprovalCheck(o);
+    const hintMs = msUntilHintDue(o);
+    const woken = await condition(
+      () => dueHints(o).length > 0 || o.numberChanges.length > 0 || o.hintsArrived,
+      Math.min(approvalCheckMs, hintMs),
+      { summary: 'serving: number changes, Twilio callbacks, approval re-checks' },
+    );
+    const change = o.numberChanges.shift();
+    const due = dueHints(o);
+    if (change) await applyNumberChange(o, change);
+    else if (due.length > 0) await checkApprovals(o, due);
+    // The timer that ended the wait was the approval re-check's (not a held-back callback's turn).
+    else if (!woken && approvalCheckMs <= hintMs) await checkApprovals(o);
+    // Otherwise a callback arrived that must wait for its turn: the next wait includes it.
+    if (o.numberChanges.length === 0) await o.continueAsNewIfHistoryIsLong();
+  }
+}
+
+/** Hints about the customer's current bundles whose re-read may happen now. */
+function dueHints(o: Onboarding): string[] {
+  const now = Date.now();
+  return o.bundleSids().filter((sid) => o.hints.has(sid) && o.msUntilCallbackRead(sid, now) === 0);
+}
+
+/** Until the earliest held-back callback may be read (Infinity when none waits). */
+function msUntilHintDue(o: Onboarding): number {
+  const waits = o
+    .bundleSids()
+    .filter((sid) => o.hints.has(sid))
+    .map((sid) => o.msUntilCallbackRead(sid));
+  return waits.length ? Math.max(1, Math.min(...waits)) : Number.POSITIVE_INFINITY;
+}
+
 
 /** The updates' validator: refused before anything is recorded when the customer or the input is wrong. */
 export function checkNumberChange(o: Onboarding, numbers: string[]): void {
@@ -107,7 +149,7 @@ async function applyNumberChange(o: Onboarding, change: NumberChange): Promise<v
   } catch (error) {
     // A cancel (offboarding) goes on to offboard; the caller hears it from the cleanup.
     if (isCancellation(error)) throw error;
-    change.refusal = numberRefusal(error);
+    change.refusal = numberRefusal(error, (text) => o.redact(text));
     o.note('phone number change refused', change.refusal.message);
   } finally {
     change.done = true;
@@ -195,7 +237,7 @@ async function removeNumber(o: Onboarding, which: string): Promise<void> {
 }
 
 /** What the caller of the update sees: Twilio's reason, or ours; the workflow itself goes on. */
-function numberRefusal(error: unknown): ApplicationFailure {
+function numberRefusal(error: unknown, redact: (text: string) => string): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   const cause = error instanceof ActivityFailure ? error.cause : undefined;
   if (cause instanceof ApplicationFailure) {
@@ -206,13 +248,13 @@ function numberRefusal(error: unknown): ApplicationFailure {
         : `Twilio refused: ${details.message ?? cause.message}`;
     return ApplicationFailure.create({
       type: NumberChangeRefusal.TwilioRefused,
-      message: reason,
+      message: redact(reason),
       details: details.code ? [{ code: details.code, meaning: describeTwilioCode(details.code) }] : [],
     });
   }
   return ApplicationFailure.create({
     type: NumberChangeRefusal.TwilioRefused,
-    message: (error as Error).message,
+    message: redact((error as Error).message),
   });
 }
 
@@ -237,8 +279,23 @@ async function checkApprovals(o: Onboarding): Promise<void> {
   // Only the customer's current bundles: a hint can outlive its bundle (a replaced trust product's late
   // callback), and reading that one as a profile would fail.
   const current = o.bundleSids();
-  const due = o.hints.size ? current.filter((sid) => o.hints.has(sid)) : current;
-  o.hints.clear();
+  let due: string[];
+  if (hinted) {
+    // Bounded callbacks: read what is due; a callback still waiting for its turn stays for later.
+    due = hinted;
+    for (const sid of due) {
+      o.hints.delete(sid);
+      o.noteCallbackRead(sid);
+    }
+    for (const sid of [...o.hints.keys()]) if (!current.includes(sid)) o.hints.delete(sid);
+  } else if (o.boundedCallbacks) {
+    // The re-check reads every bundle, which answers whatever callback was still waiting.
+    due = current;
+    o.hints.clear();
+  } else {
+    due = o.hints.size ? current.filter((sid) => o.hints.has(sid)) : current;
+    o.hints.clear();
+  }
   for (const sid of due) {
     const kind: BundleKind = sid === trustProductSid ? 'trust-product' : 'customer-profile';
     try {
@@ -280,7 +337,8 @@ async function checkApprovals(o: Onboarding): Promise<void> {
 }
 
 /** The customer needs the ISV: said once per distinct problem. */
-function report(o: Onboarding, problem: Problem): void {
+function report(o: Onboarding, given: Problem): void {
+  const problem = { ...given, message: o.redact(given.message) };
   if (o.view.problem?.message === problem.message) return;
   o.view.status = 'action-required';
   o.view.problem = problem;

@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnboardingSettings } from '../../activities/settings.js';
+import type { ExistingProfile } from '../../activities/bundles.js';
 import {
   BUNDLE_DECISIONS,
   type BundleKind,
@@ -23,6 +24,7 @@ import {
   type OnboardingRequest,
 } from '../../trusthub/types.js';
 import {
+  StartRefusal,
   type CarriedState,
   type OnboardingInput,
   type OnboardingRecord,
@@ -49,6 +51,30 @@ const TIMELINE_LIMIT = 200;
 /** Runs continued as new take the corrected request from their input (see the constructor). */
 export const REQUEST_FROM_INPUT = 'request-from-input';
 
+/**
+ * Runs recorded before this re-read a bundle on every callback that differed from the last one. New
+ * runs ignore a callback whose status the workflow already knows, and space the re-reads callbacks
+ * cause (CALLBACK_READ_SPACING_MS per bundle), so replayed callbacks cost no Twilio budget.
+ */
+export const BOUNDED_CALLBACKS = 'bounded-callbacks';
+
+/**
+ * Callback-caused re-reads of one bundle: at most CALLBACK_READS_PER_WINDOW in any
+ * CALLBACK_READ_WINDOW_MS. Twilio's own callbacks about a bundle are a handful per vetting round, so
+ * they are read at once; a burst beyond that (replays) waits for the window to move on, folded into
+ * one read. A submission starts the bundle's count afresh, and the poll still reads what was held back.
+ */
+export const CALLBACK_READS_PER_WINDOW = 3;
+export const CALLBACK_READ_WINDOW_MS = 3_600_000;
+
+/** Twilio SIDs in free text (Twilio's error messages): two capital letters and 32 hex digits. */
+const SID_IN_TEXT = /\b([A-Z]{2})[0-9a-f]{32}\b/g;
+
+/** Where the adoption of `request.customerProfileSid` stands: the start waits until it is decided. */
+export type Adoption =
+  | { state: 'none' | 'pending' | 'accepted' }
+  | { state: 'refused'; type: string; message: string; fields: string[] };
+
 /** A number change the API asked for, applied by the main loop, answered through `done`. */
 export interface NumberChange {
   add?: string[];
@@ -72,6 +98,15 @@ export class Onboarding {
   readonly events = new EventOutbox();
   /** When the current wait (vetting, corrections) began; a new wait gets a new start time. */
   #waitingSince: Date | undefined;
+  /** Set at the run's start from patched(BOUNDED_CALLBACKS). */
+  boundedCallbacks = false;
+  /** A callback arrived since the serving loop last looked (it recomputes when one is due). */
+  hintsArrived = false;
+  adoption: Adoption = { state: 'none' };
+  /** A start (startOnboarding) has been answered in this run. */
+  startAnswered = false;
+  /** The profile to adopt as the adoption check read it (this run only: adoption happens once). */
+  adoptedProfile: ExistingProfile | undefined;
 
   constructor(input: OnboardingInput) {
     this.id = input.onboardingId;
@@ -95,10 +130,19 @@ export class Onboarding {
       linked: {},
       phoneNumbersOnTrustProduct: [],
       revision: 1,
+      ...(input.requestDigest ? { requestDigest: input.requestDigest } : {}),
     };
     // Runs continued by an earlier version carried a stale copy of the request next to the corrected
     // one in `input.request`: the input's is the latest. Replaying such a run keeps what it did then.
     if (input.carried && patched(REQUEST_FROM_INPUT)) this.carried.request = input.request;
+    // Set before any handler exists: the start that came with this run must wait for the adoption.
+    if (!input.carried && input.request.customerProfileSid) this.adoption = { state: 'pending' };
+  }
+
+  /** A start still waiting on the adoption hears this instead of waiting for ever. */
+  settleAdoption(message: string): void {
+    if (this.adoption.state !== 'pending') return;
+    this.adoption = { state: 'refused', type: StartRefusal.AdoptionRefused, message, fields: [] };
   }
 
   get view(): OnboardingRecord {
@@ -120,6 +164,11 @@ export class Onboarding {
 
   get statusCallback(): string {
     return `${this.settings.statusCallbackUrl}?onboardingId=${encodeURIComponent(this.id)}`;
+  }
+
+  /** Creates look up first only when an earlier run of the customer may have made them. */
+  lookUpFirst(): { lookUpFirst?: true } {
+    return this.carried.earlierRun ? { lookUpFirst: true } : {};
   }
 
   name(role: string, revision = 1): string {
@@ -162,7 +211,60 @@ export class Onboarding {
   hint(bundleSid: string, status: string): void {
     const known = this.hints.get(bundleSid);
     if (known !== undefined && BUNDLE_DECISIONS.includes(known)) return;
+    // What the record already says needs no read: a duplicate or replay of a callback acted on.
+    if (this.boundedCallbacks && this.snapshotOf(bundleSid)?.status === status) return;
     this.hints.set(bundleSid, status);
+    this.hintsArrived = true;
+  }
+
+  snapshotOf(bundleSid: string): BundleSnapshot | null {
+    const { customerProfile, trustProduct } = this.view;
+    if (customerProfile?.sid === bundleSid) return customerProfile;
+    if (trustProduct?.sid === bundleSid) return trustProduct;
+    return null;
+  }
+
+  /** How long until a callback may cause another re-read of this bundle (0: now). */
+  msUntilCallbackRead(bundleSid: string, now = Date.now()): number {
+    if (!this.boundedCallbacks) return 0;
+    const recent = (this.carried.callbackReads?.[bundleSid] ?? []).filter(
+      (at) => at > now - CALLBACK_READ_WINDOW_MS,
+    );
+    if (recent.length < CALLBACK_READS_PER_WINDOW) return 0;
+    return Math.max(0, Math.min(...recent) + CALLBACK_READ_WINDOW_MS - now);
+  }
+
+  /** A callback caused a re-read of this bundle now (only the window's reads are kept). */
+  noteCallbackRead(bundleSid: string): void {
+    if (!this.boundedCallbacks) return;
+    const now = Date.now();
+    const reads = (this.carried.callbackReads ??= {});
+    reads[bundleSid] = [...(reads[bundleSid] ?? []).filter((at) => at > now - CALLBACK_READ_WINDOW_MS), now];
+  }
+
+  /** The bundle was submitted: Twilio's next decision about it is read as soon as it is reported. */
+  resetCallbackReads(bundleSid: string): void {
+    if (this.carried.callbackReads) delete this.carried.callbackReads[bundleSid];
+  }
+
+  /**
+   * Twilio's words with any SID that is not this customer's (another customer's profile, say) taken out:
+   * what the ISV reads must never point at someone else's resources.
+   */
+  redact(text: string): string {
+    const { resources } = this.view;
+    const own = new Set<string | undefined>([
+      ...this.bundleSids(),
+      resources.addressSid,
+      resources.supportingDocumentSid,
+      resources.businessInformationSid,
+      ...resources.representativeSids,
+      ...this.view.phoneNumbers.map((n) => n.sid),
+      this.settings?.primaryCustomerProfileSid,
+    ]);
+    return text.replace(SID_IN_TEXT, (sid, prefix: string) =>
+      own.has(sid) ? sid : `another customer's ${prefix}…`,
+    );
   }
 
   bundleSids(): string[] {

@@ -1,0 +1,91 @@
+/**
+ * Claims (src/workflows/claim.ts): how a customer profile comes to belong to one onboarding, race-free.
+ * A claim is a workflow whose ID is the key: starting it with conflict policy FAIL either makes it
+ * (claimed) or meets the one already open, whose CustomerId search attribute, read with describe from
+ * the run itself rather than from visibility, says whether it is ours. Two onboardings that claim the
+ * same profile at the same instant get one "claimed" and one "owned-by-another", whatever the timing.
+ *
+ * Profiles owned by onboardings started before claims existed have no claim: a visibility query on the
+ * BundleSids search attribute finds those (eventually consistent, but such owners are long settled).
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { CLAIM_WORKFLOW_TYPE, claimIdFor, releaseClaim, type ClaimKind } from '../workflows/contract.js';
+import type { trustHubClaim } from '../workflows/claim.js';
+import { CustomerId } from '../workflows/search-attributes.js';
+import { stuckOnboardingQueries } from './visibility-queries.js';
+
+/** gRPC's status code UNIMPLEMENTED. */
+const GRPC_UNIMPLEMENTED = 12;
+
+export type ClaimOutcome =
+  /** This call made the claim: nobody had it. */
+  | 'claimed'
+  /** The claim was already this customer's (an earlier run, or an earlier attempt of this one). */
+  | 'already-ours'
+  /** Another customer's onboarding owns it, or once did. */
+  | 'owned-by-another';
+
+export interface ClaimRequest {
+  kind: ClaimKind;
+  key: string;
+  customerId: string;
+  taskQueue: string;
+}
+
+export async function claim(client: Client, { kind, key, customerId, taskQueue }: ClaimRequest) {
+  const workflowId = claimIdFor(kind, key);
+  if (kind === 'customer-profile' && (await ownedBeforeClaims(client, key, customerId))) {
+    return 'owned-by-another' satisfies ClaimOutcome;
+  }
+  for (;;) {
+    try {
+      await client.workflow.start<typeof trustHubClaim>(CLAIM_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId,
+        args: [{ kind, key }],
+        workflowIdConflictPolicy: 'FAIL',
+        // A released claim (closed) frees the key; an open one never lets a second owner in.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: [{ key: CustomerId, value: customerId }],
+        staticSummary: `Claim of ${kind} ${key}`,
+      });
+      return 'claimed' satisfies ClaimOutcome;
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    try {
+      const existing = await client.workflow.getHandle(workflowId).describe();
+      // Closed between our start and this describe (released): try to claim it again.
+      if (existing.status.name !== 'RUNNING') continue;
+      return (
+        existing.typedSearchAttributes.get(CustomerId) === customerId ? 'already-ours' : 'owned-by-another'
+      ) satisfies ClaimOutcome;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+  }
+}
+
+/** Gives a claim back (only the owner calls this): the key may be claimed again. */
+export async function releaseClaimOf(client: Client, kind: ClaimKind, key: string): Promise<void> {
+  try {
+    await client.workflow.getHandle(claimIdFor(kind, key)).signal(releaseClaim);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}
+
+async function ownedBeforeClaims(client: Client, sid: string, customerId: string): Promise<boolean> {
+  try {
+    const { count } = await client.workflow.count(
+      `${stuckOnboardingQueries.byBundleSid(sid)} AND CustomerId != '${customerId}'`,
+    );
+    return count > 0;
+  } catch (error) {
+    // A server without visibility queries (Temporal's Java time-skipping test server) has no runs from
+    // before claims either: the claim alone decides there.
+    const { code, cause } = error as { code?: number; cause?: { code?: number } };
+    if ((code ?? cause?.code) === GRPC_UNIMPLEMENTED) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * One customer, one identity, one set of Twilio resources, tried the way a careless integrator or an
+ * attacker would: another customer's profile adopted, two adoptions of one profile at once, a profile
+ * of another business, a second start with a different body, a new start after an operator terminated
+ * a stuck run, a run that fails half-way, replayed callbacks, and Twilio's messages naming another
+ * customer's SIDs. The whole service runs on the dev server (visibility is real) against the sandbox.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import twilio from 'twilio';
+import { onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
+import type { OnboardingRequest } from '../../src/trusthub/types.js';
+import { devServerEnvironment } from '../support/temporal.js';
+import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
+import { recordHistory } from '../support/histories.js';
+
+interface Reply<T> {
+  status: number;
+  body: T;
+  text: string;
+}
+interface ErrorBody {
+  error: { code: string; message: string; fields?: { field: string; rule: string }[] };
+}
+interface Started {
+  id: string;
+  status: string;
+  created: boolean;
+}
+
+describe('one customer, one identity, one set of Twilio resources', { timeout: 600_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let stack: Stack;
+  let numbers: { sid: string; phoneNumber: string }[];
+  before(async () => {
+    env = await devServerEnvironment();
+    stack = await startStack(env, { sandbox: { phoneNumbers: 20 } });
+    numbers = stack.info.phoneNumbers;
+  });
+  after(async () => {
+    await stack?.close();
+    await env?.teardown();
+  });
+
+  const post = async <T = Started>(payload: object): Promise<Reply<T>> => {
+    const reply = await stack.api.inject({ method: 'POST', url: '/v1/onboardings', payload });
+    return { status: reply.statusCode, body: reply.json<T>(), text: reply.body };
+  };
+  const decide = (sid: string) =>
+    stack.admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome: 'approve' });
+  const requestsByRoute = async () =>
+    (await stack.admin<{ requests: { byRoute: Record<string, number> } }>('GET', '/__sandbox/state')).requests
+      .byRoute;
+  /** The resources the sandbox holds for one customer, by the deterministic friendly names. */
+  const resourcesOf = async (customerId: string) => {
+    const v1 = stack.twilio.trusthub.v1;
+    const mine = (items: { friendlyName: string | null }[]) =>
+      items.filter((i) => (i.friendlyName ?? '').startsWith(`${customerId}/`)).length;
+    return {
+      customerProfiles: mine(await v1.customerProfiles.list()),
+      trustProducts: mine(await v1.trustProducts.list()),
+      endUsers: mine(await v1.endUsers.list()),
+      supportingDocuments: mine(await v1.supportingDocuments.list()),
+      addresses: mine(await stack.twilio.addresses.list()),
+    };
+  };
+  async function approved(request: OnboardingRequest): Promise<OnboardingView> {
+    const started = await post(request);
+    assert.equal(started.status, 202, started.text);
+    await stack.approveBoth(started.body.id);
+    return stack.waitFor(started.body.id, (v) => v.step === 'serving');
+  }
+  /** A secondary profile the customer made before (for A2P, say), approved, of the business `name`. */
+  async function existingProfile(name: string): Promise<string> {
+    const data = acmeCustomer();
+    const { profileSid } = await createSecondaryProfile(stack.twilio, stack.info.primaryCustomerProfileSid, {
+      ...data,
+      businessInformation: { ...data.businessInformation, business_name: name },
+    });
+    await stack.twilio.trusthub.v1.customerProfiles(profileSid).update({ status: 'pending-review' });
+    await decide(profileSid);
+    return profileSid;
+  }
+  const adopting = (customerId: string, number: string, profileSid: string, name: string) => {
+    const request = onboardingRequest(customerId, [number]);
+    return { ...request, business: { ...request.business, name }, customerProfileSid: profileSid };
+  };
+
+  test("another customer's approved profile is refused at POST, without naming its owner", async () => {
+    const owner = await approved(onboardingRequest('identity-owner', [numbers[0]!.phoneNumber]));
+    const profileSid = owner.resources.customerProfileSid!;
+    const assignmentsBefore = (
+      await stack.twilio.trusthub.v1.customerProfiles(profileSid).customerProfilesEntityAssignments.list()
+    ).length;
+
+    const taken = await post<ErrorBody>({
+      ...onboardingRequest('identity-taker', [numbers[1]!.phoneNumber]),
+      customerProfileSid: profileSid,
+    });
+    assert.equal(taken.status, 409, taken.text);
+    assert.equal(taken.body.error.code, 'customer_profile_owned');
+    assert.deepEqual(
+      taken.body.error.fields?.map((f) => f.field),
+      ['customerProfileSid'],
+    );
+    assert.doesNotMatch(taken.text, /identity-owner/, 'the owner is not named');
+    const taker = await stack.view(onboardingIdFor('identity-taker'));
+    assert.equal(taker.status, 'failed');
+    assert.equal(taker.resources.customerProfileSid, undefined, 'the taker holds nothing of the profile');
+    assert.equal(
+      (await stack.twilio.trusthub.v1.customerProfiles(profileSid).customerProfilesEntityAssignments.list())
+        .length,
+      assignmentsBefore,
+      "the owner's profile is untouched",
+    );
+    assert.deepEqual(
+      (await stack.view(owner.id)).phoneNumbers.map((n) => n.attestation),
+      ['A'],
+    );
+    await recordHistory(env.client, 'v8-adoption-refused-owned', taker.id);
+  });
+
+  test('two customers adopting one free profile at the same instant: exactly one gets it', async () => {
+    const profileSid = await existingProfile('Acme Widgets LLC');
+    const [first, second] = await Promise.all([
+      post<Started | ErrorBody>(
+        adopting('identity-race-1', numbers[2]!.phoneNumber, profileSid, 'Acme Widgets LLC'),
+      ),
+      post<Started | ErrorBody>(
+        adopting('identity-race-2', numbers[3]!.phoneNumber, profileSid, 'Acme Widgets LLC'),
+      ),
+    ]);
+    assert.deepEqual([first.status, second.status].sort(), [202, 409], `${first.text}\n${second.text}`);
+    const winner = first.status === 202 ? 'identity-race-1' : 'identity-race-2';
+    const view = await stack.waitFor(onboardingIdFor(winner), (v) => v.customerProfile?.sid === profileSid);
+    assert.ok(view.timeline.some((e) => e.event === 'customer profile adopted'));
+  });
+
+  test('a profile of another business is refused, naming the fields, not their values; the profile stays free', async () => {
+    const profileSid = await existingProfile('Acme Widgets LLC');
+    const request = adopting(
+      'identity-other-business',
+      numbers[4]!.phoneNumber,
+      profileSid,
+      'Globex Plumbing',
+    );
+    const refused = await post<ErrorBody>({
+      ...request,
+      business: { ...request.business, registrationNumber: '98-7654321' },
+    });
+    assert.equal(refused.status, 422, refused.text);
+    assert.equal(refused.body.error.code, 'adoption_refused');
+    assert.deepEqual(
+      refused.body.error.fields?.map((f) => f.field),
+      ['business.name', 'business.registrationNumber'],
+    );
+    assert.doesNotMatch(refused.text, /Globex|Acme|98-?7654321|12-?3456789/, 'no value is repeated');
+
+    // The refused adoption gave its claim back: the profile's real business adopts it.
+    const rightful = await post(
+      adopting('identity-rightful', numbers[5]!.phoneNumber, profileSid, 'Acme Widgets LLC'),
+    );
+    assert.equal(rightful.status, 202, rightful.text);
+  });
+
+  test('a second start: the same body is the same record; a different one is a 409 with the fields', async () => {
+    const request = onboardingRequest('identity-twice', [numbers[6]!.phoneNumber]);
+    const first = await post(request);
+    assert.deepEqual([first.status, first.body.created], [202, true]);
+    // The same content with its keys in another order is the same request.
+    const reordered = Object.fromEntries(Object.entries(request).reverse());
+    const again = await post(reordered);
+    assert.deepEqual([again.status, again.body.id, again.body.created], [200, first.body.id, false]);
+
+    const different = await post<ErrorBody>({
+      ...request,
+      business: { ...request.business, name: 'Someone Else Inc' },
+      phoneNumbers: [numbers[7]!.phoneNumber],
+    });
+    assert.equal(different.status, 409, different.text);
+    assert.equal(different.body.error.code, 'different_request');
+    assert.deepEqual(
+      different.body.error.fields?.map((f) => f.field),
+      ['business.name', 'phoneNumbers[0]'],
+    );
+    assert.match(different.body.error.message, /PATCH \/v1\/onboardings\/onboarding-identity-twice/);
+    assert.doesNotMatch(different.text, /Someone Else/, 'the values are not repeated');
+
+    // Two different bodies at the same instant for a new customer: one starts it, the other is told.
+    const base = onboardingRequest('identity-concurrent', [numbers[8]!.phoneNumber]);
+    const replies = await Promise.all([
+      post<Started | ErrorBody>(base),
+      post<Started | ErrorBody>({ ...base, email: 'someone@acmedental.com' }),
+    ]);
+    assert.deepEqual(replies.map((r) => r.status).sort(), [202, 409], replies.map((r) => r.text).join('\n'));
+    const view = await stack.view(onboardingIdFor('identity-concurrent'));
+    const winner = replies.findIndex((r) => r.status === 202);
+    assert.equal(view.id, onboardingIdFor('identity-concurrent'));
+    assert.equal(winner >= 0, true);
+  });
+
+  test('a new start after an operator terminated a stuck run finds what it made: no duplicate at Twilio', async () => {
+    const request = onboardingRequest('identity-terminated', [numbers[9]!.phoneNumber]);
+    // The representative's email is off the website's domain: the pre-check stops the run with every
+    // draft made, action-required, which is where an operator may well terminate it.
+    const stuck = {
+      ...request,
+      authorizedRepresentatives: [{ ...request.authorizedRepresentatives[0]!, email: 'dana@gmail.com' }],
+    };
+    const started = await post(stuck);
+    assert.equal(started.status, 202, started.text);
+    await stack.waitFor(started.body.id, (v) => v.step === 'waiting-for-corrections');
+    const made = await resourcesOf('identity-terminated');
+    assert.deepEqual(made, {
+      customerProfiles: 1,
+      trustProducts: 0,
+      endUsers: 2,
+      supportingDocuments: 1,
+      addresses: 1,
+    });
+    await env.client.workflow.getHandle(started.body.id).terminate('stuck, says the operator');
+
+    const again = await post(request);
+    assert.deepEqual([again.status, again.body.created], [202, true], again.text);
+    const view = await stack.waitFor(again.body.id, (v) => v.step === 'waiting-for-customer-profile-vetting');
+    assert.ok(view.timeline.some((e) => e.event === 'earlier run found'));
+    assert.deepEqual(
+      await resourcesOf('identity-terminated'),
+      { ...made, trustProducts: 1 },
+      'everything was found, nothing made twice (the trust product is the first)',
+    );
+    // The representative found carries the corrected email (the evaluation and pre-check passed).
+    const representative = await stack.twilio.trusthub.v1
+      .endUsers(view.resources.representativeSids[0]!)
+      .fetch();
+    assert.equal((representative.attributes as Record<string, string>).email, 'dana.reyes@acmedental.com');
+
+    await decide(view.customerProfile!.sid);
+    const trust = await stack.waitFor(view.id, (v) => v.trustProduct?.status === 'pending-review');
+    await decide(trust.trustProduct!.sid);
+    const done = await stack.waitFor(view.id, (v) => v.step === 'serving');
+    assert.deepEqual(
+      done.phoneNumbers.map((n) => n.attestation),
+      ['A'],
+    );
+    await recordHistory(env.client, 'v8-earlier-run-found', done.id);
+  });
+
+  test("Twilio's messages about another customer's resources never name them", async () => {
+    const owner = await approved(onboardingRequest('identity-number-owner', [numbers[10]!.phoneNumber]));
+    const other = await post(onboardingRequest('identity-number-other', [numbers[10]!.phoneNumber]));
+    assert.equal(other.status, 202, other.text);
+    const view = await stack.waitFor(other.body.id, (v) => v.status === 'action-required');
+    assert.match(view.problem?.message ?? '', /already assigned/);
+    assert.match(view.problem?.message ?? '', /another customer's BU…/);
+    assert.ok(
+      !JSON.stringify(view).includes(owner.resources.customerProfileSid!),
+      JSON.stringify(view.problem),
+    );
+  });
+
+  test('replayed callbacks cost no Twilio request and no timer', async () => {
+    const view = await approved(onboardingRequest('identity-replayed', [numbers[11]!.phoneNumber]));
+    const profileSid = view.customerProfile!.sid;
+    const url = `${stack.apiUrl}/v1/webhooks/trusthub?onboardingId=${encodeURIComponent(view.id)}`;
+    const callback = async (status: string, token?: string) => {
+      const params = { AccountSid: stack.info.accountSid, BundleSid: profileSid, Status: status };
+      const signature = twilio.getExpectedTwilioSignature(stack.info.authToken, url, params);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': signature,
+          ...(token ? { 'i-twilio-idempotency-token': token } : {}),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+      assert.equal(response.status, 200);
+      return (await response.json()) as { duplicate?: boolean };
+    };
+    const handle = env.client.workflow.getHandle(view.id);
+    const eventsOf = async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      return {
+        signals: events.filter((e) => e.workflowExecutionSignaledEventAttributes).length,
+        activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+        timers: events.filter((e) => e.timerStartedEventAttributes).length,
+      };
+    };
+    // The sandbox's own callbacks of the approval are in first.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const readsBefore = (await requestsByRoute())['GET /v1/CustomerProfiles/:Sid'] ?? 0;
+    const before = await eventsOf();
+
+    // Twilio's own retries (and a replay of them) carry one idempotency token: one signal in all.
+    const answers = [];
+    for (let i = 0; i < 30; i += 1) answers.push(await callback('twilio-approved', 'idem-replayed-1'));
+    assert.equal(answers.filter((a) => a.duplicate).length, 29);
+    // Replays without the token say what the workflow knows already: delivered, and dropped there.
+    for (let i = 0; i < 30; i += 1) await callback('twilio-approved');
+    await stack.waitFor(view.id, () => true);
+    const after = await eventsOf();
+    assert.equal(after.signals - before.signals, 31, 'one signal per callback that was not a duplicate');
+    assert.deepEqual(
+      [after.activities - before.activities, after.timers - before.timers],
+      [0, 0],
+      'no Trust Hub read, no timer',
+    );
+
+    // Replays that contradict the record are read, but a bounded number of times per bundle.
+    for (let i = 0; i < 12; i += 1) await callback(i % 2 ? 'twilio-approved' : 'twilio-rejected');
+    await stack.waitFor(view.id, (v) => v.step === 'serving');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const reads = ((await requestsByRoute())['GET /v1/CustomerProfiles/:Sid'] ?? 0) - readsBefore;
+    assert.ok(reads >= 1 && reads <= 3, `${reads} Trust Hub reads for 12 contradicting replays`);
+    assert.equal((await stack.view(view.id)).status, 'completed');
+    await recordHistory(env.client, 'v8-replayed-callbacks', view.id);
+  });
+});
+
+describe('a run that fails half-way', { timeout: 300_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let stack: Stack;
+  before(async () => {
+    env = await devServerEnvironment();
+    // Twilio is real (the sandbox); what fails is a bug on our side when the representative is made.
+    stack = await startStack(env, {
+      activities: {
+        createEndUser: async (input) => {
+          if (input.type === 'authorized_representative_1') {
+            throw ApplicationFailure.nonRetryable('a bug in the representative step', 'Bug');
+          }
+          const { createActivities } = await import('../../src/activities/index.js');
+          return createActivities({ twilio: stack.twilio }).createEndUser(input);
+        },
+      },
+    });
+  });
+  after(async () => {
+    await stack?.close();
+    await env?.teardown();
+  });
+
+  test('removes its drafts from Twilio, as a cancel does', async () => {
+    const reply = await stack.api.inject({
+      method: 'POST',
+      url: '/v1/onboardings',
+      payload: onboardingRequest('identity-failing', [stack.info.phoneNumbers[0]!.phoneNumber]),
+    });
+    assert.equal(reply.statusCode, 202, reply.body);
+    const id = onboardingIdFor('identity-failing');
+    const failed = await stack.waitFor(id, (v) => v.status === 'failed');
+    assert.deepEqual(failed.compensation.map((c) => [c.kind, c.outcome]).sort(), [
+      ['address', 'deleted'],
+      ['customer-profile', 'deleted'],
+      ['end-user', 'deleted'],
+      ['supporting-document', 'deleted'],
+    ]);
+    const v1 = stack.twilio.trusthub.v1;
+    const mine = (items: { friendlyName: string | null }[]) =>
+      items.filter((i) => (i.friendlyName ?? '').startsWith('identity-failing/')).length;
+    assert.deepEqual(
+      [
+        mine(await v1.customerProfiles.list()),
+        mine(await v1.endUsers.list()),
+        mine(await v1.supportingDocuments.list()),
+        mine(await stack.twilio.addresses.list()),
+      ],
+      [0, 0, 0, 0],
+      'nothing of the failed run is left at Twilio',
+    );
+    await recordHistory(env.client, 'v8-failed-run-cleaned-up', id);
+  });
+});
