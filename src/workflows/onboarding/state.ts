@@ -327,16 +327,48 @@ export class Onboarding {
 
   // ---- history stays bounded -----------------------------------------------------------------------
 
-  /** Hands the whole state to a fresh run when Temporal suggests it; a no-op otherwise. */
+  /**
+   * Runs recorded before this waited to continue as new until every handler had finished, even one
+   * waiting for the main loop (`yieldsToQueuedWork`), and so for ever. New runs record the patch where
+   * they give way instead.
+   */
+  static readonly YIELD_TO_QUEUED_WORK = 'yield-to-queued-work';
+
+  /**
+   * Hands the whole state to a fresh run when Temporal suggests it; a no-op otherwise. It waits until
+   * no handler is running and every queued event's delivery has started (one condition for both: an
+   * update arriving while an event's delivery starts is not cut off, and no delivery start is). But a
+   * number change or corrections arriving meanwhile have a handler that waits for this main loop: then
+   * it returns without continuing, the caller's loop serves them and tries again at its next turn.
+   *
+   * Replay: with no such arrival this is the one wait it always was, with the same commands. A run that
+   * had one before this change never went on: its history ends with the update accepted and no command
+   * of the main loop after it (test/workflows/handover.test.ts reproduces it). Serving the change there
+   * would be a command where that history has another event (the next delivery start), a nondeterminism
+   * error on its next task or query; behind the patch such a run replays as it was, still stuck.
+   */
   async continueAsNewIfHistoryIsLong(): Promise<void> {
     if (!workflowInfo().continueAsNewSuggested) return;
-    // One condition for both: an update arriving while an event's delivery starts is not cut off.
-    await condition(() => allHandlersFinished() && this.events.empty);
+    const settled = () => allHandlersFinished() && this.events.empty;
+    await condition(() => settled() || this.yieldsToQueuedWork());
+    if (!settled()) {
+      if (patched(Onboarding.YIELD_TO_QUEUED_WORK)) return;
+      await condition(settled);
+    }
     this.note('continued as new', `history of ${workflowInfo().historyLength} events`);
     await continueAsNew<(input: OnboardingInput) => Promise<OnboardingView>>({
       onboardingId: this.id,
       request: this.request,
       carried: this.carried,
     });
+  }
+
+  /**
+   * Work a handler has handed to the main loop and waits on: a queued number change, or corrections
+   * (the only handlers that wait on it). While there is some, some handler is running, so the wait for
+   * handlers to finish cannot end before the main loop has done it.
+   */
+  yieldsToQueuedWork(): boolean {
+    return this.numberChanges.length > 0 || this.pendingCorrections !== undefined;
   }
 }
