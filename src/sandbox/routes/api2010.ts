@@ -4,12 +4,13 @@
  * PhoneNumber / FriendlyName filters, fetch). The account in the path must be the sandbox's account.
  *
  * An address is accepted as given (the sandbox does not autocorrect); US addresses whose ZIP code fits
- * their state are marked validated/verified, and vetting rejects the others with 18603.
+ * their state are marked validated/verified, and vetting rejects the others with 18603. An address a
+ * supporting document still points at cannot be deleted (409 / 20409).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Params, SandboxContext } from '../context.js';
 import { formBody, optionalBoolean, optionalParam, requiredParam } from '../context.js';
-import { invalidParameter, notFound } from '../errors.js';
+import { conflict, invalidParameter, notFound } from '../errors.js';
 import { newSid, SidPrefix } from '../ids.js';
 import { page2010, readPageRequest } from '../paging.js';
 import { serializeAddress, serializePhoneNumber } from '../serialize.js';
@@ -121,6 +122,11 @@ export function register2010Routes(app: FastifyInstance, ctx: SandboxContext): v
   app.delete(`${prefix}/Addresses/:Sid.json`, async (request: AccountRequest, reply: FastifyReply) => {
     account(request);
     const address = findAddress(request.params.Sid);
+    // An address a supporting document points at (address_sids) is kept: delete the document first.
+    const document = Object.values(store.state.supportingDocuments).find((d) =>
+      store.addressesOfDocument(d).some((a) => a.sid === address.sid),
+    );
+    if (document) throw conflict(`${address.sid} is used by ${document.sid}: delete the document first`);
     delete store.state.addresses[address.sid];
     store.commit();
     return reply.code(204).send();

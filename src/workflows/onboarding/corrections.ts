@@ -8,6 +8,7 @@ import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/err
 import { describeTwilioCode } from '../../trusthub/types.js';
 import { NOT_OWNED_ATTESTATION, type Corrections, type Problem } from '../contract.js';
 import { trustHub } from './activities.js';
+import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
 import type { Onboarding } from './state.js';
 
 const FIELDS = [
@@ -56,6 +57,8 @@ export function checkCorrections(
 
 export async function waitForCorrections(o: Onboarding, problem: Problem): Promise<Corrections> {
   const { view } = o;
+  // Back from Twilio's vetting (or an evaluation): what it refused to delete before may go now.
+  await retryPendingDeletions(o);
   view.status = 'action-required';
   view.problem = problem;
   o.note('action required', problem.message);
@@ -108,10 +111,16 @@ export async function applyCorrections(o: Onboarding, corrections: Corrections):
       const sid = sids[index];
       if (sid) await trustHub.updateEndUser({ sid, attributes: representativeAttributes(representative) });
     }
-    // A second representative removed: take it off the profile (the guide adds a new one).
-    for (const sid of sids.splice(request.authorizedRepresentatives.length)) {
+    // A second representative removed: take it off the profile (the guide adds a new one), and delete
+    // it, with the name, email and phone number it holds.
+    const removed = sids.splice(request.authorizedRepresentatives.length);
+    for (const sid of removed) {
       await o.unlink('customer-profile', profileSid, sid);
     }
+    await deleteReplaced(
+      o,
+      removed.map((sid) => ({ kind: 'end-user', sid })),
+    );
   }
   if (corrections.address && view.resources.addressSid && profileSid) {
     try {
@@ -119,12 +128,17 @@ export async function applyCorrections(o: Onboarding, corrections: Corrections):
     } catch (error) {
       // Twilio cannot change an address's country: make a new address and document, and swap them.
       if (failureType(error) !== TrustHubFailureType.AddressCountryChanged) throw error;
+      // The old ones are deleted, the document first: Twilio keeps an address a document points at.
+      const replaced: ReplacedResource[] = [];
       if (view.resources.supportingDocumentSid) {
         await o.unlink('customer-profile', profileSid, view.resources.supportingDocumentSid);
+        replaced.push({ kind: 'supporting-document', sid: view.resources.supportingDocumentSid });
       }
+      replaced.push({ kind: 'address', sid: view.resources.addressSid });
       o.carried.revision += 1;
       view.resources.addressSid = undefined;
       view.resources.supportingDocumentSid = undefined;
+      await deleteReplaced(o, replaced);
     }
   }
   if (corrections.phoneNumbers && profileSid && patched(DROP_CORRECTED_NUMBERS)) {

@@ -28,6 +28,7 @@ import {
 } from '../contract.js';
 import { refusalProblem } from './corrections.js';
 import { trustHub } from './activities.js';
+import { retryPendingDeletions } from './personal-data.js';
 import type { NumberChange, Onboarding } from './state.js';
 
 /** Re-read an approval this long before it runs out, while there is time to act on what Twilio says. */
@@ -42,8 +43,8 @@ export const MAX_NUMBERS_PER_CHANGE = 50;
 export async function serve(o: Onboarding): Promise<never> {
   o.carried.serving = true;
   o.setStep('serving');
-  for (;;) {
   if (o.boundedCallbacks) return serveWithBoundedCallbacks(o);
+  for (;;) {
     await condition(() => o.hints.size > 0 || o.numberChanges.length > 0, msUntilApprovalCheck(o), {
       summary: 'serving: number changes, Twilio callbacks, approval re-checks',
     });
@@ -54,7 +55,6 @@ export async function serve(o: Onboarding): Promise<never> {
   }
 }
 
-// ---- numbers -----------------------------------------------------------------------------------------
 /**
  * The serving loop of runs since BOUNDED_CALLBACKS: callbacks re-read their bundle at most
  * CALLBACK_READS_PER_WINDOW times per window (a callback repeating what the record says was dropped on
@@ -96,6 +96,7 @@ function msUntilHintDue(o: Onboarding): number {
   return waits.length ? Math.max(1, Math.min(...waits)) : Number.POSITIVE_INFINITY;
 }
 
+// ---- numbers -----------------------------------------------------------------------------------------
 
 /** The updates' validator: refused before anything is recorded when the customer or the input is wrong. */
 export function checkNumberChange(o: Onboarding, numbers: string[]): void {
@@ -273,7 +274,8 @@ export function msUntilApprovalCheck(o: Onboarding, now = Date.now()): number {
 }
 
 /** Re-reads the bundles Twilio called about (both, when the timer fired) and says what needs the ISV. */
-async function checkApprovals(o: Onboarding): Promise<void> {
+async function checkApprovals(o: Onboarding, hinted?: string[]): Promise<void> {
+  await retryPendingDeletions(o); // replaced personal data Twilio refused to delete before
   const { view } = o;
   const { trustProductSid } = view.resources;
   // Only the customer's current bundles: a hint can outlive its bundle (a replaced trust product's late
