@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
-import { devServerEnvironment, timeSkippingEnvironment } from '../support/temporal.js';
+import { devServerEnvironment, testDataConverter, timeSkippingEnvironment } from '../support/temporal.js';
 import type { sleepForADay } from '../fixtures/sleepy-workflow.js';
 
 const fixtureWorkflows = fileURLToPath(new URL('../fixtures/sleepy-workflow.ts', import.meta.url));
@@ -29,6 +29,8 @@ describe('the time-skipping test server the toolchain provisions', () => {
       connection: env.nativeConnection,
       taskQueue: 'sleepy',
       workflowsPath: fixtureWorkflows,
+      // The environment's client encrypts and refuses plain payloads, as the service's processes do.
+      dataConverter: testDataConverter,
     });
     const serverTimeBefore = await env.currentTimeMs();
     const result = await worker.runUntil(
