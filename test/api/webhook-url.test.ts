@@ -102,3 +102,29 @@ describe("the webhook checks Twilio's signature against the configured URL", { t
     assert.equal(behindHeaders.status, 200, behindHeaders.body);
   });
 });
+
+describe('the webhook refuses what Twilio never sends', () => {
+  test('an unsigned 1 MB form is refused before it is parsed, let alone signature-checked', async () => {
+    const config = loadApiConfig({
+      LOG_LEVEL: 'silent',
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
+    });
+    // The route never reaches Temporal: a client that is never connected is enough.
+    const { Client } = await import('@temporalio/client');
+    const app = await buildApp({ config, temporal: new Client({ connection: undefined }) });
+    try {
+      const keys = Array.from({ length: 110_000 }, (_, i) => `k${i}=v`).join('&');
+      const reply = await app.inject({
+        method: 'POST',
+        url: '/v1/webhooks/trusthub',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: keys.padEnd(1024 * 1024, 'x'),
+      });
+      assert.equal(reply.statusCode, 413, reply.body);
+      assert.ok(reply.body.length < 512, 'a short answer');
+    } finally {
+      await app.close();
+    }
+  });
+});
