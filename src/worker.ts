@@ -154,6 +154,11 @@ async function main(): Promise<void> {
     // The SDK sizes the cache from the heap (thousands of runs); parked onboardings wake rarely, and
     // each cached one holds its state in memory for nothing until then.
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    // A new onboarding's first workflow task comes from the shared (non-sticky) queue, and its POST waits
+    // for it (the start is an Update-with-Start). The SDK's default gives that queue 2 pollers to the
+    // sticky queue's 8, so a burst of starts waited behind the runs already going; half and half lets
+    // new starts through while those runs go on.
+    nonStickyToStickyPollRatio: 1,
     // One budget for every worker on the queue, enforced by the Temporal server in activities; the
     // Twilio client above holds this process to it in requests, second by second. Both run at the
     // same pace, so a backlog waits in the task queue rather than inside a running activity, where a

@@ -12,14 +12,17 @@ export interface ClaimInput {
   kind: ClaimKind;
   key: string;
   customerId: string;
+  /** The key came from a request (an adoption): onboardings from before claims may hold it too. */
+  ownedBeforeClaims?: boolean;
 }
 
 export function claimActivities() {
   return {
     /** Claims `key` for the customer: `owned-by-another` when another onboarding has it, or once had. */
-    claim: async ({ kind, key, customerId }: ClaimInput): Promise<ClaimOutcome> => {
+    claim: async (input: ClaimInput): Promise<ClaimOutcome> => {
       const { client, info } = Context.current();
-      const outcome = await claim(client, { kind, key, customerId, taskQueue: info.taskQueue });
+      const outcome = await claim(client, { ...input, taskQueue: info.taskQueue });
+      const { kind, key } = input;
       // The key is a SID or the ISV's own customer id: neither is personal data.
       activityLog.info('Claim', { kind, key, outcome });
       return outcome;

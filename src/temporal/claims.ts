@@ -9,7 +9,7 @@
  * BundleSids search attribute finds those (eventually consistent, but such owners are long settled).
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { CLAIM_WORKFLOW_TYPE, claimIdFor, releaseClaim, type ClaimKind } from '../workflows/contract.js';
+import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../workflows/contract.js';
 import type { trustHubClaim } from '../workflows/claim.js';
 import { CustomerId } from '../workflows/search-attributes.js';
 import { stuckOnboardingQueries } from './visibility-queries.js';
@@ -30,12 +30,24 @@ export interface ClaimRequest {
   key: string;
   customerId: string;
   taskQueue: string;
+  /**
+   * Also ask visibility whether an onboarding from before claims holds it: for a profile named by a
+   * request, never for one Twilio has just made.
+   */
+  ownedBeforeClaims?: boolean;
 }
 
-export async function claim(client: Client, { kind, key, customerId, taskQueue }: ClaimRequest) {
+/**
+ * A claim is started with a start delay of a century: an open workflow, so its ID is taken, that never
+ * has a workflow task to run (no worker time, no history beyond its start). A release terminates it.
+ */
+const CLAIM_HELD_FOR = '36500 days';
+
+export async function claim(client: Client, request: ClaimRequest): Promise<ClaimOutcome> {
+  const { kind, key, customerId, taskQueue } = request;
   const workflowId = claimIdFor(kind, key);
-  if (kind === 'customer-profile' && (await ownedBeforeClaims(client, key, customerId))) {
-    return 'owned-by-another' satisfies ClaimOutcome;
+  if (request.ownedBeforeClaims && (await ownedBeforeClaims(client, key, customerId))) {
+    return 'owned-by-another';
   }
   for (;;) {
     try {
@@ -48,8 +60,9 @@ export async function claim(client: Client, { kind, key, customerId, taskQueue }
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: [{ key: CustomerId, value: customerId }],
         staticSummary: `Claim of ${kind} ${key}`,
+        startDelay: CLAIM_HELD_FOR,
       });
-      return 'claimed' satisfies ClaimOutcome;
+      return 'claimed';
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
@@ -66,10 +79,14 @@ export async function claim(client: Client, { kind, key, customerId, taskQueue }
   }
 }
 
-/** Gives a claim back (only the owner calls this): the key may be claimed again. */
+/**
+ * Gives a claim back (only the owner calls this): the key may be claimed again at once. A terminate,
+ * not a signal, because it closes the claim on the server there and then, with no worker involved: the
+ * next claim of the key a moment later must not find it still open.
+ */
 export async function releaseClaimOf(client: Client, kind: ClaimKind, key: string): Promise<void> {
   try {
-    await client.workflow.getHandle(claimIdFor(kind, key)).signal(releaseClaim);
+    await client.workflow.getHandle(claimIdFor(kind, key)).terminate('claim released');
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }

@@ -1,12 +1,14 @@
 /**
  * trustHubClaim — the proof that a key (a customer profile's SID, or a customer) belongs to one
- * onboarding. It does nothing but stay open: Temporal refuses a second run with the same workflow ID
- * while it is, and keeps a running workflow past any retention, so "owned, or once owned" holds for
- * years and under concurrent starts. The owner is the run's CustomerId search attribute, set by whoever
- * started it (src/temporal/claims.ts). A release (a refused adoption giving its profile back) ends it.
+ * onboarding. Temporal refuses a second run with the same workflow ID while one is open, and keeps an
+ * open workflow past any retention, so "owned, or once owned" holds for years and under concurrent
+ * starts. The owner is the run's CustomerId search attribute, set by whoever started it
+ * (src/temporal/claims.ts), with a start delay of a century: it holds the ID without ever running
+ * (no worker time, no history), and a release terminates it. Should the delay ever run out, this code
+ * keeps it open.
  */
-import { condition, setHandler } from '@temporalio/workflow';
-import { releaseClaim, type ClaimKind } from './contract.js';
+import { condition } from '@temporalio/workflow';
+import type { ClaimKind } from './contract.js';
 
 export interface ClaimInput {
   kind: ClaimKind;
@@ -14,9 +16,5 @@ export interface ClaimInput {
 }
 
 export async function trustHubClaim(_claim: ClaimInput): Promise<void> {
-  let released = false;
-  setHandler(releaseClaim, () => {
-    released = true;
-  });
-  await condition(() => released);
+  await condition(() => false);
 }

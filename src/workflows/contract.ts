@@ -362,9 +362,6 @@ export function claimIdFor(kind: ClaimKind, key: string): string {
   return `claim-${kind}-${key}`;
 }
 
-/** Ends a claim: the key is free again (a refused adoption gives back the profile it claimed). */
-export const releaseClaim = defineSignal('releaseClaim');
-
 /** Twilio's status callback, forwarded by the webhook. Only a hint: the workflow re-reads the bundle. */
 export const bundleStatusChanged =
   defineSignal<[{ bundleSid: string; status: string }]>('bundleStatusChanged');

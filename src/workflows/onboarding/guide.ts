@@ -226,6 +226,7 @@ async function checkAdoption(o: Onboarding, sid: string): Promise<void> {
     kind: 'customer-profile',
     key: sid,
     customerId: o.request.customerId,
+    ownedBeforeClaims: true,
   });
   if (claimed === 'owned-by-another') {
     throw new AdoptionRefused(
