@@ -3,7 +3,7 @@
  * POST /v1/onboardings. The columns are flat (a spreadsheet has no nesting); lists go in one cell,
  * separated by `;`. Every row is checked with the API's own JSON Schema (src/api/schemas.ts) before
  * anything is started, and each broken rule is reported by line and column, the words the API would use.
- * The README ("Bulk import") documents the columns; examples/customers.csv is a working file.
+ * docs/bulk-import.md documents the columns; examples/customers.csv is a working file.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
@@ -142,7 +142,11 @@ function headerProblems(header: string[]): RowProblem[] {
   const known = new Set(COLUMNS.map((c) => c.name));
   const problems: RowProblem[] = header
     .filter((name) => !known.has(name))
-    .map((name) => ({ line: 1, column: name, rule: `is not a known column (the README lists them)` }));
+    .map((name) => ({
+      line: 1,
+      column: name,
+      rule: `is not a known column (docs/bulk-import.md lists them)`,
+    }));
   if (!header.includes('customerId')) problems.push({ line: 1, column: 'customerId', rule: 'is required' });
   return problems;
 }

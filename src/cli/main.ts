@@ -54,7 +54,7 @@ function program(): Command {
 
   cli
     .command('import')
-    .description('Check every row of a customer CSV (README, "Bulk import"), then start their onboardings.')
+    .description('Check every row of a customer CSV (docs/bulk-import.md), then start their onboardings.')
     .argument('<file>', 'the customer CSV')
     .option('--dry-run', 'check the file and stop; start nothing', false)
     .addOption(concurrency())

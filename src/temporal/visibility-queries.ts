@@ -1,6 +1,6 @@
 /**
  * Visibility queries for operators: paste them into the Temporal Web UI's search box or
- * `temporal workflow list --query '…'`. README "Finding stuck onboardings" lists the same queries; the
+ * `temporal workflow list --query '…'`. docs/operations.md "Finding stuck onboardings" lists the same queries; the
  * test suite runs each against the dev server.
  */
 import { WORKFLOW_TYPE } from '../workflows/contract.js';
