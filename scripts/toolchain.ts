@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Later tags carry a `replace` directive in go.mod, which `go install pkg@version` refuses. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-/** Kept in step with toolchain/pom.xml. */
+/** Kept in step with scripts/toolchain/pom.xml. */
 export const TEST_SERVER_VERSION = '1.38.0';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -157,7 +157,7 @@ export async function ensureTestServer({ quiet = false } = {}): Promise<string> 
         '-B',
         '-q',
         '-f',
-        join(repoRoot, 'toolchain', 'pom.xml'),
+        join(repoRoot, 'scripts', 'toolchain', 'pom.xml'),
         `-Dtemporal.test-server.version=${TEST_SERVER_VERSION}`,
         'dependency:copy-dependencies',
         '-DincludeScope=runtime',
@@ -212,18 +212,18 @@ export async function ensureTestServer({ quiet = false } = {}): Promise<string> 
 }
 
 /**
- * Builds toolchain/compose-check (compose-go, the Compose Specification's reference loader) into the
+ * Builds scripts/toolchain/compose-check (compose-go, the Compose Specification's reference loader) into the
  * cache, so docker-compose.yml is validated on machines without Docker. Returns undefined without Go.
  */
 export function ensureComposeCheck({ quiet = false } = {}): string | undefined {
   const go = onPath('go');
   if (!go) return undefined;
-  const source = join(repoRoot, 'toolchain', 'compose-check');
+  const source = join(repoRoot, 'scripts', 'toolchain', 'compose-check');
   const binary = join(cacheDir(), 'compose-check', 'compose-check');
   const stamp = join(cacheDir(), 'compose-check', 'go.sum');
   const goSum = readFileSync(join(source, 'go.sum'), 'utf8') + readFileSync(join(source, 'main.go'), 'utf8');
   if (isExecutable(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === goSum) return binary;
-  log(quiet, 'building toolchain/compose-check with Go…');
+  log(quiet, 'building scripts/toolchain/compose-check with Go…');
   const result = spawnSync(go, ['build', '-o', binary, '.'], {
     cwd: source,
     env: { ...process.env, CGO_ENABLED: '0' },
