@@ -12,12 +12,11 @@
  * A process installs the runtime once: here, with the exporter. Tests that run workers inside their
  * own process install theirs without one (test/support/temporal.ts) and start this file as a child.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { ConfigError, durationToMs, loadWorkerConfig, payloadKeys, statusCallbackUrl } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createTwilioClient, REQUEST_SPACING_MARGIN } from './trusthub/client.js';
-import { TrustHubFailureType } from './trusthub/errors.js';
+import { checkPrimaryProfile, untilTwilioAnswers } from './trusthub/primary-profile.js';
 import { TrustHubMetrics } from './trusthub/metrics.js';
 import { connectWorker, temporalTarget } from './temporal/connection.js';
 import { encryptingDataConverter } from './temporal/codec.js';
@@ -41,25 +40,6 @@ function temporalLogger(logger: Logger): DefaultLogger {
   return new DefaultLogger(level in levels ? level : 'INFO', ({ level: entryLevel, message, meta }) =>
     logger[levels[entryLevel]](meta ?? {}, message),
   );
-}
-
-async function untilTwilioAnswers<T>(
-  check: () => Promise<T>,
-  logger: Logger,
-  budgetMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + budgetMs;
-  for (let delayMs = 1_000; ; delayMs = Math.min(delayMs * 2, 15_000)) {
-    try {
-      return await check();
-    } catch (error) {
-      const unavailable =
-        error instanceof ApplicationFailure && error.type === TrustHubFailureType.Unavailable;
-      if (!unavailable || Date.now() + delayMs > deadline) throw error;
-      logger.warn({ reason: error.message, retryInMs: delayMs }, 'Twilio unavailable at start; retrying');
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
 }
 
 const CORE_LEVELS: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' };
@@ -115,8 +95,8 @@ async function main(): Promise<void> {
   // and a restarted worker must not leave its in-flight runs waiting that long. Only new onboardings
   // wait for the answer (getOnboardingSettings).
   const primaryCheck = untilTwilioAnswers(
-    () => activities.checkPrimaryProfile({ sid: config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID }),
-    logger,
+    () => checkPrimaryProfile(twilio, config.TWILIO_PRIMARY_CUSTOMER_PROFILE_SID),
+    (reason, retryInMs) => logger.warn({ reason, retryInMs }, 'Twilio unavailable at start; retrying'),
   ).then((primary) => {
     if (primary.ok) return primary;
     throw new ConfigError(

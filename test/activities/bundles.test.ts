@@ -17,7 +17,6 @@ import {
   startHarness,
   type Harness,
 } from './support.js';
-import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
 
 describe('bundle activities against the sandbox', () => {
   let h: Harness;
@@ -200,42 +199,5 @@ describe('bundle activities against the sandbox', () => {
       [18606],
     );
     assert.match(rejected.errors[0]?.meaning ?? '', /domain/);
-  });
-
-  it('checkPrimaryProfile: approved primary ok; a draft or unknown profile is not, with the reason', async () => {
-    assert.deepEqual(await h.activities.checkPrimaryProfile({ sid: h.info.primaryCustomerProfileSid }), {
-      sid: h.info.primaryCustomerProfileSid,
-      status: 'twilio-approved',
-      ok: true,
-      businessIdentity: 'isv_reseller_or_partner',
-      // The seeded ISV has no SHAKEN/STIR trust product of its own: its customers start at C.
-      trustProductApproved: false,
-    });
-    const draft = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-9-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
-    const notApproved = await h.run(h.activities.checkPrimaryProfile, { sid: draft.sid });
-    assert.equal(notApproved.ok, false);
-    assert.equal(notApproved.status, 'draft');
-    assert.match(notApproved.problem ?? '', /not twilio-approved/);
-
-    const missing = await h.run(h.activities.checkPrimaryProfile, { sid: `BU${'0'.repeat(32)}` });
-    assert.equal(missing.ok, false);
-    assert.equal(missing.status, null);
-    assert.match(missing.problem ?? '', /does not exist/);
-  });
-
-  it("checkPrimaryProfile: an approved profile whose identity is not isv_reseller_or_partner cannot be the ISV's primary", async () => {
-    // A customer's own profile (identity direct_customer), approved: what an ISV might paste by mistake.
-    const sids = await createSecondaryProfile(h.twilio, h.info.primaryCustomerProfileSid, acmeCustomer());
-    await h.twilio.trusthub.v1.customerProfiles(sids.profileSid).update({ status: 'pending-review' });
-    await h.admin('POST', `/__sandbox/bundles/${sids.profileSid}/decide`, { outcome: 'approve' });
-    const check = await h.run(h.activities.checkPrimaryProfile, { sid: sids.profileSid });
-    assert.equal(check.ok, false);
-    assert.equal(check.businessIdentity, 'direct_customer');
-    assert.match(check.problem ?? '', /not isv_reseller_or_partner \(twilio-node#965\)/);
   });
 });

@@ -93,11 +93,6 @@ describe('failures from the sandbox', () => {
         assert.equal(twilioErrorDetails(failure)?.status, 401);
       }),
     );
-    // checkPrimaryProfile (called by the worker outside an activity) says so too.
-    await assert.rejects(
-      wrong.checkPrimaryProfile({ sid: h.info.primaryCustomerProfileSid }),
-      failureOf(TrustHubFailureType.Auth),
-    );
   });
 
   it('a validation error → non-retryable TwilioRejected with Twilio’s code', async () => {
