@@ -7,12 +7,11 @@ import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import proto, { type temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createActivities, type Activities } from '../../src/activities/index.js';
-import { createSettingsActivities } from '../../src/activities/settings.js';
-import { eventActivities, type EventDestination } from '../../src/activities/events.js';
-import { eventsTaskQueue } from '../../src/workflows/contract.js';
+import type { Activities } from '../../src/activities/index.js';
+import type { EventDestination } from '../../src/activities/events.js';
+import { createWorkers } from '../../src/temporal/workers.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
 import {
@@ -191,29 +190,26 @@ export async function startStack(
     authToken: info.authToken,
     baseUrl: sandboxUrl,
   });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    dataConverter: dataConverter ?? testDataConverter,
-    activities: {
-      ...createActivities({ twilio }),
-      ...overrides,
-      ...createSettingsActivities({
+  const workers = await createWorkers(
+    {
+      taskQueue,
+      settings: {
         primaryCustomerProfileSid: info.primaryCustomerProfileSid,
         statusCallbackUrl: statusCallbackUrl(apiUrl),
         vettingPollIntervalMs: pollInterval,
         eventsEnabled: events !== undefined,
-      }),
+      },
+      events,
     },
-  });
-  const eventsWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: eventsTaskQueue(taskQueue),
-    dataConverter: dataConverter ?? testDataConverter,
-    activities: eventActivities(events),
-  });
-  const running = Promise.all([worker.run(), eventsWorker.run()]);
+    {
+      connection: env.nativeConnection,
+      workflowBundle: await workflowBundle(),
+      dataConverter: dataConverter ?? testDataConverter,
+      twilio,
+      ...(overrides ? { activities: overrides } : {}),
+    },
+  );
+  const running = workers.run();
 
   const admin = sandboxAdmin(sandboxUrl);
 
@@ -292,8 +288,7 @@ export async function startStack(
       return trustProduct;
     },
     async close() {
-      worker.shutdown();
-      eventsWorker.shutdown();
+      workers.shutdown();
       await running;
       await api.close();
       await sandbox.close();
