@@ -8,8 +8,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
 import { TrustHubFailureType, twilioErrorDetails } from '../../src/trusthub/errors.js';
 import {
-  CALLBACK,
-  EMAIL,
   address,
   business,
   loseNextResponse,
@@ -33,12 +31,7 @@ describe('bundle activities against the sandbox', () => {
   });
 
   it('evaluates an empty profile as noncompliant with field-level failures', async () => {
-    const profile = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-7-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const profile = await h.createDraft('onb-cust-7-profile');
     profileSid = profile.sid;
     assert.match(profileSid, /^BU/);
     assert.deepEqual({ status: profile.status, errors: profile.errors }, { status: 'draft', errors: [] });
@@ -133,12 +126,7 @@ describe('bundle activities against the sandbox', () => {
   });
 
   it('updates the email of a draft bundle', async () => {
-    const draft = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-8-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const draft = await h.createDraft('onb-cust-8-profile');
     const updated = await h.run(h.activities.updateBundleEmail, {
       kind: 'customer-profile',
       sid: draft.sid,
@@ -163,12 +151,7 @@ describe('bundle activities against the sandbox', () => {
       'twilio-approved',
     );
 
-    const product = await h.run(h.activities.createBundle, {
-      kind: 'trust-product',
-      friendlyName: 'onb-cust-7-shaken-stir',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const product = await h.createDraft('onb-cust-7-shaken-stir', 'trust-product');
     trustProductSid = product.sid;
     const kind = 'trust-product' as const;
     await h.run(h.activities.assignToBundle, { kind, bundleSid: trustProductSid, objectSid: profileSid });

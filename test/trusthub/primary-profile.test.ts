@@ -9,7 +9,7 @@ import { createTwilioClient } from '../../src/trusthub/client.js';
 import { TrustHubFailureType } from '../../src/trusthub/errors.js';
 import { checkPrimaryProfile, untilTwilioAnswers } from '../../src/trusthub/primary-profile.js';
 import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
-import { CALLBACK, EMAIL, useFreshHarness, type Harness } from '../activities/support.js';
+import { useFreshHarness, type Harness } from '../activities/support.js';
 
 describe('checkPrimaryProfile', () => {
   const harness = useFreshHarness();
@@ -27,12 +27,7 @@ describe('checkPrimaryProfile', () => {
       // The seeded ISV has no SHAKEN/STIR trust product of its own: its customers start at C.
       trustProductApproved: false,
     });
-    const draft = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-9-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const draft = await h.createDraft('onb-cust-9-profile');
     const notApproved = await checkPrimaryProfile(h.twilio, draft.sid);
     assert.equal(notApproved.ok, false);
     assert.equal(notApproved.status, 'draft');
