@@ -28,6 +28,7 @@ import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/
 import { ensureTemporalCli, ToolchainError, waitForHttp, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/search-attributes.js';
 import { generatePayloadKey } from '../src/temporal/codec.js';
+import { configDefault } from '../src/config.js';
 import { childEnvironment, usesSandbox, type SandboxAccount, type TwilioSource } from './start-env.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,16 +36,17 @@ const dataDir = resolve(process.env.DATA_DIR ?? join(repoRoot, '.data'));
 const pretty = process.stdout.isTTY === true && process.env.LOG_FORMAT !== 'json';
 const color = (code: number, text: string) => (pretty ? `\x1b[${code}m${text}\x1b[0m` : text);
 
+// The API's, sandbox's and worker's defaults are theirs (src/config.ts); the dev server's are this script's.
 const ports = {
-  api: Number(process.env.PORT ?? 3000),
-  sandbox: Number(process.env.SANDBOX_PORT ?? 4010),
+  api: Number(process.env.PORT ?? configDefault('api', 'PORT')),
+  sandbox: Number(process.env.SANDBOX_PORT ?? configDefault('sandbox', 'SANDBOX_PORT')),
   temporal: Number(process.env.TEMPORAL_DEV_SERVER_PORT ?? 7233),
   ui: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
   // The worker reads it too (src/config.ts); 0 turns its metrics endpoint off.
-  workerMetrics: Number(process.env.WORKER_METRICS_PORT ?? 9464),
+  workerMetrics: Number(process.env.WORKER_METRICS_PORT ?? configDefault('worker', 'WORKER_METRICS_PORT')),
 };
-const workerMetricsHost = process.env.WORKER_METRICS_HOST ?? '127.0.0.1';
-const host = process.env.HOST ?? '127.0.0.1';
+const workerMetricsHost = process.env.WORKER_METRICS_HOST ?? configDefault('worker', 'WORKER_METRICS_HOST');
+const host = process.env.HOST ?? configDefault('api', 'HOST');
 const useDevServer = !process.env.TEMPORAL_ADDRESS;
 const useSandbox = usesSandbox(process.env);
 /** What does not call Twilio gets no Twilio account (scripts/start-env.ts). */

@@ -218,6 +218,21 @@ const SandboxSchema = Type.Object({
 /** Every process's variables, for checks that the docs (.env.example) list them all. */
 export const CONFIG_SCHEMAS = { api: ApiSchema, worker: WorkerSchema, sandbox: SandboxSchema } as const;
 
+/**
+ * The default a process's schema gives a variable, for what must agree with that process without
+ * loading its whole configuration: scripts/start.ts checks and prints the ports the API, sandbox and
+ * worker will listen on.
+ */
+export function configDefault<
+  S extends keyof typeof CONFIG_SCHEMAS,
+  K extends keyof Static<(typeof CONFIG_SCHEMAS)[S]> & string,
+>(schema: S, name: K): Static<(typeof CONFIG_SCHEMAS)[S]>[K] {
+  const properties = CONFIG_SCHEMAS[schema].properties as Record<string, { default?: unknown }>;
+  const value = properties[name]?.default;
+  if (value === undefined) throw new Error(`${name} has no default in the ${schema} configuration`);
+  return value as Static<(typeof CONFIG_SCHEMAS)[S]>[K];
+}
+
 export type ApiConfig = Static<typeof ApiSchema>;
 export type WorkerConfig = Static<typeof WorkerSchema>;
 export type SandboxConfig = Static<typeof SandboxSchema>;

@@ -4,6 +4,7 @@ import {
   apiTokens,
   bearerTokens,
   ConfigError,
+  configDefault,
   durationToMs,
   isLoopbackHost,
   loadApiConfig,
@@ -261,5 +262,17 @@ describe('configuration', () => {
       statusCallbackUrl('https://x.example.com/onb'),
       'https://x.example.com/onb/v1/webhooks/trusthub',
     );
+  });
+});
+
+describe('configDefault', () => {
+  test('is what loading the configuration gives a variable left unset', () => {
+    assert.equal(configDefault('api', 'PORT'), loadApiConfig({ ...keys }).PORT);
+    assert.equal(configDefault('api', 'HOST'), loadApiConfig({ ...keys }).HOST);
+    assert.equal(configDefault('sandbox', 'SANDBOX_PORT'), loadSandboxConfig({}).SANDBOX_PORT);
+  });
+
+  test('throws for a variable without a default', () => {
+    assert.throws(() => configDefault('worker', 'TWILIO_ACCOUNT_SID'), /has no default/);
   });
 });

@@ -1,13 +1,12 @@
 /**
- * Addresses (API 2010: /2010-04-01/Accounts/{AC}/Addresses.json). AutoCorrectAddress is off so that what
- * the customer typed is what Twilio vets.
+ * Addresses (API 2010), through src/trusthub/addresses.ts. Twilio cannot move an address to another
+ * country: that correction fails here, and the workflow replaces the address instead.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { addressParams } from '../trusthub/attributes.js';
+import { addressApi, sameAddress } from '../trusthub/addresses.js';
 import type { TwilioClient } from '../trusthub/client.js';
 import { TrustHubFailureType } from '../trusthub/errors.js';
 import type { PostalAddress } from '../trusthub/types.js';
-import { LIST_PAGE_SIZE } from '../trusthub/bundles.js';
 import { activityLog, twilioCall } from './context.js';
 import { findOrCreate } from './idempotency.js';
 
@@ -25,12 +24,13 @@ export interface UpdateAddressInput {
 }
 
 export function addressActivities({ twilio }: { twilio: TwilioClient }) {
+  const addresses = addressApi(twilio);
   /**
    * Updates the address in place. Twilio cannot change an address's country: a correction that does
    * fails with the non-retryable `AddressCountryChanged`, and the workflow replaces the address.
    */
   const updateAddress = async ({ sid, address }: UpdateAddressInput): Promise<{ sid: string }> => {
-    const current = await twilioCall(() => twilio.addresses(sid).fetch());
+    const current = await twilioCall(() => addresses.fetch(sid));
     if (current.isoCountry.toUpperCase() !== address.isoCountry.toUpperCase()) {
       throw ApplicationFailure.create({
         type: TrustHubFailureType.AddressCountryChanged,
@@ -38,15 +38,7 @@ export function addressActivities({ twilio }: { twilio: TwilioClient }) {
         nonRetryable: true,
       });
     }
-    const { isoCountry: _isoCountry, ...params } = addressParams(address);
-    await twilioCall(() =>
-      twilio.addresses(sid).update({
-        ...params,
-        // Clear a second street line the correction removed.
-        streetSecondary: address.streetSecondary ?? '',
-        autoCorrectAddress: false,
-      }),
-    );
+    await twilioCall(() => addresses.update(sid, address));
     activityLog.info('Address updated', { sid });
     return { sid };
   };
@@ -60,15 +52,11 @@ export function addressActivities({ twilio }: { twilio: TwilioClient }) {
       const { record, created } = await findOrCreate({
         what: 'address',
         lookUpFirst,
-        find: () => twilio.addresses.list({ friendlyName, pageSize: LIST_PAGE_SIZE }),
+        find: () => addresses.list({ friendlyName }),
         matches: (a) => a.friendlyName === friendlyName,
-        create: () =>
-          twilio.addresses.create({ ...addressParams(address), friendlyName, autoCorrectAddress: false }),
+        create: () => addresses.create(friendlyName, address),
         reconcile: async (found) => {
-          const wanted = addressParams(address);
-          const current: Record<string, unknown> = { ...found };
-          const same = Object.entries(wanted).every(([key, value]) => current[key] === value);
-          if (same && (found.streetSecondary ?? '') === (address.streetSecondary ?? '')) return;
+          if (sameAddress(found, address)) return;
           await updateAddress({ sid: found.sid, address });
         },
       });

@@ -9,6 +9,8 @@ import {
   toEvaluationSummary,
 } from '../trusthub/bundles.js';
 import type { TwilioClient } from '../trusthub/client.js';
+import { documentAddressSid, supportingDocumentApi } from '../trusthub/documents.js';
+import { BUSINESS_INFORMATION_TYPE, endUserApi, textAttribute } from '../trusthub/end-users.js';
 import { isNotFound } from '../trusthub/errors.js';
 import type { TrustHubMetrics } from '../trusthub/metrics.js';
 import type { BundleKind, BundleSnapshot, EvaluationSummary } from '../trusthub/types.js';
@@ -61,21 +63,6 @@ export interface ExistingProfile {
    * profile is adopted. Returned to the workflow only (whose history is encrypted), never logged.
    */
   business?: { name: string | null; registrationNumber: string | null };
-}
-
-export interface PrimaryProfileCheck {
-  sid: string;
-  /** The profile's status, or null when it could not be found. */
-  status: string | null;
-  ok: boolean;
-  problem?: string;
-  /** Its business information's business_identity, when it has one. */
-  businessIdentity?: string | null;
-  /**
-   * Whether an approved SHAKEN/STIR trust product is linked to it: then the ISV's customers' calls are
-   * signed at least B before their own onboarding completes, otherwise C.
-   */
-  trustProductApproved?: boolean;
 }
 
 /** Deletes each assignment; one already gone was removed by an earlier attempt whose response was lost. */
@@ -248,26 +235,24 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
      */
     describeCustomerProfile: async ({ sid }: { sid: string }): Promise<ExistingProfile> => {
       const api = bundleApi(twilio, 'customer-profile');
-      const v1 = twilio.trusthub.v1;
+      const endUsers = endUserApi(twilio);
+      const documents = supportingDocumentApi(twilio);
       const snapshot = toBundleSnapshot('customer-profile', await twilioCall(() => api.fetch(sid)));
       const entities: ExistingProfile['entities'] = [];
       let business: ExistingProfile['business'];
       for (const { objectSid } of await twilioCall(() => api.entityAssignments(sid).list())) {
         if (objectSid.startsWith('IT')) {
-          const endUser = await twilioCall(() => v1.endUsers(objectSid).fetch());
+          const endUser = await twilioCall(() => endUsers.fetch(objectSid));
           entities.push({ sid: objectSid, type: endUser.type });
-          if (endUser.type === 'customer_profile_business_information') {
-            const attributes = (endUser.attributes ?? {}) as Record<string, unknown>;
-            const text = (value: unknown) => (typeof value === 'string' ? value : null);
+          if (endUser.type === BUSINESS_INFORMATION_TYPE) {
             business = {
-              name: text(attributes.business_name),
-              registrationNumber: text(attributes.business_registration_number),
+              name: textAttribute(endUser, 'business_name'),
+              registrationNumber: textAttribute(endUser, 'business_registration_number'),
             };
           }
         } else if (objectSid.startsWith('RD')) {
-          const document = await twilioCall(() => v1.supportingDocuments(objectSid).fetch());
-          const attributes = (document.attributes ?? {}) as Record<string, unknown>;
-          const addressSid = [attributes.address_sids].flat().find((a) => typeof a === 'string');
+          const document = await twilioCall(() => documents.fetch(objectSid));
+          const addressSid = documentAddressSid(document);
           entities.push({ sid: objectSid, type: document.type, ...(addressSid ? { addressSid } : {}) });
         } else {
           entities.push({ sid: objectSid, type: 'customer-profile' });
@@ -304,62 +289,6 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
         removed: matching.length,
       });
       return { removed: matching.length > 0 };
-    },
-
-    /**
-     * The worker's start-up check of the ISV's primary profile: it must exist and be twilio-approved.
-     * Auth and availability errors are thrown (classified); "not found" and "not approved" are answers.
-     */
-    checkPrimaryProfile: async ({ sid }: { sid: string }): Promise<PrimaryProfileCheck> => {
-      let record;
-      try {
-        record = await twilioCall(() => bundleApi(twilio, 'customer-profile').fetch(sid));
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        return {
-          sid,
-          status: null,
-          ok: false,
-          problem: `The primary customer profile ${sid} does not exist in this Twilio account (check TWILIO_PRIMARY_CUSTOMER_PROFILE_SID and TWILIO_ACCOUNT_SID).`,
-        };
-      }
-      if (record.status !== 'twilio-approved') {
-        return {
-          sid,
-          status: record.status,
-          ok: false,
-          problem: `The primary customer profile ${sid} is ${record.status}, not twilio-approved: Twilio refuses secondary profiles until the primary is approved (create and submit it in the Console's Trust Hub).`,
-        };
-      }
-      const customerProfiles = bundleApi(twilio, 'customer-profile');
-      const linked = await twilioCall(() => customerProfiles.entityAssignments(sid).list());
-      let businessIdentity: string | null = null;
-      for (const { objectSid } of linked.filter((a) => a.objectSid.startsWith('IT'))) {
-        const endUser = await twilioCall(() => twilio.trusthub.v1.endUsers(objectSid).fetch());
-        if (endUser.type !== 'customer_profile_business_information') continue;
-        const attributes = (endUser.attributes ?? {}) as Record<string, unknown>;
-        businessIdentity =
-          typeof attributes.business_identity === 'string' ? attributes.business_identity : null;
-      }
-      if (businessIdentity && businessIdentity !== 'isv_reseller_or_partner') {
-        return {
-          sid,
-          status: record.status,
-          ok: false,
-          businessIdentity,
-          problem: `The primary customer profile ${sid} has the business identity ${businessIdentity}: Twilio refuses secondary customer profiles under a primary that is not isv_reseller_or_partner (twilio-node#965). Use the ISV's own primary profile, made in the Console with the identity "ISV, reseller or partner".`,
-        };
-      }
-      const trustProducts = bundleApi(twilio, 'trust-product');
-      const approved = (
-        await twilioCall(() => trustProducts.list({ policySid: trustProducts.policySid }))
-      ).filter((product) => product.status === 'twilio-approved');
-      let trustProductApproved = false;
-      for (const product of approved) {
-        const assigned = await twilioCall(() => trustProducts.entityAssignments(product.sid).list());
-        if (assigned.some((a) => a.objectSid === sid)) trustProductApproved = true;
-      }
-      return { sid, status: record.status, ok: true, businessIdentity, trustProductApproved };
     },
   };
 }

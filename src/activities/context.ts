@@ -1,12 +1,12 @@
 /**
- * What the activities need from Temporal's activity context, usable outside one too (the worker calls
- * `checkPrimaryProfile` directly at start): the attempt number and a logger.
+ * What the activities need from Temporal's activity context, usable outside one too: the attempt
+ * number, a logger, and `twilioCall`, the one wrapper every Twilio request of an activity goes through.
  *
  * Log lines carry SIDs, kinds and counts only — never emails, names, phone numbers, registration
  * numbers, streets or friendly names.
  */
 import { asyncLocalStorage, log } from '@temporalio/activity';
-import { twilioCall as classifiedTwilioCall } from '../trusthub/errors.js';
+import { classifyTwilioError } from '../trusthub/errors.js';
 
 type LogMeta = Record<string, string | number | boolean | null | readonly string[] | undefined>;
 
@@ -50,10 +50,11 @@ const HEARTBEAT_EVERY_MS = 3_000;
  */
 export async function twilioCall<T>(call: () => Promise<T>): Promise<T> {
   const activity = asyncLocalStorage.getStore();
-  if (!activity) return classifiedTwilioCall(call);
-  const beating = setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS);
+  const beating = activity ? setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS) : undefined;
   try {
-    return await classifiedTwilioCall(call);
+    return await call();
+  } catch (error) {
+    throw classifyTwilioError(error);
   } finally {
     clearInterval(beating);
   }

@@ -3,13 +3,11 @@
  * cannot be filtered, so a retried create pages through all of them, matching friendly name and type.
  */
 import type { EndUserAttributes, EndUserType } from '../trusthub/attributes.js';
-import { LIST_PAGE_SIZE } from '../trusthub/bundles.js';
 import type { TwilioClient } from '../trusthub/client.js';
-
+import { SUPPORTING_DOCUMENT_ADDRESS_TYPE, supportingDocumentApi } from '../trusthub/documents.js';
+import { endUserApi, hasAttributes } from '../trusthub/end-users.js';
 import { activityLog, twilioCall } from './context.js';
 import { findOrCreate } from './idempotency.js';
-
-export const SUPPORTING_DOCUMENT_ADDRESS_TYPE = 'customer_profile_address';
 
 export interface CreateEndUserInput {
   /** Deterministic and unique per end user: a retried attempt finds the end user by it (and its type). */
@@ -34,7 +32,8 @@ export interface CreateSupportingDocumentInput {
 }
 
 export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
-  const v1 = twilio.trusthub.v1;
+  const endUsers = endUserApi(twilio);
+  const documents = supportingDocumentApi(twilio);
   return {
     createEndUser: async ({
       friendlyName,
@@ -45,13 +44,12 @@ export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
       const { record, created } = await findOrCreate({
         what: `end user (${type})`,
         lookUpFirst,
-        find: () => v1.endUsers.list({ pageSize: LIST_PAGE_SIZE }),
+        find: () => endUsers.list(),
         matches: (u) => u.friendlyName === friendlyName && u.type === type,
-        create: () => v1.endUsers.create({ friendlyName, type, attributes }),
+        create: () => endUsers.create({ friendlyName, type, attributes }),
         reconcile: async (found) => {
-          const current = (found.attributes ?? {}) as Record<string, unknown>;
-          if (Object.entries(attributes).every(([key, value]) => current[key] === value)) return;
-          await twilioCall(() => v1.endUsers(found.sid).update({ attributes }));
+          if (hasAttributes(found, attributes)) return;
+          await twilioCall(() => endUsers.update(found.sid, attributes));
           activityLog.info('End user from an earlier run updated', { sid: found.sid });
         },
       });
@@ -59,7 +57,7 @@ export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
     },
 
     updateEndUser: async ({ sid, attributes }: UpdateEndUserInput): Promise<{ sid: string }> => {
-      await twilioCall(() => v1.endUsers(sid).update({ attributes }));
+      await twilioCall(() => endUsers.update(sid, attributes));
       activityLog.info('End user updated', { sid });
       return { sid };
     },
@@ -70,14 +68,12 @@ export function endUserActivities({ twilio }: { twilio: TwilioClient }) {
       addressSid,
       lookUpFirst,
     }: CreateSupportingDocumentInput): Promise<{ sid: string }> => {
-      const type = SUPPORTING_DOCUMENT_ADDRESS_TYPE;
       const { record } = await findOrCreate({
         what: 'supporting document',
         lookUpFirst,
-        find: () => v1.supportingDocuments.list({ pageSize: LIST_PAGE_SIZE }),
-        matches: (d) => d.friendlyName === friendlyName && d.type === type,
-        create: () =>
-          v1.supportingDocuments.create({ friendlyName, type, attributes: { address_sids: addressSid } }),
+        find: () => documents.list(),
+        matches: (d) => d.friendlyName === friendlyName && d.type === SUPPORTING_DOCUMENT_ADDRESS_TYPE,
+        create: () => documents.createAddressDocument({ friendlyName, addressSid }),
       });
       return { sid: record.sid };
     },

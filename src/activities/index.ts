@@ -45,7 +45,6 @@ export type {
   AssignmentResult,
   BundleRef,
   CreateBundleInput,
-  PrimaryProfileCheck,
   UpdateBundleEmailInput,
 } from './bundles.js';
 export type { CreateAddressInput, UpdateAddressInput } from './addresses.js';

@@ -3,15 +3,17 @@
  */
 import type { TwilioClient } from '../trusthub/client.js';
 import { isNotFound, phoneNumberNotOwned, type PhoneNumberNotOwnedDetails } from '../trusthub/errors.js';
+import { incomingNumberApi } from '../trusthub/phone-numbers.js';
 import { E164_NUMBER, PHONE_NUMBER_SID, type PhoneNumberRef } from '../trusthub/types.js';
 import { activityLog, twilioCall } from './context.js';
 
 export function phoneNumberActivities({ twilio }: { twilio: TwilioClient }) {
+  const incomingNumbers = incomingNumberApi(twilio);
   async function resolveOne(input: string): Promise<PhoneNumberRef | 'not-owned' | 'invalid'> {
     const value = input.trim();
     if (PHONE_NUMBER_SID.test(value)) {
       try {
-        const number = await twilioCall(() => twilio.incomingPhoneNumbers(value).fetch());
+        const number = await twilioCall(() => incomingNumbers.fetch(value));
         return { input, sid: number.sid, phoneNumber: number.phoneNumber };
       } catch (error) {
         if (isNotFound(error)) return 'not-owned';
@@ -20,9 +22,7 @@ export function phoneNumberActivities({ twilio }: { twilio: TwilioClient }) {
     }
     if (!E164_NUMBER.test(value)) return 'invalid';
     // Twilio's PhoneNumber filter also matches parts of numbers: keep the exact match only.
-    const found = await twilioCall(() =>
-      twilio.incomingPhoneNumbers.list({ phoneNumber: value, pageSize: 50 }),
-    );
+    const found = await twilioCall(() => incomingNumbers.find(value));
     const match = found.find((n) => n.phoneNumber === value);
     return match ? { input, sid: match.sid, phoneNumber: match.phoneNumber } : 'not-owned';
   }

@@ -1,5 +1,9 @@
 /** Deleting what an onboarding created — the workflow's compensation when it is cancelled. */
+import { addressApi } from '../trusthub/addresses.js';
+import { bundleApi } from '../trusthub/bundles.js';
 import type { TwilioClient } from '../trusthub/client.js';
+import { supportingDocumentApi } from '../trusthub/documents.js';
+import { endUserApi } from '../trusthub/end-users.js';
 import { isNotFound } from '../trusthub/errors.js';
 import { activityLog, twilioCall } from './context.js';
 
@@ -19,13 +23,12 @@ export interface DeleteResourceResult {
 }
 
 export function resourceActivities({ twilio }: { twilio: TwilioClient }) {
-  const v1 = twilio.trusthub.v1;
   const removers: Record<DeletableKind, (sid: string) => Promise<boolean>> = {
-    'customer-profile': (sid) => v1.customerProfiles(sid).remove(),
-    'trust-product': (sid) => v1.trustProducts(sid).remove(),
-    'end-user': (sid) => v1.endUsers(sid).remove(),
-    'supporting-document': (sid) => v1.supportingDocuments(sid).remove(),
-    address: (sid) => twilio.addresses(sid).remove(),
+    'customer-profile': (sid) => bundleApi(twilio, 'customer-profile').remove(sid),
+    'trust-product': (sid) => bundleApi(twilio, 'trust-product').remove(sid),
+    'end-user': (sid) => endUserApi(twilio).remove(sid),
+    'supporting-document': (sid) => supportingDocumentApi(twilio).remove(sid),
+    address: (sid) => addressApi(twilio).remove(sid),
   };
   return {
     /** DELETE the resource; a 404 counts as already deleted. */

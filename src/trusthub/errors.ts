@@ -208,15 +208,6 @@ export function classifyTwilioError(error: unknown): unknown {
   return error;
 }
 
-/** Runs one Twilio call, classifying whatever it throws. */
-export async function twilioCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw classifyTwilioError(error);
-  }
-}
-
 /**
  * The non-retryable failure for numbers the account does not own (or that are not numbers at all). It
  * names positions (1-based in the message, 0-based in details), never the numbers: personal data.

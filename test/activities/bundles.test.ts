@@ -8,8 +8,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
 import { TrustHubFailureType, twilioErrorDetails } from '../../src/trusthub/errors.js';
 import {
-  CALLBACK,
-  EMAIL,
   address,
   business,
   loseNextResponse,
@@ -17,7 +15,6 @@ import {
   startHarness,
   type Harness,
 } from './support.js';
-import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
 
 describe('bundle activities against the sandbox', () => {
   let h: Harness;
@@ -34,12 +31,7 @@ describe('bundle activities against the sandbox', () => {
   });
 
   it('evaluates an empty profile as noncompliant with field-level failures', async () => {
-    const profile = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-7-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const profile = await h.createDraft('onb-cust-7-profile');
     profileSid = profile.sid;
     assert.match(profileSid, /^BU/);
     assert.deepEqual({ status: profile.status, errors: profile.errors }, { status: 'draft', errors: [] });
@@ -134,12 +126,7 @@ describe('bundle activities against the sandbox', () => {
   });
 
   it('updates the email of a draft bundle', async () => {
-    const draft = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-8-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const draft = await h.createDraft('onb-cust-8-profile');
     const updated = await h.run(h.activities.updateBundleEmail, {
       kind: 'customer-profile',
       sid: draft.sid,
@@ -164,12 +151,7 @@ describe('bundle activities against the sandbox', () => {
       'twilio-approved',
     );
 
-    const product = await h.run(h.activities.createBundle, {
-      kind: 'trust-product',
-      friendlyName: 'onb-cust-7-shaken-stir',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const product = await h.createDraft('onb-cust-7-shaken-stir', 'trust-product');
     trustProductSid = product.sid;
     const kind = 'trust-product' as const;
     await h.run(h.activities.assignToBundle, { kind, bundleSid: trustProductSid, objectSid: profileSid });
@@ -200,42 +182,5 @@ describe('bundle activities against the sandbox', () => {
       [18606],
     );
     assert.match(rejected.errors[0]?.meaning ?? '', /domain/);
-  });
-
-  it('checkPrimaryProfile: approved primary ok; a draft or unknown profile is not, with the reason', async () => {
-    assert.deepEqual(await h.activities.checkPrimaryProfile({ sid: h.info.primaryCustomerProfileSid }), {
-      sid: h.info.primaryCustomerProfileSid,
-      status: 'twilio-approved',
-      ok: true,
-      businessIdentity: 'isv_reseller_or_partner',
-      // The seeded ISV has no SHAKEN/STIR trust product of its own: its customers start at C.
-      trustProductApproved: false,
-    });
-    const draft = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-9-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
-    const notApproved = await h.run(h.activities.checkPrimaryProfile, { sid: draft.sid });
-    assert.equal(notApproved.ok, false);
-    assert.equal(notApproved.status, 'draft');
-    assert.match(notApproved.problem ?? '', /not twilio-approved/);
-
-    const missing = await h.run(h.activities.checkPrimaryProfile, { sid: `BU${'0'.repeat(32)}` });
-    assert.equal(missing.ok, false);
-    assert.equal(missing.status, null);
-    assert.match(missing.problem ?? '', /does not exist/);
-  });
-
-  it("checkPrimaryProfile: an approved profile whose identity is not isv_reseller_or_partner cannot be the ISV's primary", async () => {
-    // A customer's own profile (identity direct_customer), approved: what an ISV might paste by mistake.
-    const sids = await createSecondaryProfile(h.twilio, h.info.primaryCustomerProfileSid, acmeCustomer());
-    await h.twilio.trusthub.v1.customerProfiles(sids.profileSid).update({ status: 'pending-review' });
-    await h.admin('POST', `/__sandbox/bundles/${sids.profileSid}/decide`, { outcome: 'approve' });
-    const check = await h.run(h.activities.checkPrimaryProfile, { sid: sids.profileSid });
-    assert.equal(check.ok, false);
-    assert.equal(check.businessIdentity, 'direct_customer');
-    assert.match(check.problem ?? '', /not isv_reseller_or_partner \(twilio-node#965\)/);
   });
 });

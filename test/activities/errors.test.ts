@@ -10,9 +10,9 @@ import {
   classifyTwilioError,
   isNotFound,
   phoneNumberNotOwned,
-  twilioCall,
   twilioErrorDetails,
 } from '../../src/trusthub/errors.js';
+import { twilioCall } from '../../src/activities/context.js';
 
 // The SDK does not re-export its RFC 9457 exception; load the class the SDK itself throws.
 const { default: TwilioServiceException } = createRequire(import.meta.url)(

@@ -10,7 +10,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { businessInformationAttributes } from '../../src/trusthub/attributes.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { AUTH_RETRY_DELAY, TrustHubFailureType, twilioErrorDetails } from '../../src/trusthub/errors.js';
-import { CALLBACK, EMAIL, address, business, useFreshHarness, type Harness } from './support.js';
+import { EMAIL, address, business, useFreshHarness, type Harness } from './support.js';
 
 function failureOf(type: string, check?: (failure: ApplicationFailure) => void) {
   return (error: unknown) => {
@@ -28,18 +28,10 @@ describe('failures from the sandbox', () => {
     h = harness();
   });
 
-  const createProfile = (friendlyName = 'onb-cust-1-profile') =>
-    h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName,
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
-
   it('429 (20429) → retryable TwilioUnavailable, and nothing was created', async () => {
     await h.faults([{ kind: '429', count: 1, method: 'POST', path: '/v1/CustomerProfiles' }]);
     await assert.rejects(
-      createProfile(),
+      h.createDraft('onb-cust-1-profile'),
       failureOf(TrustHubFailureType.Unavailable, (failure) => {
         assert.equal(failure.nonRetryable, false);
         assert.equal(twilioErrorDetails(failure)?.status, 429);
@@ -48,7 +40,7 @@ describe('failures from the sandbox', () => {
     );
     assert.equal((await h.state()).countsExcludingSeed.customerProfiles, 0);
     // The retry goes through.
-    assert.match((await createProfile()).sid, /^BU/);
+    assert.match((await h.createDraft('onb-cust-1-profile')).sid, /^BU/);
   });
 
   it('500 → retryable TwilioUnavailable', async () => {
@@ -92,11 +84,6 @@ describe('failures from the sandbox', () => {
         assert.equal(failure.nextRetryDelay, AUTH_RETRY_DELAY);
         assert.equal(twilioErrorDetails(failure)?.status, 401);
       }),
-    );
-    // checkPrimaryProfile (called by the worker outside an activity) says so too.
-    await assert.rejects(
-      wrong.checkPrimaryProfile({ sid: h.info.primaryCustomerProfileSid }),
-      failureOf(TrustHubFailureType.Auth),
     );
   });
 
@@ -203,13 +190,8 @@ describe('failures from the sandbox', () => {
 
   describe('deleteResource', () => {
     it('deletes each kind; deleting again counts as already deleted', async () => {
-      const profile = await createProfile('onb-cust-4-profile');
-      const product = await h.run(h.activities.createBundle, {
-        kind: 'trust-product',
-        friendlyName: 'onb-cust-4-product',
-        email: EMAIL,
-        statusCallback: CALLBACK,
-      });
+      const profile = await h.createDraft('onb-cust-4-profile');
+      const product = await h.createDraft('onb-cust-4-product', 'trust-product');
       const { sid: addressSid } = await h.run(h.activities.createAddress, {
         friendlyName: 'onb-cust-4-address',
         address,

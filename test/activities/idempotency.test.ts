@@ -166,12 +166,7 @@ describe('creates are idempotent across a lost response', () => {
   });
 
   it('assignToBundle across a lost response, and when called twice', async () => {
-    const profile = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-45-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const profile = await h.createDraft('onb-cust-45-profile');
     const input = {
       kind: 'customer-profile' as const,
       bundleSid: profile.sid,
@@ -190,12 +185,7 @@ describe('creates are idempotent across a lost response', () => {
   });
 
   it('assignPhoneNumber across a lost response, and when called twice', async () => {
-    const profile = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-46-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const profile = await h.createDraft('onb-cust-46-profile');
     const phoneNumberSid = h.info.phoneNumbers[0]?.sid ?? assert.fail('the sandbox seeds phone numbers');
     const input = { kind: 'customer-profile' as const, bundleSid: profile.sid, phoneNumberSid };
     await h.faults([loseNextResponse(`/v1/CustomerProfiles/${profile.sid}/ChannelEndpointAssignments`)]);
@@ -209,12 +199,7 @@ describe('creates are idempotent across a lost response', () => {
   });
 
   it('unassignFromBundle removes the assignment once and then reports nothing to remove', async () => {
-    const profile = await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-47-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    const profile = await h.createDraft('onb-cust-47-profile');
     const input = {
       kind: 'customer-profile' as const,
       bundleSid: profile.sid,
@@ -234,12 +219,7 @@ describe('creates are idempotent across a lost response', () => {
       2,
     );
     await h.run(h.activities.createAddress, { friendlyName: 'onb-cust-48-address', address }, 2);
-    await h.run(h.activities.createBundle, {
-      kind: 'customer-profile',
-      friendlyName: 'onb-cust-48-profile',
-      email: EMAIL,
-      statusCallback: CALLBACK,
-    });
+    await h.createDraft('onb-cust-48-profile');
     assert.ok(h.logger.entries.length >= 3, 'the activities log what they do');
     const logged = h.logger.text();
     for (const value of PERSONAL_DATA)

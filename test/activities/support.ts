@@ -13,6 +13,8 @@ import { sandboxAdmin } from '../support/sandbox.js';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import type {
   AuthorizedRepresentative,
+  BundleKind,
+  BundleSnapshot,
   BusinessInformation,
   PostalAddress,
 } from '../../src/trusthub/types.js';
@@ -76,6 +78,11 @@ export interface Harness {
   logger: RecordingLogger;
   /** Runs one activity as attempt `attempt` (1 = first try, 2 = a retry) in Temporal's activity harness. */
   run<I, O>(fn: (input: I) => Promise<O>, input: I, attempt?: number): Promise<O>;
+  /**
+   * A draft bundle (a customer profile unless `kind` says otherwise) made by createBundle's first
+   * attempt, with the suite's email and status callback: the starting point of most tests here.
+   */
+  createDraft(friendlyName: string, kind?: BundleKind): Promise<BundleSnapshot>;
   /** PUT /__sandbox/faults with these rules. */
   faults(rules: FaultRule[]): Promise<void>;
   /** GET /__sandbox/state. */
@@ -100,6 +107,8 @@ export async function startHarness(): Promise<Harness> {
   const logger = new RecordingLogger();
 
   const admin = sandboxAdmin(baseUrl);
+  const run: Harness['run'] = (fn, input, attempt = 1) =>
+    new MockActivityEnvironment({ attempt }, { logger }).run(fn, input);
 
   return {
     sandbox,
@@ -108,7 +117,9 @@ export async function startHarness(): Promise<Harness> {
     twilio,
     activities,
     logger,
-    run: (fn, input, attempt = 1) => new MockActivityEnvironment({ attempt }, { logger }).run(fn, input),
+    run,
+    createDraft: (friendlyName, kind = 'customer-profile') =>
+      run(activities.createBundle, { kind, friendlyName, email: EMAIL, statusCallback: CALLBACK }),
     faults: async (rules) => {
       await admin('PUT', '/__sandbox/faults', { rules });
     },

@@ -9,10 +9,9 @@
  */
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { before, describe, test } from 'node:test';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 import { onboardingIdFor } from '../../src/workflows/contract.js';
 
 const TOKEN = 'auth-test-token-0123456789';
@@ -113,28 +112,21 @@ function spellings(path: string): { name: string; path: string }[] {
 }
 
 describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
   const existing = onboardingIdFor('auth-victim');
 
+  // Two tokens at once: the one being introduced and the one being retired, as during a rotation.
+  const stack = useStack(devServerEnvironment, {
+    apiToken: `${TOKEN},${OLD_TOKEN}`,
+    codecToken: CODEC_TOKEN,
+    metricsToken: METRICS_TOKEN,
+  });
   before(async () => {
-    env = await devServerEnvironment();
-    // Two tokens at once: the one being introduced and the one being retired, as during a rotation.
-    stack = await startStack(env, {
-      apiToken: `${TOKEN},${OLD_TOKEN}`,
-      codecToken: CODEC_TOKEN,
-      metricsToken: METRICS_TOKEN,
-    });
     const started = await send(stack.apiUrl, 'POST', '/v1/onboardings', {
       token: TOKEN,
       body: onboardingRequest('auth-victim', [stack.info.phoneNumbers[0]!.phoneNumber]),
     });
     assert.equal(started.status, 202, started.body);
     await stack.waitFor(existing, (v) => v.step === 'waiting-for-customer-profile-vetting');
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
   });
 
   /** Every operation in the API's own OpenAPI document, with a concrete path and a body that would work. */
@@ -164,7 +156,7 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
   }
 
   async function temporalCount(): Promise<number> {
-    return (await env.client.workflow.count()).count;
+    return (await stack.env.client.workflow.count()).count;
   }
 
   test('the routes that answer without a token are exactly the public ones', async () => {
@@ -207,13 +199,13 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
     assert.deepEqual(reached, []);
 
     // And nothing happened in Temporal: the onboarding still runs, uncancelled, and nothing was started.
-    const description = await env.client.workflow.getHandle(existing).describe();
+    const description = await stack.env.client.workflow.getHandle(existing).describe();
     assert.equal(description.status.name, 'RUNNING');
     const view = await stack.view(existing);
     assert.equal(view.status, 'running');
     assert.equal(view.step, 'waiting-for-customer-profile-vetting');
     assert.equal(await temporalCount(), before);
-    await assert.rejects(env.client.workflow.getHandle(onboardingIdFor('auth-intruder')).describe());
+    await assert.rejects(stack.env.client.workflow.getHandle(onboardingIdFor('auth-intruder')).describe());
   });
 
   test('both tokens of a rotation work, on any spelling the router accepts', async () => {

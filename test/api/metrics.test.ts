@@ -5,12 +5,11 @@
  * happened, request latencies must be labelled by route template, and no customer id may appear.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, test } from 'node:test';
 import twilio from 'twilio';
 import { onboardingIdFor } from '../../src/workflows/contract.js';
 import { parsePrometheus, total, type Series } from '../support/prometheus.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 import { devServerEnvironment } from '../support/temporal.js';
 
 /** Prometheus's token (METRICS_TOKEN); the ISV's system has its own (API_TOKEN). */
@@ -19,16 +18,7 @@ const ISV_TOKEN = 'metrics-test-isv-token-0123456789';
 const CUSTOMER = 'metrics-acme-dental';
 
 describe('API metrics', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
-  before(async () => {
-    env = await devServerEnvironment();
-    stack = await startStack(env, { apiToken: ISV_TOKEN, metricsToken: TOKEN });
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
-  });
+  const stack = useStack(devServerEnvironment, { apiToken: ISV_TOKEN, metricsToken: TOKEN });
 
   async function scrape(): Promise<Series[]> {
     const response = await fetch(`${stack.apiUrl}/metrics`, {

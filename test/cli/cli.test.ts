@@ -9,12 +9,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { onboardingIdFor } from '../../src/workflows/contract.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 import { freePort } from '../../scripts/toolchain.js';
 
 const BIN = fileURLToPath(new URL('../../bin/trusthub-onboarding.js', import.meta.url));
@@ -42,8 +41,6 @@ function cli(args: string[], env: Record<string, string>): Promise<Run> {
 }
 
 describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
   let run: (...args: string[]) => Promise<Run>;
   const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
   /** The example file's header and rows, to build variants of it from. */
@@ -55,14 +52,9 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     return parse<Record<string, string>>(result.stdout, { columns: true });
   }
 
+  const stack = useStack(devServerEnvironment, { apiToken: TOKEN });
   before(async () => {
-    env = await devServerEnvironment();
-    stack = await startStack(env, { apiToken: TOKEN });
     run = (...args) => cli(args, { API_URL: stack.apiUrl, API_TOKEN: TOKEN });
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
   });
 
   test('a file with mistakes is refused whole, each one named by line and column, and nothing starts', async () => {
@@ -89,7 +81,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
       assert.match(result.stdout, /line 3, rep1Email: must match format "email"/);
       assert.match(result.stdout, /line 4, customerId: repeats line 2/);
     }
-    const described = await env.client.workflow
+    const described = await stack.env.client.workflow
       .getHandle(onboardingIdFor('bad-rows-2'))
       .describe()
       .then(
@@ -116,7 +108,8 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     const firstRun = await run('import', partial);
     assert.equal(firstRun.code, 0, firstRun.stdout + firstRun.stderr);
     assert.match(firstRun.stdout, /started +1\n/);
-    const firstRunId = (await env.client.workflow.getHandle(onboardingIdFor('acme-dental')).describe()).runId;
+    const firstRunId = (await stack.env.client.workflow.getHandle(onboardingIdFor('acme-dental')).describe())
+      .runId;
 
     const dryRun = await run('import', EXAMPLE, '--dry-run');
     assert.equal(dryRun.code, 0);
@@ -131,7 +124,8 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     assert.equal(again.code, 0);
     assert.match(again.stdout, /started +0\n/);
     assert.match(again.stdout, /already-started +3\n/);
-    const runId = (await env.client.workflow.getHandle(onboardingIdFor('acme-dental')).describe()).runId;
+    const runId = (await stack.env.client.workflow.getHandle(onboardingIdFor('acme-dental')).describe())
+      .runId;
     assert.equal(runId, firstRunId, 'the first customer was not started again');
   });
 
@@ -179,7 +173,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
 
   test('a re-run does not bring back a customer someone cancelled', async () => {
     const id = onboardingIdFor('cedar-law');
-    const runId = (await env.client.workflow.getHandle(id).describe()).runId;
+    const runId = (await stack.env.client.workflow.getHandle(id).describe()).runId;
     const cancelled = await fetch(`${stack.apiUrl}/v1/onboardings/${id}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${TOKEN}` },
@@ -190,7 +184,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     const again = await run('import', EXAMPLE);
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.match(again.stdout, /already-started +3\n/);
-    assert.equal((await env.client.workflow.getHandle(id).describe()).runId, runId, 'no new run');
+    assert.equal((await stack.env.client.workflow.getHandle(id).describe()).runId, runId, 'no new run');
   });
 
   test('a wrong token, an unreachable API and a bad flag stop with exit code 2 and say why', async () => {

@@ -6,14 +6,13 @@
  * customer's SIDs. The whole service runs on the dev server (visibility is real) against the sandbox.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import twilio from 'twilio';
 import { onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
 import { recordHistory } from '../support/histories.js';
 
@@ -32,17 +31,10 @@ interface Started {
 }
 
 describe('one customer, one identity, one set of Twilio resources', { timeout: 600_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
   let numbers: { sid: string; phoneNumber: string }[];
+  const stack = useStack(devServerEnvironment, { sandbox: { phoneNumbers: 20 } });
   before(async () => {
-    env = await devServerEnvironment();
-    stack = await startStack(env, { sandbox: { phoneNumbers: 20 } });
     numbers = stack.info.phoneNumbers;
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
   });
 
   const post = async <T = Started>(payload: object): Promise<Reply<T>> => {
@@ -120,7 +112,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
       (await stack.view(owner.id)).phoneNumbers.map((n) => n.attestation),
       ['A'],
     );
-    await recordHistory(env.client, 'v8-adoption-refused-owned', taker.id);
+    await recordHistory(stack.env.client, 'v8-adoption-refused-owned', taker.id);
   });
 
   test('two customers adopting one free profile at the same instant: exactly one gets it', async () => {
@@ -221,7 +213,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
       supportingDocuments: 1,
       addresses: 1,
     });
-    await env.client.workflow.getHandle(started.body.id).terminate('stuck, says the operator');
+    await stack.env.client.workflow.getHandle(started.body.id).terminate('stuck, says the operator');
 
     const again = await post(request);
     assert.deepEqual([again.status, again.body.created], [202, true], again.text);
@@ -246,7 +238,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
       done.phoneNumbers.map((n) => n.attestation),
       ['A'],
     );
-    await recordHistory(env.client, 'v8-earlier-run-found', done.id);
+    await recordHistory(stack.env.client, 'v8-earlier-run-found', done.id);
   });
 
   test("Twilio's messages about another customer's resources never name them", async () => {
@@ -281,7 +273,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
       assert.equal(response.status, 200);
       return (await response.json()) as { duplicate?: boolean };
     };
-    const handle = env.client.workflow.getHandle(view.id);
+    const handle = stack.env.client.workflow.getHandle(view.id);
     const eventsOf = async () => {
       const events = (await handle.fetchHistory()).events ?? [];
       return {
@@ -317,31 +309,22 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
     const reads = ((await requestsByRoute())['GET /v1/CustomerProfiles/:Sid'] ?? 0) - readsBefore;
     assert.ok(reads >= 1 && reads <= 3, `${reads} Trust Hub reads for 12 contradicting replays`);
     assert.equal((await stack.view(view.id)).status, 'completed');
-    await recordHistory(env.client, 'v8-replayed-callbacks', view.id);
+    await recordHistory(stack.env.client, 'v8-replayed-callbacks', view.id);
   });
 });
 
 describe('a run that fails half-way', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
-  before(async () => {
-    env = await devServerEnvironment();
-    // Twilio is real (the sandbox); what fails is a bug on our side when the representative is made.
-    stack = await startStack(env, {
-      activities: {
-        createEndUser: async (input) => {
-          if (input.type === 'authorized_representative_1') {
-            throw ApplicationFailure.nonRetryable('a bug in the representative step', 'Bug');
-          }
-          const { createActivities } = await import('../../src/activities/index.js');
-          return createActivities({ twilio: stack.twilio }).createEndUser(input);
-        },
+  // Twilio is real (the sandbox); what fails is a bug on our side when the representative is made.
+  const stack = useStack(devServerEnvironment, {
+    activities: {
+      createEndUser: async (input) => {
+        if (input.type === 'authorized_representative_1') {
+          throw ApplicationFailure.nonRetryable('a bug in the representative step', 'Bug');
+        }
+        const { createActivities } = await import('../../src/activities/index.js');
+        return createActivities({ twilio: stack.twilio }).createEndUser(input);
       },
-    });
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
+    },
   });
 
   test('removes its drafts from Twilio, as a cancel does', async () => {
@@ -372,6 +355,6 @@ describe('a run that fails half-way', { timeout: 300_000 }, () => {
       [0, 0, 0, 0],
       'nothing of the failed run is left at Twilio',
     );
-    await recordHistory(env.client, 'v8-failed-run-cleaned-up', id);
+    await recordHistory(stack.env.client, 'v8-failed-run-cleaned-up', id);
   });
 });

@@ -5,28 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import twilio from 'twilio';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { stuckOnboardingQueries } from '../../src/temporal/visibility-queries.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
 describe('the service on the dev server', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
-
-  before(async () => {
-    env = await devServerEnvironment();
-    stack = await startStack(env, { apiToken: TOKEN });
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
-  });
+  const stack = useStack(devServerEnvironment, { apiToken: TOKEN });
 
   const call = (method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
     fetch(`${stack.apiUrl}${path}`, {
@@ -44,7 +33,7 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
     let ids: string[] = [];
     for (let tries = 0; tries < 100; tries += 1) {
       ids = [];
-      for await (const execution of env.client.workflow.list({ query })) ids.push(execution.workflowId);
+      for await (const execution of stack.env.client.workflow.list({ query })) ids.push(execution.workflowId);
       if (expect(ids)) return ids;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -175,7 +164,7 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
         .join('');
     const forged = createHmac('sha1', 'not-the-auth-token').update(data).digest('base64');
 
-    const handle = env.client.workflow.getHandle(id);
+    const handle = stack.env.client.workflow.getHandle(id);
     const signalCount = async () =>
       ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)
         .length;
@@ -217,7 +206,7 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
     });
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { received: true, onboardings: 1 });
-    await env.client.workflow.getHandle(id).cancel();
+    await stack.env.client.workflow.getHandle(id).cancel();
   });
 
   test('bad bodies get 400 naming each field and rule, and start nothing', async () => {

@@ -5,23 +5,13 @@
  * look-ups before creates or assignments: those happen only on a retry.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, test } from 'node:test';
 import { recordHistory } from '../support/histories.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 
 describe('Twilio requests per onboarding', { timeout: 120_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
-  before(async () => {
-    env = await devServerEnvironment();
-    stack = await startStack(env);
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
-  });
+  const stack = useStack(devServerEnvironment);
 
   const requests = async () =>
     (await stack.admin<{ requests: { byRoute: Record<string, number> } }>('GET', '/__sandbox/state')).requests
@@ -60,6 +50,6 @@ describe('Twilio requests per onboarding', { timeout: 120_000 }, () => {
     assert.equal(made['GET /v1/TrustProducts/:Sid'], 2, JSON.stringify(made));
     const total = Object.values(made).reduce((sum, n) => sum + n, 0);
     assert.equal(total, 21, JSON.stringify(made, null, 1));
-    await recordHistory(env.client, 'v5-decision-reads-only', id);
+    await recordHistory(stack.env.client, 'v5-decision-reads-only', id);
   });
 });

@@ -9,13 +9,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { EVENT_DELIVERY_WORKFLOW_TYPE, type OnboardingEvent } from '../../src/workflows/contract.js';
 import { describeTwilioCode } from '../../src/trusthub/types.js';
 import { recordHistory } from '../support/histories.js';
 import { eventually } from '../support/sandbox.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -73,19 +72,13 @@ async function startReceiver(): Promise<{
 }
 
 describe('signed onboarding events', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
   before(async () => {
-    env = await devServerEnvironment();
     receiver = await startReceiver();
-    stack = await startStack(env, { events: { url: receiver.url, secret: SECRET } });
   });
+  const stack = useStack(devServerEnvironment, () => ({ events: { url: receiver.url, secret: SECRET } }));
   after(async () => {
-    await stack?.close();
     await receiver?.close();
-    await env?.teardown();
   });
 
   const start = (customerId: string, numbers: string[]) =>
@@ -139,10 +132,10 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
     assert.equal(byType.get('onboarding.completed')!.data.status, 'completed');
 
     // The deliveries are their own workflows, by event ID, so an operator finds an undelivered one.
-    const delivery = await env.client.workflow.getHandle(received[0]!.id).describe();
+    const delivery = await stack.env.client.workflow.getHandle(received[0]!.id).describe();
     assert.equal(delivery.type, EVENT_DELIVERY_WORKFLOW_TYPE);
     assert.equal(delivery.status.name, 'COMPLETED');
-    await recordHistory(env.client, 'v6-events-completed', id);
+    await recordHistory(stack.env.client, 'v6-events-completed', id);
   });
 
   test("a rejection is announced with Twilio's codes and meanings, then action-required with the problem", async () => {
@@ -167,7 +160,7 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
       actionRequired.data.problem!.codes.map((c) => c.code),
       [18601],
     );
-    await recordHistory(env.client, 'v6-events-rejected', id);
+    await recordHistory(stack.env.client, 'v6-events-rejected', id);
   });
 
   test('an endpoint that is down never holds the onboarding up; the retries carry the same event ID', async () => {

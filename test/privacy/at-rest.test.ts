@@ -10,13 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { onboardingIdFor } from '../../src/workflows/contract.js';
 import { payloadToJson as toJson } from '../../src/temporal/codec.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 
 const TOKEN = 'at-rest-test-token-0123456789';
 /** The operator's: the codec takes its own token, not the ISV's. */
@@ -39,23 +38,16 @@ function distinctiveRequest(phoneNumber: string) {
 }
 
 describe('personal data at rest in Temporal', { timeout: 180_000 }, () => {
-  let dir: string;
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trusthub-at-rest-'));
-    env = await devServerEnvironment({
-      dbFilename: join(dir, 'temporal.db'),
-      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
-    });
-    stack = await startStack(env, { apiToken: TOKEN, codecToken: CODEC_TOKEN });
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'trusthub-at-rest-'));
+  const stack = useStack(
+    () =>
+      devServerEnvironment({
+        dbFilename: join(dir, 'temporal.db'),
+        extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
+      }),
+    { apiToken: TOKEN, codecToken: CODEC_TOKEN },
+  );
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   const databaseFiles = () =>
     ['temporal.db', 'temporal.db-wal', 'temporal.db-shm']
@@ -67,7 +59,7 @@ describe('personal data at rest in Temporal', { timeout: 180_000 }, () => {
   test('an onboarded customer leaves no personal data in the database files', async () => {
     // Control: a payload written without the codec is found, so a miss below means encrypted.
     const marker = `plain-marker-${randomUUID()}`;
-    const plainClient = new Client({ connection: env.connection, namespace: env.namespace });
+    const plainClient = new Client({ connection: stack.env.connection, namespace: stack.env.namespace });
     const control = await plainClient.workflow.start('noSuchWorkflow', {
       taskQueue: 'nobody-polls-this',
       workflowId: `control-${marker}`,
@@ -110,8 +102,8 @@ describe('personal data at rest in Temporal', { timeout: 180_000 }, () => {
     assert.deepEqual(leaks, []);
 
     // An operator with the codec's token reads the stored input through the codec endpoint.
-    const { history } = await env.connection.workflowService.getWorkflowExecutionHistory({
-      namespace: env.namespace ?? 'default',
+    const { history } = await stack.env.connection.workflowService.getWorkflowExecutionHistory({
+      namespace: stack.env.namespace ?? 'default',
       execution: { workflowId: id },
     });
     const stored = history!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;

@@ -9,15 +9,14 @@
  * the same stack is the control: it does reach Twilio.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import proto, { type temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { EncryptionCodec, parsePayloadKeys } from '../../src/temporal/codec.js';
 import { onboardingIdFor, WORKFLOW_TYPE } from '../../src/workflows/contract.js';
 import { eventually } from '../support/sandbox.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
@@ -29,27 +28,21 @@ interface SandboxState {
 }
 
 describe('a run started without the codec', { timeout: 180_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
   const intruder = onboardingIdFor('plaintext-intruder');
   const request = onboardingRequest('plaintext-intruder', ['+14155550100']);
   request.email = 'intruder.plaintext@acmedental.com';
 
-  before(async () => {
-    env = await devServerEnvironment();
-    stack = await startStack(env);
-  });
+  // Registered first, so it runs before the stack closes.
   after(async () => {
-    await env?.client.workflow
+    await stack.env.client.workflow
       .getHandle(intruder)
       .terminate('test over')
       .catch(() => undefined);
-    await stack?.close();
-    await env?.teardown();
   });
+  const stack = useStack(devServerEnvironment);
 
   const events = async (workflowId: string): Promise<HistoryEvent[]> =>
-    (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    (await stack.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
   const ofType = (list: HistoryEvent[], type: temporal.api.enums.v1.EventType) =>
     list.filter((e) => e.eventType === type);
   const created = async () =>
@@ -59,7 +52,7 @@ describe('a run started without the codec', { timeout: 180_000 }, () => {
     );
 
   test("fails its workflow task with the codec's error and creates nothing at Twilio", async () => {
-    const plain = new Client({ connection: env.connection, namespace: env.namespace });
+    const plain = new Client({ connection: stack.env.connection, namespace: stack.env.namespace });
     await plain.workflow.start(WORKFLOW_TYPE, {
       taskQueue: stack.taskQueue,
       workflowId: intruder,
@@ -84,7 +77,7 @@ describe('a run started without the codec', { timeout: 180_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const history = await events(intruder);
     assert.deepEqual(ofType(history, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), []);
-    assert.equal((await env.client.workflow.getHandle(intruder).describe()).status.name, 'RUNNING');
+    assert.equal((await stack.env.client.workflow.getHandle(intruder).describe()).status.name, 'RUNNING');
     assert.equal(await created(), 0);
   });
 
@@ -102,6 +95,6 @@ describe('a run started without the codec', { timeout: 180_000 }, () => {
       30_000,
     );
     await eventually(async () => ((await created()) > 0 ? true : undefined), 30_000);
-    await env.client.workflow.getHandle(id).terminate('test over');
+    await stack.env.client.workflow.getHandle(id).terminate('test over');
   });
 });

@@ -3,16 +3,16 @@
  * vetting, so tests decide when Twilio answers), the API listening on a real port (so the sandbox's
  * status callbacks reach the webhook), and a worker running the real workflow and activities.
  */
+import { after, before } from 'node:test';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import proto, { type temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createActivities, type Activities } from '../../src/activities/index.js';
-import { createSettingsActivities } from '../../src/activities/settings.js';
-import { eventActivities, type EventDestination } from '../../src/activities/events.js';
-import { eventsTaskQueue } from '../../src/workflows/contract.js';
+import type { Activities } from '../../src/activities/index.js';
+import type { EventDestination } from '../../src/activities/events.js';
+import { createWorkers } from '../../src/temporal/workers.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
 import {
@@ -135,6 +135,21 @@ export interface Stack {
  */
 export const TEST_POLL_INTERVAL_MS = 7 * 24 * 3_600_000;
 
+export interface StackOptions {
+  pollInterval?: number;
+  /** The API's tokens (API_TOKEN, CODEC_TOKEN, METRICS_TOKEN); none, and every route is open. */
+  apiToken?: string;
+  codecToken?: string;
+  metricsToken?: string;
+  sandbox?: SandboxOptions;
+  /** The API's and the worker's data converter, when not the service's with the test keys (benchmarks). */
+  dataConverter?: DataConverter;
+  /** Where the worker sends onboarding events (EVENTS_URL, EVENTS_SECRET); none when left out. */
+  events?: EventDestination;
+  /** Stand-ins for some activities, for workflow branches that need no Twilio behaviour. */
+  activities?: Partial<Activities>;
+}
+
 export async function startStack(
   env: TestWorkflowEnvironment,
   {
@@ -146,20 +161,7 @@ export async function startStack(
     dataConverter,
     events,
     activities: overrides,
-  }: {
-    pollInterval?: number;
-    /** The API's tokens (API_TOKEN, CODEC_TOKEN, METRICS_TOKEN); none, and every route is open. */
-    apiToken?: string;
-    codecToken?: string;
-    metricsToken?: string;
-    sandbox?: SandboxOptions;
-    /** The API's and the worker's data converter, when not the service's with the test keys (benchmarks). */
-    dataConverter?: DataConverter;
-    /** Where the worker sends onboarding events (EVENTS_URL, EVENTS_SECRET); none when left out. */
-    events?: EventDestination;
-    /** Stand-ins for some activities, for workflow branches that need no Twilio behaviour. */
-    activities?: Partial<Activities>;
-  } = {},
+  }: StackOptions = {},
 ): Promise<Stack> {
   // Manual vetting unless asked otherwise: each test says when Twilio decides.
   const sandbox = await buildSandbox({ vetting: 'manual', logLevel: 'silent', ...sandboxOptions });
@@ -191,29 +193,26 @@ export async function startStack(
     authToken: info.authToken,
     baseUrl: sandboxUrl,
   });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    dataConverter: dataConverter ?? testDataConverter,
-    activities: {
-      ...createActivities({ twilio }),
-      ...overrides,
-      ...createSettingsActivities({
+  const workers = await createWorkers(
+    {
+      taskQueue,
+      settings: {
         primaryCustomerProfileSid: info.primaryCustomerProfileSid,
         statusCallbackUrl: statusCallbackUrl(apiUrl),
         vettingPollIntervalMs: pollInterval,
         eventsEnabled: events !== undefined,
-      }),
+      },
+      events,
     },
-  });
-  const eventsWorker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: eventsTaskQueue(taskQueue),
-    dataConverter: dataConverter ?? testDataConverter,
-    activities: eventActivities(events),
-  });
-  const running = Promise.all([worker.run(), eventsWorker.run()]);
+    {
+      connection: env.nativeConnection,
+      workflowBundle: await workflowBundle(),
+      dataConverter: dataConverter ?? testDataConverter,
+      twilio,
+      ...(overrides ? { activities: overrides } : {}),
+    },
+  );
+  const running = workers.run();
 
   const admin = sandboxAdmin(sandboxUrl);
 
@@ -292,13 +291,44 @@ export async function startStack(
       return trustProduct;
     },
     async close() {
-      worker.shutdown();
-      eventsWorker.shutdown();
+      workers.shutdown();
       await running;
       await api.close();
       await sandbox.close();
     },
   };
+}
+
+/**
+ * One Temporal environment and one stack for a describe block: `before` makes them, `after` closes the
+ * stack and tears the environment down. Call it at the top of the block; hooks the block registers
+ * after it run after these (node:test runs hooks in the order they were added). `options` may be a
+ * function, for options that need what an earlier `before` made (an events receiver's URL).
+ *
+ * The stack it returns is usable inside hooks and tests only: until the block's `before` has run, every
+ * property of it throws. `stack.env` is the environment.
+ */
+export function useStack(
+  environment: () => Promise<TestWorkflowEnvironment>,
+  options: StackOptions | (() => StackOptions) = {},
+): Stack {
+  let env: TestWorkflowEnvironment | undefined;
+  let stack: Stack | undefined;
+  before(async () => {
+    env = await environment();
+    stack = await startStack(env, typeof options === 'function' ? options() : options);
+  });
+  after(async () => {
+    await stack?.close();
+    await env?.teardown();
+  });
+  return new Proxy({} as Stack, {
+    get(_target, property) {
+      if (!stack)
+        throw new Error(`stack.${String(property)} read before the stack started (outside a hook or test?)`);
+      return Reflect.get(stack, property) as unknown;
+    },
+  });
 }
 
 /** A valid onboarding request the sandbox approves, for customer `customerId`. */

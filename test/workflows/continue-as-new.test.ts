@@ -4,43 +4,37 @@
  * suggest it after 40 events so that this happens within seconds.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, test } from 'node:test';
 import { WORKFLOW_TYPE, onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
 
 describe('a long vetting wait', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
-  before(async () => {
-    env = await devServerEnvironment({
-      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'],
-    });
-    // Poll every 200 ms, as if days of half-hourly polls went by.
-    stack = await startStack(env, { pollInterval: 200 });
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
-  });
+  // Poll every 200 ms, as if days of half-hourly polls went by.
+  const stack = useStack(
+    () =>
+      devServerEnvironment({
+        extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'],
+      }),
+    { pollInterval: 200 },
+  );
 
   test('continues as new with its state, and still completes', async () => {
     const request = onboardingRequest('long-wait', [stack.info.phoneNumbers[5]!.phoneNumber]);
     const id = onboardingIdFor(request.customerId);
-    const handle = await env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
+    const handle = await stack.env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
       taskQueue: stack.taskQueue,
       workflowId: id,
       args: [{ onboardingId: id, request }],
     });
     const firstRun = handle.firstExecutionRunId;
     const waiting = await stack.waitFor(id, (v) => v.timeline.some((e) => e.event === 'continued as new'));
-    const latest = await env.client.workflow.getHandle(id).describe();
+    const latest = await stack.env.client.workflow.getHandle(id).describe();
     assert.notEqual(latest.runId, firstRun, 'a new run took over');
     // The run that handed over did not mark the onboarding failed on its way out.
-    const handedOver = await env.client.workflow
+    const handedOver = await stack.env.client.workflow
       .getHandle(id, firstRun)
       .query<OnboardingView>('getOnboarding');
     assert.equal(handedOver.status, 'running');
@@ -54,7 +48,7 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
     const trust = await stack.waitFor(id, (v) => v.step === 'waiting-for-trust-product-vetting');
     await stack.admin('POST', `/__sandbox/bundles/${trust.trustProduct!.sid}/decide`, { outcome: 'approve' });
     const done = await stack.waitFor(id, (v) => v.status === 'completed');
-    await recordHistory(env.client, 'v1-continued-as-new', id, firstRun);
+    await recordHistory(stack.env.client, 'v1-continued-as-new', id, firstRun);
     assert.equal(done.resources.customerProfileSid, waiting.customerProfile.sid);
 
     const { countsExcludingSeed } = await stack.admin<{ countsExcludingSeed: Record<string, number> }>(
@@ -102,7 +96,7 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
   test('corrections survive a continue-as-new: the next run uses the corrected data everywhere', async () => {
     const request = onboardingRequest('corrected-then-continued', [stack.info.phoneNumbers[6]!.phoneNumber]);
     const id = onboardingIdFor(request.customerId);
-    await env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
+    await stack.env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
       taskQueue: stack.taskQueue,
       workflowId: id,
       args: [{ onboardingId: id, request }],
@@ -142,6 +136,6 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
       corrected,
       'the trust product, created by the new run, has the corrected email',
     );
-    await recordHistory(env.client, 'v3-corrections-then-continued', id);
+    await recordHistory(stack.env.client, 'v3-corrections-then-continued', id);
   });
 });

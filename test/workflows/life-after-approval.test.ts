@@ -5,30 +5,22 @@
  * workflow's own timer a year on), and offboarding. What Twilio holds is read back through the SDK.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
 import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
 
 type ErrorReply = { error: { code: string; message: string } };
 
 describe('life after approval (time-skipping server)', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
   let numbers: { sid: string; phoneNumber: string }[];
 
+  const stack = useStack(timeSkippingEnvironment);
   before(async () => {
-    env = await timeSkippingEnvironment();
-    stack = await startStack(env);
     numbers = stack.info.phoneNumbers;
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
   });
 
   const decide = (sid: string, outcome: 'approve' | 'reject') =>
@@ -111,11 +103,11 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       list.filter((b) => b.friendlyName.includes('serving'));
     assert.equal(mine(await v1.customerProfiles.list()).length, 1, 'one secondary profile');
     assert.equal(mine(await v1.trustProducts.list()).length, 1, 'one trust product');
-    await recordHistory(env.client, 'v2-serving', id);
+    await recordHistory(stack.env.client, 'v2-serving', id);
 
     // What operators see without decoding anything — search attributes and the run's current details —
     // carries SIDs and statuses, never the customer's personal data.
-    const handle = env.client.workflow.getHandle(id);
+    const handle = stack.env.client.workflow.getHandle(id);
     const description = await handle.describe();
     const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     const visible = JSON.stringify([
@@ -190,8 +182,8 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     assert.equal(unknown.body.error.code, 'unknown_phone_number');
     const malformed = await call<ErrorReply>('DELETE', `/v1/onboardings/${id}/phone-numbers/4155550100`);
     assert.equal(malformed.status, 400);
-    await recordHistory(env.client, 'v2-numbers-changed', id);
-    await recordHistory(env.client, 'v4-encrypted-numbers-changed', id);
+    await recordHistory(stack.env.client, 'v2-numbers-changed', id);
+    await recordHistory(stack.env.client, 'v4-encrypted-numbers-changed', id);
   });
 
   test("an approval Twilio ends (here: valid_until passed) makes the customer action-required, with Twilio's reason", async () => {
@@ -215,7 +207,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     );
     assert.equal(lost.phoneNumbers[0]!.attestation, 'C');
     assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /^customer profile rejected: 99602/);
-    await recordHistory(env.client, 'v2-approval-lost', view.id);
+    await recordHistory(stack.env.client, 'v2-approval-lost', view.id);
   });
 
   test('an approved secondary profile the customer already has is adopted: no duplicate, only a trust product is made', async () => {
@@ -263,14 +255,14 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       view.phoneNumbers.map((n) => n.attestation),
       ['A'],
     );
-    await recordHistory(env.client, 'v3-adopted-profile', view.id);
+    await recordHistory(stack.env.client, 'v3-adopted-profile', view.id);
   });
 
   test('offboarding an approved customer takes its numbers off both bundles and ends its workflow', async () => {
     const view = await approvedCustomer('leaving', [numbers[5]!.phoneNumber]);
     const cancelled = await call<{ status: string }>('DELETE', `/v1/onboardings/${view.id}`);
     assert.equal(cancelled.status, 202);
-    await assert.rejects(stack.result(env.client.workflow.getHandle(view.id)), WorkflowFailedError);
+    await assert.rejects(stack.result(stack.env.client.workflow.getHandle(view.id)), WorkflowFailedError);
     const final = await stack.view(view.id);
     assert.equal(final.status, 'cancelled');
     assert.deepEqual(
@@ -283,18 +275,18 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       ],
     );
     assert.deepEqual(await numbersAtTwilio(view), { profile: [], trustProduct: [] });
-    await recordHistory(env.client, 'v2-offboarded', view.id);
+    await recordHistory(stack.env.client, 'v2-offboarded', view.id);
   });
 
   test("a year on, the workflow's own timer notices the approval ran out, with no callback", async () => {
     const view = await approvedCustomer('a-year-on', [numbers[6]!.phoneNumber]);
     const validUntil = Date.parse(view.customerProfile!.validUntil!);
     // Nothing is sent to any workflow from here on: only timers wake them.
-    await env.sleep(validUntil - Date.now() + 2 * 24 * 3_600_000);
+    await stack.env.sleep(validUntil - Date.now() + 2 * 24 * 3_600_000);
     const lost = await stack.waitFor(view.id, (v) => v.status === 'action-required', 60_000);
     assert.equal(lost.problem?.kind, 'approval-lost');
     assert.match(lost.problem?.message ?? '', /approval ran out on/);
     assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /approval expired on/);
-    await recordHistory(env.client, 'v2-approval-ran-out', view.id);
+    await recordHistory(stack.env.client, 'v2-approval-ran-out', view.id);
   });
 });

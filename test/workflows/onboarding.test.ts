@@ -4,9 +4,8 @@
  * is manual: each test says when Twilio answers, and skips the days in between.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import {
   bundleStatusChanged,
@@ -17,7 +16,7 @@ import {
 } from '../../src/workflows/contract.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
 
 interface SandboxState {
@@ -26,23 +25,16 @@ interface SandboxState {
 }
 
 describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
   let numbers: { sid: string; phoneNumber: string }[];
 
+  const stack = useStack(timeSkippingEnvironment, { sandbox: { phoneNumbers: 12 } });
   before(async () => {
-    env = await timeSkippingEnvironment();
-    stack = await startStack(env, { sandbox: { phoneNumbers: 12 } });
     numbers = stack.info.phoneNumbers;
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
   });
 
   const start = (request: OnboardingRequest) => {
     const id = onboardingIdFor(request.customerId);
-    return env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
+    return stack.env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
       taskQueue: stack.taskQueue,
       workflowId: id,
       args: [{ onboardingId: id, request }],
@@ -86,14 +78,14 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(view.latestEvaluation?.status, 'compliant');
     const profileSid = view.customerProfile.sid;
 
-    await env.sleep('24 hours');
+    await stack.env.sleep('24 hours');
     await decide(profileSid, 'approve');
     // No time passes from here: only the callback (→ webhook → signal) can wake the workflow.
     view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
     assert.equal(view.customerProfile?.status, 'twilio-approved');
     assert.ok(view.customerProfile?.validUntil, 'an approved profile carries valid_until');
 
-    await env.sleep('72 hours');
+    await stack.env.sleep('72 hours');
     await decide(view.trustProduct!.sid, 'approve');
     const result = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
 
@@ -121,9 +113,9 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
       Date.parse(approved.at) - Date.parse(submitted.at) >= 24 * 3600_000,
       'the profile waited a day',
     );
-    await recordHistory(env.client, 'v1-happy-path', handle.workflowId);
-    await recordHistory(env.client, 'v3-happy-path-overlapping', handle.workflowId);
-    await recordHistory(env.client, 'v4-encrypted-happy-path', handle.workflowId);
+    await recordHistory(stack.env.client, 'v1-happy-path', handle.workflowId);
+    await recordHistory(stack.env.client, 'v3-happy-path-overlapping', handle.workflowId);
+    await recordHistory(stack.env.client, 'v4-encrypted-happy-path', handle.workflowId);
   });
 
   test('every callback lost: the reconciliation poll completes the onboarding', async () => {
@@ -135,10 +127,10 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
         (v) => v.step === 'waiting-for-customer-profile-vetting',
       );
       await decide(view.customerProfile!.sid, 'approve');
-      await env.sleep(stack.pollIntervalMs + 60_000);
+      await stack.env.sleep(stack.pollIntervalMs + 60_000);
       view = await stack.waitFor(handle.workflowId, (v) => v.step === 'waiting-for-trust-product-vetting');
       await decide(view.trustProduct!.sid, 'approve');
-      await env.sleep(stack.pollIntervalMs + 60_000);
+      await stack.env.sleep(stack.pollIntervalMs + 60_000);
       const result = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
       assert.equal(result.status, 'completed');
       const { callbacks } = await state();
@@ -205,7 +197,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(fixed.statusCode, 200, fixed.body);
     assert.equal(fixed.json<OnboardingView>().step, 'waiting-for-customer-profile-vetting');
     assert.equal(fixed.json<OnboardingView>().customerProfile?.status, 'pending-review');
-    await recordHistory(env.client, 'v2-pre-check-corrected', handle.workflowId);
+    await recordHistory(stack.env.client, 'v2-pre-check-corrected', handle.workflowId);
     await handle.cancel();
   });
 
@@ -219,7 +211,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
       handle.workflowId,
       (v) => v.step === 'waiting-for-customer-profile-vetting',
     );
-    await env.sleep('24 hours');
+    await stack.env.sleep('24 hours');
     await decide(view.customerProfile!.sid, 'rules');
     view = await stack.waitFor(handle.workflowId, (v) => v.status === 'action-required');
     assert.equal(view.customerProfile?.status, 'twilio-rejected');
@@ -256,7 +248,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await decide(view.trustProduct!.sid, 'rules');
     const result = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     assert.equal(result.status, 'completed');
-    await recordHistory(env.client, 'v1-rejection-corrections', handle.workflowId);
+    await recordHistory(stack.env.client, 'v1-rejection-corrections', handle.workflowId);
     // The representative was updated in place: still one of each.
     assert.deepEqual(await resourcesOf('rejected'), {
       customerProfiles: 1,
@@ -301,8 +293,8 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(view.step, 'waiting-for-trust-product-vetting');
     await decide(view.trustProduct!.sid, 'approve');
     await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
-    await recordHistory(env.client, 'v1-trust-product-rejected', handle.workflowId);
-    await recordHistory(env.client, 'v4-encrypted-trust-product-rejected', handle.workflowId);
+    await recordHistory(stack.env.client, 'v1-trust-product-rejected', handle.workflowId);
+    await recordHistory(stack.env.client, 'v4-encrypted-trust-product-rejected', handle.workflowId);
   });
 
   test('a trust product rejected for another cause is replaced by a new one on the same approved profile', async () => {
@@ -341,7 +333,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     view = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     assert.equal(view.phoneNumbers[0]!.attestation, 'A');
     assert.equal((await resourcesOf('tp-replaced')).trustProducts, 1);
-    await recordHistory(env.client, 'v2-trust-product-replaced', handle.workflowId);
+    await recordHistory(stack.env.client, 'v2-trust-product-replaced', handle.workflowId);
   });
 
   test("a noncompliant evaluation stops before submission and shows Twilio's field-level results", async () => {
@@ -432,7 +424,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await assert.rejects(stack.result(handle), WorkflowFailedError);
     const final = await stack.view(handle.workflowId);
     assert.equal(final.status, 'cancelled');
-    await recordHistory(env.client, 'v1-cancelled', handle.workflowId);
+    await recordHistory(stack.env.client, 'v1-cancelled', handle.workflowId);
     assert.deepEqual(
       final.compensation.map((c) => [c.kind, c.outcome]),
       [

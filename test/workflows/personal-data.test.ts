@@ -6,8 +6,7 @@
  * time-skipping server with the real stack (test/support/stack.ts); vetting is manual.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { before, describe, test } from 'node:test';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import {
   bundleStatusChanged,
@@ -21,7 +20,7 @@ import { businessInformationAttributes, representativeAttributes } from '../../s
 import type { AuthorizedRepresentative, OnboardingRequest, PostalAddress } from '../../src/trusthub/types.js';
 import { createSecondaryProfile } from '../sandbox/fixtures.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
-import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
+import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
 
 const DELETED = 'personal data deleted at Twilio';
@@ -46,23 +45,16 @@ const torontoAddress: PostalAddress = {
 };
 
 describe('replaced personal data is deleted at Twilio (time-skipping server)', { timeout: 300_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let stack: Stack;
   let numbers: { sid: string; phoneNumber: string }[];
 
+  const stack = useStack(timeSkippingEnvironment, { sandbox: { phoneNumbers: 4 } });
   before(async () => {
-    env = await timeSkippingEnvironment();
-    stack = await startStack(env, { sandbox: { phoneNumbers: 4 } });
     numbers = stack.info.phoneNumbers;
-  });
-  after(async () => {
-    await stack?.close();
-    await env?.teardown();
   });
 
   const start = (request: OnboardingRequest) => {
     const id = onboardingIdFor(request.customerId);
-    return env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
+    return stack.env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
       taskQueue: stack.taskQueue,
       workflowId: id,
       args: [{ onboardingId: id, request }],
@@ -155,7 +147,7 @@ describe('replaced personal data is deleted at Twilio (time-skipping server)', {
     await decide(view.trustProduct!.sid, 'approve');
     view = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     assert.equal(view.phoneNumbers[0]!.attestation, 'A');
-    await recordHistory(env.client, 'v7-replaced-personal-data-deleted', handle.workflowId);
+    await recordHistory(stack.env.client, 'v7-replaced-personal-data-deleted', handle.workflowId);
   });
 
   test('a document and address Twilio refuses to delete while another bundle holds the document go after the next vetting decision', async () => {
@@ -191,7 +183,7 @@ describe('replaced personal data is deleted at Twilio (time-skipping server)', {
     assert.deepEqual(await atTwilio({ document, address }), { document: false, address: false });
     assert.deepEqual(entries(view, DELETED), [`supporting-document ${document}`, `address ${address}`]);
     assert.equal(entries(view, KEPT).length, 2, 'a refusal is noted once');
-    await recordHistory(env.client, 'v7-personal-data-deletion-retried', handle.workflowId);
+    await recordHistory(stack.env.client, 'v7-personal-data-deletion-retried', handle.workflowId);
     await handle.cancel();
   });
 
@@ -264,7 +256,7 @@ describe('replaced personal data is deleted at Twilio (time-skipping server)', {
     await hold.release();
     // The serving loop's weekly re-check of the approvals (a callback repeating the approval would be
     // dropped: the workflow knows it already).
-    await env.sleep(8 * 24 * 3_600_000);
+    await stack.env.sleep(8 * 24 * 3_600_000);
     view = await stack.waitFor(handle.workflowId, (v) => entries(v, DELETED).length > 0);
     assert.deepEqual(entries(view, DELETED), [`end-user ${representative2}`]);
     assert.deepEqual(await atTwilio({ endUser: representative2 }), { endUser: false });
