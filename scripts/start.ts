@@ -281,7 +281,8 @@ async function startSandbox(): Promise<SandboxInfo> {
   runNode(
     'sandbox',
     33,
-    'src/sandbox/server.ts',
+    // The sandbox's own command (its package's bin), as `npx trusthub-sandbox` runs it.
+    'node_modules/trusthub-sandbox/bin/trusthub-sandbox.js',
     {
       SANDBOX_PORT: String(ports.sandbox),
       SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE ?? join(dataDir, 'sandbox.json'),

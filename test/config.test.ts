@@ -7,11 +7,11 @@ import {
   durationToMs,
   isLoopbackHost,
   loadApiConfig,
-  loadSandboxConfig,
   loadWorkerConfig,
   signatureBaseUrl,
   statusCallbackUrl,
 } from '../src/config.js';
+import { loadSandboxConfig } from 'trusthub-sandbox';
 
 /** A well-formed key entry: 32 bytes in base64. */
 const KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;

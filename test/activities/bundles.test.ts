@@ -17,7 +17,7 @@ import {
   startHarness,
   type Harness,
 } from './support.js';
-import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
+import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 
 describe('bundle activities against the sandbox', () => {
   let h: Harness;

@@ -7,8 +7,8 @@ import { after, before, beforeEach } from 'node:test';
 import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '../../src/activities/index.js';
-import { buildSandbox, type Sandbox, type SandboxInfo } from '../../src/sandbox/index.js';
-import type { FaultRule } from '../../src/sandbox/index.js';
+import { buildSandbox, type Sandbox, type SandboxInfo } from 'trusthub-sandbox';
+import type { FaultRule } from 'trusthub-sandbox';
 import { sandboxAdmin } from '../support/sandbox.js';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import type {

@@ -7,12 +7,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { createLogger } from '../../src/logger.js';
-import {
-  buildSandbox,
-  type Sandbox,
-  type SandboxInfo,
-  type SandboxOptions,
-} from '../../src/sandbox/index.js';
+import { buildSandbox, type Sandbox, type SandboxInfo, type SandboxOptions } from 'trusthub-sandbox';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import { recordAndValidate, type ContractRecorder } from './contract.js';
 

@@ -15,12 +15,7 @@ import { eventActivities, type EventDestination } from '../../src/activities/eve
 import { eventsTaskQueue } from '../../src/workflows/contract.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
-import {
-  buildSandbox,
-  type Sandbox,
-  type SandboxInfo,
-  type SandboxOptions,
-} from '../../src/sandbox/index.js';
+import { buildSandbox, type Sandbox, type SandboxInfo, type SandboxOptions } from 'trusthub-sandbox';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';

@@ -3,8 +3,8 @@
  * base URL, the credentials, the primary profile and the seeded numbers a developer needs to point the
  * worker at it; logs go through pino as everywhere else.
  */
-import { ConfigError, loadSandboxConfig } from '../config.js';
-import { createLogger } from '../logger.js';
+import { ConfigError, loadSandboxConfig } from './config.js';
+import { createLogger } from './logger.js';
 import { buildSandbox } from './app.js';
 import { sandboxOptionsFromConfig } from './options.js';
 
