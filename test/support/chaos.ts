@@ -15,10 +15,10 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { generatePayloadKey } from '../../src/temporal/codec.js';
 import { tsToMs } from '@temporalio/common/lib/time.js';
-import { createTwilioClient } from '../../src/trusthub/client.js';
 import { seededRandom } from 'trusthub-sandbox';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
 import { ensureTemporalCli, freePort, waitForHttp, waitForPort } from '../../scripts/toolchain.js';
+import { connectToSandbox } from './sandbox.js';
 import { onboardingRequest } from './stack.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -293,11 +293,7 @@ export async function runScenario(
 
     // Counted with the faults off: the counting is not under test.
     await fetch(`${sandboxUrl}/__sandbox/faults`, { method: 'DELETE' });
-    const twilio = createTwilioClient({
-      accountSid: info.accountSid,
-      authToken: info.authToken,
-      baseUrl: sandboxUrl,
-    });
+    const { client: twilio } = connectToSandbox(sandboxUrl, info);
     const { seeded } = (await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as { seeded: string[] };
     const made = <T extends { sid: string }>(items: T[]) =>
       items.filter((item) => !seeded.includes(item.sid)).length;
