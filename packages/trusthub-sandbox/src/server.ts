@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     '  Phone numbers:',
     ...info.phoneNumbers.map((n) => `    ${n.phoneNumber}  ${n.sid}`),
     '',
-    `  Admin: ${baseUrl}/__sandbox/info, /__sandbox/state, /__sandbox/faults (see docs/sandbox.md)`,
+    `  Admin: ${baseUrl}/__sandbox/info, /__sandbox/state, /__sandbox/faults (see the trusthub-sandbox README)`,
     '',
   ];
   process.stdout.write(lines.join('\n'));
