@@ -1,7 +1,8 @@
 /**
- * `npm run sandbox`: the Trust Hub sandbox as a process. Prints — deliberately, once, on stdout — the
- * base URL, the credentials, the primary profile and the seeded numbers a developer needs to point the
- * worker at it; logs go through pino as everywhere else.
+ * `npx trusthub-sandbox` (bin/trusthub-sandbox.js; `npm run sandbox` in trusthub-onboarding): the
+ * sandbox as a process. Prints — deliberately, once, on stdout — the base URL, the credentials, the
+ * primary profile and the seeded numbers a developer needs to point the worker at it; logs go through
+ * pino as everywhere else.
  */
 import { ConfigError, loadSandboxConfig } from './config.js';
 import { createLogger } from './logger.js';
