@@ -22,26 +22,39 @@ const nonDeterministicModules = [
 ];
 
 /**
- * The sandbox stands in for Twilio's servers. The service must work against Twilio itself, so nothing
- * in it may import the sandbox; npm start and the tests reach it through its public index only.
+ * The sandbox (packages/trusthub-sandbox) stands in for Twilio's servers. The service must work against
+ * Twilio itself, so nothing in src/ may import the sandbox; npm start, the tests and the benchmarks use
+ * it as a dependency, by its package name and its one public entry point only.
  */
 const sandboxForService = {
-  group: ['**/sandbox', '**/sandbox/*', '**/sandbox/**'],
+  group: [
+    'trusthub-sandbox',
+    'trusthub-sandbox/*',
+    '**/sandbox',
+    '**/sandbox/*',
+    '**/sandbox/**',
+    '**/packages/**',
+  ],
   message: 'The service talks to Twilio through the twilio SDK only; the sandbox is not part of it.',
 };
 const sandboxInternals = {
-  group: ['**/src/sandbox/*', '!**/src/sandbox/index.js', '**/src/sandbox/*/**'],
-  message: "Use the sandbox's public index (src/sandbox/index.js), not its internals.",
+  group: ['trusthub-sandbox/*', '**/packages/trusthub-sandbox/src/**', '**/packages/trusthub-sandbox/src'],
+  message: "Import the sandbox by its package name ('trusthub-sandbox'), not its internals.",
+};
+/** The package is published alone: its source may not reach out of itself into the service's. */
+const outOfThePackage = {
+  group: ['../*', 'trusthub-onboarding', 'trusthub-onboarding/*'],
+  message: 'trusthub-sandbox is published alone: import only its own modules and its dependencies.',
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'coverage/**', 'dist/**'] },
+  { ignores: ['node_modules/**', '.data/**', 'coverage/**', 'dist/**', 'packages/*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js'] },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'bin/*.js', 'packages/*/bin/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -65,12 +78,24 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/sandbox/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [sandboxForService] }] },
   },
   {
-    files: ['scripts/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['scripts/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [sandboxInternals] }] },
+  },
+  {
+    files: ['packages/trusthub-sandbox/src/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [outOfThePackage] }] },
+  },
+  {
+    files: ['packages/trusthub-sandbox/src/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ ...outOfThePackage, group: ['../../*', ...outOfThePackage.group.slice(1)] }] },
+      ],
+    },
   },
   {
     files: ['src/workflows/**/*.ts'],

@@ -4,9 +4,9 @@
  * Profile (guide steps 1–6), its number, submit; once it is approved, the SHAKEN/STIR trust product
  * linked to it, the same number, submit; done when the trust product is approved.
  */
-import { SHAKEN_STIR_POLICY_SID } from '../src/sandbox/index.js';
+import { SHAKEN_STIR_POLICY_SID } from 'trusthub-sandbox';
 import type { TwilioClient } from '../src/trusthub/client.js';
-import { acmeCustomer, createSecondaryProfile } from '../test/sandbox/fixtures.js';
+import { acmeCustomer, createSecondaryProfile } from '../test/support/fixtures.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -18,7 +18,7 @@
  * --phases picks some of them (default throughput,budget,parked).
  */
 import { parseArgs } from 'node:util';
-import type { CallbackRecord, RequestArrival } from '../src/sandbox/index.js';
+import type { CallbackRecord, RequestArrival } from 'trusthub-sandbox';
 import { createTwilioClient } from '../src/trusthub/client.js';
 import { onboardingRequest } from '../test/support/stack.js';
 import { processUsage, startService, type RunningService } from '../test/support/npm-start.js';

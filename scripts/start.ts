@@ -28,6 +28,7 @@ import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/
 import { ensureTemporalCli, ToolchainError, waitForHttp, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/search-attributes.js';
 import { generatePayloadKey } from '../src/temporal/codec.js';
+import { loadSandboxConfig } from 'trusthub-sandbox';
 import { configDefault } from '../src/config.js';
 import { childEnvironment, usesSandbox, type SandboxAccount, type TwilioSource } from './start-env.js';
 
@@ -36,10 +37,11 @@ const dataDir = resolve(process.env.DATA_DIR ?? join(repoRoot, '.data'));
 const pretty = process.stdout.isTTY === true && process.env.LOG_FORMAT !== 'json';
 const color = (code: number, text: string) => (pretty ? `\x1b[${code}m${text}\x1b[0m` : text);
 
-// The API's, sandbox's and worker's defaults are theirs (src/config.ts); the dev server's are this script's.
+// The API's and worker's defaults are theirs (src/config.ts), the sandbox's its package's; the dev
+// server's are this script's.
 const ports = {
   api: Number(process.env.PORT ?? configDefault('api', 'PORT')),
-  sandbox: Number(process.env.SANDBOX_PORT ?? configDefault('sandbox', 'SANDBOX_PORT')),
+  sandbox: Number(process.env.SANDBOX_PORT ?? loadSandboxConfig({}).SANDBOX_PORT),
   temporal: Number(process.env.TEMPORAL_DEV_SERVER_PORT ?? 7233),
   ui: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
   // The worker reads it too (src/config.ts); 0 turns its metrics endpoint off.
@@ -283,7 +285,8 @@ async function startSandbox(): Promise<SandboxInfo> {
   runNode(
     'sandbox',
     33,
-    'src/sandbox/server.ts',
+    // The sandbox's own command (its package's bin), as `npx trusthub-sandbox` runs it.
+    'node_modules/trusthub-sandbox/bin/trusthub-sandbox.js',
     {
       SANDBOX_PORT: String(ports.sandbox),
       SANDBOX_STATE_FILE: process.env.SANDBOX_STATE_FILE ?? join(dataDir, 'sandbox.json'),

@@ -166,57 +166,9 @@ const WorkerSchema = Type.Object({
   }),
 });
 
-const SandboxSchema = Type.Object({
-  ...Common,
-  SANDBOX_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
-  SANDBOX_PORT: Type.Integer({ default: 4010, minimum: 0, maximum: 65535 }),
-  SANDBOX_ACCOUNT_SID: Type.Optional(Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' })),
-  SANDBOX_AUTH_TOKEN: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{32}$' })),
-  SANDBOX_PROFILE_REVIEW_DELAY: Duration('5s', 'Time a customer profile spends in review.'),
-  SANDBOX_TRUST_PRODUCT_REVIEW_DELAY: Duration('5s', 'Time a trust product spends in review.'),
-  SANDBOX_PHONE_NUMBERS: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
-  SANDBOX_API_KEY_SID: Type.Optional(Type.String({ pattern: '^SK[0-9a-fA-F]{32}$' })),
-  SANDBOX_PRIMARY_CUSTOMER_PROFILE_SID: Type.Optional(
-    Type.String({
-      pattern: '^BU[0-9a-fA-F]{32}$',
-      description: 'A stable SID for the seeded primary profile.',
-    }),
-  ),
-  SANDBOX_API_KEY_SECRET: Type.Optional(Type.String({ minLength: 16 })),
-  SANDBOX_VETTING: Type.Union([Type.Literal('auto'), Type.Literal('manual')], {
-    default: 'auto',
-    description: 'auto decides after the review delays; manual waits in in-review for the admin route.',
-  }),
-  SANDBOX_STATE_FILE: Type.Optional(
-    Type.String({ minLength: 1, description: 'JSON snapshot of the sandbox world, kept across restarts.' }),
-  ),
-  SANDBOX_FAULT_SEED: Type.Integer({ default: 1, description: 'Seed of the fault PRNG.' }),
-  SANDBOX_FAULT_LATENCY: Duration('0ms', 'Added to every Twilio API request.'),
-  SANDBOX_FAULT_429_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
-  SANDBOX_FAULT_500_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
-  SANDBOX_FAULT_DROP_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
-  SANDBOX_FAULT_LOST_RESPONSE_RATE: Type.Number({
-    default: 0,
-    minimum: 0,
-    maximum: 1,
-    description: 'Share of creates applied whose response is lost (connection destroyed).',
-  }),
-  SANDBOX_MAX_CONCURRENCY: Type.Integer({
-    default: 0,
-    minimum: 0,
-    description: 'Requests in flight beyond this get 429 (0 = unlimited).',
-  }),
-  SANDBOX_CALLBACK_DROP_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
-  SANDBOX_CALLBACK_DUPLICATE_RATE: Type.Number({ default: 0, minimum: 0, maximum: 1 }),
-  SANDBOX_CALLBACK_DELAY: Duration('0ms', 'Delay before each status callback.'),
-  SANDBOX_CALLBACK_REORDER_WINDOW: Duration(
-    '0ms',
-    'Hold status callbacks this long, then deliver them in reverse order (0 = off).',
-  ),
-});
-
-/** Every process's variables, for checks that the docs (.env.example) list them all. */
-export const CONFIG_SCHEMAS = { api: ApiSchema, worker: WorkerSchema, sandbox: SandboxSchema } as const;
+/** The service's processes' variables, for checks that the docs (.env.example) list them all (the
+ * sandbox's own are trusthub-sandbox's SandboxSchema). */
+export const CONFIG_SCHEMAS = { api: ApiSchema, worker: WorkerSchema } as const;
 
 /**
  * The default a process's schema gives a variable, for what must agree with that process without
@@ -235,7 +187,6 @@ export function configDefault<
 
 export type ApiConfig = Static<typeof ApiSchema>;
 export type WorkerConfig = Static<typeof WorkerSchema>;
-export type SandboxConfig = Static<typeof SandboxSchema>;
 
 function load<T extends TSchema>(schema: T, env: NodeJS.ProcessEnv): Static<T> {
   // Empty strings mean "unset", as in most shells' `FOO= cmd`.
@@ -390,10 +341,6 @@ export function loadWorkerConfig(env = process.env): WorkerConfig {
     );
   }
   return config;
-}
-
-export function loadSandboxConfig(env = process.env): SandboxConfig {
-  return load(SandboxSchema, env);
 }
 
 /** Parses the durations accepted above ("30m", "24h", "500ms") into milliseconds. */

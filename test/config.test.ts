@@ -8,11 +8,11 @@ import {
   durationToMs,
   isLoopbackHost,
   loadApiConfig,
-  loadSandboxConfig,
   loadWorkerConfig,
   signatureBaseUrl,
   statusCallbackUrl,
 } from '../src/config.js';
+import { loadSandboxConfig } from 'trusthub-sandbox';
 
 /** A well-formed key entry: 32 bytes in base64. */
 const KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -269,7 +269,6 @@ describe('configDefault', () => {
   test('is what loading the configuration gives a variable left unset', () => {
     assert.equal(configDefault('api', 'PORT'), loadApiConfig({ ...keys }).PORT);
     assert.equal(configDefault('api', 'HOST'), loadApiConfig({ ...keys }).HOST);
-    assert.equal(configDefault('sandbox', 'SANDBOX_PORT'), loadSandboxConfig({}).SANDBOX_PORT);
   });
 
   test('throws for a variable without a default', () => {

@@ -7,10 +7,10 @@ import { after, before, beforeEach } from 'node:test';
 import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type Activities } from '../../src/activities/index.js';
-import { buildSandbox, type Sandbox, type SandboxInfo } from '../../src/sandbox/index.js';
-import type { FaultRule } from '../../src/sandbox/index.js';
-import { sandboxAdmin } from '../support/sandbox.js';
-import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
+import type { Sandbox, SandboxInfo } from 'trusthub-sandbox';
+import type { FaultRule } from 'trusthub-sandbox';
+import { runSandbox, type SandboxAdmin } from '../support/sandbox.js';
+import type { TwilioClient } from '../../src/trusthub/client.js';
 import type {
   AuthorizedRepresentative,
   BundleKind,
@@ -88,25 +88,22 @@ export interface Harness {
   /** GET /__sandbox/state. */
   state(): Promise<SandboxState>;
   /** Any other sandbox admin call (/__sandbox/…). */
-  admin: ReturnType<typeof sandboxAdmin>;
+  admin: SandboxAdmin;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startHarness(): Promise<Harness> {
-  const sandbox = await buildSandbox({ vetting: 'manual', logLevel: 'silent' });
-  const baseUrl = await sandbox.listen(0);
-  const info = sandbox.info();
-  const twilio = createTwilioClient({
-    accountSid: info.accountSid,
-    authToken: info.authToken,
+  const {
+    sandbox,
     baseUrl,
-    timeoutMs: 5_000,
-  });
+    info,
+    client: twilio,
+    admin,
+  } = await runSandbox({ vetting: 'manual', logLevel: 'silent' }, { timeoutMs: 5_000 });
   const activities = createActivities({ twilio });
   const logger = new RecordingLogger();
 
-  const admin = sandboxAdmin(baseUrl);
   const run: Harness['run'] = (fn, input, attempt = 1) =>
     new MockActivityEnvironment({ attempt }, { logger }).run(fn, input);
 

@@ -13,7 +13,7 @@ import { onboardingIdFor, type OnboardingView } from '../../src/workflows/contra
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
-import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
+import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 import { recordHistory } from '../support/histories.js';
 
 interface Reply<T> {

@@ -1,14 +1,16 @@
 /**
- * `npm run build`, as the image runs it (Dockerfile): the compiled tree holds every entry point the
- * Dockerfile and docker-compose.yml start with `node dist/…`, the workflow bundle is written next to
- * it, and the compiled worker picks that bundle up instead of bundling at start. Docker does not run
+ * `npm run build`, as the image runs it (Dockerfile): the compiled trees (the service's dist/ and the
+ * sandbox package's packages/trusthub-sandbox/dist/) hold every entry point the Dockerfile and
+ * docker-compose.yml start with `node …dist/…`, the workflow bundle is written next to the service's,
+ * the compiled worker picks that bundle up instead of bundling at start, and the compiled sandbox
+ * serves. Docker does not run
  * where this project is built, so this is how a broken image is caught before it is built.
  *
  * The build goes to a directory of its own (under node_modules/.cache, so that the compiled code finds
  * the installed packages), never over a dist/ someone may be running.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -31,6 +33,9 @@ import { installTestRuntime } from '../support/temporal.js';
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const read = (file: string) => readFileSync(join(repoRoot, file), 'utf8');
 
+/** The sandbox package's compiled tree, as the image holds it (Dockerfile). */
+const SANDBOX_DIST = 'packages/trusthub-sandbox/dist/';
+
 /** Every `dist/….js` the image is told to run: the Dockerfile's CMD and the compose services' commands. */
 function entryPoints(): string[] {
   const cmd = read('Dockerfile')
@@ -48,13 +53,18 @@ function entryPoints(): string[] {
   ];
   return commands.map((command) => {
     assert.equal(command[0], 'node', `${JSON.stringify(command)} runs node`);
-    assert.match(command[1] ?? '', /^dist\/.+\.js$/, `${JSON.stringify(command)} runs compiled code`);
+    assert.match(
+      command[1] ?? '',
+      /^(packages\/trusthub-sandbox\/)?dist\/.+\.js$/,
+      `${JSON.stringify(command)} runs compiled code`,
+    );
     return command[1]!;
   });
 }
 
 describe('npm run build', () => {
   let outDir: string;
+  // The service's dist/… at the top of outDir, the sandbox's under outDir/packages/trusthub-sandbox/dist.
   const built = (distPath: string) => join(outDir, distPath.replace(/^dist\//, ''));
 
   before(() => {
@@ -66,9 +76,20 @@ describe('npm run build', () => {
   });
   after(() => rmSync(outDir, { recursive: true, force: true }));
 
-  test('is tsc with tsconfig.build.json into dist/, then the workflow bundle from the compiled code', () => {
+  test('is tsc with tsconfig.build.json into dist/, then the workflow bundle from the compiled code, then the sandbox', () => {
     const script = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build;
-    assert.equal(script, 'rm -rf dist && tsc -p tsconfig.build.json && node dist/bundle-workflows.js');
+    assert.equal(
+      script,
+      'rm -rf dist && tsc -p tsconfig.build.json && node dist/bundle-workflows.js && npm run build -w trusthub-sandbox',
+    );
+    const sandboxScript = (
+      JSON.parse(read('packages/trusthub-sandbox/package.json')) as { scripts: Record<string, string> }
+    ).scripts.build;
+    assert.equal(sandboxScript, 'rm -rf dist && tsc -p tsconfig.build.json');
+    assert.match(
+      read('Dockerfile'),
+      /^COPY --from=build \/app\/packages\/trusthub-sandbox\/dist \.\/packages\/trusthub-sandbox\/dist$/m,
+    );
     const config = JSON.parse(read('tsconfig.build.json')) as {
       compilerOptions: { outDir: string; rootDir: string; noEmit: boolean };
       include: string[];
@@ -100,9 +121,21 @@ describe('npm run build', () => {
         encoding: 'utf8',
       });
       assert.equal(bundle.status, 0, bundle.stdout + bundle.stderr);
+      const sandboxTsc = spawnSync(
+        process.execPath,
+        [
+          join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
+          '-p',
+          'packages/trusthub-sandbox/tsconfig.build.json',
+          '--outDir',
+          join(outDir, SANDBOX_DIST),
+        ],
+        { cwd: repoRoot, encoding: 'utf8' },
+      );
+      assert.equal(sandboxTsc.status, 0, sandboxTsc.stdout + sandboxTsc.stderr);
 
       const entries = entryPoints();
-      for (const entry of ['dist/api/server.js', 'dist/worker.js', 'dist/sandbox/server.js']) {
+      for (const entry of ['dist/api/server.js', 'dist/worker.js', `${SANDBOX_DIST}server.js`]) {
         assert.ok(entries.includes(entry), `${entry} is started by the image`);
       }
       for (const entry of entries) assert.ok(existsSync(built(entry)), `${entry} is built`);
@@ -115,13 +148,17 @@ describe('npm run build', () => {
     },
   );
 
-  test('imports only production dependencies: the image installs no others', () => {
-    const { dependencies } = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+  test('imports only production dependencies (the sandbox: its own): the image installs no others', () => {
+    const dependenciesOf = (manifest: string) =>
+      (JSON.parse(read(manifest)) as { dependencies: Record<string, string> }).dependencies;
+    const root = dependenciesOf('package.json');
+    const sandbox = dependenciesOf('packages/trusthub-sandbox/package.json');
     const files = (readdirSync(outDir, { recursive: true }) as string[]).filter(
       (file) => file.endsWith('.js') && file !== PREBUILT_BUNDLE_FILE,
     );
     const missing = new Set<string>();
     for (const file of files) {
+      const dependencies = file.startsWith(SANDBOX_DIST) ? sandbox : root;
       const code = readFileSync(join(outDir, file), 'utf8');
       for (const [, specifier] of code.matchAll(/(?:\bfrom|^import|\bimport\()\s*['"]([^'"]+)['"]/gm)) {
         if (specifier!.startsWith('.') || specifier!.startsWith('node:')) continue;
@@ -132,6 +169,32 @@ describe('npm run build', () => {
     }
     assert.ok(files.length > 10, 'the compiled tree was read');
     assert.deepEqual([...missing], [], 'every package imported at run time is in "dependencies"');
+  });
+
+  test('the compiled sandbox serves, as the image starts it', { timeout: 60_000 }, async () => {
+    const server = built(`${SANDBOX_DIST}server.js`);
+    assert.ok(existsSync(server), 'the compile test built it');
+    const child = spawn(process.execPath, [server], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, SANDBOX_PORT: '0', LOG_LEVEL: 'silent', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const baseUrl = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          const match = /listening on (http:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`the sandbox exited (${code}): ${out}`)));
+      });
+      const response = await fetch(`${baseUrl}/__sandbox/info`);
+      assert.equal(response.status, 200);
+      assert.match(((await response.json()) as { accountSid: string }).accountSid, /^AC[0-9a-f]{32}$/);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   test(

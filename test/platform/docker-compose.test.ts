@@ -241,9 +241,13 @@ describe(
       for (const [name, service] of Object.entries(services).filter(([, s]) => s.build)) {
         const [node, entry] = service.command ?? [];
         assert.equal(node, 'node', name);
-        assert.match(entry ?? '', /^dist\/.+\.js$/, `${name} runs compiled JavaScript`);
+        // The service's dist/ or a workspace package's (packages/trusthub-sandbox/dist/).
+        assert.match(entry ?? '', /^(packages\/[^/]+\/)?dist\/.+\.js$/, `${name} runs compiled JavaScript`);
         const source = fileURLToPath(
-          new URL(`../../${entry!.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')}`, import.meta.url),
+          new URL(
+            `../../${entry!.replace(/(^|\/)dist\//, '$1src/').replace(/\.js$/, '.ts')}`,
+            import.meta.url,
+          ),
         );
         assert.ok(existsSync(source), `${name}: ${entry} is compiled from ${source}`);
       }

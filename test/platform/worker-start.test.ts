@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { RequestArrival } from '../../src/sandbox/index.js';
+import type { RequestArrival } from 'trusthub-sandbox';
 import { freePort } from '../../scripts/toolchain.js';
 import { eventually, startSandbox, type SandboxHarness } from '../support/sandbox.js';
 import { devServerEnvironment } from '../support/temporal.js';

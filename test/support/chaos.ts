@@ -15,10 +15,10 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { generatePayloadKey } from '../../src/temporal/codec.js';
 import { tsToMs } from '@temporalio/common/lib/time.js';
-import { createTwilioClient } from '../../src/trusthub/client.js';
-import { seededRandom } from '../../src/sandbox/index.js';
+import { seededRandom } from 'trusthub-sandbox';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
 import { ensureTemporalCli, freePort, waitForHttp, waitForPort } from '../../scripts/toolchain.js';
+import { connectToSandbox } from './sandbox.js';
 import { onboardingRequest } from './stack.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -172,7 +172,7 @@ export async function runScenario(
   try {
     procs.temporal = startTemporal();
     await waitForPort(ports.temporal, 60_000);
-    procs.sandbox = start('sandbox', ...node('src/sandbox/server.ts'), {
+    procs.sandbox = start('sandbox', ...node('node_modules/trusthub-sandbox/bin/trusthub-sandbox.js'), {
       SANDBOX_PORT: String(ports.sandbox),
       SANDBOX_PHONE_NUMBERS: String(onboardings),
       SANDBOX_PROFILE_REVIEW_DELAY: vetting,
@@ -293,11 +293,7 @@ export async function runScenario(
 
     // Counted with the faults off: the counting is not under test.
     await fetch(`${sandboxUrl}/__sandbox/faults`, { method: 'DELETE' });
-    const twilio = createTwilioClient({
-      accountSid: info.accountSid,
-      authToken: info.authToken,
-      baseUrl: sandboxUrl,
-    });
+    const { client: twilio } = connectToSandbox(sandboxUrl, info);
     const { seeded } = (await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as { seeded: string[] };
     const made = <T extends { sid: string }>(items: T[]) =>
       items.filter((item) => !seeded.includes(item.sid)).length;

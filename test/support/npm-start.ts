@@ -111,7 +111,7 @@ function childPids(parent: number) {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (cmdline.includes('src/worker.ts')) found.worker = Number(entry);
       else if (cmdline.includes('src/api/server.ts')) found.api = Number(entry);
-      else if (cmdline.includes('src/sandbox/server.ts')) found.sandbox = Number(entry);
+      else if (cmdline.includes('trusthub-sandbox/bin/trusthub-sandbox.js')) found.sandbox = Number(entry);
       else if (cmdline.includes('start-dev')) found.temporal = Number(entry);
     } catch {
       // the process ended while we looked

@@ -1,29 +1,35 @@
 /**
- * Test harness for the Trust Hub sandbox: an in-process sandbox on a free port with the contract
- * recorder attached, the project's real Twilio client pointed at it, admin helpers, and a tiny HTTP
- * server that receives status callbacks and checks them with `twilio.validateRequest`.
+ * Test harness for the Trust Hub sandbox (the trusthub-sandbox package): the one place a sandbox is
+ * paired with the project's real Twilio client and the admin helper. `connectToSandbox` does it for a
+ * sandbox at any URL (the chaos harness runs it as a process of its own); `runSandbox` starts one in
+ * this process on a free port and connects to it (test/support/stack.ts); `startSandbox` adds the
+ * contract recorder and quick review delays (the sandbox's own tests). And a tiny HTTP server that
+ * receives status callbacks and checks them with `twilio.validateRequest`.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { createLogger } from '../../src/logger.js';
-import {
-  buildSandbox,
-  type Sandbox,
-  type SandboxInfo,
-  type SandboxOptions,
-} from '../../src/sandbox/index.js';
+import { buildSandbox, type Sandbox, type SandboxInfo, type SandboxOptions } from 'trusthub-sandbox';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import { recordAndValidate, type ContractRecorder } from './contract.js';
 
-export interface SandboxHarness {
+/** A sandbox in this process, listening, with the Twilio client and the admin helper pointed at it. */
+export interface RunningSandbox extends SandboxConnection {
   sandbox: Sandbox;
   baseUrl: string;
   info: SandboxInfo;
-  client: TwilioClient;
-  contract: ContractRecorder;
-  admin: SandboxAdmin;
   close(): Promise<void>;
+}
+
+export interface SandboxHarness extends RunningSandbox {
+  contract: ContractRecorder;
+}
+
+export interface SandboxConnection {
+  /** The project's real Twilio client (src/trusthub/client.ts). */
+  client: TwilioClient;
+  admin: SandboxAdmin;
 }
 
 export type SandboxAdmin = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -42,32 +48,64 @@ export function sandboxAdmin(baseUrl: string): SandboxAdmin {
   };
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHarness> {
-  const sandbox = await buildSandbox({
-    logger: createLogger({ name: 'sandbox-test', level: process.env.LOG_LEVEL ?? 'silent', format: 'json' }),
-    profileReviewMs: 300,
-    trustProductReviewMs: 300,
-    ...options,
-  });
-  const contract = await recordAndValidate(sandbox.app);
+/** The Twilio client and the admin helper for a sandbox at `baseUrl`, in this process or another. */
+export function connectToSandbox(
+  baseUrl: string,
+  account: { accountSid: string; authToken: string },
+  { timeoutMs }: { timeoutMs?: number } = {},
+): SandboxConnection {
+  return {
+    client: createTwilioClient({ ...account, baseUrl, ...(timeoutMs ? { timeoutMs } : {}) }),
+    admin: sandboxAdmin(baseUrl),
+  };
+}
+
+/**
+ * A sandbox in this process with `options` as given, on a free port, connected. `beforeListen` may add
+ * hooks to its app (they must be in place before it listens).
+ */
+export async function runSandbox(
+  options: SandboxOptions = {},
+  {
+    timeoutMs,
+    beforeListen,
+  }: { timeoutMs?: number; beforeListen?: (sandbox: Sandbox) => Promise<void> } = {},
+): Promise<RunningSandbox> {
+  const sandbox = await buildSandbox(options);
+  await beforeListen?.(sandbox);
   const baseUrl = await sandbox.listen();
   const info = sandbox.info();
-  const client = createTwilioClient({
-    accountSid: info.accountSid,
-    authToken: info.authToken,
-    baseUrl,
-    timeoutMs: 5_000,
-  });
-  const admin = sandboxAdmin(baseUrl);
   return {
     sandbox,
     baseUrl,
     info,
-    client,
-    contract,
-    admin,
+    ...connectToSandbox(baseUrl, info, timeoutMs ? { timeoutMs } : {}),
     close: () => sandbox.close(),
   };
+}
+
+/** For the sandbox's own tests: quick reviews, silent logs, and every exchange checked against the contract. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<SandboxHarness> {
+  let contract: ContractRecorder | undefined;
+  const running = await runSandbox(
+    {
+      logger: createLogger({
+        name: 'sandbox-test',
+        level: process.env.LOG_LEVEL ?? 'silent',
+        format: 'json',
+      }),
+      profileReviewMs: 300,
+      trustProductReviewMs: 300,
+      ...options,
+    },
+    {
+      timeoutMs: 5_000,
+      beforeListen: async (sandbox) => {
+        contract = await recordAndValidate(sandbox.app);
+      },
+    },
+  );
+  return { ...running, contract: contract! };
 }
 
 /** The most of `times` (sorted, in ms) in any window of `windowMs`: a rate's busiest moment. */

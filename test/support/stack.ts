@@ -15,17 +15,12 @@ import type { EventDestination } from '../../src/activities/events.js';
 import { createWorkers } from '../../src/temporal/workers.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
-import {
-  buildSandbox,
-  type Sandbox,
-  type SandboxInfo,
-  type SandboxOptions,
-} from '../../src/sandbox/index.js';
-import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
+import type { Sandbox, SandboxInfo, SandboxOptions } from 'trusthub-sandbox';
+import type { TwilioClient } from '../../src/trusthub/client.js';
 import type { OnboardingRequest } from '../../src/trusthub/types.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { freePort } from '../../scripts/toolchain.js';
-import { sandboxAdmin, type SandboxAdmin } from './sandbox.js';
+import { runSandbox, type SandboxAdmin } from './sandbox.js';
 import { bundleOnboardingWorkflows } from '../../src/temporal/workflow-bundle.js';
 import { refusedCompletions, testDataConverter, TEST_PAYLOAD_ENCRYPTION_KEYS } from './temporal.js';
 
@@ -164,9 +159,13 @@ export async function startStack(
   }: StackOptions = {},
 ): Promise<Stack> {
   // Manual vetting unless asked otherwise: each test says when Twilio decides.
-  const sandbox = await buildSandbox({ vetting: 'manual', logLevel: 'silent', ...sandboxOptions });
-  const sandboxUrl = await sandbox.listen(0);
-  const info = sandbox.info();
+  const {
+    sandbox,
+    baseUrl: sandboxUrl,
+    info,
+    client: twilio,
+    admin,
+  } = await runSandbox({ vetting: 'manual', logLevel: 'silent', ...sandboxOptions });
 
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
@@ -188,11 +187,6 @@ export async function startStack(
   const api = await buildApp({ config, temporal });
   await api.listen({ host: '127.0.0.1', port });
 
-  const twilio = createTwilioClient({
-    accountSid: info.accountSid,
-    authToken: info.authToken,
-    baseUrl: sandboxUrl,
-  });
   const workers = await createWorkers(
     {
       taskQueue,
@@ -213,8 +207,6 @@ export async function startStack(
     },
   );
   const running = workers.run();
-
-  const admin = sandboxAdmin(sandboxUrl);
 
   const view = (id: string) => env.client.workflow.getHandle(id).query<OnboardingView>('getOnboarding');
 

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { TrustHubFailureType } from '../../src/trusthub/errors.js';
 import { checkPrimaryProfile, untilTwilioAnswers } from '../../src/trusthub/primary-profile.js';
-import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
+import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 import { useFreshHarness, type Harness } from '../activities/support.js';
 
 describe('checkPrimaryProfile', () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { RequestArrival } from '../../src/sandbox/index.js';
+import type { RequestArrival } from 'trusthub-sandbox';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { busiestWindow, startSandbox, type SandboxHarness } from '../support/sandbox.js';
 

@@ -11,7 +11,7 @@ import type { OnboardingView } from '../../src/workflows/contract.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
-import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';
+import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 
 type ErrorReply = { error: { code: string; message: string } };
 

@@ -15,10 +15,10 @@ import {
   WORKFLOW_TYPE,
   type OnboardingView,
 } from '../../src/workflows/contract.js';
-import { CUSTOMER_PROFILE_POLICY_SID } from '../../src/sandbox/index.js';
+import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
 import type { AuthorizedRepresentative, OnboardingRequest, PostalAddress } from '../../src/trusthub/types.js';
-import { createSecondaryProfile } from '../sandbox/fixtures.js';
+import { createSecondaryProfile } from '../support/fixtures.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';

@@ -1,7 +1,7 @@
 /**
  * Twilio's error body, `{code, message, more_info, status}`, and the codes the sandbox uses.
  *
- * Where Twilio's own code for a case is not published, the choice is documented in docs/sandbox.md
+ * Where Twilio's own code for a case is not published, the choice is documented in the package README
  * ("Error codes").
  */
 

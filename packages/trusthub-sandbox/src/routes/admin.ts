@@ -32,7 +32,8 @@ export interface RequestMetrics {
 /** Enough for a few thousand onboardings' requests; older arrivals are forgotten. */
 export const MAX_ARRIVALS = 100_000;
 
-export interface AdminHooks {
+export interface AdminRoutesOptions {
+  context: SandboxContext;
   metrics: RequestMetrics;
   reset: () => void;
 }
@@ -65,15 +66,23 @@ export function sandboxInfo(state: SandboxState, base: string | null) {
   };
 }
 
-export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, hooks: AdminHooks): void {
+/**
+ * A plugin, registered by app.ts under the /__sandbox prefix beside the Twilio scope, so none of that
+ * scope's hooks (auth, faults, latency, request metrics) reach these routes: the paths below are
+ * relative to the prefix.
+ */
+export default async function adminRoutes(
+  app: FastifyInstance,
+  { context: ctx, ...hooks }: AdminRoutesOptions,
+): Promise<void> {
   const { store } = ctx;
 
-  app.get('/__sandbox/info', async (request) => ({
+  app.get('/info', async (request) => ({
     ...sandboxInfo(store.state, baseUrl(request)),
     vettingMode: ctx.vetting.mode,
   }));
 
-  app.get('/__sandbox/state', async () => {
+  app.get('/state', async () => {
     const state = store.state;
     const seeded = new Set(state.seeded);
     const bundles = byCreation(state.bundles);
@@ -113,19 +122,19 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, h
   });
 
   // Arrival times of Trust Hub requests and the callbacks sent, for rate and latency figures.
-  app.get('/__sandbox/requests', async () => ({
+  app.get('/requests', async () => ({
     arrivals: hooks.metrics.arrivals,
     callbacks: ctx.callbacks.records,
   }));
 
-  app.post('/__sandbox/reset', async () => {
+  app.post('/reset', async () => {
     hooks.reset();
     return { reset: true, ...sandboxInfo(store.state, null) };
   });
 
-  app.get('/__sandbox/faults', async () => ctx.faults.describe());
+  app.get('/faults', async () => ctx.faults.describe());
 
-  app.put('/__sandbox/faults', async (request) => {
+  app.put('/faults', async (request) => {
     try {
       ctx.faults.configure(request.body ?? {});
     } catch (error) {
@@ -134,7 +143,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, h
     return ctx.faults.describe();
   });
 
-  app.delete('/__sandbox/faults', async () => {
+  app.delete('/faults', async () => {
     ctx.faults.configure({});
     return ctx.faults.describe();
   });
@@ -146,7 +155,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, h
   };
 
   /** Decide now: {"outcome": "approve" | "reject" | "rules", "codes": [18606]}. */
-  app.post('/__sandbox/bundles/:Sid/decide', async (request: SidRequest) => {
+  app.post('/bundles/:Sid/decide', async (request: SidRequest) => {
     const bundle = findBundle(request.params.Sid);
     const body = (request.body ?? {}) as { outcome?: string; codes?: unknown };
     const outcome = body.outcome ?? 'approve';
@@ -163,7 +172,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, h
   });
 
   /** Force the next automatic decision: {"outcome": "approve" | "reject", "codes": [...]}. */
-  app.put('/__sandbox/bundles/:Sid/next-outcome', async (request: SidRequest) => {
+  app.put('/bundles/:Sid/next-outcome', async (request: SidRequest) => {
     const bundle = findBundle(request.params.Sid);
     const body = (request.body ?? {}) as { outcome?: string; codes?: unknown };
     if (body.outcome !== 'approve' && body.outcome !== 'reject') {
@@ -175,7 +184,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, h
   });
 
   /** Move an approved bundle's expiry: {"validUntil": ISO-8601}. When it passes, the bundle expires. */
-  app.put('/__sandbox/bundles/:Sid/valid-until', async (request: SidRequest) => {
+  app.put('/bundles/:Sid/valid-until', async (request: SidRequest) => {
     const bundle = findBundle(request.params.Sid);
     const { validUntil } = (request.body ?? {}) as { validUntil?: unknown };
     if (typeof validUntil !== 'string' || Number.isNaN(Date.parse(validUntil))) {
@@ -190,22 +199,22 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: SandboxContext, h
     return { sid: bundle.sid, status: bundle.status, validUntil: bundle.validUntil };
   });
 
-  app.delete('/__sandbox/bundles/:Sid/next-outcome', async (request: SidRequest) => {
+  app.delete('/bundles/:Sid/next-outcome', async (request: SidRequest) => {
     const bundle = findBundle(request.params.Sid);
     ctx.vetting.setNextOutcome(bundle.sid, null);
     return { sid: bundle.sid, nextOutcome: null };
   });
 
-  app.post('/__sandbox/vetting/fast-forward', async () => ({ steps: ctx.vetting.fastForward() }));
+  app.post('/vetting/fast-forward', async () => ({ steps: ctx.vetting.fastForward() }));
 
-  app.put('/__sandbox/vetting/mode', async (request) => {
+  app.put('/vetting/mode', async (request) => {
     const mode = (request.body as { mode?: string } | undefined)?.mode;
     if (mode !== 'auto' && mode !== 'manual') throw invalidParameter('mode must be auto or manual');
     ctx.vetting.setMode(mode);
     return { mode };
   });
 
-  app.get('/__sandbox/callbacks', async () => ({
+  app.get('/callbacks', async () => ({
     ...ctx.callbacks.counters,
     records: ctx.callbacks.records,
   }));

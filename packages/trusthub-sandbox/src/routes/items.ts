@@ -35,7 +35,11 @@ function requireUnassigned(ctx: SandboxContext, sid: string): void {
   if (holder) throw conflict(`${sid} is assigned to ${holder.sid}: remove the assignment first`);
 }
 
-export function registerItemRoutes(app: FastifyInstance, ctx: SandboxContext): void {
+/** A plugin, registered in the Twilio scope (app.ts). */
+export default async function itemRoutes(
+  app: FastifyInstance,
+  { context: ctx }: { context: SandboxContext },
+): Promise<void> {
   const { store } = ctx;
   const account = () => store.state.account.sid;
 

@@ -1,4 +1,5 @@
-/** The sandbox's public surface for the rest of the project (npm start, tests). */
+/** The sandbox's one public entry point (package.json "exports"): what npm start, the tests and the
+ * benchmarks of trusthub-onboarding, or any other host, may use. */
 export { buildSandbox } from './app.js';
 export type { Sandbox, SandboxInfo, SandboxOptions } from './app.js';
 export type { RequestArrival } from './routes/admin.js';
@@ -11,3 +12,5 @@ export { RejectionCode } from './vetting-rules.js';
 export { EvaluationCode } from './evaluation.js';
 export { ErrorCode } from './errors.js';
 export { seededRandom } from './random.js';
+export { ConfigError, loadSandboxConfig, SandboxSchema } from './config.js';
+export type { SandboxConfig } from './config.js';

@@ -13,7 +13,7 @@
  * twilio-approved), so a bundle Twilio no longer honours can only read as rejected; the code says why.
  * The admin route PUT /__sandbox/bundles/:sid/valid-until moves the date to show and test this.
  */
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 import type { CallbackDispatcher } from './callbacks.js';
 import type { Bundle, BundleError, BundleStatus, ForcedOutcome, VettingJob } from './state.js';
 import type { SandboxStore } from './store.js';

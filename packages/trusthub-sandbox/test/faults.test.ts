@@ -8,8 +8,8 @@ import {
   startSandbox,
   type CallbackServer,
   type SandboxHarness,
-} from '../support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile, restError } from './fixtures.js';
+} from '../../../test/support/sandbox.js';
+import { acmeCustomer, createSecondaryProfile, restError } from '../../../test/support/fixtures.js';
 
 interface StateView {
   counts: Record<string, number>;

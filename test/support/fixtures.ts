@@ -3,7 +3,7 @@
  * sandbox tests.
  */
 import type { TwilioClient } from '../../src/trusthub/client.js';
-import { CUSTOMER_PROFILE_POLICY_SID } from '../../src/sandbox/index.js';
+import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 
 export interface CustomerData {
   email: string;

@@ -16,7 +16,8 @@ type SidRequest = FastifyRequest<{ Params: { Sid: string } }>;
 /** Catalogue entries are static: their list order is their declaration order. */
 const ordered = <T>(items: T[]) => items.map((item, index) => ({ item, seq: index + 1 }));
 
-export function registerCatalogRoutes(app: FastifyInstance): void {
+/** A plugin, registered in the Twilio scope (app.ts). */
+export default async function catalogRoutes(app: FastifyInstance): Promise<void> {
   app.get('/v1/Policies', async (request) => {
     const base = baseUrl(request);
     return pageV1(

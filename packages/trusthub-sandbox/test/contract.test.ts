@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Fastify from 'fastify';
-import { recordAndValidate } from '../support/contract.js';
+import { recordAndValidate } from '../../../test/support/contract.js';
 
 const sid = (prefix: string) => prefix + 'a'.repeat(32);
 

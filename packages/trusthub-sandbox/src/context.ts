@@ -2,7 +2,7 @@
  * What every route needs, and small helpers for Twilio-style form parameters.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 import type { CallbackDispatcher } from './callbacks.js';
 import { invalidParameter, missingParameter } from './errors.js';
 import type { FaultInjector } from './faults.js';

@@ -6,14 +6,14 @@
  * `/v1/SupportingDocumentTypes/{Sid}`. The evaluation (evaluation.ts) reads the same definitions, so a
  * policy's published requirements and what an evaluation checks cannot drift apart.
  */
-// The guide's allowed values: one list, shared with the onboarding's own validation.
+// The guide's allowed values (catalogue-values.ts: the service's list, held equal by a test).
 import {
   BUSINESS_IDENTITIES,
   BUSINESS_INDUSTRIES,
   BUSINESS_TYPES,
   JOB_POSITIONS,
   REGIONS_OF_OPERATION as REGIONS,
-} from '../trusthub/types.js';
+} from './catalogue-values.js';
 import { createHash } from 'node:crypto';
 
 export const CUSTOMER_PROFILE_POLICY_SID = 'RNdfbf3fae0e1107f8aded0e7cead80bf5';

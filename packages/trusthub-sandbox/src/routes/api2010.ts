@@ -20,7 +20,11 @@ import { addressVerifiable } from '../vetting-rules.js';
 
 type AccountRequest = FastifyRequest<{ Params: { AccountSid: string; Sid: string } }>;
 
-export function register2010Routes(app: FastifyInstance, ctx: SandboxContext): void {
+/** A plugin, registered in the Twilio scope (app.ts). */
+export default async function api2010Routes(
+  app: FastifyInstance,
+  { context: ctx }: { context: SandboxContext },
+): Promise<void> {
   const { store } = ctx;
   const prefix = '/2010-04-01/Accounts/:AccountSid';
 

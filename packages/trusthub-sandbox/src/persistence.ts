@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 import type { SandboxState } from './state.js';
 
 export function loadStateFile(file: string): SandboxState | null {

@@ -1,10 +1,11 @@
 /**
- * `npm run sandbox`: the Trust Hub sandbox as a process. Prints — deliberately, once, on stdout — the
- * base URL, the credentials, the primary profile and the seeded numbers a developer needs to point the
- * worker at it; logs go through pino as everywhere else.
+ * `npx trusthub-sandbox` (bin/trusthub-sandbox.js; `npm run sandbox` in trusthub-onboarding): the
+ * sandbox as a process. Prints — deliberately, once, on stdout — the base URL, the credentials, the
+ * primary profile and the seeded numbers a developer needs to point the worker at it; logs go through
+ * pino as everywhere else.
  */
-import { ConfigError, loadSandboxConfig } from '../config.js';
-import { createLogger } from '../logger.js';
+import { ConfigError, loadSandboxConfig } from './config.js';
+import { createLogger } from './logger.js';
 import { buildSandbox } from './app.js';
 import { sandboxOptionsFromConfig } from './options.js';
 
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     '  Phone numbers:',
     ...info.phoneNumbers.map((n) => `    ${n.phoneNumber}  ${n.sid}`),
     '',
-    `  Admin: ${baseUrl}/__sandbox/info, /__sandbox/state, /__sandbox/faults (see docs/sandbox.md)`,
+    `  Admin: ${baseUrl}/__sandbox/info, /__sandbox/state, /__sandbox/faults (see the trusthub-sandbox README)`,
     '',
   ];
   process.stdout.write(lines.join('\n'));

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { createTwilioClient } from '../../src/trusthub/client.js';
-import { eventually, startSandbox } from '../support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile } from './fixtures.js';
+import { createTwilioClient } from '../../../src/trusthub/client.js';
+import { eventually, startSandbox } from '../../../test/support/sandbox.js';
+import { acmeCustomer, createSecondaryProfile } from '../../../test/support/fixtures.js';
 
 describe('persistence', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'trusthub-sandbox-'));

@@ -37,7 +37,16 @@ const IN_VETTING: BundleStatus[] = ['pending-review', 'in-review'];
 
 type SidRequest = FastifyRequest<{ Params: { Sid: string; BundleSid: string } }>;
 
-export function registerBundleRoutes(app: FastifyInstance, ctx: SandboxContext, kind: BundleKind): void {
+export interface BundleRoutesOptions {
+  context: SandboxContext;
+  kind: BundleKind;
+}
+
+/** A plugin: the Twilio scope (app.ts) registers it once per bundle kind. */
+export default async function bundleRoutes(
+  app: FastifyInstance,
+  { context: ctx, kind }: BundleRoutesOptions,
+): Promise<void> {
   const collection = bundleCollection(kind);
   const root = `/v1/${collection}`;
   const { store } = ctx;

@@ -8,7 +8,7 @@
  * onboarding must poll as a fallback). Callback faults (faults.ts) apply here.
  */
 import { createHmac } from 'node:crypto';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 import type { FaultInjector } from './faults.js';
 import type { Bundle } from './state.js';
 

@@ -2,8 +2,8 @@
  * From the validated environment (src/config.ts, SANDBOX_*) to buildSandbox's options, so that
  * `npm run sandbox` and an embedding process (`npm start`) configure the sandbox the same way.
  */
-import type { SandboxConfig } from '../config.js';
-import { durationToMs } from '../config.js';
+import type { SandboxConfig } from './config.js';
+import { durationToMs } from './config.js';
 import type { SandboxOptions } from './app.js';
 import type { FaultConfig, FaultRule } from './faults.js';
 

@@ -3,7 +3,7 @@
  * The result structure follows the spec's Evaluation example: one entry per requirement with
  * `passed`, a requirement-level `error_code`/`failure_reason`, and field-level `valid`/`invalid` items.
  *
- * Codes (see docs/sandbox.md):
+ * Codes (see the package README):
  * - 22214 a required end user (or linked customer profile) is missing
  * - 22215 a required end-user field is missing
  * - 22216 a required supporting document is missing

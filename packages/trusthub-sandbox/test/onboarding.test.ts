@@ -6,14 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from '../../src/sandbox/index.js';
+import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from 'trusthub-sandbox';
 import {
   startCallbackServer,
   startSandbox,
   type CallbackServer,
   type SandboxHarness,
-} from '../support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile } from './fixtures.js';
+} from '../../../test/support/sandbox.js';
+import { acmeCustomer, createSecondaryProfile } from '../../../test/support/fixtures.js';
 
 const YEAR_MS = 365 * 24 * 3_600_000;
 

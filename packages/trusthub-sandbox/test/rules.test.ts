@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from '../../src/sandbox/index.js';
-import { createTwilioClient } from '../../src/trusthub/client.js';
-import { startSandbox, type SandboxHarness } from '../support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile, restError } from './fixtures.js';
+import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from 'trusthub-sandbox';
+import { createTwilioClient } from '../../../src/trusthub/client.js';
+import { startSandbox, type SandboxHarness } from '../../../test/support/sandbox.js';
+import { acmeCustomer, createSecondaryProfile, restError } from '../../../test/support/fixtures.js';
 
 interface EvaluationResult {
   requirement_name: string;
