@@ -37,7 +37,7 @@ import {
   type CarriedState,
 } from '../../src/workflows/contract.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
-import { Onboarding } from '../../src/workflows/onboarding/state.js';
+import { YIELD_TO_QUEUED_WORK } from '../../src/workflows/patches.js';
 import { recordHistory } from '../support/histories.js';
 import { eventually } from '../support/sandbox.js';
 import { diagnose, onboardingRequest, workflowBundle } from '../support/stack.js';
@@ -301,7 +301,7 @@ describe('continue-as-new while serving', { timeout: 120_000 }, () => {
       ),
     );
     assert.ok(
-      patches.includes(Onboarding.YIELD_TO_QUEUED_WORK),
+      patches.includes(YIELD_TO_QUEUED_WORK),
       'the change arrived during the continue-as-new wait, which gave way to it',
     );
 

@@ -10,6 +10,7 @@ import { NOT_OWNED_ATTESTATION, type Corrections, type Problem } from '../contra
 import { trustHub } from './activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
 import type { Onboarding } from './state.js';
+import { DROP_CORRECTED_NUMBERS } from '../patches.js';
 
 const FIELDS = [
   'email',
@@ -147,9 +148,6 @@ export async function applyCorrections(o: Onboarding, corrections: Corrections):
   if (corrections.replaceTrustProduct) await dropTrustProduct(o);
   // Phone numbers: new ones are resolved and assigned when the guide runs again.
 }
-
-/** Runs recorded before corrected number lists took numbers off kept them; they replay that way. */
-export const DROP_CORRECTED_NUMBERS = 'drop-corrected-numbers';
 
 /**
  * A corrected number list replaces the old one: numbers left out come off the profile (editable while

@@ -33,9 +33,7 @@ import {
   type OnboardingEventType,
   type PhoneNumberStatus,
 } from '../contract.js';
-
-/** Runs recorded before events existed replay without them; every new run records this patch. */
-export const SIGNED_EVENTS = 'signed-events';
+import { SIGNED_EVENTS } from '../patches.js';
 
 /** Bundle statuses that are news to the ISV, and the event each one is. */
 const BUNDLE_EVENTS: Record<string, 'submitted' | 'approved' | 'rejected'> = {

@@ -24,6 +24,12 @@ import { failureType, refusalProblem, updateTrustProductEmail } from './correcti
 import { TrustHubFailureType } from '../../trusthub/errors.js';
 import type { Onboarding } from './state.js';
 import { BUNDLE_DECISIONS } from '../../trusthub/types.js';
+import {
+  PRE_SUBMIT_CHECKS,
+  OVERLAPPING_VETTING,
+  REREAD_ON_DECISION_ONLY,
+  CLAIMED_PROFILES,
+} from '../patches.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
 export class NeedsCorrections extends Error {
@@ -31,9 +37,6 @@ export class NeedsCorrections extends Error {
     super(problem.message);
   }
 }
-
-/** Runs recorded before the pre-submission checks existed replay without them. */
-export const PRE_SUBMIT_CHECKS = 'pre-submit-checks';
 
 function checkBeforeSubmitting(o: Onboarding): void {
   for (const warning of preSubmitWarnings(o.request)) {
@@ -44,13 +47,6 @@ function checkBeforeSubmitting(o: Onboarding): void {
   const problem = preSubmitProblem(o.request);
   if (problem) throw new NeedsCorrections(problem);
 }
-
-/**
- * The guide's order: submit the profile, then create and submit the trust product at once, so the two
- * vettings overlap (about max(24 h, 72 h) to A instead of their sum). Runs recorded before this waited
- * for the profile's approval first, and replay that way.
- */
-export const OVERLAPPING_VETTING = 'overlapping-vetting';
 
 export async function followTheGuide(o: Onboarding): Promise<void> {
   const profileSid = await createCustomerProfile(o);
@@ -190,13 +186,6 @@ async function adoptCustomerProfile(o: Onboarding, sid: string): Promise<void> {
   );
   o.recordBundle(existing.snapshot);
 }
-
-/**
- * Customer profiles are claimed (src/temporal/claims.ts): one made here is claimed as soon as Twilio
- * has made it, one adopted is claimed before anything else is read from it, so that no other
- * onboarding can ever adopt it. Runs recorded before claims replay without them.
- */
-export const CLAIMED_PROFILES = 'claimed-profiles';
 
 /** Raised when `request.customerProfileSid` cannot be adopted: the start answers it, and the run ends. */
 export class AdoptionRefused extends Error {
@@ -431,12 +420,6 @@ async function awaitVetting(o: Onboarding, kind: BundleKind, sid: string): Promi
     });
   }
 }
-
-/**
- * Runs recorded before this re-read the bundle on every callback, `pending-review` and `in-review`
- * included; new runs read it when a callback reports a decision, or when the poll fires.
- */
-export const REREAD_ON_DECISION_ONLY = 'reread-on-decision-only';
 
 /**
  * Sleeps until Twilio's callback (a hint) or the reconciliation poll, then re-reads the bundle: what

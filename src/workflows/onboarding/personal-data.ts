@@ -15,9 +15,7 @@ import { twilioErrorDetails } from '../../trusthub/errors.js';
 import type { CarriedState } from '../contract.js';
 import { trustHub } from './activities.js';
 import type { Onboarding } from './state.js';
-
-/** Runs recorded before replaced personal data was deleted left it at Twilio, and replay that way. */
-export const DELETE_REPLACED_PERSONAL_DATA = 'delete-replaced-personal-data';
+import { DELETE_REPLACED_PERSONAL_DATA } from '../patches.js';
 
 export type ReplacedResource = NonNullable<CarriedState['pendingDeletions']>[number];
 

@@ -45,18 +45,9 @@ import {
 import { trustHub } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
+import { REQUEST_FROM_INPUT, YIELD_TO_QUEUED_WORK } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
-
-/** Runs continued as new take the corrected request from their input (see the constructor). */
-export const REQUEST_FROM_INPUT = 'request-from-input';
-
-/**
- * Runs recorded before this re-read a bundle on every callback that differed from the last one. New
- * runs ignore a callback whose status the workflow already knows, and space the re-reads callbacks
- * cause (CALLBACK_READ_SPACING_MS per bundle), so replayed callbacks cost no Twilio budget.
- */
-export const BOUNDED_CALLBACKS = 'bounded-callbacks';
 
 /**
  * Callback-caused re-reads of one bundle: at most CALLBACK_READS_PER_WINDOW in any
@@ -328,13 +319,6 @@ export class Onboarding {
   // ---- history stays bounded -----------------------------------------------------------------------
 
   /**
-   * Runs recorded before this waited to continue as new until every handler had finished, even one
-   * waiting for the main loop (`yieldsToQueuedWork`), and so for ever. New runs record the patch where
-   * they give way instead.
-   */
-  static readonly YIELD_TO_QUEUED_WORK = 'yield-to-queued-work';
-
-  /**
    * Hands the whole state to a fresh run when Temporal suggests it; a no-op otherwise. It waits until
    * no handler is running and every queued event's delivery has started (one condition for both: an
    * update arriving while an event's delivery starts is not cut off, and no delivery start is). But a
@@ -352,7 +336,7 @@ export class Onboarding {
     const settled = () => allHandlersFinished() && this.events.empty;
     await condition(() => settled() || this.yieldsToQueuedWork());
     if (!settled()) {
-      if (patched(Onboarding.YIELD_TO_QUEUED_WORK)) return;
+      if (patched(YIELD_TO_QUEUED_WORK)) return;
       await condition(settled);
     }
     this.note('continued as new', `history of ${workflowInfo().historyLength} events`);

@@ -37,19 +37,15 @@ import {
 import { trustHub } from './activities.js';
 import { compensate, offboard } from './cleanup.js';
 import { applyCorrections, checkCorrections, refusalProblem, waitForCorrections } from './corrections.js';
-import { AdoptionRefused, CLAIMED_PROFILES, NeedsCorrections, followTheGuide } from './guide.js';
+import { AdoptionRefused, NeedsCorrections, followTheGuide } from './guide.js';
 import { checkNumberChange, requestNumberChange, serve } from './maintenance.js';
-import { BOUNDED_CALLBACKS, Onboarding } from './state.js';
-
-/**
- * Runs recorded before the workflow stayed on after approval ended at completion. Their histories must
- * replay unchanged (queries on a closed run replay it): they take the old path; every new run records
- * this patch and serves.
- */
-export const SERVE_AFTER_APPROVAL = 'serve-after-approval';
-
-/** Runs recorded before a failing run removed its drafts (as a cancel does) replay without it. */
-export const CLEAN_UP_ON_FAILURE = 'clean-up-on-failure';
+import { Onboarding } from './state.js';
+import {
+  SERVE_AFTER_APPROVAL,
+  CLAIMED_PROFILES,
+  BOUNDED_CALLBACKS,
+  CLEAN_UP_ON_FAILURE,
+} from '../patches.js';
 
 export async function shakenStirOnboarding(input: OnboardingInput): Promise<OnboardingView> {
   const o = new Onboarding(input);
