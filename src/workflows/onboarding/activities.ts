@@ -6,7 +6,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import type { OnboardingSettings } from '../../activities/settings.js';
 
-export const trustHub = proxyActivities<
+export const activities = proxyActivities<
   Activities & { getOnboardingSettings(): Promise<OnboardingSettings> }
 >({
   startToCloseTimeout: '1 minute',

@@ -3,7 +3,7 @@
  * approved or rejected, the onboarding needing the ISV, completing, failing or being cancelled, a
  * number's attestation changing — so the ISV's system is told instead of polling GET.
  *
- * Events are derived, not sprinkled through the phases: every change already goes through `publish()`
+ * Events are derived, not sprinkled through the phases: every change already goes through `showChange()`
  * (./state.ts), which compares the state with what was last announced (`carried.announced`, handed on
  * through continue-as-new) and queues the difference. A replay derives the same events in the same
  * order; a continued run announces nothing twice.

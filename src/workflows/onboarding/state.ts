@@ -32,7 +32,7 @@ import {
   type OnboardingView,
   type Corrections,
 } from '../contract.js';
-import { resourceName } from '../names.js';
+import { resourceName } from '../resource-names.js';
 import {
   BundleSids,
   CustomerId,
@@ -42,7 +42,7 @@ import {
   TrustProductStatus,
   WaitingSince,
 } from '../search-attributes.js';
-import { trustHub } from './activities.js';
+import { activities } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
 import { REQUEST_FROM_INPUT, YIELD_TO_QUEUED_WORK } from '../patches.js';
@@ -85,7 +85,7 @@ export class Onboarding {
   pendingCorrections: Corrections | undefined;
   readonly numberChanges: NumberChange[] = [];
   settings!: OnboardingSettings;
-  /** Events for the ISV's system (./events.ts), queued by `publish`. */
+  /** Events for the ISV's system (./events.ts), queued by `showChange`. */
   readonly events = new EventOutbox();
   /** When the current wait (vetting, corrections) began; a new wait gets a new start time. */
   #waitingSince: Date | undefined;
@@ -136,7 +136,7 @@ export class Onboarding {
     this.adoption = { state: 'refused', type: StartRefusal.AdoptionRefused, message, fields: [] };
   }
 
-  get view(): OnboardingRecord {
+  get record(): OnboardingRecord {
     return this.carried.view;
   }
 
@@ -150,7 +150,7 @@ export class Onboarding {
 
   /** The record with each number's attestation: what every query and update answers. */
   answer(): OnboardingView {
-    return { ...this.view, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+    return { ...this.record, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
   }
 
   get statusCallback(): string {
@@ -169,30 +169,43 @@ export class Onboarding {
   // ---- timeline, search attributes, current details ------------------------------------------------
 
   note(event: string, detail?: string): void {
-    const timeline = this.view.timeline;
+    const timeline = this.record.timeline;
     timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
     if (timeline.length > TIMELINE_LIMIT) timeline.splice(0, timeline.length - TIMELINE_LIMIT);
   }
 
-  publish(): void {
-    const view = this.view;
-    if (!view.step.startsWith('waiting-')) this.#waitingSince = undefined;
+  /**
+   * Makes a change of the record seen, everywhere it is seen, in this order: the search attributes
+   * (operators' and the API's lists), the Web UI's current details, and the ISV's events. Called after
+   * every change; what did not change costs nothing but the (idempotent) upsert.
+   */
+  showChange(): void {
+    this.#upsertSearchAttributes();
+    setCurrentDetails(this.describe());
+    this.#queueEvents();
+  }
+
+  #upsertSearchAttributes(): void {
+    const record = this.record;
+    if (!record.step.startsWith('waiting-')) this.#waitingSince = undefined;
     else this.#waitingSince ??= new Date();
     upsertSearchAttributes([
-      { key: CustomerId, value: view.customerId },
-      { key: OnboardingStatus, value: view.status },
-      { key: OnboardingStepAttribute, value: view.step },
-      { key: CustomerProfileStatus, value: view.customerProfile?.status ?? 'none' },
-      { key: TrustProductStatus, value: view.trustProduct?.status ?? 'none' },
+      { key: CustomerId, value: record.customerId },
+      { key: OnboardingStatus, value: record.status },
+      { key: OnboardingStepAttribute, value: record.step },
+      { key: CustomerProfileStatus, value: record.customerProfile?.status ?? 'none' },
+      { key: TrustProductStatus, value: record.trustProduct?.status ?? 'none' },
       { key: BundleSids, value: this.bundleSids() },
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ]);
-    setCurrentDetails(this.describe());
-    if (sendsEvents(this.settings?.eventsEnabled)) {
-      this.events.push(
-        eventsSinceAnnounced(this.carried, phoneNumberStatuses(this.carried, this.settings), new Date()),
-      );
-    }
+  }
+
+  /** Events for what changed since the last announcement (./events.ts), when this run sends them. */
+  #queueEvents(): void {
+    if (!sendsEvents(this.settings?.eventsEnabled)) return;
+    this.events.push(
+      eventsSinceAnnounced(this.carried, phoneNumberStatuses(this.carried, this.settings), new Date()),
+    );
   }
 
   /**
@@ -209,7 +222,7 @@ export class Onboarding {
   }
 
   snapshotOf(bundleSid: string): BundleSnapshot | null {
-    const { customerProfile, trustProduct } = this.view;
+    const { customerProfile, trustProduct } = this.record;
     if (customerProfile?.sid === bundleSid) return customerProfile;
     if (trustProduct?.sid === bundleSid) return trustProduct;
     return null;
@@ -243,14 +256,14 @@ export class Onboarding {
    * what the ISV reads must never point at someone else's resources.
    */
   redact(text: string): string {
-    const { resources } = this.view;
+    const { resources } = this.record;
     const own = new Set<string | undefined>([
       ...this.bundleSids(),
       resources.addressSid,
       resources.supportingDocumentSid,
       resources.businessInformationSid,
       ...resources.representativeSids,
-      ...this.view.phoneNumbers.map((n) => n.sid),
+      ...this.record.phoneNumbers.map((n) => n.sid),
       this.settings?.primaryCustomerProfileSid,
     ]);
     return text.replace(SID_IN_TEXT, (sid, prefix: string) =>
@@ -259,38 +272,38 @@ export class Onboarding {
   }
 
   bundleSids(): string[] {
-    const { customerProfileSid, trustProductSid } = this.view.resources;
+    const { customerProfileSid, trustProductSid } = this.record.resources;
     return [customerProfileSid, trustProductSid].filter((sid): sid is string => !!sid);
   }
 
   describe(): string {
-    const view = this.view;
-    const lines = [`**${view.status}** — ${view.step.replaceAll('-', ' ')}`];
-    if (view.customerProfile)
-      lines.push(`Customer profile ${view.customerProfile.sid}: ${view.customerProfile.status}`);
-    if (view.trustProduct)
-      lines.push(`SHAKEN/STIR trust product ${view.trustProduct.sid}: ${view.trustProduct.status}`);
-    if (view.problem) {
-      lines.push(`Needs the ISV: ${view.problem.message}`);
-      for (const { code, meaning } of view.problem.codes) lines.push(`- ${code}: ${meaning}`);
+    const record = this.record;
+    const lines = [`**${record.status}** — ${record.step.replaceAll('-', ' ')}`];
+    if (record.customerProfile)
+      lines.push(`Customer profile ${record.customerProfile.sid}: ${record.customerProfile.status}`);
+    if (record.trustProduct)
+      lines.push(`SHAKEN/STIR trust product ${record.trustProduct.sid}: ${record.trustProduct.status}`);
+    if (record.problem) {
+      lines.push(`Needs the ISV: ${record.problem.message}`);
+      for (const { code, meaning } of record.problem.codes) lines.push(`- ${code}: ${meaning}`);
     }
     return lines.join('\n');
   }
 
   setStep(step: OnboardingStep): void {
-    if (this.view.step !== step) this.note(`step: ${step}`);
-    this.view.step = step;
-    this.publish();
+    if (this.record.step !== step) this.note(`step: ${step}`);
+    this.record.step = step;
+    this.showChange();
   }
 
   recordBundle(snapshot: BundleSnapshot): BundleSnapshot {
-    const view = this.view;
-    const previous = snapshot.kind === 'customer-profile' ? view.customerProfile : view.trustProduct;
+    const record = this.record;
+    const previous = snapshot.kind === 'customer-profile' ? record.customerProfile : record.trustProduct;
     if (previous?.status !== snapshot.status)
       this.note(`${snapshot.kind} ${snapshot.sid}: ${snapshot.status}`);
-    if (snapshot.kind === 'customer-profile') view.customerProfile = snapshot;
-    else view.trustProduct = snapshot;
-    this.publish();
+    if (snapshot.kind === 'customer-profile') record.customerProfile = snapshot;
+    else record.trustProduct = snapshot;
+    this.showChange();
     return snapshot;
   }
 
@@ -300,12 +313,12 @@ export class Onboarding {
   async link(kind: BundleKind, bundleSid: string, objectSid: string): Promise<void> {
     const linked = (this.carried.linked[bundleSid] ??= []);
     if (linked.includes(objectSid)) return;
-    await trustHub.assignToBundle({ kind, bundleSid, objectSid });
+    await activities.assignToBundle({ kind, bundleSid, objectSid });
     linked.push(objectSid);
   }
 
   async unlink(kind: BundleKind, bundleSid: string, objectSid: string): Promise<void> {
-    await trustHub.unassignFromBundle({ kind, bundleSid, objectSid });
+    await activities.unassignFromBundle({ kind, bundleSid, objectSid });
     this.carried.linked[bundleSid] = (this.carried.linked[bundleSid] ?? []).filter(
       (sid) => sid !== objectSid,
     );
