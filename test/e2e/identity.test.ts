@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import twilio from 'twilio';
 import { onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
-import type { OnboardingRequest } from '../../src/trusthub/types.js';
+import type { OnboardingRequest } from '../../src/workflows/contract.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';
 import { acmeCustomer, createSecondaryProfile } from '../sandbox/fixtures.js';

@@ -22,7 +22,7 @@ import {
   type SandboxOptions,
 } from '../../src/sandbox/index.js';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
-import type { OnboardingRequest } from '../../src/trusthub/types.js';
+import type { OnboardingRequest } from '../../src/workflows/contract.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { sandboxAdmin, type SandboxAdmin } from './sandbox.js';

@@ -25,7 +25,7 @@ import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
-import type { OnboardingSettings } from '../../src/activities/settings.js';
+import type { OnboardingSettings } from '../../src/workflows/contract.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import type { BundleSnapshot, PhoneNumberRef } from '../../src/trusthub/types.js';
 import {

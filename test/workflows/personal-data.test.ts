@@ -18,7 +18,11 @@ import {
 } from '../../src/workflows/contract.js';
 import { CUSTOMER_PROFILE_POLICY_SID } from '../../src/sandbox/index.js';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
-import type { AuthorizedRepresentative, OnboardingRequest, PostalAddress } from '../../src/trusthub/types.js';
+import type {
+  AuthorizedRepresentative,
+  OnboardingRequest,
+  PostalAddress,
+} from '../../src/workflows/contract.js';
 import { createSecondaryProfile } from '../sandbox/fixtures.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, startStack, type Stack } from '../support/stack.js';

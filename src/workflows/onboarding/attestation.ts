@@ -5,9 +5,8 @@
  * Otherwise the ISV's own primary profile and trust product decide between B and C, and the first
  * missing piece of A is named so that someone can act on it.
  */
-import type { OnboardingSettings } from '../../activities/settings.js';
 import { describeTwilioCode, type BundleSnapshot } from '../../trusthub/types.js';
-import type { Attestation, CarriedState, PhoneNumberStatus } from '../contract.js';
+import type { Attestation, CarriedState, OnboardingSettings, PhoneNumberStatus } from '../contract.js';
 
 export function phoneNumberStatuses(
   carried: CarriedState,

@@ -5,10 +5,9 @@
  * for this customer, and keep the approved bundles, which Twilio keeps anyway.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { DeletableKind } from '../../activities/index.js';
 import { NumberChangeRefusal } from '../contract.js';
 import type { BundleSnapshot } from '../../trusthub/types.js';
-import { activities } from './activities.js';
+import { activities, type DeletableKind } from './activities.js';
 import type { Onboarding } from './state.js';
 
 export async function compensate(

@@ -18,7 +18,7 @@ import {
   type EvaluationSummary,
 } from '../../trusthub/types.js';
 import { StartRefusal, type Problem } from '../contract.js';
-import { activities } from './activities.js';
+import { activities, type ExistingProfile } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
 import { failureType, refusalProblem, updateTrustProductEmail } from './corrections.js';
 import { TrustHubFailureType } from '../../trusthub/errors.js';
@@ -257,8 +257,6 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
   onboarding.adoptedProfile = existing;
   onboarding.adoption = { state: 'accepted' };
 }
-
-type ExistingProfile = Awaited<ReturnType<typeof activities.describeCustomerProfile>>;
 
 /** Business name (case and spacing aside) and registration number (digits only) must match. */
 function businessMismatch(onboarding: Onboarding, business: ExistingProfile['business']): string[] {

@@ -13,14 +13,10 @@ import {
   isCancellation,
 } from '@temporalio/workflow';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
+import { describeTwilioCode, type BundleKind, type BundleSnapshot } from '../../trusthub/types.js';
 import {
   E164_NUMBER,
   PHONE_NUMBER_SID,
-  describeTwilioCode,
-  type BundleKind,
-  type BundleSnapshot,
-} from '../../trusthub/types.js';
-import {
   NOT_OWNED_ATTESTATION,
   NumberChangeRefusal,
   type OnboardingView,

@@ -15,14 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OnboardingSettings } from '../../activities/settings.js';
-import type { ExistingProfile } from '../../activities/bundles.js';
-import {
-  BUNDLE_DECISIONS,
-  type BundleKind,
-  type BundleSnapshot,
-  type OnboardingRequest,
-} from '../../trusthub/types.js';
+import { BUNDLE_DECISIONS, type BundleKind } from '../../trusthub/types.js';
 import {
   StartRefusal,
   type CarriedState,
@@ -31,6 +24,9 @@ import {
   type OnboardingStep,
   type OnboardingView,
   type Corrections,
+  type BundleSnapshot,
+  type OnboardingRequest,
+  type OnboardingSettings,
 } from '../contract.js';
 import { resourceName } from '../resource-names.js';
 import {
@@ -42,7 +38,7 @@ import {
   TrustProductStatus,
   WaitingSince,
 } from '../search-attributes.js';
-import { activities } from './activities.js';
+import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
 import { REQUEST_FROM_INPUT, YIELD_TO_QUEUED_WORK } from '../patches.js';
