@@ -132,6 +132,7 @@ export type PhoneNumberStatus = Static<typeof Schema.PhoneNumberStatus>;
 export type Problem = Static<typeof Schema.Problem>;
 export type TimelineEntry = Static<typeof Schema.TimelineEntry>;
 export type CreatedResources = Static<typeof Schema.CreatedResources>;
+export type CompensationEntry = Static<typeof Schema.CompensationEntry>;
 
 /** What GET /v1/onboardings/:id and every message answer show: the record, each number with its attestation. */
 export type OnboardingView = Static<typeof Schema.OnboardingView>;
@@ -164,8 +165,8 @@ export interface OnboardingInput {
   request: OnboardingRequest;
   /** `requestDigest(request)` as the API computed it: what a second start is compared with. */
   requestDigest?: string;
-  /** Set when the workflow continues as new: everything done so far. */
-  carried?: CarriedState;
+  /** Set when the workflow continues as new: everything done so far (older code's shape too). */
+  carried?: CarriedState | CarriedByOlderCode;
 }
 
 /**
@@ -175,8 +176,14 @@ export interface OnboardingInput {
 export interface CarriedState {
   view: OnboardingRecord;
   request: OnboardingRequest;
+  /** Bundle SID → the objects assigned to it (EntityAssignments): profiles, end users, documents. */
   linked: Record<string, string[]>;
-  phoneNumbersOnTrustProduct: string[];
+  /**
+   * Bundle SID → the PN SIDs assigned to it (ChannelEndpointAssignments), the profile's and the trust
+   * product's alike.
+   */
+  numbers: Record<string, string[]>;
+  /** Bumped when an address is replaced by one in another country: its friendly names get a new revision. */
   revision: number;
   /** The customer profile existed before (request.customerProfileSid) and was adopted, not created. */
   adopted?: boolean;
@@ -207,6 +214,13 @@ export interface CarriedState {
   /** Bundle SID → workflow times (ms) of the recent re-reads status callbacks caused: they are bounded. */
   callbackReads?: Record<string, number[]>;
 }
+
+/**
+ * The state as code before `CarriedState.numbers` handed it over: the profile's numbers under
+ * `linked['<profile SID>:numbers']`, the trust product's in their own array. Read by the state class
+ * (./onboarding/state.ts), which moves them into `numbers`.
+ */
+export type CarriedByOlderCode = Omit<CarriedState, 'numbers'> & { phoneNumbersOnTrustProduct: string[] };
 
 // ---- events to the ISV's system (EVENTS_URL) -------------------------------------------------------
 

@@ -34,7 +34,7 @@ import {
   bundleStatusChanged,
   getOnboarding,
   onboardingIdFor,
-  type CarriedState,
+  type CarriedByOlderCode,
 } from '../../src/workflows/contract.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { YIELD_TO_QUEUED_WORK } from '../../src/workflows/patches.js';
@@ -66,8 +66,11 @@ const numberRef = (phoneNumber: string, digit: string): PhoneNumberRef => ({
   phoneNumber,
 });
 
-/** A customer being served, as a run continued as new after approval receives it. */
-function servingCustomer(customerId: string): { onboardingId: string; carried: CarriedState } {
+/**
+ * A customer being served, as a run continued as new after approval receives it: in the shape older
+ * code handed over (numbers under `linked` and `phoneNumbersOnTrustProduct`), which this code reads.
+ */
+function servingCustomer(customerId: string): { onboardingId: string; carried: CarriedByOlderCode } {
   const onboardingId = onboardingIdFor(customerId);
   const number = numberRef('+14155550100', '1');
   return {

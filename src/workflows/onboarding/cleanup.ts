@@ -15,8 +15,7 @@ export async function compensate(
   ending: 'cancelled' | 'failed' = 'cancelled',
 ): Promise<void> {
   const { record } = onboarding;
-  record.step = 'cancelling';
-  onboarding.note(ending === 'cancelled' ? 'cancel requested' : 'failed: removing drafts');
+  onboarding.cleanUpStarted(ending === 'cancelled' ? 'cancel requested' : 'failed: removing drafts');
   const candidates: { kind: DeletableKind; sid: string | undefined; bundle?: BundleSnapshot | null }[] = [
     { kind: 'trust-product', sid: record.resources.trustProductSid, bundle: record.trustProduct },
     ...[...record.resources.representativeSids].reverse().map((sid) => ({ kind: 'end-user' as const, sid })),
@@ -29,7 +28,7 @@ export async function compensate(
   for (const { kind, sid, bundle } of candidates) {
     if (!sid) continue;
     if (onboarding.carried.adoptedSids?.includes(sid)) {
-      record.compensation.push({
+      onboarding.compensated({
         kind,
         sid,
         outcome: 'kept',
@@ -39,7 +38,7 @@ export async function compensate(
     }
     const submitted = bundle ? bundle.status !== 'draft' : profileSubmitted && kind !== 'trust-product';
     if (submitted) {
-      record.compensation.push({ kind, sid, outcome: 'kept', reason: 'already submitted to Twilio' });
+      onboarding.compensated({ kind, sid, outcome: 'kept', reason: 'already submitted to Twilio' });
       continue;
     }
     try {
@@ -49,20 +48,19 @@ export async function compensate(
         await onboarding.unlink('customer-profile', profileSid, sid);
       }
       await activities.deleteResource({ kind, sid });
-      record.compensation.push({ kind, sid, outcome: 'deleted' });
+      onboarding.compensated({ kind, sid, outcome: 'deleted' });
     } catch (error) {
-      record.compensation.push({ kind, sid, outcome: 'failed', reason: (error as Error).message });
+      onboarding.compensated({ kind, sid, outcome: 'failed', reason: (error as Error).message });
     }
   }
   const removed = `${record.compensation.filter((c) => c.outcome === 'deleted').length} resources removed`;
-  if (ending === 'cancelled') finish(onboarding, removed);
+  if (ending === 'cancelled') onboarding.cancelled(removed);
   else onboarding.note('drafts removed', removed);
 }
 
 export async function offboard(onboarding: Onboarding): Promise<void> {
   const { record } = onboarding;
-  record.step = 'cancelling';
-  onboarding.note('offboarding requested');
+  onboarding.cleanUpStarted('offboarding requested');
   // Number changes still queued are answered, not left hanging: the customer is leaving.
   for (const change of onboarding.numberChanges.splice(0)) {
     change.refusal = ApplicationFailure.create({
@@ -80,14 +78,14 @@ export async function offboard(onboarding: Onboarding): Promise<void> {
       if (!bundleSid) continue;
       try {
         await activities.unassignPhoneNumber({ kind, bundleSid, phoneNumberSid: number.sid });
-        record.compensation.push({
+        onboarding.compensated({
           kind: 'phone-number',
           sid: number.sid,
           outcome: 'unassigned',
           reason: kind,
         });
       } catch (error) {
-        record.compensation.push({
+        onboarding.compensated({
           kind: 'phone-number',
           sid: number.sid,
           outcome: 'failed',
@@ -100,16 +98,9 @@ export async function offboard(onboarding: Onboarding): Promise<void> {
     ['trust-product', trustProductSid],
     ['customer-profile', customerProfileSid],
   ] as const) {
-    if (sid) record.compensation.push({ kind, sid, outcome: 'kept', reason: 'approved: Twilio keeps it' });
+    if (sid) onboarding.compensated({ kind, sid, outcome: 'kept', reason: 'approved: Twilio keeps it' });
   }
-  onboarding.carried.phoneNumbersOnTrustProduct = [];
-  if (customerProfileSid) onboarding.carried.linked[`${customerProfileSid}:numbers`] = [];
-  finish(onboarding, `${record.phoneNumbers.length} numbers taken off the bundles`);
-}
-
-function finish(onboarding: Onboarding, detail: string): void {
-  onboarding.record.status = 'cancelled';
-  onboarding.record.step = 'done';
-  onboarding.note('cancelled', detail);
-  onboarding.showChange();
+  if (trustProductSid) onboarding.numbersCleared(trustProductSid);
+  if (customerProfileSid) onboarding.numbersCleared(customerProfileSid);
+  onboarding.cancelled(`${record.phoneNumbers.length} numbers taken off the bundles`);
 }

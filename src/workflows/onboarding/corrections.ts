@@ -57,26 +57,21 @@ export function checkCorrections(
 // ---- waiting for and applying the ISV's corrections ------------------------------------------------
 
 export async function waitForCorrections(onboarding: Onboarding, problem: Problem): Promise<Corrections> {
-  const { record } = onboarding;
   // Back from Twilio's vetting (or an evaluation): what it refused to delete before may go now.
   await retryPendingDeletions(onboarding);
-  record.status = 'action-required';
-  record.problem = problem;
-  onboarding.note('action required', problem.message);
+  onboarding.requireAction(problem);
   onboarding.setStep('waiting-for-corrections');
   while (!(await condition(() => onboarding.pendingCorrections !== undefined, '1 day'))) {
     await onboarding.continueAsNewIfHistoryIsLong();
   }
-  record.status = 'running';
-  record.problem = null;
+  onboarding.resume();
   return onboarding.pendingCorrections!;
 }
 
 /** Applies corrections to the resources already made: update where Twilio allows it, replace where not. */
 export async function applyCorrections(onboarding: Onboarding, corrections: Corrections): Promise<void> {
   const { record } = onboarding;
-  record.corrections += 1;
-  onboarding.note('corrections received', Object.keys(corrections).join(', '));
+  onboarding.correctionsReceived(Object.keys(corrections));
   onboarding.setStep('applying-corrections');
   const profileSid = record.resources.customerProfileSid;
   // The one copy of the customer's data: everything after this, in this run or a continued one, uses it.
@@ -120,7 +115,7 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
     }
     // A second representative removed: take it off the profile (the guide adds a new one), and delete
     // it, with the name, email and phone number it holds.
-    const removed = sids.splice(request.authorizedRepresentatives.length);
+    const removed = onboarding.representativesDroppedFrom(request.authorizedRepresentatives.length);
     for (const sid of removed) {
       await onboarding.unlink('customer-profile', profileSid, sid);
     }
@@ -142,9 +137,7 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
         replaced.push({ kind: 'supporting-document', sid: record.resources.supportingDocumentSid });
       }
       replaced.push({ kind: 'address', sid: record.resources.addressSid });
-      onboarding.carried.revision += 1;
-      record.resources.addressSid = undefined;
-      record.resources.supportingDocumentSid = undefined;
+      onboarding.addressReplaced();
       await deleteReplaced(onboarding, replaced);
     }
   }
@@ -160,33 +153,34 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
  * the ISV corrects it) and off a trust product Twilio lets us edit, and out of the record.
  */
 async function dropNumbersLeftOut(onboarding: Onboarding, profileSid: string): Promise<void> {
-  const { record, carried } = onboarding;
+  const { record } = onboarding;
   const kept = new Set(onboarding.request.phoneNumbers);
   const trustProductSid = record.resources.trustProductSid;
   const trustProductEditable = ['draft', 'twilio-rejected'].includes(record.trustProduct?.status ?? '');
   for (const number of record.phoneNumbers.filter(
     (n) => !kept.has(n.input) && !kept.has(n.phoneNumber) && !kept.has(n.sid),
   )) {
-    const onProfile = onboarding.numbersOnProfile(profileSid);
-    if (onProfile.includes(number.sid)) {
+    if (onboarding.numbersOn(profileSid).includes(number.sid)) {
       await activities.unassignPhoneNumber({
         kind: 'customer-profile',
         bundleSid: profileSid,
         phoneNumberSid: number.sid,
       });
-      onProfile.splice(onProfile.indexOf(number.sid), 1);
+      onboarding.numberUnassigned(profileSid, number.sid);
     }
-    if (trustProductSid && trustProductEditable && carried.phoneNumbersOnTrustProduct.includes(number.sid)) {
+    if (
+      trustProductSid &&
+      trustProductEditable &&
+      onboarding.numbersOn(trustProductSid).includes(number.sid)
+    ) {
       await activities.unassignPhoneNumber({
         kind: 'trust-product',
         bundleSid: trustProductSid,
         phoneNumberSid: number.sid,
       });
-      carried.phoneNumbersOnTrustProduct = carried.phoneNumbersOnTrustProduct.filter(
-        (sid) => sid !== number.sid,
-      );
+      onboarding.numberUnassigned(trustProductSid, number.sid);
     }
-    record.phoneNumbers = record.phoneNumbers.filter((n) => n.sid !== number.sid);
+    onboarding.phoneNumberDropped(number.sid);
     onboarding.note('phone number dropped by correction', number.sid);
   }
 }
@@ -219,20 +213,15 @@ export async function updateTrustProductEmail(onboarding: Onboarding): Promise<v
  * is not in review); the guide then makes a new one under a new revision of its name.
  */
 async function dropTrustProduct(onboarding: Onboarding): Promise<void> {
-  const { record, carried } = onboarding;
-  const sid = record.resources.trustProductSid;
+  const sid = onboarding.record.resources.trustProductSid;
   if (!sid) return;
-  for (const phoneNumberSid of carried.phoneNumbersOnTrustProduct) {
+  for (const phoneNumberSid of onboarding.numbersOn(sid)) {
     await activities.unassignPhoneNumber({ kind: 'trust-product', bundleSid: sid, phoneNumberSid });
   }
   await activities.deleteResource({ kind: 'trust-product', sid });
   onboarding.hints.delete(sid);
   onboarding.note('trust product replaced', `${sid} deleted`);
-  carried.phoneNumbersOnTrustProduct = [];
-  delete carried.linked[sid];
-  carried.trustProductRevision = (carried.trustProductRevision ?? 1) + 1;
-  record.resources.trustProductSid = undefined;
-  record.trustProduct = null;
+  onboarding.trustProductDeleted(sid);
 }
 
 export function failureType(error: unknown): string | undefined {

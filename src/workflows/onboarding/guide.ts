@@ -40,9 +40,7 @@ export class NeedsCorrections extends Error {
 
 function checkBeforeSubmitting(onboarding: Onboarding): void {
   for (const warning of preSubmitWarnings(onboarding.request)) {
-    if (onboarding.record.warnings?.includes(warning)) continue;
-    (onboarding.record.warnings ??= []).push(warning);
-    onboarding.note('warning', warning);
+    onboarding.warn(warning);
   }
   const problem = preSubmitProblem(onboarding.request);
   if (problem) throw new NeedsCorrections(problem);
@@ -72,7 +70,7 @@ export async function followTheGuide(onboarding: Onboarding): Promise<void> {
   if (onboarding.carried.trustProductSubmittedEarly) {
     // Twilio decided it while the profile was in review: what the workflow last read may be stale, and
     // a rejection then was the profile's, now fixed, so the trust product is simply resubmitted.
-    onboarding.carried.trustProductSubmittedEarly = false;
+    onboarding.trustProductSubmittedEarly(false);
     const early = onboarding.recordBundle(
       await activities.fetchBundle({ kind: 'trust-product', sid: trustProductSid }),
     );
@@ -94,7 +92,7 @@ async function submitTrustProductEarly(onboarding: Onboarding, profileSid: strin
   try {
     const trustProductSid = await createTrustProduct(onboarding, profileSid);
     await submitForVetting(onboarding, 'trust-product', trustProductSid);
-    onboarding.carried.trustProductSubmittedEarly = true;
+    onboarding.trustProductSubmittedEarly(true);
   } catch (error) {
     const deferred =
       error instanceof NeedsCorrections ? error.problem.message : refusalProblem(error)?.message;
@@ -109,35 +107,35 @@ async function createCustomerProfile(onboarding: Onboarding): Promise<string> {
   if (!record.resources.customerProfileSid && request.customerProfileSid) {
     await adoptCustomerProfile(onboarding, request.customerProfileSid);
   }
-  if (!record.resources.customerProfileSid) {
-    onboarding.setStep('creating-customer-profile');
-    const profile = await activities.createBundle({
+  const known = record.resources.customerProfileSid;
+  if (known) return known;
+  onboarding.setStep('creating-customer-profile');
+  const profile = await activities.createBundle({
+    kind: 'customer-profile',
+    friendlyName: request.friendlyName
+      ? `${request.friendlyName} (${request.customerId})`
+      : onboarding.name('customer-profile'),
+    email: request.email,
+    statusCallback: onboarding.statusCallback,
+    ...onboarding.lookUpFirst(),
+  });
+  onboarding.resourceMade('customerProfileSid', profile.sid);
+  onboarding.recordBundle(profile);
+  if (patched(CLAIMED_PROFILES)) {
+    const claimed = await activities.claim({
       kind: 'customer-profile',
-      friendlyName: request.friendlyName
-        ? `${request.friendlyName} (${request.customerId})`
-        : onboarding.name('customer-profile'),
-      email: request.email,
-      statusCallback: onboarding.statusCallback,
-      ...onboarding.lookUpFirst(),
+      key: profile.sid,
+      customerId: request.customerId,
     });
-    record.resources.customerProfileSid = profile.sid;
-    onboarding.recordBundle(profile);
-    if (patched(CLAIMED_PROFILES)) {
-      const claimed = await activities.claim({
-        kind: 'customer-profile',
-        key: profile.sid,
-        customerId: request.customerId,
-      });
-      // A SID Twilio has just made, claimed by someone else within the same second: never expected.
-      if (claimed === 'owned-by-another') {
-        throw ApplicationFailure.nonRetryable(
-          `The customer profile ${profile.sid} made for this customer is claimed by another onboarding.`,
-          'CustomerProfileClaimConflict',
-        );
-      }
+    // A SID Twilio has just made, claimed by someone else within the same second: never expected.
+    if (claimed === 'owned-by-another') {
+      throw ApplicationFailure.nonRetryable(
+        `The customer profile ${profile.sid} made for this customer is claimed by another onboarding.`,
+        'CustomerProfileClaimConflict',
+      );
     }
   }
-  return record.resources.customerProfileSid;
+  return profile.sid;
 }
 
 /**
@@ -147,7 +145,6 @@ async function createCustomerProfile(onboarding: Onboarding): Promise<string> {
  * it waits; approved, it is never edited (only numbers are assigned, which Twilio allows).
  */
 async function adoptCustomerProfile(onboarding: Onboarding, sid: string): Promise<void> {
-  const { record } = onboarding;
   onboarding.setStep('adopting-customer-profile');
   if (patched(CLAIMED_PROFILES)) {
     await checkAdoption(onboarding, sid);
@@ -161,27 +158,7 @@ async function adoptCustomerProfile(onboarding: Onboarding, sid: string): Promis
   }
   // Read once: by the adoption check when it ran, or here by runs recorded before it.
   const existing = onboarding.adoptedProfile ?? (await activities.describeCustomerProfile({ sid }));
-  record.resources.customerProfileSid = sid;
-  onboarding.carried.linked[sid] = existing.entities.map((e) => e.sid);
-  onboarding.numbersOnProfile(sid).push(...existing.phoneNumberSids);
-  const { resources } = record;
-  for (const entity of existing.entities) {
-    if (entity.type === 'customer_profile_business_information')
-      resources.businessInformationSid ??= entity.sid;
-    if (entity.type === 'authorized_representative_1') resources.representativeSids[0] ??= entity.sid;
-    if (entity.type === 'authorized_representative_2') resources.representativeSids[1] ??= entity.sid;
-    if (entity.type === 'customer_profile_address') {
-      resources.supportingDocumentSid ??= entity.sid;
-      resources.addressSid ??= entity.addressSid;
-    }
-  }
-  onboarding.carried.adopted = true;
-  // The customer's own, made before this workflow: a cancel must never delete them.
-  onboarding.carried.adoptedSids = [
-    sid,
-    ...existing.entities.map((e) => e.sid),
-    ...existing.entities.flatMap((e) => (e.addressSid ? [e.addressSid] : [])),
-  ];
+  onboarding.profileAdopted(sid, existing);
   onboarding.note(
     'customer profile adopted',
     `${sid}: ${existing.snapshot.status}, ${existing.entities.length} entities`,
@@ -289,43 +266,46 @@ async function attachAddress(onboarding: Onboarding, profileSid: string): Promis
     onboarding.setStep('creating-address');
     try {
       // One left by an earlier run is brought in line with this request by the activity.
-      resources.addressSid = (
-        await activities.createAddress({
-          friendlyName: onboarding.name('address', onboarding.carried.revision),
-          address: onboarding.request.address,
-          ...onboarding.lookUpFirst(),
-        })
-      ).sid;
+      const address = await activities.createAddress({
+        friendlyName: onboarding.name('address', onboarding.carried.revision),
+        address: onboarding.request.address,
+        ...onboarding.lookUpFirst(),
+      });
+      onboarding.resourceMade('addressSid', address.sid);
     } catch (error) {
       // That one is in another country, which Twilio cannot change: make a new revision instead.
       if (failureType(error) !== TrustHubFailureType.AddressCountryChanged) throw error;
-      onboarding.carried.revision += 1;
+      onboarding.newAddressRevision();
     }
   }
-  if (!resources.supportingDocumentSid) {
+  let documentSid = resources.supportingDocumentSid;
+  if (!documentSid) {
     onboarding.setStep('creating-address-document');
-    resources.supportingDocumentSid = (
-      await activities.createSupportingDocument({
-        friendlyName: onboarding.name('address-document', onboarding.carried.revision),
-        addressSid: resources.addressSid,
-        ...onboarding.lookUpFirst(),
-      })
-    ).sid;
+    const document = await activities.createSupportingDocument({
+      friendlyName: onboarding.name('address-document', onboarding.carried.revision),
+      addressSid: resources.addressSid,
+      ...onboarding.lookUpFirst(),
+    });
+    documentSid = document.sid;
+    onboarding.resourceMade('supportingDocumentSid', documentSid);
   }
-  await onboarding.link('customer-profile', profileSid, resources.supportingDocumentSid);
+  await onboarding.link('customer-profile', profileSid, documentSid);
 }
 
 // 5. Business information.
 async function attachBusinessInformation(onboarding: Onboarding, profileSid: string): Promise<void> {
   const { resources } = onboarding.record;
   onboarding.setStep('creating-business-information');
-  resources.businessInformationSid ??= await createEndUser(
-    onboarding,
-    onboarding.name('business-information'),
-    'customer_profile_business_information',
-    businessInformationAttributes(onboarding.request.business),
-  );
-  await onboarding.link('customer-profile', profileSid, resources.businessInformationSid);
+  const sid =
+    resources.businessInformationSid ??
+    (await createEndUser(
+      onboarding,
+      onboarding.name('business-information'),
+      'customer_profile_business_information',
+      businessInformationAttributes(onboarding.request.business),
+    ));
+  onboarding.resourceMade('businessInformationSid', sid);
+  await onboarding.link('customer-profile', profileSid, sid);
 }
 
 // 6. Authorized representatives (one, optionally two).
@@ -334,13 +314,16 @@ async function attachRepresentatives(onboarding: Onboarding, profileSid: string)
   onboarding.setStep('creating-authorized-representatives');
   for (const [index, representative] of onboarding.request.authorizedRepresentatives.entries()) {
     const type = index === 0 ? 'authorized_representative_1' : 'authorized_representative_2';
-    resources.representativeSids[index] ??= await createEndUser(
-      onboarding,
-      onboarding.name(type.replaceAll('_', '-')),
-      type,
-      representativeAttributes(representative),
-    );
-    await onboarding.link('customer-profile', profileSid, resources.representativeSids[index]);
+    const sid =
+      resources.representativeSids[index] ??
+      (await createEndUser(
+        onboarding,
+        onboarding.name(type.replaceAll('_', '-')),
+        type,
+        representativeAttributes(representative),
+      ));
+    onboarding.representativeMade(index, sid);
+    await onboarding.link('customer-profile', profileSid, sid);
   }
 }
 
@@ -362,16 +345,15 @@ async function attachPhoneNumbers(onboarding: Onboarding, profileSid: string): P
   const known = new Set(record.phoneNumbers.map((n) => n.input));
   const missing = onboarding.request.phoneNumbers.filter((n) => !known.has(n));
   if (missing.length)
-    record.phoneNumbers.push(...(await activities.resolvePhoneNumbers({ numbers: missing })));
+    onboarding.phoneNumbersAdded(await activities.resolvePhoneNumbers({ numbers: missing }));
   for (const number of record.phoneNumbers) {
-    const assigned = onboarding.numbersOnProfile(profileSid);
-    if (assigned.includes(number.sid)) continue;
+    if (onboarding.numbersOn(profileSid).includes(number.sid)) continue;
     await activities.assignPhoneNumber({
       kind: 'customer-profile',
       bundleSid: profileSid,
       phoneNumberSid: number.sid,
     });
-    assigned.push(number.sid);
+    onboarding.numbersAssigned(profileSid, number.sid);
   }
 }
 
@@ -396,7 +378,7 @@ async function submitForVetting(onboarding: Onboarding, kind: BundleKind, sid: s
     if (kind === 'customer-profile' && patched(PRE_SUBMIT_CHECKS)) checkBeforeSubmitting(onboarding);
     onboarding.setStep(`evaluating-${label}`);
     const evaluation = await activities.evaluateBundle({ kind, sid });
-    record.latestEvaluation = { ...evaluation, bundle: kind };
+    onboarding.evaluated(kind, evaluation);
     onboarding.note(`${kind} evaluation: ${evaluation.status}`);
     if (evaluation.status !== 'compliant') throw new NeedsCorrections(evaluationProblem(kind, evaluation));
 
@@ -462,7 +444,8 @@ async function waitForVetting(
 // 9. SHAKEN/STIR trust product: linked to the secondary profile, with the same numbers.
 async function createTrustProduct(onboarding: Onboarding, profileSid: string): Promise<string> {
   const { record } = onboarding;
-  if (!record.resources.trustProductSid) {
+  let trustProductSid = record.resources.trustProductSid;
+  if (!trustProductSid) {
     onboarding.setStep('creating-trust-product');
     const product = await activities.createBundle({
       kind: 'trust-product',
@@ -471,22 +454,23 @@ async function createTrustProduct(onboarding: Onboarding, profileSid: string): P
       statusCallback: onboarding.statusCallback,
       ...onboarding.lookUpFirst(),
     });
-    record.resources.trustProductSid = product.sid;
+    trustProductSid = product.sid;
+    onboarding.resourceMade('trustProductSid', trustProductSid);
     onboarding.recordBundle(product);
   }
   onboarding.setStep('linking-customer-profile-to-trust-product');
-  await onboarding.link('trust-product', record.resources.trustProductSid, profileSid);
+  await onboarding.link('trust-product', trustProductSid, profileSid);
   onboarding.setStep('assigning-phone-numbers-to-trust-product');
   for (const number of record.phoneNumbers) {
-    if (onboarding.carried.phoneNumbersOnTrustProduct.includes(number.sid)) continue;
+    if (onboarding.numbersOn(trustProductSid).includes(number.sid)) continue;
     await activities.assignPhoneNumber({
       kind: 'trust-product',
-      bundleSid: record.resources.trustProductSid,
+      bundleSid: trustProductSid,
       phoneNumberSid: number.sid,
     });
-    onboarding.carried.phoneNumbersOnTrustProduct.push(number.sid);
+    onboarding.numbersAssigned(trustProductSid, number.sid);
   }
-  return record.resources.trustProductSid;
+  return trustProductSid;
 }
 
 function evaluationProblem(kind: BundleKind, evaluation: EvaluationSummary): Problem {

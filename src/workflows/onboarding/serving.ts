@@ -37,8 +37,7 @@ const DAY_MS = 24 * 3_600_000;
 export const MAX_NUMBERS_PER_CHANGE = 50;
 
 export async function serve(onboarding: Onboarding): Promise<never> {
-  onboarding.carried.serving = true;
-  onboarding.setStep('serving');
+  onboarding.startServing();
   if (onboarding.boundedCallbacks) return serveWithBoundedCallbacks(onboarding);
   for (;;) {
     await condition(
@@ -188,10 +187,10 @@ async function addNumbers(onboarding: Onboarding, inputs: string[]): Promise<voi
     });
     throw error;
   }
+  onboarding.phoneNumbersAdded(fresh);
   for (const number of fresh) {
-    record.phoneNumbers.push(number);
-    onboarding.numbersOnProfile(profileSid).push(number.sid);
-    onboarding.carried.phoneNumbersOnTrustProduct.push(number.sid);
+    onboarding.numbersAssigned(profileSid, number.sid);
+    onboarding.numbersAssigned(trustProductSid, number.sid);
   }
   onboarding.request = {
     ...onboarding.request,
@@ -226,13 +225,10 @@ async function removeNumber(onboarding: Onboarding, which: string): Promise<void
       bundleSid: customerProfileSid,
       phoneNumberSid: number.sid,
     });
-    const onProfile = onboarding.numbersOnProfile(customerProfileSid);
-    onProfile.splice(0, onProfile.length, ...onProfile.filter((sid) => sid !== number.sid));
+    onboarding.numberUnassigned(customerProfileSid, number.sid);
   }
-  onboarding.carried.phoneNumbersOnTrustProduct = onboarding.carried.phoneNumbersOnTrustProduct.filter(
-    (sid) => sid !== number.sid,
-  );
-  record.phoneNumbers = record.phoneNumbers.filter((n) => n.sid !== number.sid);
+  if (trustProductSid) onboarding.numberUnassigned(trustProductSid, number.sid);
+  onboarding.phoneNumberDropped(number.sid);
   onboarding.request = {
     ...onboarding.request,
     phoneNumbers: onboarding.request.phoneNumbers.filter(
@@ -336,9 +332,7 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
       failures: [],
     });
   } else if (record.status === 'action-required') {
-    record.status = 'completed';
-    record.problem = null;
-    onboarding.note('approvals current again');
+    onboarding.approvalsCurrentAgain();
   }
   onboarding.showChange();
 }
@@ -347,7 +341,5 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
 function report(onboarding: Onboarding, given: Problem): void {
   const problem = { ...given, message: onboarding.redact(given.message) };
   if (onboarding.record.problem?.message === problem.message) return;
-  onboarding.record.status = 'action-required';
-  onboarding.record.problem = problem;
-  onboarding.note('action required', problem.message);
+  onboarding.requireAction(problem);
 }

@@ -25,8 +25,14 @@ import {
   type OnboardingView,
   type Corrections,
   type BundleSnapshot,
+  type CarriedByOlderCode,
+  type CompensationEntry,
+  type CreatedResources,
+  type EvaluationSummary,
   type OnboardingRequest,
   type OnboardingSettings,
+  type PhoneNumberRef,
+  type Problem,
 } from '../contract.js';
 import { resourceName } from '../resource-names.js';
 import {
@@ -44,6 +50,29 @@ import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
 import { REQUEST_FROM_INPUT, YIELD_TO_QUEUED_WORK } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
+
+/** The resources the record holds one of. */
+type SingleResource = Exclude<keyof CreatedResources, 'representativeSids'>;
+
+/**
+ * The carried state as this code keeps it, from what any version handed over. Older code kept the
+ * profile's numbers in `linked['<profile SID>:numbers']` and the trust product's in
+ * `phoneNumbersOnTrustProduct`: both move into `numbers`, by bundle SID. A state change only (no
+ * command), so replaying an old run is unchanged; its next continue-as-new hands over the new shape.
+ */
+export function readCarried(carried: CarriedState | CarriedByOlderCode): CarriedState {
+  if (!('phoneNumbersOnTrustProduct' in carried)) return carried;
+  const { phoneNumbersOnTrustProduct, linked, ...rest } = carried;
+  const numbers: Record<string, string[]> = {};
+  const entities: Record<string, string[]> = {};
+  for (const [key, sids] of Object.entries(linked)) {
+    if (key.endsWith(':numbers')) numbers[key.slice(0, -':numbers'.length)] = sids;
+    else entities[key] = sids;
+  }
+  const trustProductSid = carried.view.resources.trustProductSid;
+  if (trustProductSid) numbers[trustProductSid] = phoneNumbersOnTrustProduct;
+  return { ...rest, linked: entities, numbers };
+}
 
 /**
  * Callback-caused re-reads of one bundle: at most CALLBACK_READS_PER_WINDOW in any
@@ -97,28 +126,30 @@ export class Onboarding {
 
   constructor(input: OnboardingInput) {
     this.id = input.onboardingId;
-    this.carried = input.carried ?? {
-      view: {
-        id: input.onboardingId,
-        customerId: input.request.customerId,
-        status: 'running',
-        step: 'creating-customer-profile',
-        customerProfile: null,
-        trustProduct: null,
-        resources: { representativeSids: [] },
-        phoneNumbers: [],
-        latestEvaluation: null,
-        problem: null,
-        corrections: 0,
-        compensation: [],
-        timeline: [],
-      },
-      request: input.request,
-      linked: {},
-      phoneNumbersOnTrustProduct: [],
-      revision: 1,
-      ...(input.requestDigest ? { requestDigest: input.requestDigest } : {}),
-    };
+    this.carried = input.carried
+      ? readCarried(input.carried)
+      : {
+          view: {
+            id: input.onboardingId,
+            customerId: input.request.customerId,
+            status: 'running',
+            step: 'creating-customer-profile',
+            customerProfile: null,
+            trustProduct: null,
+            resources: { representativeSids: [] },
+            phoneNumbers: [],
+            latestEvaluation: null,
+            problem: null,
+            corrections: 0,
+            compensation: [],
+            timeline: [],
+          },
+          request: input.request,
+          linked: {},
+          numbers: {},
+          revision: 1,
+          ...(input.requestDigest ? { requestDigest: input.requestDigest } : {}),
+        };
     // Runs continued by an earlier version carried a stale copy of the request next to the corrected
     // one in `input.request`: the input's is the latest. Replaying such a run keeps what it did then.
     if (input.carried && patched(REQUEST_FROM_INPUT)) this.carried.request = input.request;
@@ -320,9 +351,199 @@ export class Onboarding {
     );
   }
 
-  /** Numbers assigned to the customer profile (ChannelEndpointAssignments), by PN SID. */
-  numbersOnProfile(profileSid: string): string[] {
-    return (this.carried.linked[`${profileSid}:numbers`] ??= []);
+  // ---- numbers on each bundle (ChannelEndpointAssignments), the profile's and the trust product's ---
+
+  /** The PN SIDs on a bundle, as this workflow assigned or found them. */
+  numbersOn(bundleSid: string): readonly string[] {
+    return this.carried.numbers[bundleSid] ?? [];
+  }
+
+  /** Numbers now on the bundle (assigned, or found there on an adopted profile). */
+  numbersAssigned(bundleSid: string, ...phoneNumberSids: string[]): void {
+    (this.carried.numbers[bundleSid] ??= []).push(...phoneNumberSids);
+  }
+
+  /** A number taken off the bundle. */
+  numberUnassigned(bundleSid: string, phoneNumberSid: string): void {
+    const numbers = this.carried.numbers[bundleSid];
+    if (numbers) this.carried.numbers[bundleSid] = numbers.filter((sid) => sid !== phoneNumberSid);
+  }
+
+  /** Every number taken off the bundle (offboarding), or the bundle itself deleted. */
+  numbersCleared(bundleSid: string): void {
+    this.carried.numbers[bundleSid] = [];
+  }
+
+  /** The customer's numbers as resolved from the request (the record's list). */
+  phoneNumbersAdded(numbers: PhoneNumberRef[]): void {
+    this.record.phoneNumbers.push(...numbers);
+  }
+
+  phoneNumberDropped(phoneNumberSid: string): void {
+    this.record.phoneNumbers = this.record.phoneNumbers.filter((n) => n.sid !== phoneNumberSid);
+  }
+
+  // ---- the record's resources: what was made (or adopted) at Twilio ---------------------------------
+
+  resourceMade(kind: SingleResource, sid: string): void {
+    this.record.resources[kind] = sid;
+  }
+
+  resourceForgotten(kind: SingleResource): void {
+    this.record.resources[kind] = undefined;
+  }
+
+  /**
+   * Twilio cannot move an address to another country: the next address and its document are new ones,
+   * under a new revision of their friendly names (their idempotency keys).
+   */
+  newAddressRevision(): void {
+    this.carried.revision += 1;
+  }
+
+  /** A correction moved the address to another country: the guide makes a new address and document. */
+  addressReplaced(): void {
+    this.newAddressRevision();
+    this.resourceForgotten('addressSid');
+    this.resourceForgotten('supportingDocumentSid');
+  }
+
+  /**
+   * The customer's own profile, taken on instead of made: what is on it counts as made, and is marked
+   * the customer's own (never deleted by a cancel).
+   */
+  profileAdopted(sid: string, existing: ExistingProfile): void {
+    const { resources } = this.record;
+    resources.customerProfileSid = sid;
+    this.carried.linked[sid] = existing.entities.map((e) => e.sid);
+    this.numbersAssigned(sid, ...existing.phoneNumberSids);
+    for (const entity of existing.entities) {
+      if (entity.type === 'customer_profile_business_information')
+        resources.businessInformationSid ??= entity.sid;
+      if (entity.type === 'authorized_representative_1') resources.representativeSids[0] ??= entity.sid;
+      if (entity.type === 'authorized_representative_2') resources.representativeSids[1] ??= entity.sid;
+      if (entity.type === 'customer_profile_address') {
+        resources.supportingDocumentSid ??= entity.sid;
+        resources.addressSid ??= entity.addressSid;
+      }
+    }
+    this.carried.adopted = true;
+    this.carried.adoptedSids = [
+      sid,
+      ...existing.entities.map((e) => e.sid),
+      ...existing.entities.flatMap((e) => (e.addressSid ? [e.addressSid] : [])),
+    ];
+  }
+
+  evaluated(bundle: BundleKind, evaluation: EvaluationSummary): void {
+    this.record.latestEvaluation = { ...evaluation, bundle };
+  }
+
+  /** What Twilio often rejects but not always: said once, in the timeline and the record. */
+  warn(warning: string): void {
+    if (this.record.warnings?.includes(warning)) return;
+    (this.record.warnings ??= []).push(warning);
+    this.note('warning', warning);
+  }
+
+  /** The trust product went into vetting while the profile was still in review (or that was dealt with). */
+  trustProductSubmittedEarly(early: boolean): void {
+    this.carried.trustProductSubmittedEarly = early;
+  }
+
+  representativeMade(index: number, sid: string): void {
+    this.record.resources.representativeSids[index] = sid;
+  }
+
+  /** Representatives beyond the first `count`, taken out of the record: their SIDs, to unlink and delete. */
+  representativesDroppedFrom(count: number): string[] {
+    return this.record.resources.representativeSids.splice(count);
+  }
+
+  /** What a cancel, an offboarding or a failure's clean-up did with one resource. */
+  compensated(entry: CompensationEntry): void {
+    this.record.compensation.push(entry);
+  }
+
+  /** The rejected trust product is gone: the guide makes a new one, under a new revision of its name. */
+  trustProductDeleted(sid: string): void {
+    delete this.carried.numbers[sid];
+    delete this.carried.linked[sid];
+    this.carried.trustProductRevision = (this.carried.trustProductRevision ?? 1) + 1;
+    this.resourceForgotten('trustProductSid');
+    this.record.trustProduct = null;
+  }
+
+  /** A round of corrections is being applied (the record counts them). */
+  correctionsReceived(fields: string[]): void {
+    this.record.corrections += 1;
+    this.note('corrections received', fields.join(', '));
+  }
+
+  /** Approved: from now on (and in every continued run) the workflow serves the customer. */
+  startServing(): void {
+    this.carried.serving = true;
+    this.setStep('serving');
+  }
+
+  /** An earlier run of the customer may have left resources: every create looks them up first. */
+  earlierRunFound(): void {
+    this.carried.earlierRun = true;
+  }
+
+  // ---- status: every change of it goes through one of these ----------------------------------------
+
+  /** The ISV must act (corrections during onboarding, a lost approval while serving). */
+  requireAction(problem: Problem): void {
+    this.record.status = 'action-required';
+    this.record.problem = problem;
+    this.note('action required', problem.message);
+  }
+
+  /** The ISV's corrections arrived: back to work. */
+  resume(): void {
+    this.record.status = 'running';
+    this.record.problem = null;
+  }
+
+  /** Both bundles approved: the customer's numbers are signed A. */
+  complete(): void {
+    const record = this.record;
+    if (record.status !== 'completed') {
+      this.note('completed', `A-level attestation for ${record.phoneNumbers.map((n) => n.sid).join(', ')}`);
+    }
+    record.status = 'completed';
+    record.step = 'done';
+    this.showChange();
+  }
+
+  /** While serving: what needed the ISV is resolved, the approvals are current again. */
+  approvalsCurrentAgain(): void {
+    this.record.status = 'completed';
+    this.record.problem = null;
+    this.note('approvals current again');
+  }
+
+  /** The cancel's (or failure's) clean-up begins: noted, not yet shown (the clean-up shows its end). */
+  cleanUpStarted(event: string): void {
+    this.record.step = 'cancelling';
+    this.note(event);
+  }
+
+  cancelled(detail: string): void {
+    this.record.status = 'cancelled';
+    this.record.step = 'done';
+    this.note('cancelled', detail);
+    this.showChange();
+  }
+
+  /** The run fails with this reason (redacted); an adoption refused says so as the record's problem. */
+  fail(reason: string, problem?: Problem): void {
+    if (problem) this.record.problem = problem;
+    this.record.status = 'failed';
+    this.record.step = 'done';
+    this.note('failed', this.redact(reason));
+    this.showChange();
   }
 
   // ---- history stays bounded -----------------------------------------------------------------------

@@ -58,16 +58,7 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
     // A serving run continued as new serves on: the guide is behind it, whatever Twilio says since.
     if (onboarding.carried.serving) return await serve(onboarding);
     await onboard(onboarding);
-    const { record } = onboarding;
-    if (record.status !== 'completed') {
-      onboarding.note(
-        'completed',
-        `A-level attestation for ${record.phoneNumbers.map((n) => n.sid).join(', ')}`,
-      );
-    }
-    record.status = 'completed';
-    record.step = 'done';
-    onboarding.showChange();
+    onboarding.complete();
     if (!patched(SERVE_AFTER_APPROVAL)) return onboarding.answer();
     return await serve(onboarding);
   } catch (error) {
@@ -81,7 +72,8 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
     }
     // Continuing as new is how a long wait goes on in a fresh run, not a failure.
     if (error instanceof ContinueAsNew) throw error;
-    if (error instanceof AdoptionRefused) {
+    const adoptionRefused = error instanceof AdoptionRefused;
+    if (adoptionRefused) {
       // The start that asked for the adoption hears why; the run ends, having made nothing.
       onboarding.adoption = {
         state: 'refused',
@@ -89,17 +81,17 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
         message: error.message,
         fields: error.fields,
       };
-      onboarding.record.problem = { kind: 'adoption', message: error.message, codes: [], failures: [] };
     }
     onboarding.settleAdoption(`The onboarding failed: ${(error as Error).message}`);
     // Nothing half-done: drafts come off Twilio, as on a cancel (submitted bundles stay, as there).
     if (!onboarding.carried.serving && patched(CLEAN_UP_ON_FAILURE)) {
       await CancellationScope.nonCancellable(() => compensate(onboarding, 'failed'));
     }
-    onboarding.record.status = 'failed';
-    onboarding.record.step = 'done';
-    onboarding.note('failed', onboarding.redact((error as Error).message));
-    onboarding.showChange();
+    const { message } = error as Error;
+    onboarding.fail(
+      message,
+      adoptionRefused ? { kind: 'adoption', message, codes: [], failures: [] } : undefined,
+    );
     await CancellationScope.nonCancellable(async () => {
       await condition(allHandlersFinished);
       await onboarding.events.handedOver();
@@ -122,7 +114,7 @@ async function lookForEarlierRuns(onboarding: Onboarding): Promise<void> {
     customerId: onboarding.request.customerId,
   });
   if (claimed === 'claimed') return;
-  onboarding.carried.earlierRun = true;
+  onboarding.earlierRunFound();
   onboarding.note('earlier run found', 'what it left at Twilio is looked up before anything is made');
 }
 
