@@ -1,10 +1,15 @@
 /**
  * The onboarding's one state object, and what every phase does with it: the timeline, the search
- * attributes and the Web UI's "current details", bundle snapshots, and entity links remembered so that a
- * replay, a return after corrections or a continued run never repeats a Trust Hub call.
+ * attributes and the Web UI's "current details", bundle snapshots, and entity links and numbers
+ * remembered so that a replay, a return after corrections or a continued run never repeats a Trust Hub
+ * call. The phases (./guide.ts, ./corrections.ts, ./serving.ts, ./cleanup.ts) read the record and
+ * change it only through this class's methods, so each change of status, resources or numbers is
+ * written once, with the timeline entry that goes with it (as in the safe-message-handlers sample of
+ * temporalio/samples-typescript: a thin workflow function, a state class).
  *
  * Everything that must survive continue-as-new lives in `carried` and is handed over whole; the rest
- * (callback hints, pending messages) belongs to one run.
+ * (callback hints, pending messages) belongs to one run. What older code handed over is read by
+ * `readCarried`.
  */
 import {
   condition,
