@@ -195,7 +195,7 @@ export async function updateTrustProductEmail(onboarding: Onboarding): Promise<v
   const status = onboarding.record.trustProduct?.status;
   if (!sid) return;
   if (status !== 'draft' && status !== 'twilio-rejected') {
-    onboarding.carried.trustProductEmailOutdated = true;
+    onboarding.trustProductEmailOutdated(true);
     onboarding.note(
       'trust product email will be updated',
       `Twilio allows no edits while it is ${status ?? 'unknown'}`,
@@ -205,7 +205,7 @@ export async function updateTrustProductEmail(onboarding: Onboarding): Promise<v
   onboarding.recordBundle(
     await activities.updateBundleEmail({ kind: 'trust-product', sid, email: onboarding.request.email }),
   );
-  onboarding.carried.trustProductEmailOutdated = false;
+  onboarding.trustProductEmailOutdated(false);
 }
 
 /**

@@ -27,9 +27,7 @@ export async function deleteReplaced(onboarding: Onboarding, replaced: ReplacedR
   const adopted = onboarding.carried.adoptedSids ?? [];
   const mine = replaced.filter(({ sid }) => !adopted.includes(sid));
   if (mine.length === 0 || !patched(DELETE_REPLACED_PERSONAL_DATA)) return;
-  const pending = (onboarding.carried.pendingDeletions ??= []);
-  const fresh = mine.filter((resource) => !pending.some(({ sid }) => sid === resource.sid));
-  pending.push(...fresh);
+  const fresh = onboarding.deletionsPending(mine);
   await deletePending(onboarding, new Set(fresh.map(({ sid }) => sid)));
 }
 
@@ -55,7 +53,7 @@ async function deletePending(onboarding: Onboarding, fresh: Set<string>): Promis
         onboarding.note('personal data kept at Twilio for now', `${kind} ${sid}: ${refusal(error)}`);
     }
   }
-  onboarding.carried.pendingDeletions = kept;
+  onboarding.deletionsKept(kept);
 }
 
 /** Twilio's status and code only: its message may quote what the request held. */

@@ -52,6 +52,7 @@ import {
 import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
+import type { ReplacedResource } from './personal-data.js';
 import { REQUEST_FROM_INPUT, YIELD_TO_QUEUED_WORK } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
@@ -449,6 +450,24 @@ export class Onboarding {
     if (this.record.warnings?.includes(warning)) return;
     (this.record.warnings ??= []).push(warning);
     this.note('warning', warning);
+  }
+
+  /** A corrected email waits for the trust product to allow edits again (or has reached it). */
+  trustProductEmailOutdated(outdated: boolean): void {
+    this.carried.trustProductEmailOutdated = outdated;
+  }
+
+  /** Replaced personal data to delete at Twilio, queued in order: those not queued before. */
+  deletionsPending(replaced: ReplacedResource[]): ReplacedResource[] {
+    const pending = (this.carried.pendingDeletions ??= []);
+    const fresh = replaced.filter((resource) => !pending.some(({ sid }) => sid === resource.sid));
+    pending.push(...fresh);
+    return fresh;
+  }
+
+  /** What Twilio refused to delete this time: tried again later (./personal-data.ts). */
+  deletionsKept(kept: ReplacedResource[]): void {
+    this.carried.pendingDeletions = kept;
   }
 
   /** The trust product went into vetting while the profile was still in review (or that was dealt with). */
