@@ -10,6 +10,7 @@ import { BlockList, isIP } from 'node:net';
 import envSchema from 'env-schema';
 import { Type, type Static, type TSchema } from 'typebox';
 import { PAYLOAD_KEYS_RULE, parsePayloadKeys, type PayloadKeys } from './temporal/codec.js';
+import { CUSTOMER_PROFILE_SID_PATTERN } from './workflows/contract.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -106,7 +107,7 @@ const WorkerSchema = Type.Object({
     }),
   ),
   TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: Type.String({
-    pattern: '^BU[0-9a-fA-F]{32}$',
+    pattern: CUSTOMER_PROFILE_SID_PATTERN,
     description: "Your approved primary customer profile's SID, BU…",
   }),
   TWILIO_REQUESTS_PER_SECOND: Type.Number({

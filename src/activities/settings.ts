@@ -1,19 +1,11 @@
 /**
  * The worker's configuration, handed to workflows through an activity: workflow code cannot read the
  * environment, and recording the values in history keeps replays deterministic when the config changes.
+ * The shape is the workflow's (src/workflows/contract.ts).
  */
-export interface OnboardingSettings {
-  primaryCustomerProfileSid: string;
-  statusCallbackUrl: string;
-  vettingPollIntervalMs: number;
-  /**
-   * Whether the ISV's own primary profile has an approved SHAKEN/STIR trust product: then a customer's
-   * number that is not (yet) A is signed B, otherwise C. Found by the worker at start.
-   */
-  primaryTrustProductApproved?: boolean;
-  /** EVENTS_URL is set: the workflow announces its changes (src/workflows/onboarding/events.ts). */
-  eventsEnabled?: boolean;
-}
+import type { OnboardingSettings } from '../workflows/contract.js';
+
+export type { OnboardingSettings };
 
 export interface SettingsSource extends Omit<OnboardingSettings, 'primaryTrustProductApproved'> {
   /** Known, or still being found: the worker checks the primary profile while it already runs. */

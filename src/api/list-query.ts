@@ -10,9 +10,8 @@
  * statuses and steps against their lists, times re-printed by `toISOString()`, never copied.
  */
 import { durationToMs } from '../config.js';
-import { ONBOARDING_STATUSES } from '../workflows/contract.js';
+import { ONBOARDING_STATUSES, ONBOARDING_STEPS } from '../workflows/contract.js';
 import type { FieldError } from './plugins/errors.js';
-import { ONBOARDING_STEPS } from './steps.js';
 
 /** Ten years: far beyond any onboarding's wait (Twilio vets in days), and well inside a Date. */
 export const MAX_WAITING_DAYS = 3650;

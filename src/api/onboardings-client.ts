@@ -24,7 +24,7 @@ import {
   type StartAnswer,
 } from '../workflows/contract.js';
 import { CustomerId, OnboardingStatus } from '../workflows/search-attributes.js';
-import type { OnboardingRequest } from '../trusthub/types.js';
+import type { OnboardingRequest } from '../workflows/contract.js';
 import { ONBOARDINGS, stuckOnboardingQueries } from '../temporal/visibility-queries.js';
 
 /** How long a request waits for the workflow to answer a query or an update before giving up. */

@@ -65,57 +65,30 @@ export type RegistrationIdentifier = (typeof REGISTRATION_IDENTIFIERS)[number];
 export type RegionOfOperation = (typeof REGIONS_OF_OPERATION)[number];
 export type JobPosition = (typeof JOB_POSITIONS)[number];
 
-export interface BusinessInformation {
-  name: string;
-  identity: BusinessIdentity;
-  type: BusinessType;
-  industry: BusinessIndustry;
-  registrationIdentifier: RegistrationIdentifier;
-  registrationNumber: string;
-  regionsOfOperation: RegionOfOperation[];
-  websiteUrl: string;
-  socialMediaProfileUrls?: string[];
-}
+// The request's and the view's shapes are Static of the workflow's JSON Schemas
+// (src/workflows/schemas.ts); re-exported here, where the activities and the sandbox look for them.
+export type {
+  AuthorizedRepresentative,
+  BundleError,
+  BundleSnapshot,
+  BusinessInformation,
+  EvaluationFieldResult,
+  EvaluationSummary,
+  PhoneNumberRef,
+  PostalAddress,
+} from '../workflows/contract.js';
 
-export interface PostalAddress {
-  customerName: string;
-  street: string;
-  streetSecondary?: string;
-  city: string;
-  region: string;
-  postalCode: string;
-  isoCountry: string;
-}
+export const BUNDLE_KINDS = ['customer-profile', 'trust-product'] as const;
+export type BundleKind = (typeof BUNDLE_KINDS)[number];
 
-export interface AuthorizedRepresentative {
-  firstName: string;
-  lastName: string;
-  email: string;
-  phoneNumber: string;
-  businessTitle: string;
-  jobPosition: JobPosition;
-}
-
-/** What an ISV sends to onboard one end customer. */
-export interface OnboardingRequest {
-  customerId: string;
-  email: string;
-  friendlyName?: string;
-  business: BusinessInformation;
-  address: PostalAddress;
-  authorizedRepresentatives: AuthorizedRepresentative[];
-  /** E.164 numbers or PN… SIDs of numbers the account owns. */
-  phoneNumbers: string[];
-  /**
-   * An existing secondary customer profile (BU…) to adopt instead of creating one: made earlier for
-   * A2P 10DLC, CNAM or Voice Integrity, say. What it lacks is added; an approved one is never edited.
-   */
-  customerProfileSid?: string;
-}
-
-export type BundleKind = 'customer-profile' | 'trust-product';
-
-export type BundleStatus = 'draft' | 'pending-review' | 'in-review' | 'twilio-approved' | 'twilio-rejected';
+export const BUNDLE_STATUSES = [
+  'draft',
+  'pending-review',
+  'in-review',
+  'twilio-approved',
+  'twilio-rejected',
+] as const;
+export type BundleStatus = (typeof BUNDLE_STATUSES)[number];
 
 /** The statuses that are Twilio's decision on a bundle (they end a vetting wait). */
 export const BUNDLE_DECISIONS: readonly string[] = ['twilio-approved', 'twilio-rejected'];
@@ -123,44 +96,8 @@ export const BUNDLE_DECISIONS: readonly string[] = ['twilio-approved', 'twilio-r
 /** Bundles in these statuses can be edited, assigned to and submitted; others give Twilio error 60711. */
 export const EDITABLE_STATUSES: readonly BundleStatus[] = ['draft', 'twilio-rejected'];
 
-export interface BundleError {
-  code: number;
-  meaning?: string;
-}
-
-export interface BundleSnapshot {
-  kind: BundleKind;
-  sid: string;
-  status: BundleStatus;
-  errors: BundleError[];
-  validUntil: string | null;
-}
-
-export interface EvaluationFieldResult {
-  requirement: string;
-  objectType?: string;
-  field?: string;
-  errorCode?: number;
-  reason: string;
-}
-
-export interface EvaluationSummary {
-  sid: string;
-  status: 'compliant' | 'noncompliant';
-  /** What stops the bundle from being compliant, field by field. Empty when compliant. */
-  failures: EvaluationFieldResult[];
-}
-
 /** How a number is named: E.164, or the PN… SID of one of the account's incoming numbers. */
-export const E164_NUMBER = /^\+[1-9]\d{1,14}$/;
-export const PHONE_NUMBER_SID = /^PN[0-9a-fA-F]{32}$/;
-
-export interface PhoneNumberRef {
-  /** What the ISV sent: E.164 or PN… */
-  input: string;
-  sid: string;
-  phoneNumber: string;
-}
+export { E164_NUMBER, PHONE_NUMBER_SID } from '../workflows/contract.js';
 
 /**
  * Meanings of Twilio's customer-profile rejection codes as Twilio published them (changelog

@@ -7,16 +7,10 @@
  * approval it keeps the customer's numbers and approvals current (step `serving`) until offboarded.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type {
-  AuthorizedRepresentative,
-  BundleKind,
-  BundleSnapshot,
-  BusinessInformation,
-  EvaluationSummary,
-  OnboardingRequest,
-  PhoneNumberRef,
-  PostalAddress,
-} from '../trusthub/types.js';
+import type { Static } from 'typebox';
+import type { BundleKind } from '../trusthub/types.js';
+// Types only: the schemas are TypeBox objects, which the workflow bundle must not pull in.
+import type * as Schema from './schemas.js';
 
 /** Said wherever a number is refused for not being the account's (Twilio's attestation levels). */
 export const NOT_OWNED_ATTESTATION =
@@ -25,14 +19,34 @@ export const NOT_OWNED_ATTESTATION =
 /** The workflow type the worker registers and the API starts. */
 export const WORKFLOW_TYPE = 'shakenStirOnboarding';
 
+// ---- identifiers: each format once, for the schemas, the webhook and the workflow's validators --------
+
 /** The ISV's own id for an end customer: letters, digits, `_ . -`, up to 64. */
 export const CUSTOMER_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+const ONBOARDING_ID_PREFIX = 'onboarding-';
 /** An onboarding's workflow ID (`onboardingIdFor`). */
-export const ONBOARDING_ID_PATTERN = `^onboarding-${CUSTOMER_ID_PATTERN.slice(1)}`;
+export const ONBOARDING_ID_PATTERN = `^${ONBOARDING_ID_PREFIX}${CUSTOMER_ID_PATTERN.slice(1)}`;
+/** A phone number in E.164, e.g. +14155550100. */
+export const E164_PATTERN = '^\\+[1-9]\\d{1,14}$';
+/** The SID of one of the account's incoming phone numbers. */
+export const PHONE_NUMBER_SID_PATTERN = '^PN[0-9a-fA-F]{32}$';
+/** How the ISV names a number: E.164 or a PN… SID. */
+export const PHONE_NUMBER_PATTERN = `^((${E164_PATTERN.slice(1, -1)})|(${PHONE_NUMBER_SID_PATTERN.slice(1, -1)}))$`;
+/** The SID of a Trust Hub bundle (customer profile, trust product). */
+export const CUSTOMER_PROFILE_SID_PATTERN = '^BU[0-9a-fA-F]{32}$';
+
+export const E164_NUMBER = new RegExp(E164_PATTERN);
+export const PHONE_NUMBER_SID = new RegExp(PHONE_NUMBER_SID_PATTERN);
+const ONBOARDING_ID = new RegExp(ONBOARDING_ID_PATTERN);
 
 /** One workflow per end customer: its ID is derived from the ISV's customerId, never random. */
 export function onboardingIdFor(customerId: string): string {
-  return `onboarding-${customerId}`;
+  return `${ONBOARDING_ID_PREFIX}${customerId}`;
+}
+
+/** The inverse of `onboardingIdFor`: the customer an onboarding ID names, or undefined if it is none. */
+export function customerIdOf(onboardingId: string): string | undefined {
+  return ONBOARDING_ID.test(onboardingId) ? onboardingId.slice(ONBOARDING_ID_PREFIX.length) : undefined;
 }
 
 /**
@@ -49,121 +63,101 @@ export const ONBOARDING_STATUSES = [
 export type OnboardingStatus = (typeof ONBOARDING_STATUSES)[number];
 
 /** Where the onboarding is, in the order of the guide. */
-export type OnboardingStep =
-  | 'adopting-customer-profile'
-  | 'creating-customer-profile'
-  | 'linking-primary-profile'
-  | 'creating-address'
-  | 'creating-address-document'
-  | 'creating-business-information'
-  | 'creating-authorized-representatives'
-  | 'assigning-phone-numbers'
-  | 'evaluating-customer-profile'
-  | 'submitting-customer-profile'
-  | 'waiting-for-customer-profile-vetting'
-  | 'creating-trust-product'
-  | 'linking-customer-profile-to-trust-product'
-  | 'assigning-phone-numbers-to-trust-product'
-  | 'evaluating-trust-product'
-  | 'submitting-trust-product'
-  | 'waiting-for-trust-product-vetting'
-  | 'waiting-for-corrections'
-  | 'applying-corrections'
-  | 'serving'
-  | 'changing-phone-numbers'
-  | 'checking-approvals'
-  | 'cancelling'
-  | 'done';
+export const ONBOARDING_STEPS = [
+  'adopting-customer-profile',
+  'creating-customer-profile',
+  'linking-primary-profile',
+  'creating-address',
+  'creating-address-document',
+  'creating-business-information',
+  'creating-authorized-representatives',
+  'assigning-phone-numbers',
+  'evaluating-customer-profile',
+  'submitting-customer-profile',
+  'waiting-for-customer-profile-vetting',
+  'creating-trust-product',
+  'linking-customer-profile-to-trust-product',
+  'assigning-phone-numbers-to-trust-product',
+  'evaluating-trust-product',
+  'submitting-trust-product',
+  'waiting-for-trust-product-vetting',
+  'waiting-for-corrections',
+  'applying-corrections',
+  'serving',
+  'changing-phone-numbers',
+  'checking-approvals',
+  'cancelling',
+  'done',
+] as const;
+export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
 
-/** Why the onboarding needs the ISV: what Twilio said, in codes and in words. */
-export interface Problem {
-  kind:
-    | 'evaluation'
-    | 'pre-check'
-    | 'rejection'
-    | 'twilio-error'
-    | 'phone-numbers'
-    | 'approval-lost'
-    | 'adoption';
-  bundle?: BundleKind;
-  message: string;
-  codes: { code: number; meaning: string }[];
-  /** Field-level results of the latest evaluation, when that is what failed. */
-  failures: EvaluationSummary['failures'];
-}
-
-export interface TimelineEntry {
-  at: string;
-  event: string;
-  detail?: string;
-}
-
-export interface CreatedResources {
-  customerProfileSid?: string;
-  trustProductSid?: string;
-  addressSid?: string;
-  supportingDocumentSid?: string;
-  businessInformationSid?: string;
-  /** authorized_representative_1 first. */
-  representativeSids: string[];
-}
+/** What kind of thing the ISV must act on (`Problem.kind`). */
+export const PROBLEM_KINDS = [
+  'evaluation',
+  'pre-check',
+  'rejection',
+  'twilio-error',
+  'phone-numbers',
+  'approval-lost',
+  'adoption',
+] as const;
 
 /**
  * SHAKEN/STIR attestation Twilio gives a number's calls (Twilio's "Vetting and Attestation Levels"): A
  * only when the number is on an approved secondary profile and on the approved trust product linked to
  * it; otherwise B (the ISV's own primary profile and trust product are approved) or C.
  */
-export type Attestation = 'A' | 'B' | 'C';
+export const ATTESTATIONS = ['A', 'B', 'C'] as const;
+export type Attestation = (typeof ATTESTATIONS)[number];
 
-export interface PhoneNumberStatus extends PhoneNumberRef {
-  attestation: Attestation;
-  /** The one thing standing between this number and A, in words; null at A. */
-  blockedBy: string | null;
-}
+/** What became of a resource when the onboarding was cancelled, offboarded or failed. */
+export const COMPENSATION_OUTCOMES = ['deleted', 'kept', 'unassigned', 'failed'] as const;
 
-/** The onboarding's state as the workflow keeps it (numbers without their attestation, which is derived). */
-export interface OnboardingRecord {
-  id: string;
-  customerId: string;
-  status: OnboardingStatus;
-  step: OnboardingStep;
-  customerProfile: BundleSnapshot | null;
-  trustProduct: BundleSnapshot | null;
-  resources: CreatedResources;
-  phoneNumbers: PhoneNumberRef[];
-  latestEvaluation: (EvaluationSummary & { bundle: BundleKind }) | null;
-  problem: Problem | null;
-  /** What Twilio often rejects but not always (e.g. 18609 likely), found before submission. */
-  warnings?: string[];
-  /** Correction rounds applied so far. */
-  corrections: number;
-  /** Filled when cancelled: what compensation (or offboarding, after approval) did. */
-  compensation: {
-    kind: string;
-    sid: string;
-    outcome: 'deleted' | 'kept' | 'unassigned' | 'failed';
-    reason?: string;
-  }[];
-  timeline: TimelineEntry[];
-}
+// ---- messages' shapes: Static of the JSON Schemas in ./schemas.ts, never restated ------------------
+
+export type OnboardingRequest = Static<typeof Schema.OnboardingRequest>;
+export type BusinessInformation = Static<typeof Schema.Business>;
+export type PostalAddress = Static<typeof Schema.Address>;
+export type AuthorizedRepresentative = Static<typeof Schema.Representative>;
+/** What the ISV can correct after a noncompliant evaluation or a rejection; every field is optional. */
+export type Corrections = Static<typeof Schema.Corrections>;
+
+export type BundleSnapshot = Static<typeof Schema.BundleSnapshot>;
+export type BundleError = BundleSnapshot['errors'][number];
+export type EvaluationFieldResult = Static<typeof Schema.EvaluationFieldResult>;
+export type EvaluationSummary = Static<typeof Schema.EvaluationSummary>;
+export type PhoneNumberRef = Static<typeof Schema.PhoneNumberRef>;
+export type PhoneNumberStatus = Static<typeof Schema.PhoneNumberStatus>;
+/** Why the onboarding needs the ISV: what Twilio said, in codes and in words. */
+export type Problem = Static<typeof Schema.Problem>;
+export type TimelineEntry = Static<typeof Schema.TimelineEntry>;
+export type CreatedResources = Static<typeof Schema.CreatedResources>;
+export type CompensationEntry = Static<typeof Schema.CompensationEntry>;
 
 /** What GET /v1/onboardings/:id and every message answer show: the record, each number with its attestation. */
-export interface OnboardingView extends Omit<OnboardingRecord, 'phoneNumbers'> {
-  phoneNumbers: PhoneNumberStatus[];
+export type OnboardingView = Static<typeof Schema.OnboardingView>;
+
+/** The onboarding's state as the workflow keeps it (numbers without their attestation, which is derived). */
+export interface OnboardingRecord extends Omit<OnboardingView, 'phoneNumbers'> {
+  phoneNumbers: PhoneNumberRef[];
 }
 
-/** What the ISV can correct after a noncompliant evaluation or a rejection; every field is optional. */
-export interface Corrections {
-  email?: string;
-  business?: Partial<BusinessInformation>;
-  address?: PostalAddress;
-  authorizedRepresentatives?: AuthorizedRepresentative[];
-  phoneNumbers?: string[];
+/**
+ * The worker's configuration, handed to the workflow through an activity (src/activities/settings.ts):
+ * workflow code cannot read the environment, and recording the values in history keeps replays
+ * deterministic when the config changes.
+ */
+export interface OnboardingSettings {
+  primaryCustomerProfileSid: string;
+  statusCallbackUrl: string;
+  vettingPollIntervalMs: number;
   /**
-   * After a trust-product rejection whose cause is not its email: delete the rejected trust product and
-   * make a new one, linked to the same approved profile, with the same numbers, and submit it.
+   * Whether the ISV's own primary profile has an approved SHAKEN/STIR trust product: then a customer's
+   * number that is not (yet) A is signed B, otherwise C. Found by the worker at start.
    */
-  replaceTrustProduct?: boolean;
+  primaryTrustProductApproved?: boolean;
+  /** EVENTS_URL is set: the workflow announces its changes (./onboarding/events.ts). */
+  eventsEnabled?: boolean;
 }
 
 export interface OnboardingInput {
@@ -171,8 +165,8 @@ export interface OnboardingInput {
   request: OnboardingRequest;
   /** `requestDigest(request)` as the API computed it: what a second start is compared with. */
   requestDigest?: string;
-  /** Set when the workflow continues as new: everything done so far. */
-  carried?: CarriedState;
+  /** Set when the workflow continues as new: everything done so far (older code's shape too). */
+  carried?: CarriedState | CarriedByOlderCode;
 }
 
 /**
@@ -182,8 +176,14 @@ export interface OnboardingInput {
 export interface CarriedState {
   view: OnboardingRecord;
   request: OnboardingRequest;
+  /** Bundle SID → the objects assigned to it (EntityAssignments): profiles, end users, documents. */
   linked: Record<string, string[]>;
-  phoneNumbersOnTrustProduct: string[];
+  /**
+   * Bundle SID → the PN SIDs assigned to it (ChannelEndpointAssignments), the profile's and the trust
+   * product's alike.
+   */
+  numbers: Record<string, string[]>;
+  /** Bumped when an address is replaced by one in another country: its friendly names get a new revision. */
   revision: number;
   /** The customer profile existed before (request.customerProfileSid) and was adopted, not created. */
   adopted?: boolean;
@@ -214,6 +214,13 @@ export interface CarriedState {
   /** Bundle SID → workflow times (ms) of the recent re-reads status callbacks caused: they are bounded. */
   callbackReads?: Record<string, number[]>;
 }
+
+/**
+ * The state as code before `CarriedState.numbers` handed it over: the profile's numbers under
+ * `linked['<profile SID>:numbers']`, the trust product's in their own array. Read by the state class
+ * (./onboarding/state.ts), which moves them into `numbers`.
+ */
+export type CarriedByOlderCode = Omit<CarriedState, 'numbers'> & { phoneNumbersOnTrustProduct: string[] };
 
 // ---- events to the ISV's system (EVENTS_URL) -------------------------------------------------------
 

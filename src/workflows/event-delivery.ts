@@ -5,11 +5,11 @@
  * a run of this type, failed after days of retries, with the endpoint's last answer.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { EventActivities } from '../activities/events.js';
+import type { EventDeliveryActivities } from './onboarding/activities.js';
 import { eventsTaskQueue, type OnboardingEvent } from './contract.js';
 
 export async function deliverOnboardingEvent(event: OnboardingEvent): Promise<void> {
-  const { deliverEvent } = proxyActivities<EventActivities>({
+  const { deliverEvent } = proxyActivities<EventDeliveryActivities>({
     taskQueue: eventsTaskQueue(workflowInfo().taskQueue),
     startToCloseTimeout: '30 seconds',
     // Standard Webhooks' advice: retry with growing gaps for about three days, then give up visibly.

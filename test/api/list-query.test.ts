@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { MAX_WAITING_DAYS, parseListQuery } from '../../src/api/list-query.js';
-import { ONBOARDING_STEPS } from '../../src/api/steps.js';
+import { ONBOARDING_STEPS } from '../../src/workflows/contract.js';
 import { loadApiConfig } from '../../src/config.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';

@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import twilio from 'twilio';
 import { onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
-import type { OnboardingRequest } from '../../src/trusthub/types.js';
+import type { OnboardingRequest } from '../../src/workflows/contract.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';

@@ -17,7 +17,7 @@ import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
 import type { Sandbox, SandboxInfo, SandboxOptions } from 'trusthub-sandbox';
 import type { TwilioClient } from '../../src/trusthub/client.js';
-import type { OnboardingRequest } from '../../src/trusthub/types.js';
+import type { OnboardingRequest } from '../../src/workflows/contract.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { runSandbox, type SandboxAdmin } from './sandbox.js';

@@ -46,8 +46,8 @@ function state(
       ...overrides,
     },
     request: {} as CarriedState['request'],
-    linked: { 'BUprofile:numbers': onProfile },
-    phoneNumbersOnTrustProduct: onProduct,
+    linked: {},
+    numbers: { BUprofile: onProfile, BUproduct: onProduct },
     revision: 1,
   };
 }

@@ -25,7 +25,7 @@ import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
-import type { OnboardingSettings } from '../../src/activities/settings.js';
+import type { OnboardingSettings } from '../../src/workflows/contract.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import type { BundleSnapshot, PhoneNumberRef } from '../../src/trusthub/types.js';
 import {
@@ -34,10 +34,10 @@ import {
   bundleStatusChanged,
   getOnboarding,
   onboardingIdFor,
-  type CarriedState,
+  type CarriedByOlderCode,
 } from '../../src/workflows/contract.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
-import { Onboarding } from '../../src/workflows/onboarding/state.js';
+import { YIELD_TO_QUEUED_WORK } from '../../src/workflows/patches.js';
 import { recordHistory } from '../support/histories.js';
 import { eventually } from '../support/sandbox.js';
 import { diagnose, onboardingRequest, workflowBundle } from '../support/stack.js';
@@ -66,8 +66,11 @@ const numberRef = (phoneNumber: string, digit: string): PhoneNumberRef => ({
   phoneNumber,
 });
 
-/** A customer being served, as a run continued as new after approval receives it. */
-function servingCustomer(customerId: string): { onboardingId: string; carried: CarriedState } {
+/**
+ * A customer being served, as a run continued as new after approval receives it: in the shape older
+ * code handed over (numbers under `linked` and `phoneNumbersOnTrustProduct`), which this code reads.
+ */
+function servingCustomer(customerId: string): { onboardingId: string; carried: CarriedByOlderCode } {
   const onboardingId = onboardingIdFor(customerId);
   const number = numberRef('+14155550100', '1');
   return {
@@ -301,7 +304,7 @@ describe('continue-as-new while serving', { timeout: 120_000 }, () => {
       ),
     );
     assert.ok(
-      patches.includes(Onboarding.YIELD_TO_QUEUED_WORK),
+      patches.includes(YIELD_TO_QUEUED_WORK),
       'the change arrived during the continue-as-new wait, which gave way to it',
     );
 

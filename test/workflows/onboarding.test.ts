@@ -14,7 +14,7 @@ import {
   WORKFLOW_TYPE,
   onboardingIdFor,
 } from '../../src/workflows/contract.js';
-import type { OnboardingRequest } from '../../src/trusthub/types.js';
+import type { OnboardingRequest } from '../../src/workflows/contract.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';

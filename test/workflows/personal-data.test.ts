@@ -17,7 +17,11 @@ import {
 } from '../../src/workflows/contract.js';
 import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
-import type { AuthorizedRepresentative, OnboardingRequest, PostalAddress } from '../../src/trusthub/types.js';
+import type {
+  AuthorizedRepresentative,
+  OnboardingRequest,
+  PostalAddress,
+} from '../../src/workflows/contract.js';
 import { createSecondaryProfile } from '../support/fixtures.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';

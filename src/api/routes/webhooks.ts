@@ -21,7 +21,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LRUCache } from 'lru-cache';
 import { signatureBaseUrl } from '../../config.js';
-import { ONBOARDING_ID_PATTERN } from '../../workflows/contract.js';
+import { CUSTOMER_PROFILE_SID_PATTERN, ONBOARDING_ID_PATTERN } from '../../workflows/contract.js';
 import { onboardingsClient } from '../onboardings-client.js';
 
 /** Twilio's status callbacks are `AccountSid, BundleSid, Status` and perhaps a FailureReason. */
@@ -34,7 +34,7 @@ const SEEN_TOKEN_TTL_MS = 24 * 3_600_000;
 const Callback = Type.Object(
   {
     AccountSid: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' }),
-    BundleSid: Type.String({ pattern: '^BU[0-9a-fA-F]{32}$' }),
+    BundleSid: Type.String({ pattern: CUSTOMER_PROFILE_SID_PATTERN }),
     Status: Type.String({ maxLength: 64 }),
     FailureReason: Type.Optional(Type.String({ maxLength: 2048 })),
   },

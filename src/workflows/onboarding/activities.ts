@@ -1,14 +1,26 @@
 /**
  * The activities as the workflow calls them: one Trust Hub operation each (src/activities), typed from
- * the factory, with one retry policy for all.
+ * the factories' return types (a type import only: the workflow bundle holds no activity code), with one
+ * retry policy for all. The workflow's other modules take the activities' types from here, never from
+ * src/activities.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities/index.js';
-import type { OnboardingSettings } from '../../activities/settings.js';
+import type { createActivities } from '../../activities/index.js';
+import type { eventActivities } from '../../activities/events.js';
+import type { createSettingsActivities } from '../../activities/settings.js';
 
-export const trustHub = proxyActivities<
-  Activities & { getOnboardingSettings(): Promise<OnboardingSettings> }
->({
+type OnboardingActivities = ReturnType<typeof createActivities> & ReturnType<typeof createSettingsActivities>;
+
+/** The one activity of an event's delivery (../event-delivery.ts), on its own task queue. */
+export type EventDeliveryActivities = ReturnType<typeof eventActivities>;
+
+/** A customer profile as read before it is adopted. */
+export type ExistingProfile = Awaited<ReturnType<OnboardingActivities['describeCustomerProfile']>>;
+
+/** What the workflow can delete at Twilio. */
+export type DeletableKind = Parameters<OnboardingActivities['deleteResource']>[0]['kind'];
+
+export const activities = proxyActivities<OnboardingActivities>({
   startToCloseTimeout: '1 minute',
   // Activities heartbeat while each Twilio request is out (src/activities/context.ts), so a worker
   // killed mid-call is noticed within 10 s and its activity runs again elsewhere 2 s later, instead

@@ -5,24 +5,24 @@
  * Otherwise the ISV's own primary profile and trust product decide between B and C, and the first
  * missing piece of A is named so that someone can act on it.
  */
-import type { OnboardingSettings } from '../../activities/settings.js';
 import { describeTwilioCode, type BundleSnapshot } from '../../trusthub/types.js';
-import type { Attestation, CarriedState, PhoneNumberStatus } from '../contract.js';
+import type { Attestation, CarriedState, OnboardingSettings, PhoneNumberStatus } from '../contract.js';
 
 export function phoneNumberStatuses(
-  carried: CarriedState,
+  carried: Pick<CarriedState, 'view' | 'numbers'>,
   settings: Pick<OnboardingSettings, 'primaryTrustProductApproved'> | undefined,
 ): PhoneNumberStatus[] {
-  const { view, linked, phoneNumbersOnTrustProduct } = carried;
-  const profileSid = view.resources.customerProfileSid;
-  const onProfile = profileSid ? (linked[`${profileSid}:numbers`] ?? []) : [];
+  const { view, numbers } = carried;
+  const { customerProfileSid, trustProductSid } = view.resources;
+  const onProfile = (customerProfileSid && numbers[customerProfileSid]) || [];
+  const onTrustProduct = (trustProductSid && numbers[trustProductSid]) || [];
   const withoutA: Attestation = settings?.primaryTrustProductApproved ? 'B' : 'C';
   return view.phoneNumbers.map((number) => {
     const blockedBy =
       bundleBlocker('customer profile', view.customerProfile, view.timeline) ??
       (onProfile.includes(number.sid) ? null : 'number not on the customer profile') ??
       bundleBlocker('trust product', view.trustProduct, view.timeline) ??
-      (phoneNumbersOnTrustProduct.includes(number.sid) ? null : 'number not on the trust product');
+      (onTrustProduct.includes(number.sid) ? null : 'number not on the trust product');
     return { ...number, attestation: blockedBy ? withoutA : 'A', blockedBy };
   });
 }

@@ -5,29 +5,30 @@
  * for this customer, and keep the approved bundles, which Twilio keeps anyway.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { DeletableKind } from '../../activities/index.js';
 import { NumberChangeRefusal } from '../contract.js';
 import type { BundleSnapshot } from '../../trusthub/types.js';
-import { trustHub } from './activities.js';
+import { activities, type DeletableKind } from './activities.js';
 import type { Onboarding } from './state.js';
 
-export async function compensate(o: Onboarding, ending: 'cancelled' | 'failed' = 'cancelled'): Promise<void> {
-  const { view } = o;
-  view.step = 'cancelling';
-  o.note(ending === 'cancelled' ? 'cancel requested' : 'failed: removing drafts');
+export async function compensate(
+  onboarding: Onboarding,
+  ending: 'cancelled' | 'failed' = 'cancelled',
+): Promise<void> {
+  const { record } = onboarding;
+  onboarding.cleanUpStarted(ending === 'cancelled' ? 'cancel requested' : 'failed: removing drafts');
   const candidates: { kind: DeletableKind; sid: string | undefined; bundle?: BundleSnapshot | null }[] = [
-    { kind: 'trust-product', sid: view.resources.trustProductSid, bundle: view.trustProduct },
-    ...[...view.resources.representativeSids].reverse().map((sid) => ({ kind: 'end-user' as const, sid })),
-    { kind: 'end-user', sid: view.resources.businessInformationSid },
-    { kind: 'supporting-document', sid: view.resources.supportingDocumentSid },
-    { kind: 'address', sid: view.resources.addressSid },
-    { kind: 'customer-profile', sid: view.resources.customerProfileSid, bundle: view.customerProfile },
+    { kind: 'trust-product', sid: record.resources.trustProductSid, bundle: record.trustProduct },
+    ...[...record.resources.representativeSids].reverse().map((sid) => ({ kind: 'end-user' as const, sid })),
+    { kind: 'end-user', sid: record.resources.businessInformationSid },
+    { kind: 'supporting-document', sid: record.resources.supportingDocumentSid },
+    { kind: 'address', sid: record.resources.addressSid },
+    { kind: 'customer-profile', sid: record.resources.customerProfileSid, bundle: record.customerProfile },
   ];
-  const profileSubmitted = view.customerProfile && view.customerProfile.status !== 'draft';
+  const profileSubmitted = record.customerProfile && record.customerProfile.status !== 'draft';
   for (const { kind, sid, bundle } of candidates) {
     if (!sid) continue;
-    if (o.carried.adoptedSids?.includes(sid)) {
-      view.compensation.push({
+    if (onboarding.carried.adoptedSids?.includes(sid)) {
+      onboarding.compensated({
         kind,
         sid,
         outcome: 'kept',
@@ -37,55 +38,54 @@ export async function compensate(o: Onboarding, ending: 'cancelled' | 'failed' =
     }
     const submitted = bundle ? bundle.status !== 'draft' : profileSubmitted && kind !== 'trust-product';
     if (submitted) {
-      view.compensation.push({ kind, sid, outcome: 'kept', reason: 'already submitted to Twilio' });
+      onboarding.compensated({ kind, sid, outcome: 'kept', reason: 'already submitted to Twilio' });
       continue;
     }
     try {
       // Twilio refuses to delete an end user or document still assigned to a bundle: unassign first.
-      const profileSid = view.resources.customerProfileSid;
+      const profileSid = record.resources.customerProfileSid;
       if ((kind === 'end-user' || kind === 'supporting-document') && profileSid) {
-        await o.unlink('customer-profile', profileSid, sid);
+        await onboarding.unlink('customer-profile', profileSid, sid);
       }
-      await trustHub.deleteResource({ kind, sid });
-      view.compensation.push({ kind, sid, outcome: 'deleted' });
+      await activities.deleteResource({ kind, sid });
+      onboarding.compensated({ kind, sid, outcome: 'deleted' });
     } catch (error) {
-      view.compensation.push({ kind, sid, outcome: 'failed', reason: (error as Error).message });
+      onboarding.compensated({ kind, sid, outcome: 'failed', reason: (error as Error).message });
     }
   }
-  const removed = `${view.compensation.filter((c) => c.outcome === 'deleted').length} resources removed`;
-  if (ending === 'cancelled') finish(o, removed);
-  else o.note('drafts removed', removed);
+  const removed = `${record.compensation.filter((c) => c.outcome === 'deleted').length} resources removed`;
+  if (ending === 'cancelled') onboarding.cancelled(removed);
+  else onboarding.note('drafts removed', removed);
 }
 
-export async function offboard(o: Onboarding): Promise<void> {
-  const { view } = o;
-  view.step = 'cancelling';
-  o.note('offboarding requested');
+export async function offboard(onboarding: Onboarding): Promise<void> {
+  const { record } = onboarding;
+  onboarding.cleanUpStarted('offboarding requested');
   // Number changes still queued are answered, not left hanging: the customer is leaving.
-  for (const change of o.numberChanges.splice(0)) {
+  for (const change of onboarding.numberChanges.splice(0)) {
     change.refusal = ApplicationFailure.create({
       type: NumberChangeRefusal.Offboarding,
       message: 'The customer is being offboarded: its numbers are being taken off its bundles.',
     });
     change.done = true;
   }
-  const { customerProfileSid, trustProductSid } = view.resources;
-  for (const number of view.phoneNumbers) {
+  const { customerProfileSid, trustProductSid } = record.resources;
+  for (const number of record.phoneNumbers) {
     for (const [kind, bundleSid] of [
       ['trust-product', trustProductSid],
       ['customer-profile', customerProfileSid],
     ] as const) {
       if (!bundleSid) continue;
       try {
-        await trustHub.unassignPhoneNumber({ kind, bundleSid, phoneNumberSid: number.sid });
-        view.compensation.push({
+        await activities.unassignPhoneNumber({ kind, bundleSid, phoneNumberSid: number.sid });
+        onboarding.compensated({
           kind: 'phone-number',
           sid: number.sid,
           outcome: 'unassigned',
           reason: kind,
         });
       } catch (error) {
-        view.compensation.push({
+        onboarding.compensated({
           kind: 'phone-number',
           sid: number.sid,
           outcome: 'failed',
@@ -98,16 +98,9 @@ export async function offboard(o: Onboarding): Promise<void> {
     ['trust-product', trustProductSid],
     ['customer-profile', customerProfileSid],
   ] as const) {
-    if (sid) view.compensation.push({ kind, sid, outcome: 'kept', reason: 'approved: Twilio keeps it' });
+    if (sid) onboarding.compensated({ kind, sid, outcome: 'kept', reason: 'approved: Twilio keeps it' });
   }
-  o.carried.phoneNumbersOnTrustProduct = [];
-  if (customerProfileSid) o.carried.linked[`${customerProfileSid}:numbers`] = [];
-  finish(o, `${view.phoneNumbers.length} numbers taken off the bundles`);
-}
-
-function finish(o: Onboarding, detail: string): void {
-  o.view.status = 'cancelled';
-  o.view.step = 'done';
-  o.note('cancelled', detail);
-  o.publish();
+  if (trustProductSid) onboarding.numbersCleared(trustProductSid);
+  if (customerProfileSid) onboarding.numbersCleared(customerProfileSid);
+  onboarding.cancelled(`${record.phoneNumbers.length} numbers taken off the bundles`);
 }

@@ -7,9 +7,10 @@ import { businessInformationAttributes, representativeAttributes } from '../../t
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
 import { describeTwilioCode } from '../../trusthub/types.js';
 import { NOT_OWNED_ATTESTATION, type Corrections, type Problem } from '../contract.js';
-import { trustHub } from './activities.js';
+import { activities } from './activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
 import type { Onboarding } from './state.js';
+import { DROP_CORRECTED_NUMBERS } from '../patches.js';
 
 const FIELDS = [
   'email',
@@ -55,135 +56,132 @@ export function checkCorrections(
 
 // ---- waiting for and applying the ISV's corrections ------------------------------------------------
 
-export async function waitForCorrections(o: Onboarding, problem: Problem): Promise<Corrections> {
-  const { view } = o;
+export async function waitForCorrections(onboarding: Onboarding, problem: Problem): Promise<Corrections> {
   // Back from Twilio's vetting (or an evaluation): what it refused to delete before may go now.
-  await retryPendingDeletions(o);
-  view.status = 'action-required';
-  view.problem = problem;
-  o.note('action required', problem.message);
-  o.setStep('waiting-for-corrections');
-  while (!(await condition(() => o.pendingCorrections !== undefined, '1 day'))) {
-    await o.continueAsNewIfHistoryIsLong();
+  await retryPendingDeletions(onboarding);
+  onboarding.requireAction(problem);
+  onboarding.setStep('waiting-for-corrections');
+  while (!(await condition(() => onboarding.pendingCorrections !== undefined, '1 day'))) {
+    await onboarding.continueAsNewIfHistoryIsLong();
   }
-  view.status = 'running';
-  view.problem = null;
-  return o.pendingCorrections!;
+  onboarding.resume();
+  return onboarding.pendingCorrections!;
 }
 
 /** Applies corrections to the resources already made: update where Twilio allows it, replace where not. */
-export async function applyCorrections(o: Onboarding, corrections: Corrections): Promise<void> {
-  const { view } = o;
-  view.corrections += 1;
-  o.note('corrections received', Object.keys(corrections).join(', '));
-  o.setStep('applying-corrections');
-  const profileSid = view.resources.customerProfileSid;
+export async function applyCorrections(onboarding: Onboarding, corrections: Corrections): Promise<void> {
+  const { record } = onboarding;
+  onboarding.correctionsReceived(Object.keys(corrections));
+  onboarding.setStep('applying-corrections');
+  const profileSid = record.resources.customerProfileSid;
   // The one copy of the customer's data: everything after this, in this run or a continued one, uses it.
-  const request = (o.request = {
-    ...o.request,
+  const request = (onboarding.request = {
+    ...onboarding.request,
     ...(corrections.email ? { email: corrections.email } : {}),
-    ...(corrections.business ? { business: { ...o.request.business, ...corrections.business } } : {}),
+    ...(corrections.business
+      ? { business: { ...onboarding.request.business, ...corrections.business } }
+      : {}),
     ...(corrections.address ? { address: corrections.address } : {}),
     ...(corrections.authorizedRepresentatives
       ? { authorizedRepresentatives: corrections.authorizedRepresentatives }
       : {}),
     ...(corrections.phoneNumbers ? { phoneNumbers: corrections.phoneNumbers } : {}),
   });
-  const profileEditable = profileSid && view.customerProfile?.status !== 'twilio-approved';
+  const profileEditable = profileSid && record.customerProfile?.status !== 'twilio-approved';
 
   if (corrections.email) {
     if (profileEditable) {
-      o.recordBundle(
-        await trustHub.updateBundleEmail({ kind: 'customer-profile', sid: profileSid, email: request.email }),
+      onboarding.recordBundle(
+        await activities.updateBundleEmail({
+          kind: 'customer-profile',
+          sid: profileSid,
+          email: request.email,
+        }),
       );
     }
-    if (view.resources.trustProductSid) await updateTrustProductEmail(o);
+    if (record.resources.trustProductSid) await updateTrustProductEmail(onboarding);
   }
-  if (corrections.business && view.resources.businessInformationSid) {
-    await trustHub.updateEndUser({
-      sid: view.resources.businessInformationSid,
+  if (corrections.business && record.resources.businessInformationSid) {
+    await activities.updateEndUser({
+      sid: record.resources.businessInformationSid,
       attributes: businessInformationAttributes(request.business),
     });
   }
   if (corrections.authorizedRepresentatives && profileSid) {
-    const sids = view.resources.representativeSids;
+    const sids = record.resources.representativeSids;
     for (const [index, representative] of request.authorizedRepresentatives.entries()) {
       const sid = sids[index];
-      if (sid) await trustHub.updateEndUser({ sid, attributes: representativeAttributes(representative) });
+      if (sid) await activities.updateEndUser({ sid, attributes: representativeAttributes(representative) });
     }
     // A second representative removed: take it off the profile (the guide adds a new one), and delete
     // it, with the name, email and phone number it holds.
-    const removed = sids.splice(request.authorizedRepresentatives.length);
+    const removed = onboarding.representativesDroppedFrom(request.authorizedRepresentatives.length);
     for (const sid of removed) {
-      await o.unlink('customer-profile', profileSid, sid);
+      await onboarding.unlink('customer-profile', profileSid, sid);
     }
     await deleteReplaced(
-      o,
+      onboarding,
       removed.map((sid) => ({ kind: 'end-user', sid })),
     );
   }
-  if (corrections.address && view.resources.addressSid && profileSid) {
+  if (corrections.address && record.resources.addressSid && profileSid) {
     try {
-      await trustHub.updateAddress({ sid: view.resources.addressSid, address: request.address });
+      await activities.updateAddress({ sid: record.resources.addressSid, address: request.address });
     } catch (error) {
       // Twilio cannot change an address's country: make a new address and document, and swap them.
       if (failureType(error) !== TrustHubFailureType.AddressCountryChanged) throw error;
       // The old ones are deleted, the document first: Twilio keeps an address a document points at.
       const replaced: ReplacedResource[] = [];
-      if (view.resources.supportingDocumentSid) {
-        await o.unlink('customer-profile', profileSid, view.resources.supportingDocumentSid);
-        replaced.push({ kind: 'supporting-document', sid: view.resources.supportingDocumentSid });
+      if (record.resources.supportingDocumentSid) {
+        await onboarding.unlink('customer-profile', profileSid, record.resources.supportingDocumentSid);
+        replaced.push({ kind: 'supporting-document', sid: record.resources.supportingDocumentSid });
       }
-      replaced.push({ kind: 'address', sid: view.resources.addressSid });
-      o.carried.revision += 1;
-      view.resources.addressSid = undefined;
-      view.resources.supportingDocumentSid = undefined;
-      await deleteReplaced(o, replaced);
+      replaced.push({ kind: 'address', sid: record.resources.addressSid });
+      onboarding.addressReplaced();
+      await deleteReplaced(onboarding, replaced);
     }
   }
   if (corrections.phoneNumbers && profileSid && patched(DROP_CORRECTED_NUMBERS)) {
-    await dropNumbersLeftOut(o, profileSid);
+    await dropNumbersLeftOut(onboarding, profileSid);
   }
-  if (corrections.replaceTrustProduct) await dropTrustProduct(o);
+  if (corrections.replaceTrustProduct) await dropTrustProduct(onboarding);
   // Phone numbers: new ones are resolved and assigned when the guide runs again.
 }
-
-/** Runs recorded before corrected number lists took numbers off kept them; they replay that way. */
-export const DROP_CORRECTED_NUMBERS = 'drop-corrected-numbers';
 
 /**
  * A corrected number list replaces the old one: numbers left out come off the profile (editable while
  * the ISV corrects it) and off a trust product Twilio lets us edit, and out of the record.
  */
-async function dropNumbersLeftOut(o: Onboarding, profileSid: string): Promise<void> {
-  const { view, carried } = o;
-  const kept = new Set(o.request.phoneNumbers);
-  const trustProductSid = view.resources.trustProductSid;
-  const trustProductEditable = ['draft', 'twilio-rejected'].includes(view.trustProduct?.status ?? '');
-  for (const number of view.phoneNumbers.filter(
+async function dropNumbersLeftOut(onboarding: Onboarding, profileSid: string): Promise<void> {
+  const { record } = onboarding;
+  const kept = new Set(onboarding.request.phoneNumbers);
+  const trustProductSid = record.resources.trustProductSid;
+  const trustProductEditable = ['draft', 'twilio-rejected'].includes(record.trustProduct?.status ?? '');
+  for (const number of record.phoneNumbers.filter(
     (n) => !kept.has(n.input) && !kept.has(n.phoneNumber) && !kept.has(n.sid),
   )) {
-    const onProfile = o.numbersOnProfile(profileSid);
-    if (onProfile.includes(number.sid)) {
-      await trustHub.unassignPhoneNumber({
+    if (onboarding.numbersOn(profileSid).includes(number.sid)) {
+      await activities.unassignPhoneNumber({
         kind: 'customer-profile',
         bundleSid: profileSid,
         phoneNumberSid: number.sid,
       });
-      onProfile.splice(onProfile.indexOf(number.sid), 1);
+      onboarding.numberUnassigned(profileSid, number.sid);
     }
-    if (trustProductSid && trustProductEditable && carried.phoneNumbersOnTrustProduct.includes(number.sid)) {
-      await trustHub.unassignPhoneNumber({
+    if (
+      trustProductSid &&
+      trustProductEditable &&
+      onboarding.numbersOn(trustProductSid).includes(number.sid)
+    ) {
+      await activities.unassignPhoneNumber({
         kind: 'trust-product',
         bundleSid: trustProductSid,
         phoneNumberSid: number.sid,
       });
-      carried.phoneNumbersOnTrustProduct = carried.phoneNumbersOnTrustProduct.filter(
-        (sid) => sid !== number.sid,
-      );
+      onboarding.numberUnassigned(trustProductSid, number.sid);
     }
-    view.phoneNumbers = view.phoneNumbers.filter((n) => n.sid !== number.sid);
-    o.note('phone number dropped by correction', number.sid);
+    onboarding.phoneNumberDropped(number.sid);
+    onboarding.note('phone number dropped by correction', number.sid);
   }
 }
 
@@ -192,41 +190,38 @@ async function dropNumbersLeftOut(o: Onboarding, profileSid: string): Promise<vo
  * when it next does: a trust product submitted early, while the profile was in review, cannot change
  * until Twilio decides it, and is evaluated and resubmitted after that with the email carried here.
  */
-export async function updateTrustProductEmail(o: Onboarding): Promise<void> {
-  const sid = o.view.resources.trustProductSid;
-  const status = o.view.trustProduct?.status;
+export async function updateTrustProductEmail(onboarding: Onboarding): Promise<void> {
+  const sid = onboarding.record.resources.trustProductSid;
+  const status = onboarding.record.trustProduct?.status;
   if (!sid) return;
   if (status !== 'draft' && status !== 'twilio-rejected') {
-    o.carried.trustProductEmailOutdated = true;
-    o.note(
+    onboarding.trustProductEmailOutdated(true);
+    onboarding.note(
       'trust product email will be updated',
       `Twilio allows no edits while it is ${status ?? 'unknown'}`,
     );
     return;
   }
-  o.recordBundle(await trustHub.updateBundleEmail({ kind: 'trust-product', sid, email: o.request.email }));
-  o.carried.trustProductEmailOutdated = false;
+  onboarding.recordBundle(
+    await activities.updateBundleEmail({ kind: 'trust-product', sid, email: onboarding.request.email }),
+  );
+  onboarding.trustProductEmailOutdated(false);
 }
 
 /**
  * Takes the numbers off the rejected trust product and deletes it (Twilio allows deleting a bundle that
  * is not in review); the guide then makes a new one under a new revision of its name.
  */
-async function dropTrustProduct(o: Onboarding): Promise<void> {
-  const { view, carried } = o;
-  const sid = view.resources.trustProductSid;
+async function dropTrustProduct(onboarding: Onboarding): Promise<void> {
+  const sid = onboarding.record.resources.trustProductSid;
   if (!sid) return;
-  for (const phoneNumberSid of carried.phoneNumbersOnTrustProduct) {
-    await trustHub.unassignPhoneNumber({ kind: 'trust-product', bundleSid: sid, phoneNumberSid });
+  for (const phoneNumberSid of onboarding.numbersOn(sid)) {
+    await activities.unassignPhoneNumber({ kind: 'trust-product', bundleSid: sid, phoneNumberSid });
   }
-  await trustHub.deleteResource({ kind: 'trust-product', sid });
-  o.hints.delete(sid);
-  o.note('trust product replaced', `${sid} deleted`);
-  carried.phoneNumbersOnTrustProduct = [];
-  delete carried.linked[sid];
-  carried.trustProductRevision = (carried.trustProductRevision ?? 1) + 1;
-  view.resources.trustProductSid = undefined;
-  view.trustProduct = null;
+  await activities.deleteResource({ kind: 'trust-product', sid });
+  onboarding.hints.delete(sid);
+  onboarding.note('trust product replaced', `${sid} deleted`);
+  onboarding.trustProductDeleted(sid);
 }
 
 export function failureType(error: unknown): string | undefined {

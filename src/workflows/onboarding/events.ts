@@ -3,7 +3,7 @@
  * approved or rejected, the onboarding needing the ISV, completing, failing or being cancelled, a
  * number's attestation changing — so the ISV's system is told instead of polling GET.
  *
- * Events are derived, not sprinkled through the phases: every change already goes through `publish()`
+ * Events are derived, not sprinkled through the phases: every change already goes through `showChange()`
  * (./state.ts), which compares the state with what was last announced (`carried.announced`, handed on
  * through continue-as-new) and queues the difference. A replay derives the same events in the same
  * order; a continued run announces nothing twice.
@@ -33,9 +33,7 @@ import {
   type OnboardingEventType,
   type PhoneNumberStatus,
 } from '../contract.js';
-
-/** Runs recorded before events existed replay without them; every new run records this patch. */
-export const SIGNED_EVENTS = 'signed-events';
+import { SIGNED_EVENTS } from '../patches.js';
 
 /** Bundle statuses that are news to the ISV, and the event each one is. */
 const BUNDLE_EVENTS: Record<string, 'submitted' | 'approved' | 'rejected'> = {

@@ -18,12 +18,18 @@ import {
   type EvaluationSummary,
 } from '../../trusthub/types.js';
 import { StartRefusal, type Problem } from '../contract.js';
-import { trustHub } from './activities.js';
+import { activities, type ExistingProfile } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
 import { failureType, refusalProblem, updateTrustProductEmail } from './corrections.js';
 import { TrustHubFailureType } from '../../trusthub/errors.js';
 import type { Onboarding } from './state.js';
 import { BUNDLE_DECISIONS } from '../../trusthub/types.js';
+import {
+  PRE_SUBMIT_CHECKS,
+  OVERLAPPING_VETTING,
+  REREAD_ON_DECISION_ONLY,
+  CLAIMED_PROFILES,
+} from '../patches.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
 export class NeedsCorrections extends Error {
@@ -32,56 +38,46 @@ export class NeedsCorrections extends Error {
   }
 }
 
-/** Runs recorded before the pre-submission checks existed replay without them. */
-export const PRE_SUBMIT_CHECKS = 'pre-submit-checks';
-
-function checkBeforeSubmitting(o: Onboarding): void {
-  for (const warning of preSubmitWarnings(o.request)) {
-    if (o.view.warnings?.includes(warning)) continue;
-    (o.view.warnings ??= []).push(warning);
-    o.note('warning', warning);
+function checkBeforeSubmitting(onboarding: Onboarding): void {
+  for (const warning of preSubmitWarnings(onboarding.request)) {
+    onboarding.warn(warning);
   }
-  const problem = preSubmitProblem(o.request);
+  const problem = preSubmitProblem(onboarding.request);
   if (problem) throw new NeedsCorrections(problem);
 }
 
-/**
- * The guide's order: submit the profile, then create and submit the trust product at once, so the two
- * vettings overlap (about max(24 h, 72 h) to A instead of their sum). Runs recorded before this waited
- * for the profile's approval first, and replay that way.
- */
-export const OVERLAPPING_VETTING = 'overlapping-vetting';
-
-export async function followTheGuide(o: Onboarding): Promise<void> {
-  const profileSid = await createCustomerProfile(o);
+export async function followTheGuide(onboarding: Onboarding): Promise<void> {
+  const profileSid = await createCustomerProfile(onboarding);
   // An adopted profile that is already approved takes the customer's numbers (Twilio allows that).
-  if (o.carried.adopted && o.view.customerProfile?.status === 'twilio-approved') {
-    await attachPhoneNumbers(o, profileSid);
+  if (onboarding.carried.adopted && onboarding.record.customerProfile?.status === 'twilio-approved') {
+    await attachPhoneNumbers(onboarding, profileSid);
   }
-  if (o.view.customerProfile?.status !== 'twilio-approved') {
-    await linkPrimaryProfile(o, profileSid);
-    await attachAddress(o, profileSid);
-    await attachBusinessInformation(o, profileSid);
-    await attachRepresentatives(o, profileSid);
-    await attachPhoneNumbers(o, profileSid);
+  if (onboarding.record.customerProfile?.status !== 'twilio-approved') {
+    await linkPrimaryProfile(onboarding, profileSid);
+    await attachAddress(onboarding, profileSid);
+    await attachBusinessInformation(onboarding, profileSid);
+    await attachRepresentatives(onboarding, profileSid);
+    await attachPhoneNumbers(onboarding, profileSid);
     if (patched(OVERLAPPING_VETTING)) {
-      await submitForVetting(o, 'customer-profile', profileSid);
-      await submitTrustProductEarly(o, profileSid);
-      await awaitVetting(o, 'customer-profile', profileSid);
+      await submitForVetting(onboarding, 'customer-profile', profileSid);
+      await submitTrustProductEarly(onboarding, profileSid);
+      await awaitVetting(onboarding, 'customer-profile', profileSid);
     } else {
-      await vet(o, 'customer-profile', profileSid);
+      await vet(onboarding, 'customer-profile', profileSid);
     }
   }
-  const trustProductSid = await createTrustProduct(o, profileSid);
-  if (o.carried.trustProductSubmittedEarly) {
+  const trustProductSid = await createTrustProduct(onboarding, profileSid);
+  if (onboarding.carried.trustProductSubmittedEarly) {
     // Twilio decided it while the profile was in review: what the workflow last read may be stale, and
     // a rejection then was the profile's, now fixed, so the trust product is simply resubmitted.
-    o.carried.trustProductSubmittedEarly = false;
-    const early = o.recordBundle(await trustHub.fetchBundle({ kind: 'trust-product', sid: trustProductSid }));
+    onboarding.trustProductSubmittedEarly(false);
+    const early = onboarding.recordBundle(
+      await activities.fetchBundle({ kind: 'trust-product', sid: trustProductSid }),
+    );
     if (early.status === 'twilio-rejected')
-      o.note('trust product resubmitted', 'rejected before the profile was approved');
+      onboarding.note('trust product resubmitted', 'rejected before the profile was approved');
   }
-  await vet(o, 'trust-product', trustProductSid);
+  await vet(onboarding, 'trust-product', trustProductSid);
 }
 
 /**
@@ -90,56 +86,56 @@ export async function followTheGuide(o: Onboarding): Promise<void> {
  * the ISV: the trust product is evaluated and submitted again, the usual way, once the profile is
  * approved, and any real problem surfaces then.
  */
-async function submitTrustProductEarly(o: Onboarding, profileSid: string): Promise<void> {
-  const current = o.view.trustProduct?.status;
+async function submitTrustProductEarly(onboarding: Onboarding, profileSid: string): Promise<void> {
+  const current = onboarding.record.trustProduct?.status;
   if (current === 'pending-review' || current === 'in-review' || current === 'twilio-approved') return;
   try {
-    const trustProductSid = await createTrustProduct(o, profileSid);
-    await submitForVetting(o, 'trust-product', trustProductSid);
-    o.carried.trustProductSubmittedEarly = true;
+    const trustProductSid = await createTrustProduct(onboarding, profileSid);
+    await submitForVetting(onboarding, 'trust-product', trustProductSid);
+    onboarding.trustProductSubmittedEarly(true);
   } catch (error) {
     const deferred =
       error instanceof NeedsCorrections ? error.problem.message : refusalProblem(error)?.message;
     if (deferred === undefined) throw error;
-    o.note('trust product waits for the profile', deferred);
+    onboarding.note('trust product waits for the profile', deferred);
   }
 }
 
 // 1. Secondary customer profile, with the status callback that wakes us.
-async function createCustomerProfile(o: Onboarding): Promise<string> {
-  const { view, request } = o;
-  if (!view.resources.customerProfileSid && request.customerProfileSid) {
-    await adoptCustomerProfile(o, request.customerProfileSid);
+async function createCustomerProfile(onboarding: Onboarding): Promise<string> {
+  const { record, request } = onboarding;
+  if (!record.resources.customerProfileSid && request.customerProfileSid) {
+    await adoptCustomerProfile(onboarding, request.customerProfileSid);
   }
-  if (!view.resources.customerProfileSid) {
-    o.setStep('creating-customer-profile');
-    const profile = await trustHub.createBundle({
+  const known = record.resources.customerProfileSid;
+  if (known) return known;
+  onboarding.setStep('creating-customer-profile');
+  const profile = await activities.createBundle({
+    kind: 'customer-profile',
+    friendlyName: request.friendlyName
+      ? `${request.friendlyName} (${request.customerId})`
+      : onboarding.name('customer-profile'),
+    email: request.email,
+    statusCallback: onboarding.statusCallback,
+    ...onboarding.lookUpFirst(),
+  });
+  onboarding.resourceMade('customerProfileSid', profile.sid);
+  onboarding.recordBundle(profile);
+  if (patched(CLAIMED_PROFILES)) {
+    const claimed = await activities.claim({
       kind: 'customer-profile',
-      friendlyName: request.friendlyName
-        ? `${request.friendlyName} (${request.customerId})`
-        : o.name('customer-profile'),
-      email: request.email,
-      statusCallback: o.statusCallback,
-      ...o.lookUpFirst(),
+      key: profile.sid,
+      customerId: request.customerId,
     });
-    view.resources.customerProfileSid = profile.sid;
-    o.recordBundle(profile);
-    if (patched(CLAIMED_PROFILES)) {
-      const claimed = await trustHub.claim({
-        kind: 'customer-profile',
-        key: profile.sid,
-        customerId: request.customerId,
-      });
-      // A SID Twilio has just made, claimed by someone else within the same second: never expected.
-      if (claimed === 'owned-by-another') {
-        throw ApplicationFailure.nonRetryable(
-          `The customer profile ${profile.sid} made for this customer is claimed by another onboarding.`,
-          'CustomerProfileClaimConflict',
-        );
-      }
+    // A SID Twilio has just made, claimed by someone else within the same second: never expected.
+    if (claimed === 'owned-by-another') {
+      throw ApplicationFailure.nonRetryable(
+        `The customer profile ${profile.sid} made for this customer is claimed by another onboarding.`,
+        'CustomerProfileClaimConflict',
+      );
     }
   }
-  return view.resources.customerProfileSid;
+  return profile.sid;
 }
 
 /**
@@ -148,12 +144,11 @@ async function createCustomerProfile(o: Onboarding): Promise<string> {
  * done, so the guide adds only what is missing, and goes on from where the profile stands: in review,
  * it waits; approved, it is never edited (only numbers are assigned, which Twilio allows).
  */
-async function adoptCustomerProfile(o: Onboarding, sid: string): Promise<void> {
-  const { view } = o;
-  o.setStep('adopting-customer-profile');
+async function adoptCustomerProfile(onboarding: Onboarding, sid: string): Promise<void> {
+  onboarding.setStep('adopting-customer-profile');
   if (patched(CLAIMED_PROFILES)) {
-    await checkAdoption(o, sid);
-  } else if (sid === o.settings.primaryCustomerProfileSid) {
+    await checkAdoption(onboarding, sid);
+  } else if (sid === onboarding.settings.primaryCustomerProfileSid) {
     throw new NeedsCorrections({
       kind: 'adoption',
       message: `${sid} is the ISV's primary customer profile: a customer needs its own secondary profile. Leave customerProfileSid out to have one made.`,
@@ -162,41 +157,14 @@ async function adoptCustomerProfile(o: Onboarding, sid: string): Promise<void> {
     });
   }
   // Read once: by the adoption check when it ran, or here by runs recorded before it.
-  const existing = o.adoptedProfile ?? (await trustHub.describeCustomerProfile({ sid }));
-  view.resources.customerProfileSid = sid;
-  o.carried.linked[sid] = existing.entities.map((e) => e.sid);
-  o.numbersOnProfile(sid).push(...existing.phoneNumberSids);
-  const { resources } = view;
-  for (const entity of existing.entities) {
-    if (entity.type === 'customer_profile_business_information')
-      resources.businessInformationSid ??= entity.sid;
-    if (entity.type === 'authorized_representative_1') resources.representativeSids[0] ??= entity.sid;
-    if (entity.type === 'authorized_representative_2') resources.representativeSids[1] ??= entity.sid;
-    if (entity.type === 'customer_profile_address') {
-      resources.supportingDocumentSid ??= entity.sid;
-      resources.addressSid ??= entity.addressSid;
-    }
-  }
-  o.carried.adopted = true;
-  // The customer's own, made before this workflow: a cancel must never delete them.
-  o.carried.adoptedSids = [
-    sid,
-    ...existing.entities.map((e) => e.sid),
-    ...existing.entities.flatMap((e) => (e.addressSid ? [e.addressSid] : [])),
-  ];
-  o.note(
+  const existing = onboarding.adoptedProfile ?? (await activities.describeCustomerProfile({ sid }));
+  onboarding.profileAdopted(sid, existing);
+  onboarding.note(
     'customer profile adopted',
     `${sid}: ${existing.snapshot.status}, ${existing.entities.length} entities`,
   );
-  o.recordBundle(existing.snapshot);
+  onboarding.recordBundle(existing.snapshot);
 }
-
-/**
- * Customer profiles are claimed (src/temporal/claims.ts): one made here is claimed as soon as Twilio
- * has made it, one adopted is claimed before anything else is read from it, so that no other
- * onboarding can ever adopt it. Runs recorded before claims replay without them.
- */
-export const CLAIMED_PROFILES = 'claimed-profiles';
 
 /** Raised when `request.customerProfileSid` cannot be adopted: the start answers it, and the run ends. */
 export class AdoptionRefused extends Error {
@@ -214,18 +182,18 @@ export class AdoptionRefused extends Error {
  * (the claim, race-free), Twilio has it, and its business information names the business of the
  * request. Refusals name fields, never values, and never the customer who owns the profile.
  */
-async function checkAdoption(o: Onboarding, sid: string): Promise<void> {
-  if (sid === o.settings.primaryCustomerProfileSid) {
+async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void> {
+  if (sid === onboarding.settings.primaryCustomerProfileSid) {
     throw new AdoptionRefused(
       StartRefusal.AdoptionRefused,
       `customerProfileSid is the ISV's primary customer profile: a customer needs its own secondary profile. Leave customerProfileSid out to have one made.`,
       ['customerProfileSid'],
     );
   }
-  const claimed = await trustHub.claim({
+  const claimed = await activities.claim({
     kind: 'customer-profile',
     key: sid,
-    customerId: o.request.customerId,
+    customerId: onboarding.request.customerId,
     ownedBeforeClaims: true,
   });
   if (claimed === 'owned-by-another') {
@@ -237,12 +205,12 @@ async function checkAdoption(o: Onboarding, sid: string): Promise<void> {
   }
   const giveBack = async (refusal: AdoptionRefused): Promise<never> => {
     // Claimed by this check alone: the profile is free again for its real owner.
-    if (claimed === 'claimed') await trustHub.releaseClaim({ kind: 'customer-profile', key: sid });
+    if (claimed === 'claimed') await activities.releaseClaim({ kind: 'customer-profile', key: sid });
     throw refusal;
   };
   let existing;
   try {
-    existing = await trustHub.describeCustomerProfile({ sid });
+    existing = await activities.describeCustomerProfile({ sid });
   } catch (error) {
     if (!refusalProblem(error)) throw error;
     return giveBack(
@@ -253,7 +221,7 @@ async function checkAdoption(o: Onboarding, sid: string): Promise<void> {
       ),
     );
   }
-  const fields = businessMismatch(o, existing.business);
+  const fields = businessMismatch(onboarding, existing.business);
   if (fields.length) {
     return giveBack(
       new AdoptionRefused(
@@ -263,24 +231,22 @@ async function checkAdoption(o: Onboarding, sid: string): Promise<void> {
       ),
     );
   }
-  o.adoptedProfile = existing;
-  o.adoption = { state: 'accepted' };
+  onboarding.adoptedProfile = existing;
+  onboarding.adoption = { state: 'accepted' };
 }
 
-type ExistingProfile = Awaited<ReturnType<typeof trustHub.describeCustomerProfile>>;
-
 /** Business name (case and spacing aside) and registration number (digits only) must match. */
-function businessMismatch(o: Onboarding, business: ExistingProfile['business']): string[] {
+function businessMismatch(onboarding: Onboarding, business: ExistingProfile['business']): string[] {
   if (!business) return [];
   const name = (value: string | null) => (value ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
   const digits = (value: string | null) => (value ?? '').replace(/\D/g, '');
   const fields: string[] = [];
-  if (business.name !== null && name(business.name) !== name(o.request.business.name)) {
+  if (business.name !== null && name(business.name) !== name(onboarding.request.business.name)) {
     fields.push('business.name');
   }
   if (
     business.registrationNumber !== null &&
-    digits(business.registrationNumber) !== digits(o.request.business.registrationNumber)
+    digits(business.registrationNumber) !== digits(onboarding.request.business.registrationNumber)
   ) {
     fields.push('business.registrationNumber');
   }
@@ -288,136 +254,145 @@ function businessMismatch(o: Onboarding, business: ExistingProfile['business']):
 }
 
 // 2. Link the ISV's approved primary profile.
-async function linkPrimaryProfile(o: Onboarding, profileSid: string): Promise<void> {
-  o.setStep('linking-primary-profile');
-  await o.link('customer-profile', profileSid, o.settings.primaryCustomerProfileSid);
+async function linkPrimaryProfile(onboarding: Onboarding, profileSid: string): Promise<void> {
+  onboarding.setStep('linking-primary-profile');
+  await onboarding.link('customer-profile', profileSid, onboarding.settings.primaryCustomerProfileSid);
 }
 
 // 3.–4. Address, and the supporting document that points at it.
-async function attachAddress(o: Onboarding, profileSid: string): Promise<void> {
-  const { resources } = o.view;
+async function attachAddress(onboarding: Onboarding, profileSid: string): Promise<void> {
+  const { resources } = onboarding.record;
   while (!resources.addressSid) {
-    o.setStep('creating-address');
+    onboarding.setStep('creating-address');
     try {
       // One left by an earlier run is brought in line with this request by the activity.
-      resources.addressSid = (
-        await trustHub.createAddress({
-          friendlyName: o.name('address', o.carried.revision),
-          address: o.request.address,
-          ...o.lookUpFirst(),
-        })
-      ).sid;
+      const address = await activities.createAddress({
+        friendlyName: onboarding.name('address', onboarding.carried.revision),
+        address: onboarding.request.address,
+        ...onboarding.lookUpFirst(),
+      });
+      onboarding.resourceMade('addressSid', address.sid);
     } catch (error) {
       // That one is in another country, which Twilio cannot change: make a new revision instead.
       if (failureType(error) !== TrustHubFailureType.AddressCountryChanged) throw error;
-      o.carried.revision += 1;
+      onboarding.newAddressRevision();
     }
   }
-  if (!resources.supportingDocumentSid) {
-    o.setStep('creating-address-document');
-    resources.supportingDocumentSid = (
-      await trustHub.createSupportingDocument({
-        friendlyName: o.name('address-document', o.carried.revision),
-        addressSid: resources.addressSid,
-        ...o.lookUpFirst(),
-      })
-    ).sid;
+  let documentSid = resources.supportingDocumentSid;
+  if (!documentSid) {
+    onboarding.setStep('creating-address-document');
+    const document = await activities.createSupportingDocument({
+      friendlyName: onboarding.name('address-document', onboarding.carried.revision),
+      addressSid: resources.addressSid,
+      ...onboarding.lookUpFirst(),
+    });
+    documentSid = document.sid;
+    onboarding.resourceMade('supportingDocumentSid', documentSid);
   }
-  await o.link('customer-profile', profileSid, resources.supportingDocumentSid);
+  await onboarding.link('customer-profile', profileSid, documentSid);
 }
 
 // 5. Business information.
-async function attachBusinessInformation(o: Onboarding, profileSid: string): Promise<void> {
-  const { resources } = o.view;
-  o.setStep('creating-business-information');
-  resources.businessInformationSid ??= await createEndUser(
-    o,
-    o.name('business-information'),
-    'customer_profile_business_information',
-    businessInformationAttributes(o.request.business),
-  );
-  await o.link('customer-profile', profileSid, resources.businessInformationSid);
+async function attachBusinessInformation(onboarding: Onboarding, profileSid: string): Promise<void> {
+  const { resources } = onboarding.record;
+  onboarding.setStep('creating-business-information');
+  const sid =
+    resources.businessInformationSid ??
+    (await createEndUser(
+      onboarding,
+      onboarding.name('business-information'),
+      'customer_profile_business_information',
+      businessInformationAttributes(onboarding.request.business),
+    ));
+  onboarding.resourceMade('businessInformationSid', sid);
+  await onboarding.link('customer-profile', profileSid, sid);
 }
 
 // 6. Authorized representatives (one, optionally two).
-async function attachRepresentatives(o: Onboarding, profileSid: string): Promise<void> {
-  const { resources } = o.view;
-  o.setStep('creating-authorized-representatives');
-  for (const [index, representative] of o.request.authorizedRepresentatives.entries()) {
+async function attachRepresentatives(onboarding: Onboarding, profileSid: string): Promise<void> {
+  const { resources } = onboarding.record;
+  onboarding.setStep('creating-authorized-representatives');
+  for (const [index, representative] of onboarding.request.authorizedRepresentatives.entries()) {
     const type = index === 0 ? 'authorized_representative_1' : 'authorized_representative_2';
-    resources.representativeSids[index] ??= await createEndUser(
-      o,
-      o.name(type.replaceAll('_', '-')),
-      type,
-      representativeAttributes(representative),
-    );
-    await o.link('customer-profile', profileSid, resources.representativeSids[index]);
+    const sid =
+      resources.representativeSids[index] ??
+      (await createEndUser(
+        onboarding,
+        onboarding.name(type.replaceAll('_', '-')),
+        type,
+        representativeAttributes(representative),
+      ));
+    onboarding.representativeMade(index, sid);
+    await onboarding.link('customer-profile', profileSid, sid);
   }
 }
 
 /** An end user; one an earlier run left behind is found, and given this request's data if it differs. */
 async function createEndUser(
-  o: Onboarding,
+  onboarding: Onboarding,
   friendlyName: string,
   type: EndUserType,
   attributes: EndUserAttributes,
 ): Promise<string> {
-  return (await trustHub.createEndUser({ friendlyName, type, attributes, ...o.lookUpFirst() })).sid;
+  return (await activities.createEndUser({ friendlyName, type, attributes, ...onboarding.lookUpFirst() }))
+    .sid;
 }
 
 // 7. Phone numbers: E.164 or PN… looked up among the account's numbers, then put on the profile.
-async function attachPhoneNumbers(o: Onboarding, profileSid: string): Promise<void> {
-  const { view } = o;
-  o.setStep('assigning-phone-numbers');
-  const known = new Set(view.phoneNumbers.map((n) => n.input));
-  const missing = o.request.phoneNumbers.filter((n) => !known.has(n));
-  if (missing.length) view.phoneNumbers.push(...(await trustHub.resolvePhoneNumbers({ numbers: missing })));
-  for (const number of view.phoneNumbers) {
-    const assigned = o.numbersOnProfile(profileSid);
-    if (assigned.includes(number.sid)) continue;
-    await trustHub.assignPhoneNumber({
+async function attachPhoneNumbers(onboarding: Onboarding, profileSid: string): Promise<void> {
+  const { record } = onboarding;
+  onboarding.setStep('assigning-phone-numbers');
+  const known = new Set(record.phoneNumbers.map((n) => n.input));
+  const missing = onboarding.request.phoneNumbers.filter((n) => !known.has(n));
+  if (missing.length)
+    onboarding.phoneNumbersAdded(await activities.resolvePhoneNumbers({ numbers: missing }));
+  for (const number of record.phoneNumbers) {
+    if (onboarding.numbersOn(profileSid).includes(number.sid)) continue;
+    await activities.assignPhoneNumber({
       kind: 'customer-profile',
       bundleSid: profileSid,
       phoneNumberSid: number.sid,
     });
-    assigned.push(number.sid);
+    onboarding.numbersAssigned(profileSid, number.sid);
   }
 }
 
 // 8. and 9. Evaluate (a dry run), submit, and wait for Twilio's vetting.
-async function vet(o: Onboarding, kind: BundleKind, sid: string): Promise<void> {
-  const current = kind === 'customer-profile' ? o.view.customerProfile : o.view.trustProduct;
+async function vet(onboarding: Onboarding, kind: BundleKind, sid: string): Promise<void> {
+  const current =
+    kind === 'customer-profile' ? onboarding.record.customerProfile : onboarding.record.trustProduct;
   if (current?.status === 'twilio-approved') return;
-  await submitForVetting(o, kind, sid);
-  await awaitVetting(o, kind, sid);
+  await submitForVetting(onboarding, kind, sid);
+  await awaitVetting(onboarding, kind, sid);
 }
 
 /** Evaluate and submit, unless the bundle is already in vetting or approved. */
-async function submitForVetting(o: Onboarding, kind: BundleKind, sid: string): Promise<void> {
-  const { view } = o;
-  const current = kind === 'customer-profile' ? view.customerProfile : view.trustProduct;
+async function submitForVetting(onboarding: Onboarding, kind: BundleKind, sid: string): Promise<void> {
+  const { record } = onboarding;
+  const current = kind === 'customer-profile' ? record.customerProfile : record.trustProduct;
   const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
   if (current?.status === 'twilio-approved') return;
   if (current?.status !== 'pending-review' && current?.status !== 'in-review') {
-    if (kind === 'trust-product' && o.carried.trustProductEmailOutdated) await updateTrustProductEmail(o);
-    if (kind === 'customer-profile' && patched(PRE_SUBMIT_CHECKS)) checkBeforeSubmitting(o);
-    o.setStep(`evaluating-${label}`);
-    const evaluation = await trustHub.evaluateBundle({ kind, sid });
-    view.latestEvaluation = { ...evaluation, bundle: kind };
-    o.note(`${kind} evaluation: ${evaluation.status}`);
+    if (kind === 'trust-product' && onboarding.carried.trustProductEmailOutdated)
+      await updateTrustProductEmail(onboarding);
+    if (kind === 'customer-profile' && patched(PRE_SUBMIT_CHECKS)) checkBeforeSubmitting(onboarding);
+    onboarding.setStep(`evaluating-${label}`);
+    const evaluation = await activities.evaluateBundle({ kind, sid });
+    onboarding.evaluated(kind, evaluation);
+    onboarding.note(`${kind} evaluation: ${evaluation.status}`);
     if (evaluation.status !== 'compliant') throw new NeedsCorrections(evaluationProblem(kind, evaluation));
 
-    o.setStep(`submitting-${label}`);
-    o.recordBundle(await trustHub.submitBundle({ kind, sid }));
-    o.resetCallbackReads(sid);
+    onboarding.setStep(`submitting-${label}`);
+    onboarding.recordBundle(await activities.submitBundle({ kind, sid }));
+    onboarding.resetCallbackReads(sid);
   }
 }
 
 /** Wait for Twilio's decision; a rejection becomes the ISV's problem to correct. */
-async function awaitVetting(o: Onboarding, kind: BundleKind, sid: string): Promise<void> {
+async function awaitVetting(onboarding: Onboarding, kind: BundleKind, sid: string): Promise<void> {
   const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
-  o.setStep(`waiting-for-${label}-vetting`);
-  const outcome = await waitForVetting(o, kind, sid);
+  onboarding.setStep(`waiting-for-${label}-vetting`);
+  const outcome = await waitForVetting(onboarding, kind, sid);
   if (outcome.status === 'twilio-rejected') {
     throw new NeedsCorrections({
       kind: 'rejection',
@@ -433,69 +408,69 @@ async function awaitVetting(o: Onboarding, kind: BundleKind, sid: string): Promi
 }
 
 /**
- * Runs recorded before this re-read the bundle on every callback, `pending-review` and `in-review`
- * included; new runs read it when a callback reports a decision, or when the poll fires.
- */
-export const REREAD_ON_DECISION_ONLY = 'reread-on-decision-only';
-
-/**
  * Sleeps until Twilio's callback (a hint) or the reconciliation poll, then re-reads the bundle: what
  * the callback said is never trusted, so duplicated, late or reordered callbacks change nothing. A
  * callback about a step on the way (pending-review, in-review) changes nothing the workflow acts on,
  * so it costs no read; the poll still reads whatever callbacks were lost.
  */
-async function waitForVetting(o: Onboarding, kind: BundleKind, sid: string): Promise<BundleSnapshot> {
+async function waitForVetting(
+  onboarding: Onboarding,
+  kind: BundleKind,
+  sid: string,
+): Promise<BundleSnapshot> {
   for (;;) {
-    await condition(() => o.hints.has(sid), o.settings.vettingPollIntervalMs, {
+    await condition(() => onboarding.hints.has(sid), onboarding.settings.vettingPollIntervalMs, {
       summary: `Twilio vetting of ${kind} ${sid} (callback or poll)`,
     });
-    const hinted = o.hints.get(sid);
-    o.hints.delete(sid);
+    const hinted = onboarding.hints.get(sid);
+    onboarding.hints.delete(sid);
     if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted) && patched(REREAD_ON_DECISION_ONLY)) {
-      await o.continueAsNewIfHistoryIsLong();
+      await onboarding.continueAsNewIfHistoryIsLong();
       continue;
     }
     if (hinted !== undefined) {
       // A burst of decision callbacks (replays) is read once per spacing; later ones fold into it.
-      const holdMs = o.msUntilCallbackRead(sid);
+      const holdMs = onboarding.msUntilCallbackRead(sid);
       if (holdMs > 0) await sleep(holdMs);
-      o.hints.delete(sid);
-      o.noteCallbackRead(sid);
+      onboarding.hints.delete(sid);
+      onboarding.noteCallbackRead(sid);
     }
-    const snapshot = o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
+    const snapshot = onboarding.recordBundle(await activities.fetchBundle({ kind, sid }));
     if (snapshot.status === 'twilio-approved' || snapshot.status === 'twilio-rejected') return snapshot;
-    await o.continueAsNewIfHistoryIsLong();
+    await onboarding.continueAsNewIfHistoryIsLong();
   }
 }
 
 // 9. SHAKEN/STIR trust product: linked to the secondary profile, with the same numbers.
-async function createTrustProduct(o: Onboarding, profileSid: string): Promise<string> {
-  const { view } = o;
-  if (!view.resources.trustProductSid) {
-    o.setStep('creating-trust-product');
-    const product = await trustHub.createBundle({
+async function createTrustProduct(onboarding: Onboarding, profileSid: string): Promise<string> {
+  const { record } = onboarding;
+  let trustProductSid = record.resources.trustProductSid;
+  if (!trustProductSid) {
+    onboarding.setStep('creating-trust-product');
+    const product = await activities.createBundle({
       kind: 'trust-product',
-      friendlyName: o.name('shaken-stir-trust-product', o.carried.trustProductRevision),
-      email: o.request.email,
-      statusCallback: o.statusCallback,
-      ...o.lookUpFirst(),
+      friendlyName: onboarding.name('shaken-stir-trust-product', onboarding.carried.trustProductRevision),
+      email: onboarding.request.email,
+      statusCallback: onboarding.statusCallback,
+      ...onboarding.lookUpFirst(),
     });
-    view.resources.trustProductSid = product.sid;
-    o.recordBundle(product);
+    trustProductSid = product.sid;
+    onboarding.resourceMade('trustProductSid', trustProductSid);
+    onboarding.recordBundle(product);
   }
-  o.setStep('linking-customer-profile-to-trust-product');
-  await o.link('trust-product', view.resources.trustProductSid, profileSid);
-  o.setStep('assigning-phone-numbers-to-trust-product');
-  for (const number of view.phoneNumbers) {
-    if (o.carried.phoneNumbersOnTrustProduct.includes(number.sid)) continue;
-    await trustHub.assignPhoneNumber({
+  onboarding.setStep('linking-customer-profile-to-trust-product');
+  await onboarding.link('trust-product', trustProductSid, profileSid);
+  onboarding.setStep('assigning-phone-numbers-to-trust-product');
+  for (const number of record.phoneNumbers) {
+    if (onboarding.numbersOn(trustProductSid).includes(number.sid)) continue;
+    await activities.assignPhoneNumber({
       kind: 'trust-product',
-      bundleSid: view.resources.trustProductSid,
+      bundleSid: trustProductSid,
       phoneNumberSid: number.sid,
     });
-    o.carried.phoneNumbersOnTrustProduct.push(number.sid);
+    onboarding.numbersAssigned(trustProductSid, number.sid);
   }
-  return view.resources.trustProductSid;
+  return trustProductSid;
 }
 
 function evaluationProblem(kind: BundleKind, evaluation: EvaluationSummary): Problem {

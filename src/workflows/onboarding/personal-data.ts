@@ -13,11 +13,9 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
 import { twilioErrorDetails } from '../../trusthub/errors.js';
 import type { CarriedState } from '../contract.js';
-import { trustHub } from './activities.js';
+import { activities } from './activities.js';
 import type { Onboarding } from './state.js';
-
-/** Runs recorded before replaced personal data was deleted left it at Twilio, and replay that way. */
-export const DELETE_REPLACED_PERSONAL_DATA = 'delete-replaced-personal-data';
+import { DELETE_REPLACED_PERSONAL_DATA } from '../patches.js';
 
 export type ReplacedResource = NonNullable<CarriedState['pendingDeletions']>[number];
 
@@ -25,38 +23,37 @@ export type ReplacedResource = NonNullable<CarriedState['pendingDeletions']>[num
  * Deletes what a correction replaced, in the order given (a document before the address it points at),
  * keeping what Twilio refuses for later.
  */
-export async function deleteReplaced(o: Onboarding, replaced: ReplacedResource[]): Promise<void> {
-  const adopted = o.carried.adoptedSids ?? [];
+export async function deleteReplaced(onboarding: Onboarding, replaced: ReplacedResource[]): Promise<void> {
+  const adopted = onboarding.carried.adoptedSids ?? [];
   const mine = replaced.filter(({ sid }) => !adopted.includes(sid));
   if (mine.length === 0 || !patched(DELETE_REPLACED_PERSONAL_DATA)) return;
-  const pending = (o.carried.pendingDeletions ??= []);
-  const fresh = mine.filter((resource) => !pending.some(({ sid }) => sid === resource.sid));
-  pending.push(...fresh);
-  await deletePending(o, new Set(fresh.map(({ sid }) => sid)));
+  const fresh = onboarding.deletionsPending(mine);
+  await deletePending(onboarding, new Set(fresh.map(({ sid }) => sid)));
 }
 
 /** Tries the deletions Twilio refused before; a no-op (no commands) when there are none. */
-export async function retryPendingDeletions(o: Onboarding): Promise<void> {
-  if (o.carried.pendingDeletions?.length) await deletePending(o, new Set());
+export async function retryPendingDeletions(onboarding: Onboarding): Promise<void> {
+  if (onboarding.carried.pendingDeletions?.length) await deletePending(onboarding, new Set());
 }
 
 /** Tries every pending deletion in order; `fresh` are those tried for the first time. */
-async function deletePending(o: Onboarding, fresh: Set<string>): Promise<void> {
+async function deletePending(onboarding: Onboarding, fresh: Set<string>): Promise<void> {
   const kept: ReplacedResource[] = [];
-  for (const resource of o.carried.pendingDeletions ?? []) {
+  for (const resource of onboarding.carried.pendingDeletions ?? []) {
     const { kind, sid } = resource;
     try {
       // A 404 counts as deleted (by an earlier attempt, or by someone in the Console).
-      await trustHub.deleteResource({ kind, sid });
-      o.note('personal data deleted at Twilio', `${kind} ${sid}`);
+      await activities.deleteResource({ kind, sid });
+      onboarding.note('personal data deleted at Twilio', `${kind} ${sid}`);
     } catch (error) {
       if (isCancellation(error)) throw error;
       kept.push(resource);
       // Said once, when first refused: a retry that is refused again changes nothing worth reading.
-      if (fresh.has(sid)) o.note('personal data kept at Twilio for now', `${kind} ${sid}: ${refusal(error)}`);
+      if (fresh.has(sid))
+        onboarding.note('personal data kept at Twilio for now', `${kind} ${sid}: ${refusal(error)}`);
     }
   }
-  o.carried.pendingDeletions = kept;
+  onboarding.deletionsKept(kept);
 }
 
 /** Twilio's status and code only: its message may quote what the request held. */

@@ -1,10 +1,15 @@
 /**
  * The onboarding's one state object, and what every phase does with it: the timeline, the search
- * attributes and the Web UI's "current details", bundle snapshots, and entity links remembered so that a
- * replay, a return after corrections or a continued run never repeats a Trust Hub call.
+ * attributes and the Web UI's "current details", bundle snapshots, and entity links and numbers
+ * remembered so that a replay, a return after corrections or a continued run never repeats a Trust Hub
+ * call. The phases (./guide.ts, ./corrections.ts, ./serving.ts, ./cleanup.ts) read the record and
+ * change it only through this class's methods, so each change of status, resources or numbers is
+ * written once, with the timeline entry that goes with it (as in the safe-message-handlers sample of
+ * temporalio/samples-typescript: a thin workflow function, a state class).
  *
  * Everything that must survive continue-as-new lives in `carried` and is handed over whole; the rest
- * (callback hints, pending messages) belongs to one run.
+ * (callback hints, pending messages) belongs to one run. What older code handed over is read by
+ * `readCarried`.
  */
 import {
   condition,
@@ -15,14 +20,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OnboardingSettings } from '../../activities/settings.js';
-import type { ExistingProfile } from '../../activities/bundles.js';
-import {
-  BUNDLE_DECISIONS,
-  type BundleKind,
-  type BundleSnapshot,
-  type OnboardingRequest,
-} from '../../trusthub/types.js';
+import { BUNDLE_DECISIONS, type BundleKind } from '../../trusthub/types.js';
 import {
   StartRefusal,
   type CarriedState,
@@ -31,8 +29,17 @@ import {
   type OnboardingStep,
   type OnboardingView,
   type Corrections,
+  type BundleSnapshot,
+  type CarriedByOlderCode,
+  type CompensationEntry,
+  type CreatedResources,
+  type EvaluationSummary,
+  type OnboardingRequest,
+  type OnboardingSettings,
+  type PhoneNumberRef,
+  type Problem,
 } from '../contract.js';
-import { resourceName } from '../names.js';
+import { resourceName } from '../resource-names.js';
 import {
   BundleSids,
   CustomerId,
@@ -42,21 +49,36 @@ import {
   TrustProductStatus,
   WaitingSince,
 } from '../search-attributes.js';
-import { trustHub } from './activities.js';
+import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
+import type { ReplacedResource } from './personal-data.js';
+import { REQUEST_FROM_INPUT, YIELD_TO_QUEUED_WORK } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
 
-/** Runs continued as new take the corrected request from their input (see the constructor). */
-export const REQUEST_FROM_INPUT = 'request-from-input';
+/** The resources the record holds one of. */
+type SingleResource = Exclude<keyof CreatedResources, 'representativeSids'>;
 
 /**
- * Runs recorded before this re-read a bundle on every callback that differed from the last one. New
- * runs ignore a callback whose status the workflow already knows, and space the re-reads callbacks
- * cause (CALLBACK_READ_SPACING_MS per bundle), so replayed callbacks cost no Twilio budget.
+ * The carried state as this code keeps it, from what any version handed over. Older code kept the
+ * profile's numbers in `linked['<profile SID>:numbers']` and the trust product's in
+ * `phoneNumbersOnTrustProduct`: both move into `numbers`, by bundle SID. A state change only (no
+ * command), so replaying an old run is unchanged; its next continue-as-new hands over the new shape.
  */
-export const BOUNDED_CALLBACKS = 'bounded-callbacks';
+export function readCarried(carried: CarriedState | CarriedByOlderCode): CarriedState {
+  if (!('phoneNumbersOnTrustProduct' in carried)) return carried;
+  const { phoneNumbersOnTrustProduct, linked, ...rest } = carried;
+  const numbers: Record<string, string[]> = {};
+  const entities: Record<string, string[]> = {};
+  for (const [key, sids] of Object.entries(linked)) {
+    if (key.endsWith(':numbers')) numbers[key.slice(0, -':numbers'.length)] = sids;
+    else entities[key] = sids;
+  }
+  const trustProductSid = carried.view.resources.trustProductSid;
+  if (trustProductSid) numbers[trustProductSid] = phoneNumbersOnTrustProduct;
+  return { ...rest, linked: entities, numbers };
+}
 
 /**
  * Callback-caused re-reads of one bundle: at most CALLBACK_READS_PER_WINDOW in any
@@ -94,7 +116,7 @@ export class Onboarding {
   pendingCorrections: Corrections | undefined;
   readonly numberChanges: NumberChange[] = [];
   settings!: OnboardingSettings;
-  /** Events for the ISV's system (./events.ts), queued by `publish`. */
+  /** Events for the ISV's system (./events.ts), queued by `showChange`. */
   readonly events = new EventOutbox();
   /** When the current wait (vetting, corrections) began; a new wait gets a new start time. */
   #waitingSince: Date | undefined;
@@ -110,28 +132,30 @@ export class Onboarding {
 
   constructor(input: OnboardingInput) {
     this.id = input.onboardingId;
-    this.carried = input.carried ?? {
-      view: {
-        id: input.onboardingId,
-        customerId: input.request.customerId,
-        status: 'running',
-        step: 'creating-customer-profile',
-        customerProfile: null,
-        trustProduct: null,
-        resources: { representativeSids: [] },
-        phoneNumbers: [],
-        latestEvaluation: null,
-        problem: null,
-        corrections: 0,
-        compensation: [],
-        timeline: [],
-      },
-      request: input.request,
-      linked: {},
-      phoneNumbersOnTrustProduct: [],
-      revision: 1,
-      ...(input.requestDigest ? { requestDigest: input.requestDigest } : {}),
-    };
+    this.carried = input.carried
+      ? readCarried(input.carried)
+      : {
+          view: {
+            id: input.onboardingId,
+            customerId: input.request.customerId,
+            status: 'running',
+            step: 'creating-customer-profile',
+            customerProfile: null,
+            trustProduct: null,
+            resources: { representativeSids: [] },
+            phoneNumbers: [],
+            latestEvaluation: null,
+            problem: null,
+            corrections: 0,
+            compensation: [],
+            timeline: [],
+          },
+          request: input.request,
+          linked: {},
+          numbers: {},
+          revision: 1,
+          ...(input.requestDigest ? { requestDigest: input.requestDigest } : {}),
+        };
     // Runs continued by an earlier version carried a stale copy of the request next to the corrected
     // one in `input.request`: the input's is the latest. Replaying such a run keeps what it did then.
     if (input.carried && patched(REQUEST_FROM_INPUT)) this.carried.request = input.request;
@@ -145,7 +169,7 @@ export class Onboarding {
     this.adoption = { state: 'refused', type: StartRefusal.AdoptionRefused, message, fields: [] };
   }
 
-  get view(): OnboardingRecord {
+  get record(): OnboardingRecord {
     return this.carried.view;
   }
 
@@ -159,7 +183,7 @@ export class Onboarding {
 
   /** The record with each number's attestation: what every query and update answers. */
   answer(): OnboardingView {
-    return { ...this.view, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+    return { ...this.record, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
   }
 
   get statusCallback(): string {
@@ -178,30 +202,43 @@ export class Onboarding {
   // ---- timeline, search attributes, current details ------------------------------------------------
 
   note(event: string, detail?: string): void {
-    const timeline = this.view.timeline;
+    const timeline = this.record.timeline;
     timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
     if (timeline.length > TIMELINE_LIMIT) timeline.splice(0, timeline.length - TIMELINE_LIMIT);
   }
 
-  publish(): void {
-    const view = this.view;
-    if (!view.step.startsWith('waiting-')) this.#waitingSince = undefined;
+  /**
+   * Makes a change of the record seen, everywhere it is seen, in this order: the search attributes
+   * (operators' and the API's lists), the Web UI's current details, and the ISV's events. Called after
+   * every change; what did not change costs nothing but the (idempotent) upsert.
+   */
+  showChange(): void {
+    this.#upsertSearchAttributes();
+    setCurrentDetails(this.describe());
+    this.#queueEvents();
+  }
+
+  #upsertSearchAttributes(): void {
+    const record = this.record;
+    if (!record.step.startsWith('waiting-')) this.#waitingSince = undefined;
     else this.#waitingSince ??= new Date();
     upsertSearchAttributes([
-      { key: CustomerId, value: view.customerId },
-      { key: OnboardingStatus, value: view.status },
-      { key: OnboardingStepAttribute, value: view.step },
-      { key: CustomerProfileStatus, value: view.customerProfile?.status ?? 'none' },
-      { key: TrustProductStatus, value: view.trustProduct?.status ?? 'none' },
+      { key: CustomerId, value: record.customerId },
+      { key: OnboardingStatus, value: record.status },
+      { key: OnboardingStepAttribute, value: record.step },
+      { key: CustomerProfileStatus, value: record.customerProfile?.status ?? 'none' },
+      { key: TrustProductStatus, value: record.trustProduct?.status ?? 'none' },
       { key: BundleSids, value: this.bundleSids() },
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ]);
-    setCurrentDetails(this.describe());
-    if (sendsEvents(this.settings?.eventsEnabled)) {
-      this.events.push(
-        eventsSinceAnnounced(this.carried, phoneNumberStatuses(this.carried, this.settings), new Date()),
-      );
-    }
+  }
+
+  /** Events for what changed since the last announcement (./events.ts), when this run sends them. */
+  #queueEvents(): void {
+    if (!sendsEvents(this.settings?.eventsEnabled)) return;
+    this.events.push(
+      eventsSinceAnnounced(this.carried, phoneNumberStatuses(this.carried, this.settings), new Date()),
+    );
   }
 
   /**
@@ -218,7 +255,7 @@ export class Onboarding {
   }
 
   snapshotOf(bundleSid: string): BundleSnapshot | null {
-    const { customerProfile, trustProduct } = this.view;
+    const { customerProfile, trustProduct } = this.record;
     if (customerProfile?.sid === bundleSid) return customerProfile;
     if (trustProduct?.sid === bundleSid) return trustProduct;
     return null;
@@ -252,14 +289,14 @@ export class Onboarding {
    * what the ISV reads must never point at someone else's resources.
    */
   redact(text: string): string {
-    const { resources } = this.view;
+    const { resources } = this.record;
     const own = new Set<string | undefined>([
       ...this.bundleSids(),
       resources.addressSid,
       resources.supportingDocumentSid,
       resources.businessInformationSid,
       ...resources.representativeSids,
-      ...this.view.phoneNumbers.map((n) => n.sid),
+      ...this.record.phoneNumbers.map((n) => n.sid),
       this.settings?.primaryCustomerProfileSid,
     ]);
     return text.replace(SID_IN_TEXT, (sid, prefix: string) =>
@@ -268,38 +305,38 @@ export class Onboarding {
   }
 
   bundleSids(): string[] {
-    const { customerProfileSid, trustProductSid } = this.view.resources;
+    const { customerProfileSid, trustProductSid } = this.record.resources;
     return [customerProfileSid, trustProductSid].filter((sid): sid is string => !!sid);
   }
 
   describe(): string {
-    const view = this.view;
-    const lines = [`**${view.status}** — ${view.step.replaceAll('-', ' ')}`];
-    if (view.customerProfile)
-      lines.push(`Customer profile ${view.customerProfile.sid}: ${view.customerProfile.status}`);
-    if (view.trustProduct)
-      lines.push(`SHAKEN/STIR trust product ${view.trustProduct.sid}: ${view.trustProduct.status}`);
-    if (view.problem) {
-      lines.push(`Needs the ISV: ${view.problem.message}`);
-      for (const { code, meaning } of view.problem.codes) lines.push(`- ${code}: ${meaning}`);
+    const record = this.record;
+    const lines = [`**${record.status}** — ${record.step.replaceAll('-', ' ')}`];
+    if (record.customerProfile)
+      lines.push(`Customer profile ${record.customerProfile.sid}: ${record.customerProfile.status}`);
+    if (record.trustProduct)
+      lines.push(`SHAKEN/STIR trust product ${record.trustProduct.sid}: ${record.trustProduct.status}`);
+    if (record.problem) {
+      lines.push(`Needs the ISV: ${record.problem.message}`);
+      for (const { code, meaning } of record.problem.codes) lines.push(`- ${code}: ${meaning}`);
     }
     return lines.join('\n');
   }
 
   setStep(step: OnboardingStep): void {
-    if (this.view.step !== step) this.note(`step: ${step}`);
-    this.view.step = step;
-    this.publish();
+    if (this.record.step !== step) this.note(`step: ${step}`);
+    this.record.step = step;
+    this.showChange();
   }
 
   recordBundle(snapshot: BundleSnapshot): BundleSnapshot {
-    const view = this.view;
-    const previous = snapshot.kind === 'customer-profile' ? view.customerProfile : view.trustProduct;
+    const record = this.record;
+    const previous = snapshot.kind === 'customer-profile' ? record.customerProfile : record.trustProduct;
     if (previous?.status !== snapshot.status)
       this.note(`${snapshot.kind} ${snapshot.sid}: ${snapshot.status}`);
-    if (snapshot.kind === 'customer-profile') view.customerProfile = snapshot;
-    else view.trustProduct = snapshot;
-    this.publish();
+    if (snapshot.kind === 'customer-profile') record.customerProfile = snapshot;
+    else record.trustProduct = snapshot;
+    this.showChange();
     return snapshot;
   }
 
@@ -309,30 +346,231 @@ export class Onboarding {
   async link(kind: BundleKind, bundleSid: string, objectSid: string): Promise<void> {
     const linked = (this.carried.linked[bundleSid] ??= []);
     if (linked.includes(objectSid)) return;
-    await trustHub.assignToBundle({ kind, bundleSid, objectSid });
+    await activities.assignToBundle({ kind, bundleSid, objectSid });
     linked.push(objectSid);
   }
 
   async unlink(kind: BundleKind, bundleSid: string, objectSid: string): Promise<void> {
-    await trustHub.unassignFromBundle({ kind, bundleSid, objectSid });
+    await activities.unassignFromBundle({ kind, bundleSid, objectSid });
     this.carried.linked[bundleSid] = (this.carried.linked[bundleSid] ?? []).filter(
       (sid) => sid !== objectSid,
     );
   }
 
-  /** Numbers assigned to the customer profile (ChannelEndpointAssignments), by PN SID. */
-  numbersOnProfile(profileSid: string): string[] {
-    return (this.carried.linked[`${profileSid}:numbers`] ??= []);
+  // ---- numbers on each bundle (ChannelEndpointAssignments), the profile's and the trust product's ---
+
+  /** The PN SIDs on a bundle, as this workflow assigned or found them. */
+  numbersOn(bundleSid: string): readonly string[] {
+    return this.carried.numbers[bundleSid] ?? [];
+  }
+
+  /** Numbers now on the bundle (assigned, or found there on an adopted profile). */
+  numbersAssigned(bundleSid: string, ...phoneNumberSids: string[]): void {
+    (this.carried.numbers[bundleSid] ??= []).push(...phoneNumberSids);
+  }
+
+  /** A number taken off the bundle. */
+  numberUnassigned(bundleSid: string, phoneNumberSid: string): void {
+    const numbers = this.carried.numbers[bundleSid];
+    if (numbers) this.carried.numbers[bundleSid] = numbers.filter((sid) => sid !== phoneNumberSid);
+  }
+
+  /** Every number taken off the bundle (offboarding), or the bundle itself deleted. */
+  numbersCleared(bundleSid: string): void {
+    this.carried.numbers[bundleSid] = [];
+  }
+
+  /** The customer's numbers as resolved from the request (the record's list). */
+  phoneNumbersAdded(numbers: PhoneNumberRef[]): void {
+    this.record.phoneNumbers.push(...numbers);
+  }
+
+  phoneNumberDropped(phoneNumberSid: string): void {
+    this.record.phoneNumbers = this.record.phoneNumbers.filter((n) => n.sid !== phoneNumberSid);
+  }
+
+  // ---- the record's resources: what was made (or adopted) at Twilio ---------------------------------
+
+  resourceMade(kind: SingleResource, sid: string): void {
+    this.record.resources[kind] = sid;
+  }
+
+  resourceForgotten(kind: SingleResource): void {
+    this.record.resources[kind] = undefined;
+  }
+
+  /**
+   * Twilio cannot move an address to another country: the next address and its document are new ones,
+   * under a new revision of their friendly names (their idempotency keys).
+   */
+  newAddressRevision(): void {
+    this.carried.revision += 1;
+  }
+
+  /** A correction moved the address to another country: the guide makes a new address and document. */
+  addressReplaced(): void {
+    this.newAddressRevision();
+    this.resourceForgotten('addressSid');
+    this.resourceForgotten('supportingDocumentSid');
+  }
+
+  /**
+   * The customer's own profile, taken on instead of made: what is on it counts as made, and is marked
+   * the customer's own (never deleted by a cancel).
+   */
+  profileAdopted(sid: string, existing: ExistingProfile): void {
+    const { resources } = this.record;
+    resources.customerProfileSid = sid;
+    this.carried.linked[sid] = existing.entities.map((e) => e.sid);
+    this.numbersAssigned(sid, ...existing.phoneNumberSids);
+    for (const entity of existing.entities) {
+      if (entity.type === 'customer_profile_business_information')
+        resources.businessInformationSid ??= entity.sid;
+      if (entity.type === 'authorized_representative_1') resources.representativeSids[0] ??= entity.sid;
+      if (entity.type === 'authorized_representative_2') resources.representativeSids[1] ??= entity.sid;
+      if (entity.type === 'customer_profile_address') {
+        resources.supportingDocumentSid ??= entity.sid;
+        resources.addressSid ??= entity.addressSid;
+      }
+    }
+    this.carried.adopted = true;
+    this.carried.adoptedSids = [
+      sid,
+      ...existing.entities.map((e) => e.sid),
+      ...existing.entities.flatMap((e) => (e.addressSid ? [e.addressSid] : [])),
+    ];
+  }
+
+  evaluated(bundle: BundleKind, evaluation: EvaluationSummary): void {
+    this.record.latestEvaluation = { ...evaluation, bundle };
+  }
+
+  /** What Twilio often rejects but not always: said once, in the timeline and the record. */
+  warn(warning: string): void {
+    if (this.record.warnings?.includes(warning)) return;
+    (this.record.warnings ??= []).push(warning);
+    this.note('warning', warning);
+  }
+
+  /** A corrected email waits for the trust product to allow edits again (or has reached it). */
+  trustProductEmailOutdated(outdated: boolean): void {
+    this.carried.trustProductEmailOutdated = outdated;
+  }
+
+  /** Replaced personal data to delete at Twilio, queued in order: those not queued before. */
+  deletionsPending(replaced: ReplacedResource[]): ReplacedResource[] {
+    const pending = (this.carried.pendingDeletions ??= []);
+    const fresh = replaced.filter((resource) => !pending.some(({ sid }) => sid === resource.sid));
+    pending.push(...fresh);
+    return fresh;
+  }
+
+  /** What Twilio refused to delete this time: tried again later (./personal-data.ts). */
+  deletionsKept(kept: ReplacedResource[]): void {
+    this.carried.pendingDeletions = kept;
+  }
+
+  /** The trust product went into vetting while the profile was still in review (or that was dealt with). */
+  trustProductSubmittedEarly(early: boolean): void {
+    this.carried.trustProductSubmittedEarly = early;
+  }
+
+  representativeMade(index: number, sid: string): void {
+    this.record.resources.representativeSids[index] = sid;
+  }
+
+  /** Representatives beyond the first `count`, taken out of the record: their SIDs, to unlink and delete. */
+  representativesDroppedFrom(count: number): string[] {
+    return this.record.resources.representativeSids.splice(count);
+  }
+
+  /** What a cancel, an offboarding or a failure's clean-up did with one resource. */
+  compensated(entry: CompensationEntry): void {
+    this.record.compensation.push(entry);
+  }
+
+  /** The rejected trust product is gone: the guide makes a new one, under a new revision of its name. */
+  trustProductDeleted(sid: string): void {
+    delete this.carried.numbers[sid];
+    delete this.carried.linked[sid];
+    this.carried.trustProductRevision = (this.carried.trustProductRevision ?? 1) + 1;
+    this.resourceForgotten('trustProductSid');
+    this.record.trustProduct = null;
+  }
+
+  /** A round of corrections is being applied (the record counts them). */
+  correctionsReceived(fields: string[]): void {
+    this.record.corrections += 1;
+    this.note('corrections received', fields.join(', '));
+  }
+
+  /** Approved: from now on (and in every continued run) the workflow serves the customer. */
+  startServing(): void {
+    this.carried.serving = true;
+    this.setStep('serving');
+  }
+
+  /** An earlier run of the customer may have left resources: every create looks them up first. */
+  earlierRunFound(): void {
+    this.carried.earlierRun = true;
+  }
+
+  // ---- status: every change of it goes through one of these ----------------------------------------
+
+  /** The ISV must act (corrections during onboarding, a lost approval while serving). */
+  requireAction(problem: Problem): void {
+    this.record.status = 'action-required';
+    this.record.problem = problem;
+    this.note('action required', problem.message);
+  }
+
+  /** The ISV's corrections arrived: back to work. */
+  resume(): void {
+    this.record.status = 'running';
+    this.record.problem = null;
+  }
+
+  /** Both bundles approved: the customer's numbers are signed A. */
+  complete(): void {
+    const record = this.record;
+    if (record.status !== 'completed') {
+      this.note('completed', `A-level attestation for ${record.phoneNumbers.map((n) => n.sid).join(', ')}`);
+    }
+    record.status = 'completed';
+    record.step = 'done';
+    this.showChange();
+  }
+
+  /** While serving: what needed the ISV is resolved, the approvals are current again. */
+  approvalsCurrentAgain(): void {
+    this.record.status = 'completed';
+    this.record.problem = null;
+    this.note('approvals current again');
+  }
+
+  /** The cancel's (or failure's) clean-up begins: noted, not yet shown (the clean-up shows its end). */
+  cleanUpStarted(event: string): void {
+    this.record.step = 'cancelling';
+    this.note(event);
+  }
+
+  cancelled(detail: string): void {
+    this.record.status = 'cancelled';
+    this.record.step = 'done';
+    this.note('cancelled', detail);
+    this.showChange();
+  }
+
+  /** The run fails with this reason (redacted); an adoption refused says so as the record's problem. */
+  fail(reason: string, problem?: Problem): void {
+    if (problem) this.record.problem = problem;
+    this.record.status = 'failed';
+    this.record.step = 'done';
+    this.note('failed', this.redact(reason));
+    this.showChange();
   }
 
   // ---- history stays bounded -----------------------------------------------------------------------
-
-  /**
-   * Runs recorded before this waited to continue as new until every handler had finished, even one
-   * waiting for the main loop (`yieldsToQueuedWork`), and so for ever. New runs record the patch where
-   * they give way instead.
-   */
-  static readonly YIELD_TO_QUEUED_WORK = 'yield-to-queued-work';
 
   /**
    * Hands the whole state to a fresh run when Temporal suggests it; a no-op otherwise. It waits until
@@ -352,7 +590,7 @@ export class Onboarding {
     const settled = () => allHandlersFinished() && this.events.empty;
     await condition(() => settled() || this.yieldsToQueuedWork());
     if (!settled()) {
-      if (patched(Onboarding.YIELD_TO_QUEUED_WORK)) return;
+      if (patched(YIELD_TO_QUEUED_WORK)) return;
       await condition(settled);
     }
     this.note('continued as new', `history of ${workflowInfo().historyLength} events`);

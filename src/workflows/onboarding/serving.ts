@@ -13,21 +13,17 @@ import {
   isCancellation,
 } from '@temporalio/workflow';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
+import { describeTwilioCode, type BundleKind, type BundleSnapshot } from '../../trusthub/types.js';
 import {
   E164_NUMBER,
   PHONE_NUMBER_SID,
-  describeTwilioCode,
-  type BundleKind,
-  type BundleSnapshot,
-} from '../../trusthub/types.js';
-import {
   NOT_OWNED_ATTESTATION,
   NumberChangeRefusal,
   type OnboardingView,
   type Problem,
 } from '../contract.js';
 import { refusalProblem } from './corrections.js';
-import { trustHub } from './activities.js';
+import { activities } from './activities.js';
 import { retryPendingDeletions } from './personal-data.js';
 import type { NumberChange, Onboarding } from './state.js';
 
@@ -40,18 +36,21 @@ const DAY_MS = 24 * 3_600_000;
 /** One update adds at most this many numbers: each is two Trust Hub calls made while the caller waits. */
 export const MAX_NUMBERS_PER_CHANGE = 50;
 
-export async function serve(o: Onboarding): Promise<never> {
-  o.carried.serving = true;
-  o.setStep('serving');
-  if (o.boundedCallbacks) return serveWithBoundedCallbacks(o);
+export async function serve(onboarding: Onboarding): Promise<never> {
+  onboarding.startServing();
+  if (onboarding.boundedCallbacks) return serveWithBoundedCallbacks(onboarding);
   for (;;) {
-    await condition(() => o.hints.size > 0 || o.numberChanges.length > 0, msUntilApprovalCheck(o), {
-      summary: 'serving: number changes, Twilio callbacks, approval re-checks',
-    });
-    const change = o.numberChanges.shift();
-    if (change) await applyNumberChange(o, change);
-    else await checkApprovals(o);
-    if (o.numberChanges.length === 0) await o.continueAsNewIfHistoryIsLong();
+    await condition(
+      () => onboarding.hints.size > 0 || onboarding.numberChanges.length > 0,
+      msUntilApprovalCheck(onboarding),
+      {
+        summary: 'serving: number changes, Twilio callbacks, approval re-checks',
+      },
+    );
+    const change = onboarding.numberChanges.shift();
+    if (change) await applyNumberChange(onboarding, change);
+    else await checkApprovals(onboarding);
+    if (onboarding.numberChanges.length === 0) await onboarding.continueAsNewIfHistoryIsLong();
   }
 }
 
@@ -60,56 +59,58 @@ export async function serve(o: Onboarding): Promise<never> {
  * CALLBACK_READS_PER_WINDOW times per window (a callback repeating what the record says was dropped on
  * arrival), and one beyond that waits for its turn, folded into any others about the same bundle.
  */
-async function serveWithBoundedCallbacks(o: Onboarding): Promise<never> {
+async function serveWithBoundedCallbacks(onboarding: Onboarding): Promise<never> {
   for (;;) {
-    o.hintsArrived = false;
-    const approvalCheckMs = msUntilApprovalCheck(o);
-    const hintMs = msUntilHintDue(o);
+    onboarding.hintsArrived = false;
+    const approvalCheckMs = msUntilApprovalCheck(onboarding);
+    const hintMs = msUntilHintDue(onboarding);
     const woken = await condition(
-      () => dueHints(o).length > 0 || o.numberChanges.length > 0 || o.hintsArrived,
+      () => dueHints(onboarding).length > 0 || onboarding.numberChanges.length > 0 || onboarding.hintsArrived,
       Math.min(approvalCheckMs, hintMs),
       { summary: 'serving: number changes, Twilio callbacks, approval re-checks' },
     );
-    const change = o.numberChanges.shift();
-    const due = dueHints(o);
-    if (change) await applyNumberChange(o, change);
-    else if (due.length > 0) await checkApprovals(o, due);
+    const change = onboarding.numberChanges.shift();
+    const due = dueHints(onboarding);
+    if (change) await applyNumberChange(onboarding, change);
+    else if (due.length > 0) await checkApprovals(onboarding, due);
     // The timer that ended the wait was the approval re-check's (not a held-back callback's turn).
-    else if (!woken && approvalCheckMs <= hintMs) await checkApprovals(o);
+    else if (!woken && approvalCheckMs <= hintMs) await checkApprovals(onboarding);
     // Otherwise a callback arrived that must wait for its turn: the next wait includes it.
-    if (o.numberChanges.length === 0) await o.continueAsNewIfHistoryIsLong();
+    if (onboarding.numberChanges.length === 0) await onboarding.continueAsNewIfHistoryIsLong();
   }
 }
 
 /** Hints about the customer's current bundles whose re-read may happen now. */
-function dueHints(o: Onboarding): string[] {
+function dueHints(onboarding: Onboarding): string[] {
   const now = Date.now();
-  return o.bundleSids().filter((sid) => o.hints.has(sid) && o.msUntilCallbackRead(sid, now) === 0);
+  return onboarding
+    .bundleSids()
+    .filter((sid) => onboarding.hints.has(sid) && onboarding.msUntilCallbackRead(sid, now) === 0);
 }
 
 /** Until the earliest held-back callback may be read (Infinity when none waits). */
-function msUntilHintDue(o: Onboarding): number {
-  const waits = o
+function msUntilHintDue(onboarding: Onboarding): number {
+  const waits = onboarding
     .bundleSids()
-    .filter((sid) => o.hints.has(sid))
-    .map((sid) => o.msUntilCallbackRead(sid));
+    .filter((sid) => onboarding.hints.has(sid))
+    .map((sid) => onboarding.msUntilCallbackRead(sid));
   return waits.length ? Math.max(1, Math.min(...waits)) : Number.POSITIVE_INFINITY;
 }
 
 // ---- numbers -----------------------------------------------------------------------------------------
 
 /** The updates' validator: refused before anything is recorded when the customer or the input is wrong. */
-export function checkNumberChange(o: Onboarding, numbers: string[]): void {
-  if (o.view.step === 'cancelling' || o.view.status === 'cancelled') {
+export function checkNumberChange(onboarding: Onboarding, numbers: string[]): void {
+  if (onboarding.record.step === 'cancelling' || onboarding.record.status === 'cancelled') {
     throw ApplicationFailure.create({
       type: NumberChangeRefusal.Offboarding,
       message: 'This customer is being offboarded: its numbers are coming off its bundles.',
     });
   }
-  if (!o.carried.serving) {
+  if (!onboarding.carried.serving) {
     throw ApplicationFailure.create({
       type: NumberChangeRefusal.NotServing,
-      message: `This onboarding is ${o.view.status} (${o.view.step}); numbers can be added or removed once it is approved (status completed).`,
+      message: `This onboarding is ${onboarding.record.status} (${onboarding.record.step}); numbers can be added or removed once it is approved (status completed).`,
     });
   }
   const reasons: string[] = [];
@@ -132,40 +133,40 @@ export function checkNumberChange(o: Onboarding, numbers: string[]): void {
 
 /** The updates' handler: queue the change for the main loop and answer when Twilio has made it. */
 export async function requestNumberChange(
-  o: Onboarding,
+  onboarding: Onboarding,
   change: Pick<NumberChange, 'add' | 'remove'>,
 ): Promise<OnboardingView> {
   const queued: NumberChange = { ...change, done: false };
-  o.numberChanges.push(queued);
+  onboarding.numberChanges.push(queued);
   await condition(() => queued.done);
   if (queued.refusal) throw queued.refusal;
-  return o.answer();
+  return onboarding.answer();
 }
 
-async function applyNumberChange(o: Onboarding, change: NumberChange): Promise<void> {
-  o.setStep('changing-phone-numbers');
+async function applyNumberChange(onboarding: Onboarding, change: NumberChange): Promise<void> {
+  onboarding.setStep('changing-phone-numbers');
   try {
-    if (change.add) await addNumbers(o, change.add);
-    else if (change.remove) await removeNumber(o, change.remove);
+    if (change.add) await addNumbers(onboarding, change.add);
+    else if (change.remove) await removeNumber(onboarding, change.remove);
   } catch (error) {
     // A cancel (offboarding) goes on to offboard; the caller hears it from the cleanup.
     if (isCancellation(error)) throw error;
-    change.refusal = numberRefusal(error, (text) => o.redact(text));
-    o.note('phone number change refused', change.refusal.message);
+    change.refusal = numberRefusal(error, (text) => onboarding.redact(text));
+    onboarding.note('phone number change refused', change.refusal.message);
   } finally {
     change.done = true;
-    o.setStep('serving');
+    onboarding.setStep('serving');
   }
 }
 
-async function addNumbers(o: Onboarding, inputs: string[]): Promise<void> {
-  const { view } = o;
-  const profileSid = view.resources.customerProfileSid!;
-  const trustProductSid = view.resources.trustProductSid!;
-  const resolved = await trustHub.resolvePhoneNumbers({ numbers: inputs });
+async function addNumbers(onboarding: Onboarding, inputs: string[]): Promise<void> {
+  const { record } = onboarding;
+  const profileSid = record.resources.customerProfileSid!;
+  const trustProductSid = record.resources.trustProductSid!;
+  const resolved = await activities.resolvePhoneNumbers({ numbers: inputs });
   const fresh = resolved.filter(
     (number, index) =>
-      !view.phoneNumbers.some((known) => known.sid === number.sid) &&
+      !record.phoneNumbers.some((known) => known.sid === number.sid) &&
       resolved.findIndex((other) => other.sid === number.sid) === index,
   );
   const made: { kind: BundleKind; bundleSid: string; phoneNumberSid: string }[] = [];
@@ -175,29 +176,32 @@ async function addNumbers(o: Onboarding, inputs: string[]): Promise<void> {
         ['customer-profile', profileSid],
         ['trust-product', trustProductSid],
       ] as const) {
-        await trustHub.assignPhoneNumber({ kind, bundleSid, phoneNumberSid: sid });
+        await activities.assignPhoneNumber({ kind, bundleSid, phoneNumberSid: sid });
         made.push({ kind, bundleSid, phoneNumberSid: sid });
       }
     }
   } catch (error) {
     // All or nothing: a number Twilio refuses, or a cancel, leaves the customer exactly as it was.
     await CancellationScope.nonCancellable(async () => {
-      for (const assignment of made.reverse()) await trustHub.unassignPhoneNumber(assignment);
+      for (const assignment of made.reverse()) await activities.unassignPhoneNumber(assignment);
     });
     throw error;
   }
+  onboarding.phoneNumbersAdded(fresh);
   for (const number of fresh) {
-    view.phoneNumbers.push(number);
-    o.numbersOnProfile(profileSid).push(number.sid);
-    o.carried.phoneNumbersOnTrustProduct.push(number.sid);
+    onboarding.numbersAssigned(profileSid, number.sid);
+    onboarding.numbersAssigned(trustProductSid, number.sid);
   }
-  o.request = { ...o.request, phoneNumbers: [...o.request.phoneNumbers, ...fresh.map((n) => n.input)] };
-  if (fresh.length) o.note('phone numbers added', fresh.map((n) => n.sid).join(', '));
+  onboarding.request = {
+    ...onboarding.request,
+    phoneNumbers: [...onboarding.request.phoneNumbers, ...fresh.map((n) => n.input)],
+  };
+  if (fresh.length) onboarding.note('phone numbers added', fresh.map((n) => n.sid).join(', '));
 }
 
-async function removeNumber(o: Onboarding, which: string): Promise<void> {
-  const { view } = o;
-  const number = view.phoneNumbers.find(
+async function removeNumber(onboarding: Onboarding, which: string): Promise<void> {
+  const { record } = onboarding;
+  const number = record.phoneNumbers.find(
     (n) => n.sid === which || n.phoneNumber === which || n.input === which,
   );
   if (!number) {
@@ -206,35 +210,32 @@ async function removeNumber(o: Onboarding, which: string): Promise<void> {
       message: `${which} is not one of this customer's numbers`,
     });
   }
-  const { customerProfileSid, trustProductSid } = view.resources;
+  const { customerProfileSid, trustProductSid } = record.resources;
   // Off the trust product first: a number never stays on the trust product without its profile.
   if (trustProductSid) {
-    await trustHub.unassignPhoneNumber({
+    await activities.unassignPhoneNumber({
       kind: 'trust-product',
       bundleSid: trustProductSid,
       phoneNumberSid: number.sid,
     });
   }
   if (customerProfileSid) {
-    await trustHub.unassignPhoneNumber({
+    await activities.unassignPhoneNumber({
       kind: 'customer-profile',
       bundleSid: customerProfileSid,
       phoneNumberSid: number.sid,
     });
-    const onProfile = o.numbersOnProfile(customerProfileSid);
-    onProfile.splice(0, onProfile.length, ...onProfile.filter((sid) => sid !== number.sid));
+    onboarding.numberUnassigned(customerProfileSid, number.sid);
   }
-  o.carried.phoneNumbersOnTrustProduct = o.carried.phoneNumbersOnTrustProduct.filter(
-    (sid) => sid !== number.sid,
-  );
-  view.phoneNumbers = view.phoneNumbers.filter((n) => n.sid !== number.sid);
-  o.request = {
-    ...o.request,
-    phoneNumbers: o.request.phoneNumbers.filter(
+  if (trustProductSid) onboarding.numberUnassigned(trustProductSid, number.sid);
+  onboarding.phoneNumberDropped(number.sid);
+  onboarding.request = {
+    ...onboarding.request,
+    phoneNumbers: onboarding.request.phoneNumbers.filter(
       (n) => n !== number.input && n !== number.phoneNumber && n !== number.sid,
     ),
   };
-  o.note('phone number removed', number.sid);
+  onboarding.note('phone number removed', number.sid);
 }
 
 /** What the caller of the update sees: Twilio's reason, or ours; the workflow itself goes on. */
@@ -262,8 +263,8 @@ function numberRefusal(error: unknown, redact: (text: string) => string): Applic
 // ---- approvals ---------------------------------------------------------------------------------------
 
 /** Until the next re-read: ahead of the earliest `valid_until`, then at it, then daily while expired. */
-export function msUntilApprovalCheck(o: Onboarding, now = Date.now()): number {
-  const ends = [o.view.customerProfile, o.view.trustProduct]
+export function msUntilApprovalCheck(onboarding: Onboarding, now = Date.now()): number {
+  const ends = [onboarding.record.customerProfile, onboarding.record.trustProduct]
     .filter((b): b is BundleSnapshot => b?.status === 'twilio-approved' && !!b.validUntil)
     .map((b) => Date.parse(b.validUntil!));
   if (ends.length === 0) return RECHECK_MS;
@@ -274,45 +275,45 @@ export function msUntilApprovalCheck(o: Onboarding, now = Date.now()): number {
 }
 
 /** Re-reads the bundles Twilio called about (both, when the timer fired) and says what needs the ISV. */
-async function checkApprovals(o: Onboarding, hinted?: string[]): Promise<void> {
-  await retryPendingDeletions(o); // replaced personal data Twilio refused to delete before
-  const { view } = o;
-  const { trustProductSid } = view.resources;
+async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promise<void> {
+  await retryPendingDeletions(onboarding); // replaced personal data Twilio refused to delete before
+  const { record } = onboarding;
+  const { trustProductSid } = record.resources;
   // Only the customer's current bundles: a hint can outlive its bundle (a replaced trust product's late
   // callback), and reading that one as a profile would fail.
-  const current = o.bundleSids();
+  const current = onboarding.bundleSids();
   let due: string[];
   if (hinted) {
     // Bounded callbacks: read what is due; a callback still waiting for its turn stays for later.
     due = hinted;
     for (const sid of due) {
-      o.hints.delete(sid);
-      o.noteCallbackRead(sid);
+      onboarding.hints.delete(sid);
+      onboarding.noteCallbackRead(sid);
     }
-    for (const sid of [...o.hints.keys()]) if (!current.includes(sid)) o.hints.delete(sid);
-  } else if (o.boundedCallbacks) {
+    for (const sid of [...onboarding.hints.keys()]) if (!current.includes(sid)) onboarding.hints.delete(sid);
+  } else if (onboarding.boundedCallbacks) {
     // The re-check reads every bundle, which answers whatever callback was still waiting.
     due = current;
-    o.hints.clear();
+    onboarding.hints.clear();
   } else {
-    due = o.hints.size ? current.filter((sid) => o.hints.has(sid)) : current;
-    o.hints.clear();
+    due = onboarding.hints.size ? current.filter((sid) => onboarding.hints.has(sid)) : current;
+    onboarding.hints.clear();
   }
   for (const sid of due) {
     const kind: BundleKind = sid === trustProductSid ? 'trust-product' : 'customer-profile';
     try {
-      o.recordBundle(await trustHub.fetchBundle({ kind, sid }));
+      onboarding.recordBundle(await activities.fetchBundle({ kind, sid }));
     } catch (error) {
       // Twilio refuses to show it (deleted in the Console, say): the customer needs the ISV, and the
       // workflow stays to say so and to offboard, rather than failing.
       const refusal = refusalProblem(error);
       if (!refusal) throw error;
-      report(o, { ...refusal, kind: 'approval-lost', bundle: kind });
-      o.publish();
+      report(onboarding, { ...refusal, kind: 'approval-lost', bundle: kind });
+      onboarding.showChange();
       return;
     }
   }
-  const lost = [view.customerProfile, view.trustProduct]
+  const lost = [record.customerProfile, record.trustProduct]
     .filter((b): b is BundleSnapshot => !!b)
     .find(
       (b) => b.status !== 'twilio-approved' || (!!b.validUntil && Date.parse(b.validUntil) <= Date.now()),
@@ -323,26 +324,22 @@ async function checkApprovals(o: Onboarding, hinted?: string[]): Promise<void> {
     const message = expired
       ? `The ${label}'s approval ran out on ${lost.validUntil}: Twilio no longer signs these numbers A. Renew it in Twilio's Trust Hub.`
       : `Twilio now reports the ${label} as ${lost.status}: its numbers are no longer signed A.`;
-    report(o, {
+    report(onboarding, {
       kind: 'approval-lost',
       bundle: lost.kind,
       message,
       codes: lost.errors.map(({ code, meaning }) => ({ code, meaning: meaning ?? describeTwilioCode(code) })),
       failures: [],
     });
-  } else if (view.status === 'action-required') {
-    view.status = 'completed';
-    view.problem = null;
-    o.note('approvals current again');
+  } else if (record.status === 'action-required') {
+    onboarding.approvalsCurrentAgain();
   }
-  o.publish();
+  onboarding.showChange();
 }
 
 /** The customer needs the ISV: said once per distinct problem. */
-function report(o: Onboarding, given: Problem): void {
-  const problem = { ...given, message: o.redact(given.message) };
-  if (o.view.problem?.message === problem.message) return;
-  o.view.status = 'action-required';
-  o.view.problem = problem;
-  o.note('action required', problem.message);
+function report(onboarding: Onboarding, given: Problem): void {
+  const problem = { ...given, message: onboarding.redact(given.message) };
+  if (onboarding.record.problem?.message === problem.message) return;
+  onboarding.requireAction(problem);
 }

@@ -1,0 +1,256 @@
+/**
+ * The JSON Schemas of the workflow's contract: the request that starts an onboarding, the corrections
+ * it accepts, and the view every query and update answers. They are the single source: the TypeScript
+ * types of ./contract.ts are `Static` of these, and the API (src/api/schemas.ts) validates and
+ * documents with these same objects, so the workflow, the API and openapi.json cannot drift apart.
+ * Every rule is the ISV guide's: allowed values, registration number formats, E.164, URLs.
+ *
+ * Not workflow code: the workflow imports these as types only (`import type`), so its bundle never
+ * pulls TypeBox in (test/platform/workflow-bundle.test.ts builds it).
+ *
+ * Every array in a request has a maxItems, and every `uniqueItems` array has items of a scalar
+ * `type`: Ajv then checks uniqueness in one pass with a lookup table, where items of no declared type
+ * (a bare `enum`) get a pairwise deep comparison — seconds of blocked event loop for a few thousand
+ * items, since validation reports every error (`allErrors`) and so never stops at maxItems.
+ */
+import { Type } from 'typebox';
+import {
+  ATTESTATIONS,
+  COMPENSATION_OUTCOMES,
+  CUSTOMER_ID_PATTERN,
+  CUSTOMER_PROFILE_SID_PATTERN,
+  E164_PATTERN,
+  ONBOARDING_STATUSES,
+  ONBOARDING_STEPS,
+  PHONE_NUMBER_PATTERN,
+  PROBLEM_KINDS,
+} from './contract.js';
+import {
+  BUNDLE_KINDS,
+  BUNDLE_STATUSES,
+  BUSINESS_IDENTITIES,
+  BUSINESS_INDUSTRIES,
+  BUSINESS_TYPES,
+  JOB_POSITIONS,
+  REGIONS_OF_OPERATION,
+  REGISTRATION_IDENTIFIERS,
+} from '../trusthub/types.js';
+
+const Text = (description: string, maxLength = 255) => Type.String({ minLength: 1, maxLength, description });
+
+const HTTP_URL = '^https?://[^\\s/$.?#][^\\s]*$';
+
+const Email = Type.String({ format: 'email', maxLength: 254, description: 'An email address.' });
+const Url = (description: string) => Type.String({ pattern: HTTP_URL, maxLength: 2048, description });
+
+// ---- the request ---------------------------------------------------------------------------------
+
+export const Business = Type.Object(
+  {
+    name: Text('Legal business name.'),
+    identity: Type.Enum([...BUSINESS_IDENTITIES], { description: 'Business structure.' }),
+    type: Type.Enum([...BUSINESS_TYPES]),
+    industry: Type.Enum([...BUSINESS_INDUSTRIES]),
+    registrationIdentifier: Type.Enum([...REGISTRATION_IDENTIFIERS], {
+      description: 'USA: EIN (Employer Identification Number) or DUNS (Dun & Bradstreet).',
+    }),
+    registrationNumber: Type.String({
+      // EIN: 12-3456789 or 123456789; DUNS: nine digits (12-345-6789 is accepted too).
+      pattern: '^(\\d{9}|\\d{2}-\\d{7}|\\d{2}-\\d{3}-\\d{4})$',
+      description: 'EIN (12-3456789) or DUNS (nine digits).',
+    }),
+    regionsOfOperation: Type.Array(Type.Enum([...REGIONS_OF_OPERATION], { type: 'string' }), {
+      minItems: 1,
+      maxItems: REGIONS_OF_OPERATION.length,
+      uniqueItems: true,
+    }),
+    websiteUrl: Url("The business's website, http(s)://…"),
+    socialMediaProfileUrls: Type.Optional(Type.Array(Url('A social media profile URL.'), { maxItems: 10 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Address = Type.Object(
+  {
+    customerName: Text('Name at the address.'),
+    street: Text('Street and number.'),
+    streetSecondary: Type.Optional(Text('Suite, floor…')),
+    city: Text('City.'),
+    region: Text('State or region, e.g. CA.'),
+    postalCode: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$', description: 'Postal code.' }),
+    isoCountry: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 country, e.g. US.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const Representative = Type.Object(
+  {
+    firstName: Text('First name.', 100),
+    lastName: Text('Last name.', 100),
+    email: Email,
+    phoneNumber: Type.String({ pattern: E164_PATTERN, description: 'E.164, e.g. +14155550100.' }),
+    businessTitle: Text('Title, e.g. Head of Operations.', 100),
+    jobPosition: Type.Enum([...JOB_POSITIONS]),
+  },
+  { additionalProperties: false },
+);
+
+/** How a number is named: E.164, or the PN… SID of one of the account's incoming numbers. */
+export const PhoneNumber = Type.String({
+  pattern: PHONE_NUMBER_PATTERN,
+  description: 'An E.164 number or a PN… SID of a number your account owns.',
+});
+
+const PhoneNumbers = Type.Array(PhoneNumber, { minItems: 1, maxItems: 100, uniqueItems: true });
+
+/** What an ISV sends to onboard one end customer (POST /v1/onboardings, the workflow's input). */
+export const OnboardingRequest = Type.Object(
+  {
+    customerId: Type.String({
+      pattern: CUSTOMER_ID_PATTERN,
+      description:
+        'Your own id for the end customer (letters, digits, _ . -; up to 64). One onboarding per id.',
+    }),
+    email: Email,
+    friendlyName: Type.Optional(Text('How Trust Hub shows this customer.', 48)),
+    business: Business,
+    address: Address,
+    authorizedRepresentatives: Type.Array(Representative, { minItems: 1, maxItems: 2 }),
+    phoneNumbers: PhoneNumbers,
+    customerProfileSid: Type.Optional(
+      Type.String({
+        pattern: CUSTOMER_PROFILE_SID_PATTERN,
+        description:
+          "The customer's existing secondary customer profile, to adopt instead of making a new one (e.g. one made for A2P 10DLC).",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** What the ISV can correct after a noncompliant evaluation or a rejection (PATCH, submitCorrections). */
+export const Corrections = Type.Object(
+  {
+    email: Type.Optional(Email),
+    business: Type.Optional(Type.Partial(Business)),
+    address: Type.Optional(Address),
+    authorizedRepresentatives: Type.Optional(Type.Array(Representative, { minItems: 1, maxItems: 2 })),
+    phoneNumbers: Type.Optional(PhoneNumbers),
+    replaceTrustProduct: Type.Optional(
+      Type.Boolean({
+        description:
+          'After a trust-product rejection: delete it and submit a new one linked to the same approved profile.',
+      }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+// ---- the view ------------------------------------------------------------------------------------
+
+const BundleKind = Type.Enum([...BUNDLE_KINDS]);
+
+/** A bundle as the workflow last read it from Twilio. */
+export const BundleSnapshot = Type.Object(
+  {
+    kind: BundleKind,
+    sid: Type.String(),
+    status: Type.Enum([...BUNDLE_STATUSES]),
+    errors: Type.Array(Type.Object({ code: Type.Number(), meaning: Type.Optional(Type.String()) })),
+    validUntil: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: true },
+);
+
+export const EvaluationFieldResult = Type.Object({
+  requirement: Type.String(),
+  objectType: Type.Optional(Type.String()),
+  field: Type.Optional(Type.String()),
+  errorCode: Type.Optional(Type.Number()),
+  reason: Type.String(),
+});
+
+export const EvaluationSummary = Type.Object({
+  sid: Type.String(),
+  status: Type.Enum(['compliant', 'noncompliant']),
+  /** What stops the bundle from being compliant, field by field. Empty when compliant. */
+  failures: Type.Array(EvaluationFieldResult),
+});
+
+/** Why the onboarding needs the ISV: what Twilio said, in codes and in words. */
+export const Problem = Type.Object({
+  kind: Type.Enum([...PROBLEM_KINDS]),
+  bundle: Type.Optional(BundleKind),
+  message: Type.String(),
+  codes: Type.Array(Type.Object({ code: Type.Number(), meaning: Type.String() })),
+  /** Field-level results of the latest evaluation, when that is what failed. */
+  failures: Type.Array(EvaluationFieldResult),
+});
+
+export const PhoneNumberRef = Type.Object({
+  /** What the ISV sent: E.164 or PN… */
+  input: Type.String(),
+  sid: Type.String(),
+  phoneNumber: Type.String(),
+});
+
+export const PhoneNumberStatus = Type.Object({
+  ...PhoneNumberRef.properties,
+  attestation: Type.Enum([...ATTESTATIONS], {
+    description: 'SHAKEN/STIR attestation Twilio gives calls from this number today.',
+  }),
+  blockedBy: Type.Union([Type.String(), Type.Null()], {
+    description: 'What stands between this number and A, in words; null at A.',
+  }),
+});
+
+export const TimelineEntry = Type.Object({
+  at: Type.String(),
+  event: Type.String(),
+  detail: Type.Optional(Type.String()),
+});
+
+export const CreatedResources = Type.Object({
+  customerProfileSid: Type.Optional(Type.String()),
+  trustProductSid: Type.Optional(Type.String()),
+  addressSid: Type.Optional(Type.String()),
+  supportingDocumentSid: Type.Optional(Type.String()),
+  businessInformationSid: Type.Optional(Type.String()),
+  /** authorized_representative_1 first. */
+  representativeSids: Type.Array(Type.String()),
+});
+
+/** What a cancel (or offboarding, or a failure's clean-up) did with one resource. */
+export const CompensationEntry = Type.Object({
+  kind: Type.String(),
+  sid: Type.String(),
+  outcome: Type.Enum([...COMPENSATION_OUTCOMES]),
+  reason: Type.Optional(Type.String()),
+});
+
+/** What GET /v1/onboardings/:id and every message answer: the record, each number with its attestation. */
+export const OnboardingView = Type.Object(
+  {
+    id: Type.String(),
+    customerId: Type.String(),
+    status: Type.Enum([...ONBOARDING_STATUSES]),
+    step: Type.Enum([...ONBOARDING_STEPS]),
+    customerProfile: Type.Union([BundleSnapshot, Type.Null()]),
+    trustProduct: Type.Union([BundleSnapshot, Type.Null()]),
+    resources: CreatedResources,
+    phoneNumbers: Type.Array(PhoneNumberStatus),
+    latestEvaluation: Type.Union([
+      Type.Object({ ...EvaluationSummary.properties, bundle: BundleKind }),
+      Type.Null(),
+    ]),
+    problem: Type.Union([Problem, Type.Null()]),
+    /** What Twilio often rejects but not always (e.g. 18609 likely), found before submission. */
+    warnings: Type.Optional(Type.Array(Type.String())),
+    /** Correction rounds applied so far. */
+    corrections: Type.Number(),
+    /** Filled when cancelled: what compensation (or offboarding, after approval) did. */
+    compensation: Type.Array(CompensationEntry),
+    timeline: Type.Array(TimelineEntry),
+  },
+  { additionalProperties: false },
+);
