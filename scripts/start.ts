@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/search-attributes.js';
 import { ensureTemporalCli, ToolchainError, waitForHttp, waitForPort } from './toolchain.js';
-import { registerSearchAttributes } from '../src/temporal/search-attributes.js';
+import { registerSearchAttributes } from '../src/temporal/register-search-attributes.js';
 import { generatePayloadKey } from '../src/temporal/codec.js';
 import { loadSandboxConfig } from 'trusthub-sandbox';
 import { configDefault } from '../src/config.js';

@@ -4,7 +4,7 @@
  * made: claims cost Temporal calls only, never the Twilio budget.
  */
 import { Context } from '@temporalio/activity';
-import { claim, releaseClaimOf, type ClaimOutcome } from '../temporal/claims.js';
+import { claim, releaseClaimOf, type ClaimOutcome } from './temporal-claims.js';
 import type { ClaimKind } from '../workflows/contract.js';
 import { activityLog } from './context.js';
 

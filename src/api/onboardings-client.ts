@@ -25,7 +25,7 @@ import {
 } from '../workflows/contract.js';
 import { CustomerId, OnboardingStatus } from '../workflows/search-attributes.js';
 import type { OnboardingRequest } from '../workflows/contract.js';
-import { ONBOARDINGS, stuckOnboardingQueries } from '../temporal/visibility-queries.js';
+import { ONBOARDINGS, stuckOnboardingQueries } from '../workflows/visibility-queries.js';
 
 /** How long a request waits for the workflow to answer a query or an update before giving up. */
 const QUERY_TIMEOUT_MS = 5_000;

@@ -8,7 +8,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
-import { validationRule } from '../api/plugins/errors.js';
+import { validationRule } from '../api/validation-rules.js';
 import { OnboardingRequestBody } from '../api/schemas.js';
 
 type Path = readonly (string | number)[];

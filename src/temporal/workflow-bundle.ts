@@ -7,7 +7,7 @@
  * worker spends before it takes work again. So the worker does not bundle when it can avoid it:
  *
  *   - a deployed worker runs from dist/, where `npm run build` has already written the bundle of that
- *     very code (dist/workflow-bundle.js, by src/bundle-workflows.ts): it loads that file, and the
+ *     very code (dist/workflow-bundle.js, by src/build-workflow-bundle.ts): it loads that file, and the
  *     image needs neither the bundler's CPU nor a writable directory at start. The build empties dist/
  *     first, so the bundle and the compiled code always come from the same sources. One well-known
  *     file rather than a setting: there is nothing to configure, and nothing to get wrong;

@@ -3,7 +3,7 @@
  * onboarding. Temporal refuses a second run with the same workflow ID while one is open, and keeps an
  * open workflow past any retention, so "owned, or once owned" holds for years and under concurrent
  * starts. The owner is the run's CustomerId search attribute, set by whoever started it
- * (src/temporal/claims.ts), with a start delay of a century: it holds the ID without ever running
+ * (src/activities/temporal-claims.ts), with a start delay of a century: it holds the ID without ever running
  * (no worker time, no history), and a release terminates it. Should the delay ever run out, this code
  * keeps it open.
  */

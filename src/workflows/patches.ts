@@ -44,7 +44,7 @@ export const DROP_CORRECTED_NUMBERS = 'drop-corrected-numbers';
 /** Events to the ISV's system (child workflows per event); runs before events announce nothing. */
 export const SIGNED_EVENTS = 'signed-events';
 /**
- * Customer profiles are claimed (src/temporal/claims.ts): one made here as soon as Twilio has made it,
+ * Customer profiles are claimed (src/activities/temporal-claims.ts): one made here as soon as Twilio has made it,
  * one adopted before anything else is read from it, so no other onboarding can ever adopt it; and a
  * fresh run claims its customer, to learn whether an earlier run may have left resources.
  */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import twilio from 'twilio';
-import { stuckOnboardingQueries } from '../../src/temporal/visibility-queries.js';
+import { stuckOnboardingQueries } from '../../src/workflows/visibility-queries.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';

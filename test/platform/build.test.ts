@@ -80,7 +80,7 @@ describe('npm run build', () => {
     const script = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build;
     assert.equal(
       script,
-      'rm -rf dist && tsc -p tsconfig.build.json && node dist/bundle-workflows.js && npm run build -w trusthub-sandbox',
+      'rm -rf dist && tsc -p tsconfig.build.json && node dist/build-workflow-bundle.js && npm run build -w trusthub-sandbox',
     );
     const sandboxScript = (
       JSON.parse(read('packages/trusthub-sandbox/package.json')) as { scripts: Record<string, string> }
@@ -116,7 +116,7 @@ describe('npm run build', () => {
         { cwd: repoRoot, encoding: 'utf8' },
       );
       assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
-      const bundle = spawnSync(process.execPath, [built('dist/bundle-workflows.js')], {
+      const bundle = spawnSync(process.execPath, [built('dist/build-workflow-bundle.js')], {
         cwd: repoRoot,
         encoding: 'utf8',
       });

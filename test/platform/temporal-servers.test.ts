@@ -8,7 +8,7 @@ import type { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { devServerEnvironment, testDataConverter, timeSkippingEnvironment } from '../support/temporal.js';
 import type { sleepForADay } from '../fixtures/sleepy-workflow.js';

@@ -5,7 +5,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.js';
+import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
 import { encryptingDataConverter, parsePayloadKeys } from '../../src/temporal/codec.js';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
 

@@ -6,6 +6,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { validationRule } from '../validation-rules.js';
 
 export interface FieldError {
   field: string;
@@ -28,15 +29,6 @@ function fieldOf(detail: ValidationDetail, context: string | undefined): string 
   if (missing) path.push(missing);
   const prefix = context && context !== 'body' ? `${context}.` : '';
   return prefix + (path.length ? path.join('.') : (context ?? 'body'));
-}
-
-/** The rule a field broke, in words; the CLI reports CSV rows with it too (src/cli/customers-csv.ts). */
-export function validationRule(detail: Pick<ValidationDetail, 'keyword' | 'params' | 'message'>): string {
-  const params = detail.params as { allowedValues?: unknown[] } | undefined;
-  if (detail.keyword === 'required') return 'is required';
-  if (detail.keyword === 'enum' && params?.allowedValues)
-    return `must be one of: ${params.allowedValues.join(', ')}`;
-  return detail.message ?? 'is invalid';
 }
 
 export function validationFields(error: FastifyError, limit = Infinity): FieldError[] {

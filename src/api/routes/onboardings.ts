@@ -29,7 +29,7 @@ import {
   TrustProductStatus,
   WaitingSince,
 } from '../../workflows/search-attributes.js';
-import { executionStatusName } from '../../temporal/raw.js';
+import { executionStatusName } from '../../temporal/execution-status.js';
 import { requiredTsToDate } from '@temporalio/common/lib/time.js';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';

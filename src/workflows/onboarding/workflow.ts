@@ -102,7 +102,7 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
 }
 
 /**
- * A fresh run claims its customer (src/temporal/claims.ts). Finding the claim already there means an
+ * A fresh run claims its customer (src/activities/temporal-claims.ts). Finding the claim already there means an
  * earlier run of this customer was terminated, failed, timed out or was cancelled, and may have left
  * resources at Twilio: this run looks each one up before making it, and carries on with what it finds.
  * A customer's first run pays nothing for this but one claim, which is no Twilio request.

@@ -12,7 +12,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../workflows/contract.js';
 import type { trustHubClaim } from '../workflows/claim.js';
 import { CustomerId } from '../workflows/search-attributes.js';
-import { stuckOnboardingQueries } from './visibility-queries.js';
+import { stuckOnboardingQueries } from '../workflows/visibility-queries.js';
 
 /** gRPC's status code UNIMPLEMENTED. */
 const GRPC_UNIMPLEMENTED = 12;

@@ -1,5 +1,5 @@
 /**
- * `npm run build`'s last step: `node dist/bundle-workflows.js` writes the workflow bundle of the code
+ * `npm run build`'s last step: `node dist/build-workflow-bundle.js` writes the workflow bundle of the code
  * just compiled to dist/workflow-bundle.js, where the compiled worker loads it
  * (src/temporal/workflow-bundle.ts). It runs from dist/, not from the sources, so that the bundle is
  * made of the very JavaScript the image ships, the failure converter included (.js paths throughout).
