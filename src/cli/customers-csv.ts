@@ -128,7 +128,7 @@ function columnOf(error: ErrorObject): string {
   return path.join('.') || 'row';
 }
 
-/** The rule in the API's words (src/api/plugins/errors.ts), naming the item for a list's member. */
+/** The rule in the API's words (src/api/validation-rules.ts), naming the item for a list's member. */
 function ruleOf(error: ErrorObject): string {
   const rule = validationRule(error);
   const item = error.instancePath.split('/').pop();

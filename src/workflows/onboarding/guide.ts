@@ -346,15 +346,7 @@ async function attachPhoneNumbers(onboarding: Onboarding, profileSid: string): P
   const missing = onboarding.request.phoneNumbers.filter((n) => !known.has(n));
   if (missing.length)
     onboarding.phoneNumbersAdded(await activities.resolvePhoneNumbers({ numbers: missing }));
-  for (const number of record.phoneNumbers) {
-    if (onboarding.numbersOn(profileSid).includes(number.sid)) continue;
-    await activities.assignPhoneNumber({
-      kind: 'customer-profile',
-      bundleSid: profileSid,
-      phoneNumberSid: number.sid,
-    });
-    onboarding.numbersAssigned(profileSid, number.sid);
-  }
+  await assignNumbers(onboarding, 'customer-profile', profileSid);
 }
 
 // 8. and 9. Evaluate (a dry run), submit, and wait for Twilio's vetting.
@@ -461,15 +453,7 @@ async function createTrustProduct(onboarding: Onboarding, profileSid: string): P
   onboarding.setStep('linking-customer-profile-to-trust-product');
   await onboarding.link('trust-product', trustProductSid, profileSid);
   onboarding.setStep('assigning-phone-numbers-to-trust-product');
-  for (const number of record.phoneNumbers) {
-    if (onboarding.numbersOn(trustProductSid).includes(number.sid)) continue;
-    await activities.assignPhoneNumber({
-      kind: 'trust-product',
-      bundleSid: trustProductSid,
-      phoneNumberSid: number.sid,
-    });
-    onboarding.numbersAssigned(trustProductSid, number.sid);
-  }
+  await assignNumbers(onboarding, 'trust-product', trustProductSid);
   return trustProductSid;
 }
 
@@ -482,4 +466,13 @@ function evaluationProblem(kind: BundleKind, evaluation: EvaluationSummary): Pro
     codes: codes.map((code) => ({ code, meaning: describeTwilioCode(code) })),
     failures: evaluation.failures,
   };
+}
+
+/** Every number of the record onto the bundle (ChannelEndpointAssignments), those already there skipped. */
+async function assignNumbers(onboarding: Onboarding, kind: BundleKind, bundleSid: string): Promise<void> {
+  for (const number of onboarding.record.phoneNumbers) {
+    if (onboarding.numbersOn(bundleSid).includes(number.sid)) continue;
+    await activities.assignPhoneNumber({ kind, bundleSid, phoneNumberSid: number.sid });
+    onboarding.numbersAssigned(bundleSid, number.sid);
+  }
 }
