@@ -154,10 +154,13 @@ function registerHandlers(onboarding: Onboarding): void {
   setHandler(
     startOnboarding,
     async (): Promise<StartAnswer> => {
-      // The start that made this run is the update delivered with its first workflow task.
-      const info = workflowInfo();
+      // The start that made this run is the update delivered with its first workflow task: the one
+      // handled before the run's first activity came back (a first task retried after a worker crash
+      // runs from its start again, so it still counts), and not by a run continued as new.
       const created =
-        !onboarding.startAnswered && !info.continuedFromExecutionRunId && info.historyLength <= 3;
+        !onboarding.startAnswered &&
+        onboarding.settings === undefined &&
+        !workflowInfo().continuedFromExecutionRunId;
       onboarding.startAnswered = true;
       await condition(() => onboarding.adoption.state !== 'pending');
       if (onboarding.adoption.state === 'refused') {
