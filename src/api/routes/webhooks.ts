@@ -87,17 +87,17 @@ export default async function webhookRoutes(instance: FastifyInstance) {
         apiMetrics.webhookCallback('refused_signature');
         return reply.code(403).send({ error: { code: 'forbidden', message: 'Invalid X-Twilio-Signature.' } });
       }
-      const token = request.headers['i-twilio-idempotency-token'];
-      if (typeof token === 'string' && token.length <= 128) {
-        if (seen.has(token)) {
-          apiMetrics.webhookCallback('duplicate');
-          return reply.code(200).send({ received: true, onboardings: 0, duplicate: true });
-        }
-        seen.set(token, true);
+      const header = request.headers['i-twilio-idempotency-token'];
+      const token = typeof header === 'string' && header.length <= 128 ? header : undefined;
+      if (token !== undefined && seen.has(token)) {
+        apiMetrics.webhookCallback('duplicate');
+        return reply.code(200).send({ received: true, onboardings: 0, duplicate: true });
       }
 
       const { BundleSid: bundleSid, Status: status } = request.body;
       const delivered = await onboardings.notifyBundleStatus(bundleSid, status, request.query.onboardingId);
+      // Remembered once delivered: a callback that failed here (5xx) is retried by Twilio, and heard.
+      if (token !== undefined) seen.set(token, true);
       apiMetrics.webhookCallback(delivered > 0 ? 'accepted' : 'unknown_bundle');
       request.log.info({ bundleSid, status, onboardings: delivered }, 'status callback forwarded');
       return reply.code(200).send({ received: true, onboardings: delivered });

@@ -62,13 +62,12 @@ export async function offboard(onboarding: Onboarding): Promise<void> {
   const { record } = onboarding;
   onboarding.cleanUpStarted('offboarding requested');
   // Number changes still queued are answered, not left hanging: the customer is leaving.
-  for (const change of onboarding.numberChanges.splice(0)) {
-    change.refusal = ApplicationFailure.create({
+  onboarding.answerQueuedWork(() =>
+    ApplicationFailure.create({
       type: NumberChangeRefusal.Offboarding,
       message: 'The customer is being offboarded: its numbers are being taken off its bundles.',
-    });
-    change.done = true;
-  }
+    }),
+  );
   const { customerProfileSid, trustProductSid } = record.resources;
   for (const number of record.phoneNumbers) {
     for (const [kind, bundleSid] of [

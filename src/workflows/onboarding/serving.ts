@@ -75,8 +75,11 @@ async function serveWithBoundedCallbacks(onboarding: Onboarding): Promise<never>
     else if (due.length > 0) await checkApprovals(onboarding, due);
     // The timer that ended the wait was the approval re-check's (not a held-back callback's turn).
     else if (!woken && approvalCheckMs <= hintMs) await checkApprovals(onboarding);
-    // Otherwise a callback arrived that must wait for its turn: the next wait includes it.
-    if (onboarding.numberChanges.length === 0) await onboarding.continueAsNewIfHistoryIsLong();
+    // Otherwise a callback arrived that must wait for its turn: the next wait includes it. A held-back
+    // callback lives in this run only, so the hand-over to a fresh run waits until it has been read.
+    if (onboarding.numberChanges.length === 0 && onboarding.hints.size === 0) {
+      await onboarding.continueAsNewIfHistoryIsLong();
+    }
   }
 }
 

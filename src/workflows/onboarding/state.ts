@@ -163,6 +163,18 @@ export class Onboarding {
     if (!input.carried && input.request.customerProfileSid) this.adoption = { state: 'pending' };
   }
 
+  /**
+   * Answers every number change still queued with `refusal`, and lets a corrections update waiting on
+   * the main loop return: for an ending (offboarding, failure) that will never serve them.
+   */
+  answerQueuedWork(refusal: () => Error): void {
+    for (const change of this.numberChanges.splice(0)) {
+      change.refusal = refusal();
+      change.done = true;
+    }
+    this.pendingCorrections = undefined;
+  }
+
   /** A start still waiting on the adoption hears this instead of waiting for ever. */
   settleAdoption(message: string): void {
     if (this.adoption.state !== 'pending') return;

@@ -18,6 +18,7 @@ import {
 } from '@temporalio/workflow';
 import {
   CorrectionRefusal,
+  NumberChangeRefusal,
   StartRefusal,
   addPhoneNumbers,
   canonicalJson,
@@ -83,8 +84,10 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
       };
     }
     onboarding.settleAdoption(`The onboarding failed: ${(error as Error).message}`);
+    // Runs recorded before this failed at once, handlers running or not: they replay that way.
+    const endsCleanly = patched(CLEAN_UP_ON_FAILURE);
     // Nothing half-done: drafts come off Twilio, as on a cancel (submitted bundles stay, as there).
-    if (!onboarding.carried.serving && patched(CLEAN_UP_ON_FAILURE)) {
+    if (!onboarding.carried.serving && endsCleanly) {
       await CancellationScope.nonCancellable(() => compensate(onboarding, 'failed'));
     }
     const { message } = error as Error;
@@ -93,7 +96,16 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
       adoptionRefused ? { kind: 'adoption', message, codes: [], failures: [] } : undefined,
     );
     await CancellationScope.nonCancellable(async () => {
-      await condition(allHandlersFinished);
+      if (endsCleanly) {
+        // Callers still waiting (a number change, corrections) hear the ending, then the run closes.
+        onboarding.answerQueuedWork(() =>
+          ApplicationFailure.create({
+            type: NumberChangeRefusal.NotServing,
+            message: `The onboarding failed: ${onboarding.redact(message)}`,
+          }),
+        );
+        await condition(allHandlersFinished);
+      }
       await onboarding.events.handedOver();
     });
     if (error instanceof AdoptionRefused) throw ApplicationFailure.nonRetryable(error.message, error.type);
