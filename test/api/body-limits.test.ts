@@ -10,15 +10,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { BODY_LIMIT, buildApp } from '../../src/api/app.js';
+import { BODY_LIMIT } from '../../src/api/app.js';
 import { MAX_FIELD_ERRORS } from '../../src/api/plugins/errors.js';
-import { loadApiConfig } from '../../src/config.js';
 import { REGIONS_OF_OPERATION } from '../../src/trusthub/types.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { onboardingRequest } from '../support/stack.js';
-import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+import { offlineApi, type OfflineApi } from '../support/api.js';
 
 /** A small answer, whatever was sent: a few field errors and a count. */
 const SMALL_ANSWER = 8 * 1024;
@@ -39,24 +37,19 @@ function withRegions(bytes: number): string {
 }
 
 describe('request bodies are bounded', () => {
+  let api: OfflineApi;
   let app: FastifyInstance;
-  let connection: Connection;
   let url: string;
 
   before(async () => {
-    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const config = loadApiConfig({
-      LOG_LEVEL: 'silent',
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-    });
-    app = await buildApp({ config, temporal: new Client({ connection }) });
+    api = await offlineApi();
+    app = api.app;
     const port = await freePort();
     await app.listen({ host: '127.0.0.1', port });
     url = `http://127.0.0.1:${port}`;
   });
   after(async () => {
-    await app?.close();
-    await connection?.close();
+    await api?.close();
   });
 
   const post = (body: string) =>

@@ -5,11 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
-import { BODY_LIMIT, buildApp } from '../../src/api/app.js';
-import { loadApiConfig } from '../../src/config.js';
+import { BODY_LIMIT } from '../../src/api/app.js';
 import {
   EncryptionCodec,
   generatePayloadKey,
@@ -18,8 +16,8 @@ import {
   payloadToJson as toJson,
   type JsonPayload,
 } from '../../src/temporal/codec.js';
-import { freePort } from '../../scripts/toolchain.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+import { offlineApi, type OfflineApi } from '../support/api.js';
 
 const TOKEN = 'codec-test-token-0123456789';
 const ISV_TOKEN = 'codec-test-isv-token-0123456789';
@@ -27,24 +25,16 @@ const UI = 'http://127.0.0.1:8233';
 describe('the codec endpoint for the Temporal Web UI', () => {
   const input = { business: { name: 'Acme Dental LLC' }, email: 'dana@acmedental.com' };
   const codec = new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS));
+  let api: OfflineApi;
   let app: FastifyInstance;
-  let connection: Connection;
 
   before(async () => {
     // The codec never calls Temporal: a client that connects to nothing proves it.
-    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const config = loadApiConfig({
-      LOG_LEVEL: 'silent',
-      API_TOKEN: ISV_TOKEN,
-      CODEC_TOKEN: TOKEN,
-      TEMPORAL_UI_URL: `${UI}/`,
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-    });
-    app = await buildApp({ config, temporal: new Client({ connection }) });
+    api = await offlineApi({ API_TOKEN: ISV_TOKEN, CODEC_TOKEN: TOKEN, TEMPORAL_UI_URL: `${UI}/` });
+    app = api.app;
   });
   after(async () => {
-    await app?.close();
-    await connection?.close();
+    await api?.close();
   });
 
   const post = (path: string, body: unknown, token: string | null = TOKEN) =>

@@ -7,14 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
 import { MAX_WAITING_DAYS, parseListQuery } from '../../src/api/list-query.js';
 import { ONBOARDING_STEPS } from '../../src/workflows/contract.js';
-import { loadApiConfig } from '../../src/config.js';
-import { freePort } from '../../scripts/toolchain.js';
-import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+import { offlineApi, type OfflineApi } from '../support/api.js';
 
 const NOW = new Date('2026-11-10T12:00:00.000Z');
 
@@ -74,20 +70,15 @@ describe('parseListQuery', () => {
 });
 
 describe('GET /v1/onboardings refuses meaningless filters with a 400', () => {
+  let api: OfflineApi;
   let app: FastifyInstance;
-  let connection: Connection;
 
   before(async () => {
-    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const config = loadApiConfig({
-      LOG_LEVEL: 'silent',
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-    });
-    app = await buildApp({ config, temporal: new Client({ connection }) });
+    api = await offlineApi();
+    app = api.app;
   });
   after(async () => {
-    await app?.close();
-    await connection?.close();
+    await api?.close();
   });
 
   async function refused(query: string, field: string, rule: RegExp) {

@@ -7,12 +7,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { loadApiConfig } from '../../src/config.js';
-import { freePort } from '../../scripts/toolchain.js';
-import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+import { offlineApi, type OfflineApi } from '../support/api.js';
 
 const NUMBER = '+14155550123';
 /** The number as a path or a query string may carry it. */
@@ -24,29 +20,23 @@ const SPELLINGS = [
 ];
 
 describe('request log lines', () => {
+  let api: OfflineApi;
   let app: FastifyInstance;
-  let connection: Connection;
   const lines: string[] = [];
 
   before(async () => {
-    // None of these requests reaches Temporal: a lazy client connected to nothing.
-    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const config = loadApiConfig({
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-    });
+    // None of these requests reaches Temporal.
     const logStream = new Writable({
       write(chunk: Buffer, _encoding, done) {
         lines.push(...chunk.toString().split('\n').filter(Boolean));
         done();
       },
     });
-    app = await buildApp({ config, temporal: new Client({ connection }), logStream });
+    api = await offlineApi({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, { logStream });
+    app = api.app;
   });
   after(async () => {
-    await app?.close();
-    await connection?.close();
+    await api?.close();
   });
 
   /** The log lines `send` caused, parsed. */

@@ -18,6 +18,7 @@ import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, signatureBaseUrl } from '../../src/config.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+import { offlineApi } from '../support/api.js';
 
 const AUTH_TOKEN = 'a'.repeat(32);
 const PATH = '/v1/webhooks/trusthub?onboardingId=onboarding-webhook-url-nobody';
@@ -105,14 +106,8 @@ describe("the webhook checks Twilio's signature against the configured URL", { t
 
 describe('the webhook refuses what Twilio never sends', () => {
   test('an unsigned 1 MB form is refused before it is parsed, let alone signature-checked', async () => {
-    const config = loadApiConfig({
-      LOG_LEVEL: 'silent',
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-    });
-    // The route never reaches Temporal: a client that is never connected is enough.
-    const { Client } = await import('@temporalio/client');
-    const app = await buildApp({ config, temporal: new Client({ connection: undefined }) });
+    // The route never reaches Temporal.
+    const { app, ...api } = await offlineApi({ TWILIO_AUTH_TOKEN: AUTH_TOKEN });
     try {
       const keys = Array.from({ length: 110_000 }, (_, i) => `k${i}=v`).join('&');
       const reply = await app.inject({
@@ -124,7 +119,7 @@ describe('the webhook refuses what Twilio never sends', () => {
       assert.equal(reply.statusCode, 413, reply.body);
       assert.ok(reply.body.length < 512, 'a short answer');
     } finally {
-      await app.close();
+      await api.close();
     }
   });
 });
