@@ -17,8 +17,13 @@ import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
 import type { Sandbox, SandboxInfo, SandboxOptions } from 'trusthub-sandbox';
 import type { TwilioClient } from '../../src/trusthub/client.js';
-import type { OnboardingRequest } from '../../src/workflows/contract.js';
-import type { OnboardingView } from '../../src/workflows/contract.js';
+import {
+  WORKFLOW_TYPE,
+  onboardingIdFor,
+  type OnboardingRequest,
+  type OnboardingView,
+} from '../../src/workflows/contract.js';
+import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { runSandbox, type SandboxAdmin } from './sandbox.js';
 import { bundleOnboardingWorkflows } from '../../src/temporal/workflow-bundle.js';
@@ -115,6 +120,8 @@ export interface Stack {
    * once it is; resolves with the view as the trust product went into review.
    */
   approveBoth(id: string): Promise<OnboardingView>;
+  /** Starts the customer's run on this stack's worker directly, without the API's Update-with-Start. */
+  startRun(request: OnboardingRequest): Promise<WorkflowHandle<typeof shakenStirOnboarding>>;
   close(): Promise<void>;
 }
 
@@ -273,6 +280,14 @@ export async function startStack(
     waitFor,
     result,
     view,
+    startRun(request: OnboardingRequest) {
+      const id = onboardingIdFor(request.customerId);
+      return env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: id,
+        args: [{ onboardingId: id, request }],
+      });
+    },
     async approveBoth(id: string) {
       const decide = (sid: string) =>
         admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome: 'approve' });

@@ -5,18 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+
 import { WorkflowFailedError } from '@temporalio/client';
-import type { shakenStirOnboarding } from '../../src/workflows/index.js';
-import {
-  bundleStatusChanged,
-  submitCorrections,
-  type OnboardingView,
-  WORKFLOW_TYPE,
-  onboardingIdFor,
-} from '../../src/workflows/contract.js';
+
+import { bundleStatusChanged, submitCorrections, type OnboardingView } from '../../src/workflows/contract.js';
 import type { OnboardingRequest } from '../../src/workflows/contract.js';
+
 import { timeSkippingEnvironment } from '../support/temporal.js';
+
 import { onboardingRequest, useStack } from '../support/stack.js';
+
 import { recordHistory } from '../support/histories.js';
 
 interface SandboxState {
@@ -32,14 +30,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     numbers = stack.info.phoneNumbers;
   });
 
-  const start = (request: OnboardingRequest) => {
-    const id = onboardingIdFor(request.customerId);
-    return stack.env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
-      taskQueue: stack.taskQueue,
-      workflowId: id,
-      args: [{ onboardingId: id, request }],
-    });
-  };
+  const start = (request: OnboardingRequest) => stack.startRun(request);
   const decide = (sid: string, outcome: 'approve' | 'reject' | 'rules', codes?: number[]) =>
     stack.admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome, ...(codes ? { codes } : {}) });
   const state = () => stack.admin<SandboxState>('GET', '/__sandbox/state');

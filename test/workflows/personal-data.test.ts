@@ -7,24 +7,24 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { shakenStirOnboarding } from '../../src/workflows/index.js';
-import {
-  bundleStatusChanged,
-  onboardingIdFor,
-  submitCorrections,
-  WORKFLOW_TYPE,
-  type OnboardingView,
-} from '../../src/workflows/contract.js';
+
+import { bundleStatusChanged, submitCorrections, type OnboardingView } from '../../src/workflows/contract.js';
 import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
+
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
+
 import type {
   AuthorizedRepresentative,
   OnboardingRequest,
   PostalAddress,
 } from '../../src/workflows/contract.js';
+
 import { createSecondaryProfile } from '../support/fixtures.js';
+
 import { timeSkippingEnvironment } from '../support/temporal.js';
+
 import { onboardingRequest, useStack } from '../support/stack.js';
+
 import { recordHistory } from '../support/histories.js';
 
 const DELETED = 'personal data deleted at Twilio';
@@ -56,14 +56,7 @@ describe('replaced personal data is deleted at Twilio (time-skipping server)', {
     numbers = stack.info.phoneNumbers;
   });
 
-  const start = (request: OnboardingRequest) => {
-    const id = onboardingIdFor(request.customerId);
-    return stack.env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
-      taskQueue: stack.taskQueue,
-      workflowId: id,
-      args: [{ onboardingId: id, request }],
-    });
-  };
+  const start = (request: OnboardingRequest) => stack.startRun(request);
   const decide = (sid: string, outcome: 'approve' | 'reject', codes?: number[]) =>
     stack.admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome, ...(codes ? { codes } : {}) });
 
