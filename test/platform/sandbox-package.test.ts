@@ -99,4 +99,5 @@ test("the sandbox's copy of the guide's allowed values is the service's", () => 
   assert.deepEqual(sandbox.BUSINESS_INDUSTRIES, service.BUSINESS_INDUSTRIES);
   assert.deepEqual(sandbox.REGIONS_OF_OPERATION, service.REGIONS_OF_OPERATION);
   assert.deepEqual(sandbox.JOB_POSITIONS, service.JOB_POSITIONS);
+  assert.deepEqual(sandbox.VOICE_INTEGRITY_USE_CASES, service.VOICE_INTEGRITY_USE_CASES);
 });

@@ -29,6 +29,7 @@ import bundleRoutes from './routes/bundles.js';
 import catalogRoutes from './routes/catalog.js';
 import itemRoutes from './routes/items.js';
 import { seedState } from './seed.js';
+import { byCreation } from './state.js';
 import { SandboxStore } from './store.js';
 import type { VettingMode } from './vetting.js';
 import { VettingScheduler } from './vetting.js';
@@ -62,7 +63,12 @@ export interface SandboxInfo {
   apiKeySid: string;
   apiKeySecret: string;
   primaryCustomerProfileSid: string;
-  policies: { secondaryCustomerProfile: string; shakenStirTrustProduct: string };
+  policies: {
+    secondaryCustomerProfile: string;
+    shakenStirTrustProduct: string;
+    voiceIntegrityTrustProduct: string;
+    cnamTrustProduct: string;
+  };
   phoneNumbers: { sid: string; phoneNumber: string }[];
 }
 
@@ -157,6 +163,11 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
         metrics,
         reset: () => {
           const { account } = store.state;
+          // The seeded numbers keep their SIDs; numbers added through the admin route go.
+          const seeded = new Set(store.state.seeded);
+          const numberSids = byCreation(store.state.phoneNumbers)
+            .filter((n) => seeded.has(n.sid))
+            .map((n) => n.sid);
           vetting.close();
           store.replace(
             seedState({
@@ -164,11 +175,9 @@ export async function buildSandbox(options: SandboxOptions = {}): Promise<Sandbo
               authToken: account.authToken,
               apiKeySid: account.apiKeySid,
               apiKeySecret: account.apiKeySecret,
-              phoneNumbers: Object.keys(store.state.phoneNumbers).length,
+              phoneNumbers: numberSids.length,
               primaryProfileSid: account.primaryProfileSid,
-              phoneNumberSids: Object.values(store.state.phoneNumbers)
-                .sort((a, b) => a.seq - b.seq)
-                .map((n) => n.sid),
+              phoneNumberSids: numberSids,
             }),
           );
           metrics.total = 0;

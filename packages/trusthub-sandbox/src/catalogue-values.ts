@@ -1,6 +1,6 @@
 /**
  * The values Twilio's ISV guide allows for the Trust Hub attributes the sandbox checks: business
- * identities, types and industries, regions and job positions. The service keeps its own copy for its
+ * identities, types and industries, regions, job positions and Voice Integrity use cases. The service keeps its own copy for its
  * validation (src/trusthub/types.ts in trusthub-onboarding); the package may not import the service, so
  * a test there (test/platform/sandbox-package.test.ts) holds the two lists equal.
  */
@@ -48,3 +48,16 @@ export const BUSINESS_INDUSTRIES = [
 ] as const;
 export const REGIONS_OF_OPERATION = ['AFRICA', 'ASIA', 'EUROPE', 'LATIN_AMERICA', 'USA_AND_CANADA'] as const;
 export const JOB_POSITIONS = ['Director', 'GM', 'VP', 'CEO', 'CFO', 'General Counsel', 'Other'] as const;
+/** Voice Integrity's `use_case`, compared as written (case and spacing matter). */
+export const VOICE_INTEGRITY_USE_CASES = [
+  'Appointment Reminders',
+  'Customer Support',
+  'Outbound Dialer',
+  'Account Notifications',
+  'Delivery Notifications',
+  'Fraud Alerts',
+  'Collections',
+  'Surveys',
+  'Sales and Marketing',
+  'Healthcare',
+] as const;

@@ -20,6 +20,23 @@ export const ErrorCode = {
   internal: 20500,
   /** The bundle is not in a status that allows this change (draft or twilio-rejected needed). */
   bundleNotEditable: 60711,
+  /** A call's From is not a number of the account ("'From' phone number not verified"). */
+  fromNotVerified: 21210,
+  /** A call's To is not a phone number ("Invalid 'To' Phone Number"). */
+  invalidToNumber: 21211,
+} as const;
+
+/**
+ * Twilio's published rejection codes for Voice Integrity and CNAM trust products (error dictionary,
+ * 11005–11009). Here rather than in vetting-rules.ts because the policies (policies.ts) name the
+ * not-approved codes too, and vetting-rules.ts reads the policies.
+ */
+export const TrustProductCode = {
+  voiceIntegrityProfileNotApproved: 11005,
+  cnamProfileNotApproved: 11006,
+  cnamNameMismatch: 11007,
+  cnamProhibitedContent: 11008,
+  cnamRequirementsNotMet: 11009,
 } as const;
 
 export interface TwilioErrorBody {

@@ -10,9 +10,11 @@
  * - 22217 a field is present but invalid (value outside the allowed list, malformed email/URL, a linked
  *         profile in the wrong status or of the wrong identity)
  * - 22219 the address is missing (no address_sids, or none that exists)
+ * - 11005 / 11006 the secondary profile linked to a Voice Integrity / CNAM trust product is not
+ *         twilio-approved (those products need it approved before submission, unlike SHAKEN/STIR)
  */
 import { attrList, attrString, isEmail, isWebsiteUrl } from './attributes.js';
-import type { FieldDefinition, Policy, Requirement } from './policies.js';
+import type { FieldDefinition, ItemType, Policy, Requirement } from './policies.js';
 import { REGIONS, findEndUserType, findSupportingDocumentType } from './policies.js';
 import type { Bundle, EvaluationResult, EvaluationResultItem } from './state.js';
 import type { SandboxStore } from './store.js';
@@ -120,11 +122,29 @@ function fieldProblem(
   if (field.allowed && !field.allowed.includes(value)) return `must be one of ${field.allowed.join(', ')}.`;
   if (field.format === 'email' && !isEmail(value)) return 'not an email address.';
   if (field.format === 'url' && !isWebsiteUrl(value)) return 'not a website URL.';
+  if (field.format === 'positive-integer' && !/^[1-9]\d*$/.test(value))
+    return 'must be a positive whole number, as a string (e.g. "25").';
   if (field.format === 'regions') {
     const unknown = attrList(attributes, field.machineName).filter(
       (region) => !(REGIONS as readonly string[]).includes(region),
     );
     if (unknown.length) return `must be among ${REGIONS.join(', ')}.`;
+  }
+  return null;
+}
+
+/**
+ * For types checked on write (ItemType.checkedOnWrite): what is wrong with the fields present, by the
+ * same rules the evaluation applies, or null. Values must be strings, as Twilio's attributes are.
+ */
+export function attributesProblem(type: ItemType, attributes: Record<string, unknown>): string | null {
+  if (!type.checkedOnWrite) return null;
+  for (const field of type.fields) {
+    const raw = attributes[field.machineName];
+    if (raw === undefined || raw === null || raw === '') continue;
+    if (typeof raw !== 'string') return `${field.machineName} must be a string`;
+    const problem = fieldProblem(field, raw, attributes);
+    if (problem) return `${field.machineName} ${problem}`;
   }
   return null;
 }
@@ -240,13 +260,25 @@ function evaluateLinkedProfile(
     );
     return result(requirement, 'customer_profile', valid, invalid);
   }
-  // SHAKEN/STIR: a secondary profile that has been submitted (or approved) must be linked.
+  // Trust products: a secondary profile that has been submitted (or approved) must be linked; Voice
+  // Integrity and CNAM want it approved, and say so with their own code.
   const secondary = profiles.find((p) => !p.primary);
   if (!secondary) {
     return result(requirement, 'customer_profile', [], [], {
       code: EvaluationCode.endUserMissing,
       reason: 'A Secondary Customer Profile is missing. Please assign one to the trust product.',
     });
+  }
+  const code = requirement.notApprovedCode;
+  if (code !== undefined) {
+    const approved = secondary.status === 'twilio-approved';
+    const item: EvaluationResultItem = {
+      ...statusItem(
+        approved ? null : `The Secondary Customer Profile is ${secondary.status}, not twilio-approved.`,
+      ),
+      error_code: approved ? null : code,
+    };
+    return result(requirement, 'customer_profile', approved ? [item] : [], approved ? [] : [item]);
   }
   const ok = ['pending-review', 'in-review', 'twilio-approved'].includes(secondary.status);
   return result(

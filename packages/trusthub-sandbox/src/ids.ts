@@ -17,6 +17,7 @@ export const SidPrefix = {
   evaluation: 'EL',
   address: 'AD',
   phoneNumber: 'PN',
+  call: 'CA',
   policy: 'RN',
   type: 'OY',
 } as const;

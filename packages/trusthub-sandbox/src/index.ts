@@ -7,7 +7,14 @@ export type { CallbackRecord } from './callbacks.js';
 export { twilioSignature } from './callbacks.js';
 export type { FaultConfig, FaultKind, FaultRule, CallbackFaults } from './faults.js';
 export { sandboxOptionsFromConfig } from './options.js';
-export { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from './policies.js';
+export {
+  CNAM_POLICY_SID,
+  CUSTOMER_PROFILE_POLICY_SID,
+  SHAKEN_STIR_POLICY_SID,
+  VOICE_INTEGRITY_POLICY_SID,
+} from './policies.js';
+export { stirStatusFor } from './calls.js';
+export type { Call, StirStatus } from './state.js';
 export { RejectionCode } from './vetting-rules.js';
 export { EvaluationCode } from './evaluation.js';
 export { ErrorCode } from './errors.js';

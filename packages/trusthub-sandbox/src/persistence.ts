@@ -18,6 +18,8 @@ export function loadStateFile(file: string): SandboxState | null {
   }
   const state = JSON.parse(text) as SandboxState;
   if (state.version !== 1 || !state.account?.sid) throw new Error(`${file} is not a sandbox state file`);
+  // Files written before calls were recorded have none.
+  state.calls ??= {};
   return state;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The Trust Hub catalogue the onboarding depends on: the two policies (secondary customer profile and
- * SHAKEN/STIR trust product), the end-user types and the supporting-document type they name.
+ * The Trust Hub catalogue the onboarding depends on: the policies (secondary customer profile, and the
+ * SHAKEN/STIR, Voice Integrity and CNAM trust products), the end-user types and the supporting-document
+ * type they name.
  *
  * The served shapes follow the spec's examples for `/v1/Policies/{Sid}`, `/v1/EndUserTypes/{Sid}` and
  * `/v1/SupportingDocumentTypes/{Sid}`. The evaluation (evaluation.ts) reads the same definitions, so a
@@ -13,11 +14,17 @@ import {
   BUSINESS_TYPES,
   JOB_POSITIONS,
   REGIONS_OF_OPERATION as REGIONS,
+  VOICE_INTEGRITY_USE_CASES,
 } from './catalogue-values.js';
 import { createHash } from 'node:crypto';
+import { TrustProductCode } from './errors.js';
 
 export const CUSTOMER_PROFILE_POLICY_SID = 'RNdfbf3fae0e1107f8aded0e7cead80bf5';
 export const SHAKEN_STIR_POLICY_SID = 'RN7a97559effdf62d00f4298208492a5ea';
+/** Quoted by public integrations (Twilio's own line not read): see DESIGN.md. */
+export const VOICE_INTEGRITY_POLICY_SID = 'RN5b3660f9598883b1df4e77f77acefba0';
+/** A static value in Twilio's CNAM guide. */
+export const CNAM_POLICY_SID = 'RNf3db3cd1fe25fcfd3c3ded065c8fea53';
 
 /** Stable SIDs for catalogue entries, so they survive restarts without being stored. */
 function stableSid(prefix: string, name: string): string {
@@ -31,7 +38,7 @@ export interface FieldDefinition {
   /** Allowed values; a value outside the list is reported as invalid (22217). */
   allowed?: readonly string[];
   /** A format check beyond presence; failing it is reported as invalid (22217). */
-  format?: 'email' | 'url' | 'regions';
+  format?: 'email' | 'url' | 'regions' | 'positive-integer';
 }
 
 export interface ItemType {
@@ -39,6 +46,12 @@ export interface ItemType {
   machineName: string;
   friendlyName: string;
   fields: FieldDefinition[];
+  /**
+   * The fields present are checked when the attributes are written (400 / 20001), not only at
+   * evaluation: Twilio's products refuse a use case they do not know at once. Missing fields are still
+   * accepted, and left to the evaluation (22215).
+   */
+  checkedOnWrite?: boolean;
 }
 
 export { REGIONS };
@@ -113,6 +126,41 @@ export const END_USER_TYPES: ItemType[] = [
     friendlyName: 'Authorized Representative 2',
     fields: representativeFields(),
   },
+  {
+    sid: stableSid('OY', 'voice_integrity_information'),
+    machineName: 'voice_integrity_information',
+    friendlyName: 'Voice Integrity Information',
+    checkedOnWrite: true,
+    fields: [
+      {
+        machineName: 'use_case',
+        friendlyName: 'Use Case',
+        required: true,
+        allowed: VOICE_INTEGRITY_USE_CASES,
+      },
+      {
+        machineName: 'business_employee_count',
+        friendlyName: 'Business Employee Count',
+        required: true,
+        format: 'positive-integer',
+      },
+      {
+        machineName: 'average_business_day_call_volume',
+        friendlyName: 'Average Business Day Call Volume',
+        required: true,
+        format: 'positive-integer',
+      },
+      { machineName: 'notes', friendlyName: 'Notes', required: false },
+    ],
+  },
+  {
+    sid: stableSid('OY', 'cnam_information'),
+    machineName: 'cnam_information',
+    friendlyName: 'CNAM Information',
+    // Only its type is checked on write: the display name's format is a vetting verdict (11009).
+    checkedOnWrite: true,
+    fields: [{ machineName: 'cnam_display_name', friendlyName: 'CNAM Display Name', required: true }],
+  },
 ];
 
 export const SUPPORTING_DOCUMENT_TYPES: ItemType[] = [
@@ -146,6 +194,11 @@ export type Requirement =
       name: string;
       /** primary: an approved ISV primary profile; secondary: a submitted or approved secondary profile. */
       type: 'primary_customer_profile_type_business' | 'secondary_customer_profile_type_business';
+      /**
+       * Set when the secondary profile must already be twilio-approved, not merely submitted: the code
+       * a profile in any other status gets (Voice Integrity 11005, CNAM 11006).
+       */
+      notApprovedCode?: number;
     };
 
 export interface Policy {
@@ -208,6 +261,48 @@ export const POLICIES: Policy[] = [
         requirementName: 'customer_profile',
         name: 'Secondary Customer Profile',
         type: 'secondary_customer_profile_type_business',
+      },
+    ],
+  },
+  {
+    sid: VOICE_INTEGRITY_POLICY_SID,
+    friendlyName: 'Voice Integrity',
+    bundleKind: 'trust-product',
+    requirements: [
+      {
+        kind: 'end_user',
+        requirementName: 'voice_integrity_information',
+        name: 'Voice Integrity Information',
+        type: 'voice_integrity_information',
+        optional: false,
+      },
+      {
+        kind: 'customer_profile',
+        requirementName: 'customer_profile',
+        name: 'Secondary Customer Profile',
+        type: 'secondary_customer_profile_type_business',
+        notApprovedCode: TrustProductCode.voiceIntegrityProfileNotApproved,
+      },
+    ],
+  },
+  {
+    sid: CNAM_POLICY_SID,
+    friendlyName: 'CNAM',
+    bundleKind: 'trust-product',
+    requirements: [
+      {
+        kind: 'end_user',
+        requirementName: 'cnam_information',
+        name: 'CNAM Information',
+        type: 'cnam_information',
+        optional: false,
+      },
+      {
+        kind: 'customer_profile',
+        requirementName: 'customer_profile',
+        name: 'Secondary Customer Profile',
+        type: 'secondary_customer_profile_type_business',
+        notApprovedCode: TrustProductCode.cnamProfileNotApproved,
       },
     ],
   },

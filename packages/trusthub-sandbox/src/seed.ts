@@ -42,6 +42,7 @@ export function seedState(options: SeedOptions): SandboxState {
     evaluations: {},
     addresses: {},
     phoneNumbers: {},
+    calls: {},
     vettingJobs: {},
     forcedOutcomes: {},
   };

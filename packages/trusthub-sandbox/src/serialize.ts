@@ -4,6 +4,7 @@
  * URLs lead back to the sandbox.
  */
 import { isoDate, rfc2822Date } from './ids.js';
+import { numberKind } from './numbers.js';
 import type { ItemType, Policy } from './policies.js';
 import { policyRequirementsJson } from './policies.js';
 import type {
@@ -210,6 +211,6 @@ export function serializePhoneNumber(accountSid: string, n: PhoneNumber, bundleS
     emergency_address_status: 'unregistered',
     bundle_sid: bundleSid,
     status: 'in-use',
-    type: 'local',
+    type: numberKind(n.phoneNumber) === 'toll-free' ? 'toll-free' : 'local',
   };
 }

@@ -124,6 +124,23 @@ export interface PhoneNumber {
   dateUpdated: string;
 }
 
+/** The attestation Twilio signs an outbound call with (calls.ts decides it). */
+export type StirStatus = 'A' | 'B' | 'C';
+
+/** A call placed through the admin route, kept so the state shows what was signed. */
+export interface Call {
+  sid: string;
+  seq: number;
+  from: string;
+  to: string;
+  stirStatus: StirStatus;
+  /** The last progress event sent (or due, without a status callback). */
+  status: 'queued' | 'ringing' | 'in-progress' | 'completed';
+  statusCallback: string | null;
+  dateCreated: string;
+  dateUpdated: string;
+}
+
 /** A bundle waiting for its next vetting step. */
 export interface VettingJob {
   bundleSid: string;
@@ -160,6 +177,7 @@ export interface SandboxState {
   evaluations: Record<string, Evaluation>;
   addresses: Record<string, Address>;
   phoneNumbers: Record<string, PhoneNumber>;
+  calls: Record<string, Call>;
   vettingJobs: Record<string, VettingJob>;
   forcedOutcomes: Record<string, ForcedOutcome>;
 }

@@ -8,16 +8,27 @@
  *         DUNS, or the number is not 9 digits
  * - 18603 the address cannot be verified: a US address whose ZIP code does not belong to its state
  * - 18604 (18605 for the second) an authorized representative's phone number is not a valid E.164 number
- * Trust products are vetted against their linked secondary profile: approved → approved; rejected (or
- * none linked) → rejected with 99601, a code of the sandbox's own (Twilio publishes none for this case,
- * and every code in 18601–18609 already has a published meaning); still in review → the decision waits
- * for the profile.
+ * SHAKEN/STIR trust products are vetted against their linked secondary profile: approved → approved;
+ * rejected (or none linked) → rejected with 99601, a code of the sandbox's own (Twilio publishes none
+ * for this case, and every code in 18601–18609 already has a published meaning); still in review → the
+ * decision waits for the profile.
+ * Voice Integrity and CNAM trust products (Twilio's published codes; they never wait, as their
+ * evaluation already required the profile approved):
+ * - 11005 / 11006 the linked profile is not approved (or its approval has passed its valid_until)
+ * - 18609 the linked profile has a US address and is not registered by EIN or DUNS
+ * - CNAM only: 11008 the display name holds a prohibited term; 11007 it matches neither a word nor the
+ *   initials of the profile's business name; 11009 it breaks the format (15 characters at most, a
+ *   letter first, then letters, digits, periods, commas and spaces)
  */
 import { attrList, attrString, websiteHost } from './attributes.js';
+import { TrustProductCode } from './errors.js';
+import { isE164 } from './numbers.js';
+import { CNAM_POLICY_SID, VOICE_INTEGRITY_POLICY_SID } from './policies.js';
 import type { Bundle, BundleError } from './state.js';
 import type { SandboxStore } from './store.js';
 
 export const RejectionCode = {
+  ...TrustProductCode,
   /** Sandbox-only: outside Twilio's published range, so no client mistakes it for a Twilio verdict. */
   linkedProfileNotApproved: 99601,
   /** Sandbox-only: an approval whose valid_until passed (see VettingScheduler.setValidUntil). */
@@ -40,6 +51,11 @@ export const REJECTION_MESSAGES: Record<number, string> = {
   18607: 'Not eligible to be copied.',
   18608: 'Already copied.',
   18609: 'Ineligible business registration authority.',
+  11005: 'Voice Integrity rejected as linked Business profile is not in approved status.',
+  11006: 'CNAM registration rejected: linked Business Profile is not approved.',
+  11007: 'CNAM registration rejected: display name does not match the registered business.',
+  11008: 'CNAM registration rejected: display name contains prohibited content.',
+  11009: 'CNAM registration rejected: display name does not meet requirements.',
   99601: 'Sandbox: the linked secondary customer profile is not approved.',
   99602: 'Sandbox: the approval expired (valid_until passed); submit the bundle again to renew it.',
 };
@@ -60,12 +76,91 @@ export function decideVetting(store: SandboxStore, bundle: Bundle): VettingDecis
     : decideTrustProduct(store, bundle);
 }
 
+/** Approved and not past its valid_until (the expiry job may not have run yet). */
+export function isApprovedAt(bundle: Bundle, now: number): boolean {
+  return (
+    bundle.status === 'twilio-approved' && (bundle.validUntil === null || Date.parse(bundle.validUntil) > now)
+  );
+}
+
 function decideTrustProduct(store: SandboxStore, bundle: Bundle): VettingDecision {
+  if (bundle.policySid === VOICE_INTEGRITY_POLICY_SID) {
+    return decideVoiceProduct(store, bundle, RejectionCode.voiceIntegrityProfileNotApproved);
+  }
+  if (bundle.policySid === CNAM_POLICY_SID) {
+    return decideVoiceProduct(store, bundle, RejectionCode.cnamProfileNotApproved);
+  }
   const profile = store.attachedProfiles(bundle.sid).find((p) => !p.primary);
   if (!profile) return rejection([RejectionCode.linkedProfileNotApproved]);
   if (profile.status === 'twilio-approved') return { outcome: 'approve' };
   if (profile.status === 'pending-review' || profile.status === 'in-review') return { outcome: 'wait' };
   return rejection([RejectionCode.linkedProfileNotApproved]);
+}
+
+/** Voice Integrity and CNAM: the rules of the header, every failing one reported. */
+function decideVoiceProduct(store: SandboxStore, bundle: Bundle, notApprovedCode: number): VettingDecision {
+  const profile = store.attachedProfiles(bundle.sid).find((p) => !p.primary);
+  const codes = new Set<number>();
+  if (!profile || !isApprovedAt(profile, Date.now())) codes.add(notApprovedCode);
+  const info = profile ? businessInformationOf(store, profile) : undefined;
+  const usAddress =
+    profile !== undefined &&
+    store
+      .attachedDocuments(profile.sid)
+      .flatMap((d) => store.addressesOfDocument(d))
+      .some((a) => a.isoCountry.toUpperCase() === 'US');
+  const identifier = info ? attrString(info.attributes, 'business_registration_identifier') : '';
+  if (usAddress && !isEinOrDuns(identifier)) codes.add(RejectionCode.usRegistrationIdentifier);
+
+  if (bundle.policySid === CNAM_POLICY_SID) {
+    const cnam = store.attachedEndUsers(bundle.sid).find((u) => u.type === 'cnam_information');
+    const displayName = cnam ? attrString(cnam.attributes, 'cnam_display_name') : '';
+    const businessName = info ? attrString(info.attributes, 'business_name') : '';
+    if (hasProhibitedTerm(displayName)) codes.add(RejectionCode.cnamProhibitedContent);
+    if (!matchesBusinessName(displayName, businessName)) codes.add(RejectionCode.cnamNameMismatch);
+    if (!isCnamFormat(displayName)) codes.add(RejectionCode.cnamRequirementsNotMet);
+  }
+  return codes.size ? rejection([...codes].sort()) : { outcome: 'approve' };
+}
+
+function businessInformationOf(store: SandboxStore, profile: Bundle) {
+  return store.attachedEndUsers(profile.sid).find((u) => u.type === 'customer_profile_business_information');
+}
+
+/** Twilio's examples (error 11008) and the like: terms that impersonate an authority. */
+const PROHIBITED_CNAM_TERMS = [
+  'FBI',
+  'Police',
+  'Government',
+  'Medicare',
+  'Social Security Administration',
+  'IRS',
+  'Sheriff',
+];
+
+function hasProhibitedTerm(displayName: string): boolean {
+  return PROHIBITED_CNAM_TERMS.some((term) =>
+    new RegExp(`\\b${term.replace(/ /g, '\\s+')}\\b`, 'i').test(displayName),
+  );
+}
+
+const wordsOf = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/** A word (2 characters or more) of the business name, or the business name's initials. */
+function matchesBusinessName(displayName: string, businessName: string): boolean {
+  const business = wordsOf(businessName);
+  const words = wordsOf(displayName);
+  if (words.some((word) => word.length >= 2 && business.includes(word))) return true;
+  const initials = business.map((word) => word[0]).join('');
+  return initials.length >= 2 && words.join('') === initials;
+}
+
+function isCnamFormat(displayName: string): boolean {
+  return displayName.length <= 15 && /^[A-Za-z][A-Za-z0-9., ]*$/.test(displayName);
 }
 
 function domainMatches(emailDomain: string, siteHost: string): boolean {
@@ -105,7 +200,7 @@ function decideProfile(store: SandboxStore, bundle: Bundle): VettingDecision {
 
   // Representative #1 and #2 have their own codes (18604, 18605).
   for (const rep of reps) {
-    if (/^\+[1-9]\d{7,14}$/.test(attrString(rep.attributes, 'phone_number'))) continue;
+    if (isE164(attrString(rep.attributes, 'phone_number'))) continue;
     codes.add(
       rep.type === 'authorized_representative_2'
         ? RejectionCode.secondRepresentativeNotVerified
@@ -116,11 +211,12 @@ function decideProfile(store: SandboxStore, bundle: Bundle): VettingDecision {
   return codes.size ? rejection([...codes].sort()) : { outcome: 'approve' };
 }
 
+function isEinOrDuns(identifier: string): boolean {
+  return /\b(EIN|DUNS)\b/.test(identifier.toUpperCase());
+}
+
 function usRegistrationOk(attributes: Record<string, unknown>): boolean {
-  const identifier = attrString(attributes, 'business_registration_identifier').toUpperCase();
-  const isEin = /\bEIN\b/.test(identifier);
-  const isDuns = /\bDUNS\b/.test(identifier);
-  if (!isEin && !isDuns) return false;
+  if (!isEinOrDuns(attrString(attributes, 'business_registration_identifier'))) return false;
   const digits = attrString(attributes, 'business_registration_number').replace(/[-\s]/g, '');
   return /^\d{9}$/.test(digits);
 }

@@ -1,13 +1,22 @@
 /**
  * Admin routes under /__sandbox/ — a loopback development tool: no auth, never faulted, not part of
- * Twilio's API. They expose the credentials and the whole state, steer vetting and faults, and reset
- * the world.
+ * Twilio's API. They expose the credentials and the whole state, steer vetting and faults, reset
+ * the world, add numbers to the account and place calls (calls.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SandboxContext } from '../context.js';
-import { baseUrl } from '../context.js';
-import { invalidParameter, notFound } from '../errors.js';
-import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from '../policies.js';
+import { placeCall } from '../calls.js';
+import { baseUrl, optionalParam, optionalUrlParam, requiredParam } from '../context.js';
+import type { Params } from '../context.js';
+import { conflict, invalidParameter, notFound } from '../errors.js';
+import { newSid, SidPrefix } from '../ids.js';
+import { isE164, numberKind } from '../numbers.js';
+import {
+  CNAM_POLICY_SID,
+  CUSTOMER_PROFILE_POLICY_SID,
+  SHAKEN_STIR_POLICY_SID,
+  VOICE_INTEGRITY_POLICY_SID,
+} from '../policies.js';
 import { byCreation } from '../state.js';
 import type { SandboxState } from '../state.js';
 
@@ -61,6 +70,8 @@ export function sandboxInfo(state: SandboxState, base: string | null) {
     policies: {
       secondaryCustomerProfile: CUSTOMER_PROFILE_POLICY_SID,
       shakenStirTrustProduct: SHAKEN_STIR_POLICY_SID,
+      voiceIntegrityTrustProduct: VOICE_INTEGRITY_POLICY_SID,
+      cnamTrustProduct: CNAM_POLICY_SID,
     },
     phoneNumbers: byCreation(state.phoneNumbers).map((n) => ({ sid: n.sid, phoneNumber: n.phoneNumber })),
   };
@@ -96,6 +107,7 @@ export default async function adminRoutes(
       evaluations: byCreation(state.evaluations),
       addresses: byCreation(state.addresses),
       phoneNumbers: byCreation(state.phoneNumbers),
+      calls: byCreation(state.calls),
     };
     const count = (exclude: boolean) =>
       Object.fromEntries(
@@ -212,6 +224,39 @@ export default async function adminRoutes(
     if (mode !== 'auto' && mode !== 'manual') throw invalidParameter('mode must be auto or manual');
     ctx.vetting.setMode(mode);
     return { mode };
+  });
+
+  /** Give the account a number the seed does not make (toll-free, Canadian, …): {"phoneNumber": E.164}. */
+  app.post('/phone-numbers', async (request, reply) => {
+    const body = (request.body ?? {}) as Params;
+    const phoneNumber = requiredParam(body, 'phoneNumber');
+    if (!isE164(phoneNumber)) throw invalidParameter('phoneNumber must be E.164');
+    if (Object.values(store.state.phoneNumbers).some((n) => n.phoneNumber === phoneNumber)) {
+      throw conflict(`${phoneNumber} is already a number of this account`);
+    }
+    const now = new Date().toISOString();
+    const number = {
+      sid: newSid(SidPrefix.phoneNumber),
+      seq: store.nextSeq(),
+      phoneNumber,
+      friendlyName: optionalParam(body, 'friendlyName') ?? phoneNumber,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    store.state.phoneNumbers[number.sid] = number;
+    store.commit();
+    return reply.code(201).send({ sid: number.sid, phoneNumber, kind: numberKind(phoneNumber) });
+  });
+
+  /** Place a call: {"from": E.164 of the account, "to": E.164, "statusCallback": URL}. */
+  app.post('/calls', async (request, reply) => {
+    const body = (request.body ?? {}) as Params;
+    const call = placeCall(ctx, {
+      from: requiredParam(body, 'from'),
+      to: requiredParam(body, 'to'),
+      statusCallback: optionalUrlParam(body, 'statusCallback'),
+    });
+    return reply.code(201).send({ callSid: call.sid, stirStatus: call.stirStatus });
   });
 
   app.get('/callbacks', async () => ({

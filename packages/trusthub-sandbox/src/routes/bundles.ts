@@ -10,8 +10,9 @@
  * - a noncompliant bundle cannot be submitted (the error carries the first failing requirement's code);
  * - a customer profile links only an approved ISV primary profile; a trust product links one secondary
  *   profile;
- * - a phone number is on at most one customer profile (and one trust product), and joins a trust
- *   product only once it is on the secondary profile linked to it;
+ * - a phone number is on at most one customer profile (and one trust product of each policy), and
+ *   joins a trust product only once it is on the secondary profile linked to it;
+ * - a CNAM trust product takes US standard local numbers only (numbers.ts);
  * - assigning the same object twice is refused (409, 20409).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -20,7 +21,8 @@ import { baseUrl, formBody, optionalParam, optionalUrlParam, requiredParam } fro
 import { conflict, invalidParameter, notEditable, notFound, TwilioApiError } from '../errors.js';
 import { businessIdentityOf, evaluateBundle, firstFailure } from '../evaluation.js';
 import { newSid, SidPrefix, sidPrefixOf } from '../ids.js';
-import { findPolicy } from '../policies.js';
+import { cnamIneligibility } from '../numbers.js';
+import { CNAM_POLICY_SID, findPolicy } from '../policies.js';
 import { pageV1, readPageRequest } from '../paging.js';
 import {
   bundleCollection,
@@ -252,8 +254,15 @@ export default async function bundleRoutes(
     const endpointSid = requiredParam(body, 'ChannelEndpointSid');
     if (type !== 'phone-number')
       throw invalidParameter(`ChannelEndpointType must be phone-number, not ${type}`);
-    if (!store.state.phoneNumbers[endpointSid]) {
+    const number = store.state.phoneNumbers[endpointSid];
+    if (!number) {
       throw invalidParameter(`ChannelEndpointSid ${endpointSid} is not a phone number of this account`);
+    }
+    const ineligible = bundle.policySid === CNAM_POLICY_SID ? cnamIneligibility(number.phoneNumber) : null;
+    if (ineligible) {
+      throw invalidParameter(
+        `${endpointSid} cannot be assigned to CNAM trust product ${bundle.sid}: ${ineligible}`,
+      );
     }
     checkEndpointAssignable(ctx, bundle, endpointSid);
     const assignment = {
@@ -430,7 +439,11 @@ function checkEndpointAssignable(ctx: SandboxContext, bundle: Bundle, numberSid:
     .filter((b): b is Bundle => b !== undefined);
   if (holders.some((b) => b.sid === bundle.sid))
     throw conflict(`${numberSid} is already assigned to ${bundle.sid}`);
-  const sameKind = holders.find((b) => b.kind === bundle.kind);
+  // One customer profile per number; trust products only exclude their own policy, since the same
+  // numbers take SHAKEN/STIR, Voice Integrity and CNAM side by side.
+  const sameKind = holders.find(
+    (b) => b.kind === bundle.kind && (b.kind === 'customer-profile' || b.policySid === bundle.policySid),
+  );
   if (sameKind) {
     throw conflict(
       `${numberSid} is already assigned to ${bundle.kind === 'customer-profile' ? 'customer profile' : 'trust product'} ${sameKind.sid}`,

@@ -2,14 +2,17 @@
  * `/v1/EndUsers` and `/v1/SupportingDocuments`: the items a bundle is made of. Their lists take no
  * filter (as on Twilio — which is why the onboarding must remember SIDs, or page through everything).
  * An item attached to a bundle in review or approved is locked (60711), as Twilio vets its content.
+ * The Voice Integrity and CNAM end users' attributes are checked when written (400 / 20001).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseAttributes } from '../attributes.js';
 import type { Params, SandboxContext } from '../context.js';
 import { baseUrl, formBody, optionalParam, requiredParam } from '../context.js';
 import { conflict, invalidParameter, notEditable, notFound } from '../errors.js';
+import { attributesProblem } from '../evaluation.js';
 import { newSid, SidPrefix } from '../ids.js';
 import { pageV1, readPageRequest } from '../paging.js';
+import type { ItemType } from '../policies.js';
 import { findEndUserType, findSupportingDocumentType } from '../policies.js';
 import { serializeEndUser, serializeSupportingDocument } from '../serialize.js';
 import type { EndUser, SupportingDocument } from '../state.js';
@@ -23,6 +26,11 @@ function readAttributes(body: Params): Record<string, unknown> | undefined {
   const parsed = parseAttributes(Array.isArray(raw) ? raw[0] : raw);
   if (parsed === 'invalid') throw invalidParameter('Attributes must be a JSON object');
   return parsed;
+}
+
+function checkAttributes(type: ItemType | undefined, attributes: Record<string, unknown>): void {
+  const problem = type ? attributesProblem(type, attributes) : null;
+  if (problem) throw invalidParameter(`Attributes of a ${type?.machineName} end user: ${problem}`);
 }
 
 function requireUnlocked(ctx: SandboxContext, sid: string): void {
@@ -55,14 +63,17 @@ export default async function itemRoutes(
     const body = formBody(request);
     const friendlyName = requiredParam(body, 'FriendlyName');
     const type = requiredParam(body, 'Type');
-    if (!findEndUserType(type)) throw invalidParameter(`Type ${type} is not a known end-user type`);
+    const endUserType = findEndUserType(type);
+    if (!endUserType) throw invalidParameter(`Type ${type} is not a known end-user type`);
+    const attributes = readAttributes(body) ?? {};
+    checkAttributes(endUserType, attributes);
     const now = new Date().toISOString();
     const endUser: EndUser = {
       sid: newSid(SidPrefix.endUser),
       seq: store.nextSeq(),
       friendlyName,
       type,
-      attributes: readAttributes(body) ?? {},
+      attributes,
       dateCreated: now,
       dateUpdated: now,
     };
@@ -93,6 +104,7 @@ export default async function itemRoutes(
     const friendlyName = optionalParam(body, 'FriendlyName');
     const attributes = readAttributes(body);
     if (friendlyName !== undefined || attributes !== undefined) requireUnlocked(ctx, endUser.sid);
+    if (attributes !== undefined) checkAttributes(findEndUserType(endUser.type), attributes);
     if (friendlyName !== undefined) endUser.friendlyName = friendlyName;
     // Twilio replaces the attributes as a whole.
     if (attributes !== undefined) endUser.attributes = attributes;
