@@ -12,13 +12,15 @@ import type { TwilioClient } from '../trusthub/client.js';
 import { documentAddressSid, supportingDocumentApi } from '../trusthub/documents.js';
 import { BUSINESS_INFORMATION_TYPE, endUserApi, textAttribute } from '../trusthub/end-users.js';
 import { isNotFound } from '../trusthub/errors.js';
-import type { TrustHubMetrics } from '../trusthub/metrics.js';
-import type { BundleKind, BundleSnapshot, EvaluationSummary } from '../trusthub/types.js';
+import { metricProduct, type TrustHubMetrics } from '../trusthub/metrics.js';
+import type { BundleKind, BundleSnapshot, EvaluationSummary, Product } from '../trusthub/types.js';
 import { activityLog, isRetry, twilioCall } from './context.js';
 import { findOrCreate, isRefusal } from './idempotency.js';
 
 export interface CreateBundleInput {
   kind: BundleKind;
+  /** A trust product's product (its policy); SHAKEN/STIR when left out. */
+  product?: Product;
   /** Deterministic and unique per bundle: a retried attempt finds the bundle by it. */
   friendlyName: string;
   email: string;
@@ -30,6 +32,16 @@ export interface CreateBundleInput {
 export interface BundleRef {
   kind: BundleKind;
   sid: string;
+  /** Evaluations name the policy: a trust product's product, SHAKEN/STIR when left out. */
+  product?: Product;
+}
+
+/** What Twilio has assigned to a bundle right now: how drift (a change made in the Console) is found. */
+export interface BundleAssignments {
+  /** EntityAssignments' ObjectSids: end users, documents, profiles. */
+  entities: string[];
+  /** ChannelEndpointAssignments' phone-number SIDs. */
+  phoneNumberSids: string[];
 }
 
 export interface UpdateBundleEmailInput extends BundleRef {
@@ -62,7 +74,11 @@ export interface ExistingProfile {
    * What its business information says of who the business is, compared with the request before the
    * profile is adopted. Returned to the workflow only (whose history is encrypted), never logged.
    */
-  business?: { name: string | null; registrationNumber: string | null };
+  business?: {
+    name: string | null;
+    registrationNumber: string | null;
+    registrationIdentifier?: string | null;
+  };
 }
 
 /** Deletes each assignment; one already gone was removed by an earlier attempt whose response was lost. */
@@ -84,12 +100,13 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
     /** POST /v1/CustomerProfiles or /v1/TrustProducts, with the kind's policy and a StatusCallback. */
     createBundle: async ({
       kind,
+      product,
       friendlyName,
       email,
       statusCallback,
       lookUpFirst,
     }: CreateBundleInput): Promise<BundleSnapshot> => {
-      const api = bundleApi(twilio, kind);
+      const api = bundleApi(twilio, kind, product);
       const { record } = await findOrCreate({
         what: `${kind} bundle`,
         lookUpFirst,
@@ -104,7 +121,7 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
     fetchBundle: async ({ kind, sid }: BundleRef): Promise<BundleSnapshot> => {
       const record = await twilioCall(() => bundleApi(twilio, kind).fetch(sid));
       const snapshot = toBundleSnapshot(kind, record);
-      metrics?.bundleRead(kind, snapshot.status);
+      metrics?.bundleRead(kind, metricProduct(kind, snapshot.product), snapshot.status);
       return snapshot;
     },
 
@@ -145,10 +162,10 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
     },
 
     /** POST …/Evaluations with the kind's policy: a dry run with field-level results. */
-    evaluateBundle: async ({ kind, sid }: BundleRef): Promise<EvaluationSummary> => {
-      const evaluation = await twilioCall(() => bundleApi(twilio, kind).evaluate(sid));
+    evaluateBundle: async ({ kind, sid, product }: BundleRef): Promise<EvaluationSummary> => {
+      const evaluation = await twilioCall(() => bundleApi(twilio, kind, product).evaluate(sid));
       const summary = toEvaluationSummary(evaluation);
-      metrics?.evaluated(kind, summary.status);
+      metrics?.evaluated(kind, metricProduct(kind, product), summary.status);
       activityLog.info('Trust Hub bundle evaluated', {
         kind,
         sid,
@@ -248,6 +265,7 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
             business = {
               name: textAttribute(endUser, 'business_name'),
               registrationNumber: textAttribute(endUser, 'business_registration_number'),
+              registrationIdentifier: textAttribute(endUser, 'business_registration_identifier'),
             };
           }
         } else if (objectSid.startsWith('RD')) {
@@ -269,6 +287,20 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
         entities,
         phoneNumberSids: numbers.map((n) => n.channelEndpointSid),
         ...(business ? { business } : {}),
+      };
+    },
+
+    /**
+     * Two list requests: every entity and number Twilio has on the bundle now. The serving loop compares
+     * them with what it assigned, to find what was taken off outside the service (in the Console).
+     */
+    readAssignments: async ({ kind, sid }: BundleRef): Promise<BundleAssignments> => {
+      const api = bundleApi(twilio, kind);
+      const entities = await twilioCall(() => api.entityAssignments(sid).list());
+      const numbers = await twilioCall(() => api.channelEndpointAssignments(sid).list({}));
+      return {
+        entities: entities.map((e) => e.objectSid),
+        phoneNumberSids: numbers.map((n) => n.channelEndpointSid),
       };
     },
 

@@ -5,14 +5,21 @@
  */
 import type { AddressListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/address.js';
 import type { AuthorizedRepresentative, BusinessInformation, PostalAddress } from './types.js';
+import type { CnamRequest, VoiceIntegrityRequest } from '../workflows/contract.js';
 
 export type EndUserType =
-  'customer_profile_business_information' | 'authorized_representative_1' | 'authorized_representative_2';
+  | 'customer_profile_business_information'
+  | 'authorized_representative_1'
+  | 'authorized_representative_2'
+  | 'voice_integrity_information'
+  | 'cnam_information';
 
 export const END_USER_TYPES: readonly EndUserType[] = [
   'customer_profile_business_information',
   'authorized_representative_1',
   'authorized_representative_2',
+  'voice_integrity_information',
+  'cnam_information',
 ];
 
 /** Attributes of an EndUser: Twilio's snake_case names, string values. */
@@ -74,6 +81,21 @@ export function representativeAttributes(r: AuthorizedRepresentative): Represent
     business_title: r.businessTitle,
     job_position: r.jobPosition,
   };
+}
+
+/** EndUser type `voice_integrity_information` (Twilio takes the counts as integer strings). */
+export function voiceIntegrityAttributes(v: VoiceIntegrityRequest): EndUserAttributes {
+  return {
+    use_case: v.useCase,
+    business_employee_count: String(v.employeeCount),
+    average_business_day_call_volume: String(v.averageBusinessDayCallVolume),
+    ...(v.notes ? { notes: v.notes } : {}),
+  };
+}
+
+/** EndUser type `cnam_information`. */
+export function cnamAttributes(c: CnamRequest): EndUserAttributes {
+  return { cnam_display_name: c.displayName };
 }
 
 /** The twilio SDK's parameters for `POST /2010-04-01/Accounts/{AC}/Addresses.json`. */

@@ -6,7 +6,10 @@
 import type { TwilioClient } from './client.js';
 import {
   POLICY,
+  PRODUCT_POLICY,
   describeTwilioCode,
+  productOfPolicy,
+  type Product,
   type BundleError,
   type BundleKind,
   type BundleSnapshot,
@@ -88,7 +91,16 @@ export interface BundleApi {
 /** Page size for list look-ups: Twilio's maximum, so most look-ups are one request. */
 export const LIST_PAGE_SIZE = 1000;
 
-export function bundleApi(client: TwilioClient, kind: BundleKind): BundleApi {
+/**
+ * The bundle API of a kind; trust products of `product`'s policy (SHAKEN/STIR unless said): Voice
+ * Integrity and CNAM are trust products on the same endpoints, created, listed and evaluated with their
+ * own policy.
+ */
+export function bundleApi(
+  client: TwilioClient,
+  kind: BundleKind,
+  product: Product = 'shaken-stir',
+): BundleApi {
   const v1 = client.trusthub.v1;
   if (kind === 'customer-profile') {
     return {
@@ -122,9 +134,10 @@ export function bundleApi(client: TwilioClient, kind: BundleKind): BundleApi {
           .customerProfilesEvaluations.create({ policySid: POLICY.customerProfile }),
     };
   }
+  const policySid = PRODUCT_POLICY[product];
   return {
     kind,
-    policySid: POLICY.shakenStir,
+    policySid,
     create: (params) => v1.trustProducts.create(params),
     list: (filter) => v1.trustProducts.list({ ...filter, pageSize: LIST_PAGE_SIZE }),
     fetch: (sid) => v1.trustProducts(sid).fetch(),
@@ -147,8 +160,7 @@ export function bundleApi(client: TwilioClient, kind: BundleKind): BundleApi {
         remove: (sid) => bundle.trustProductsChannelEndpointAssignment(sid).remove(),
       };
     },
-    evaluate: (bundleSid) =>
-      v1.trustProducts(bundleSid).trustProductsEvaluations.create({ policySid: POLICY.shakenStir }),
+    evaluate: (bundleSid) => v1.trustProducts(bundleSid).trustProductsEvaluations.create({ policySid }),
   };
 }
 
@@ -200,13 +212,16 @@ function isoOrNull(value: Date | string | null | undefined): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+/** A trust product of Voice Integrity or CNAM says which (`product`); SHAKEN/STIR's stays as it always was. */
 export function toBundleSnapshot(kind: BundleKind, record: BundleRecord): BundleSnapshot {
+  const product = kind === 'trust-product' ? productOfPolicy(record.policySid) : 'shaken-stir';
   return {
     kind,
     sid: record.sid,
     status: toBundleStatus(record.status),
     errors: toBundleErrors(record.errors),
     validUntil: isoOrNull(record.validUntil),
+    ...(product !== 'shaken-stir' ? { product } : {}),
   };
 }
 

@@ -11,13 +11,29 @@
  * (src/activities/bundles.ts).
  *
  * Labels come from fixed vocabularies only: the method and path with every identifier replaced by
- * `{Sid}`, the failure type of src/trusthub/errors.ts, a bundle's kind and status. A SID names one
+ * `{Sid}`, the failure type of src/trusthub/errors.ts, a bundle's kind, product and status. The
+ * product tells the three trust products apart (SHAKEN/STIR, Voice Integrity and CNAM share a kind),
+ * so a run of CNAM rejections is not hidden among SHAKEN/STIR approvals. A SID names one
  * customer's resource, and list filters carry phone numbers: neither may reach a label, where it would
  * be kept for good and multiply the series.
  */
 import type { MetricCounter, MetricMeter } from '@temporalio/common';
 import { failureTypeOfStatus, isNetworkError, TrustHubFailureType } from './errors.js';
-import { BUNDLE_DECISIONS, type BundleKind, type BundleStatus, type EvaluationSummary } from './types.js';
+import {
+  BUNDLE_DECISIONS,
+  type BundleKind,
+  type BundleStatus,
+  type EvaluationSummary,
+  type Product,
+} from './types.js';
+
+/** What a bundle is for: one of the trust products, or the customer profile they all hang from. */
+export type MetricProduct = Product | 'customer-profile';
+
+/** The product label of a bundle: a trust product's own, SHAKEN/STIR's when it names none. */
+export function metricProduct(kind: BundleKind, product: Product | undefined): MetricProduct {
+  return product ?? (kind === 'customer-profile' ? 'customer-profile' : 'shaken-stir');
+}
 
 /** Path segments that name a kind of resource or an API version rather than one resource. */
 const RESOURCE_SEGMENT = /^(v\d+|\d{4}-\d{2}-\d{2}|[A-Za-z]+(\.json)?)?$/;
@@ -68,12 +84,12 @@ export class TrustHubMetrics {
     this.#vettingOutcomes = meter.createCounter(
       'trusthub_vetting_outcomes',
       'bundles',
-      "Twilio's vetting decisions read by the worker, by bundle kind and status (twilio-approved, twilio-rejected).",
+      "Twilio's vetting decisions read by the worker, by bundle kind, product (shaken-stir, voice-integrity, cnam, customer-profile) and status (twilio-approved, twilio-rejected).",
     );
     this.#evaluations = meter.createCounter(
       'trusthub_evaluations',
       'evaluations',
-      'Bundle evaluations (the dry run before submitting), by bundle kind and status (compliant, noncompliant).',
+      'Bundle evaluations (the dry run before submitting), by bundle kind, product (shaken-stir, voice-integrity, cnam, customer-profile) and status (compliant, noncompliant).',
     );
   }
 
@@ -95,13 +111,13 @@ export class TrustHubMetrics {
    * the same bundle (an approved onboarding's periodic check, or a callback about it) counts again, so
    * the counter's rate matters, not its exact total.
    */
-  bundleRead(kind: BundleKind, status: BundleStatus): void {
+  bundleRead(kind: BundleKind, product: MetricProduct, status: BundleStatus): void {
     if (BUNDLE_DECISIONS.includes(status)) {
-      this.#vettingOutcomes.add(1, { kind, status });
+      this.#vettingOutcomes.add(1, { kind, product, status });
     }
   }
 
-  evaluated(kind: BundleKind, status: EvaluationSummary['status']): void {
-    this.#evaluations.add(1, { kind, status });
+  evaluated(kind: BundleKind, product: MetricProduct, status: EvaluationSummary['status']): void {
+    this.#evaluations.add(1, { kind, product, status });
   }
 }

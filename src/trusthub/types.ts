@@ -9,7 +9,65 @@ export const POLICY = {
   customerProfile: 'RNdfbf3fae0e1107f8aded0e7cead80bf5',
   /** SHAKEN/STIR trust product. */
   shakenStir: 'RN7a97559effdf62d00f4298208492a5ea',
+  /**
+   * Voice Integrity trust product (registers the numbers with the carriers' analytics engines). Quoted
+   * by many public integrations; Twilio's own line not read: `GET /v1/Policies/{Sid}` at worker start
+   * confirms it (src/trusthub/policies.ts).
+   */
+  voiceIntegrity: 'RN5b3660f9598883b1df4e77f77acefba0',
+  /** CNAM trust product (the business's name on the callee's screen): a static value in Twilio's guide. */
+  cnam: 'RNf3db3cd1fe25fcfd3c3ded065c8fea53',
 } as const;
+
+/**
+ * The trust products a customer can have, all linked to its one secondary profile, in Twilio's order of
+ * work: SHAKEN/STIR first (A-level attestation), then Voice Integrity, then CNAM. (Branded Calling is on
+ * Trust Hub v4, in private beta, and not covered.)
+ */
+export const PRODUCTS = ['shaken-stir', 'voice-integrity', 'cnam'] as const;
+export type Product = (typeof PRODUCTS)[number];
+/** The products an ISV may ask for beyond SHAKEN/STIR, which every customer has. */
+export const ADD_ON_PRODUCTS = ['voice-integrity', 'cnam'] as const;
+export type AddOnProduct = (typeof ADD_ON_PRODUCTS)[number];
+
+export const PRODUCT_POLICY: Record<Product, string> = {
+  'shaken-stir': POLICY.shakenStir,
+  'voice-integrity': POLICY.voiceIntegrity,
+  cnam: POLICY.cnam,
+};
+
+/** How each product is named to a person (timeline, problems, the Web UI). */
+export const PRODUCT_LABEL: Record<Product, string> = {
+  'shaken-stir': 'SHAKEN/STIR trust product',
+  'voice-integrity': 'Voice Integrity trust product',
+  cnam: 'CNAM trust product',
+};
+
+/** The product a trust product is, from its policy (a policy we do not know reads as SHAKEN/STIR). */
+export function productOfPolicy(policySid: string | null | undefined): Product {
+  if (policySid === POLICY.voiceIntegrity) return 'voice-integrity';
+  if (policySid === POLICY.cnam) return 'cnam';
+  return 'shaken-stir';
+}
+
+/**
+ * Voice Integrity's `use_case` values, spelled exactly as Twilio compares them (case and spacing
+ * matter). The first three are confirmed by Twilio's guide as quoted in DESIGN.md; the rest are the
+ * values public integrations send. One list: the API's schema, the CSV import and the docs use it.
+ */
+export const VOICE_INTEGRITY_USE_CASES = [
+  'Appointment Reminders',
+  'Customer Support',
+  'Outbound Dialer',
+  'Account Notifications',
+  'Delivery Notifications',
+  'Fraud Alerts',
+  'Collections',
+  'Surveys',
+  'Sales and Marketing',
+  'Healthcare',
+] as const;
+export type VoiceIntegrityUseCase = (typeof VOICE_INTEGRITY_USE_CASES)[number];
 
 export const BUSINESS_IDENTITIES = ['direct_customer', 'isv_reseller_or_partner', 'unknown'] as const;
 export const BUSINESS_TYPES = [
@@ -114,6 +172,12 @@ const KNOWN_CODES: Record<number, string> = {
   18607: 'The profile is not eligible to be copied.',
   18608: 'The profile was already copied.',
   18609: 'Ineligible business registration authority (US voice: register by EIN).',
+  11005: 'Voice Integrity: the linked secondary customer profile is not approved yet.',
+  11006: 'CNAM: the linked secondary customer profile is not approved yet.',
+  11007: 'CNAM: the display name does not match the registered business name.',
+  11008:
+    'CNAM: the display name is generic or has prohibited content (FBI, Police, Government, Medicare, …).',
+  11009: 'CNAM: the trust product does not meet the requirements (display name format, unique name).',
   22214: 'A required end user is missing.',
   22215: 'A required field is missing.',
   22216: 'A required supporting document is missing.',

@@ -81,10 +81,19 @@ export const ONBOARDING_STEPS = [
   'evaluating-trust-product',
   'submitting-trust-product',
   'waiting-for-trust-product-vetting',
+  'creating-voice-integrity-trust-product',
+  'evaluating-voice-integrity-trust-product',
+  'submitting-voice-integrity-trust-product',
+  'waiting-for-voice-integrity-vetting',
+  'creating-cnam-trust-product',
+  'evaluating-cnam-trust-product',
+  'submitting-cnam-trust-product',
+  'waiting-for-cnam-vetting',
   'waiting-for-corrections',
   'applying-corrections',
   'serving',
   'changing-phone-numbers',
+  'adding-products',
   'checking-approvals',
   'cancelling',
   'done',
@@ -121,6 +130,13 @@ export type PostalAddress = Static<typeof Schema.Address>;
 export type AuthorizedRepresentative = Static<typeof Schema.Representative>;
 /** What the ISV can correct after a noncompliant evaluation or a rejection; every field is optional. */
 export type Corrections = Static<typeof Schema.Corrections>;
+export type VoiceIntegrityRequest = Static<typeof Schema.VoiceIntegrity>;
+export type CnamRequest = Static<typeof Schema.Cnam>;
+/** Voice Integrity and/or CNAM for a serving customer (POST /v1/onboardings/:id/products). */
+export type ProductsRequest = Static<typeof Schema.ProductsRequest>;
+export type NumberInProduct = Static<typeof Schema.NumberInProduct>;
+export type ObservedAttestation = Static<typeof Schema.ObservedAttestation>;
+export type DriftEntry = Static<typeof Schema.DriftEntry>;
 
 export type BundleSnapshot = Static<typeof Schema.BundleSnapshot>;
 export type BundleError = BundleSnapshot['errors'][number];
@@ -213,6 +229,16 @@ export interface CarriedState {
   earlierRun?: boolean;
   /** Bundle SID → workflow times (ms) of the recent re-reads status callbacks caused: they are bounded. */
   callbackReads?: Record<string, number[]>;
+  /** Number SID → the attestation Twilio last reported signing on one of its calls. */
+  observed?: Record<string, ObservedAttestation>;
+  /** Number SID → the last mismatch between the observed and the inferred attestation, and its cause. */
+  mismatches?: Record<string, NonNullable<PhoneNumberStatus['attestationMismatch']>>;
+  /** Bumped when a rejected add-on trust product is replaced, by product (as trustProductRevision). */
+  productRevisions?: Partial<Record<'voice-integrity' | 'cnam', number>>;
+  /** When the serving loop last listed what Twilio has assigned to the bundles (workflow time, ms). */
+  assignmentsCheckedAt?: number;
+  /** An adopted profile's registration authority as Twilio holds it (for Voice Integrity and CNAM: 18609). */
+  profileRegistrationIdentifier?: string | null;
 }
 
 /**
@@ -240,9 +266,11 @@ export function eventsTaskQueue(onboardingTaskQueue: string): string {
  * `customer-profile.*` and `trust-product.*`; the onboarding as a whole is `onboarding.*`.
  */
 export type OnboardingEventType =
-  | `${BundleKind}.${'submitted' | 'approved' | 'rejected'}`
+  | `${BundleKind | 'voice-integrity' | 'cnam'}.${'submitted' | 'approved' | 'rejected'}`
+  | `${BundleKind | 'voice-integrity' | 'cnam'}.drift`
   | `onboarding.${'action-required' | 'completed' | 'failed' | 'cancelled'}`
-  | 'phone-number.attestation-changed';
+  | 'phone-number.attestation-changed'
+  | 'phone-number.attestation-mismatch';
 
 /** One event as POSTed: `{ type, timestamp, data }` (Standard Webhooks' recommended payload). */
 export interface OnboardingEvent {
@@ -260,7 +288,21 @@ export interface OnboardingEvent {
     bundle?: { sid: string; status: string; errors: { code: number; meaning?: string }[] };
     /** `onboarding.action-required`: what the ISV must fix. */
     problem?: { kind: Problem['kind']; message: string; codes: { code: number; meaning: string }[] };
-    /** `phone-number.attestation-changed`. */
+    /** `*.drift`: what was found missing at Twilio, and whether it was put back. */
+    drift?: {
+      bundleSid: string;
+      objectSid: string;
+      objectKind: 'phone-number' | 'entity';
+      repaired: boolean;
+    };
+    /** `phone-number.attestation-mismatch`: what Twilio signed, what the service inferred, and why. */
+    mismatch?: {
+      observed: Attestation;
+      inferred: Attestation;
+      cause: 'checking' | 'drift' | 'rule';
+      callSid: string;
+    };
+    /** `phone-number.attestation-changed`, `phone-number.attestation-mismatch`. */
     phoneNumber?: {
       phoneNumber: string;
       sid: string;
@@ -280,6 +322,10 @@ export interface AnnouncedState {
   bundles: Record<string, string>;
   /** Number SID → the attestation last announced. */
   attestations: Record<string, Attestation>;
+  /** Number SID → the mismatch last announced (its `at`), so each mismatch is told once. */
+  mismatches?: Record<string, string>;
+  /** Drift entries announced so far (their `at` + object SID). */
+  drift?: string[];
 }
 
 // ---- starting: one customer, one identity ----------------------------------------------------------
@@ -391,6 +437,33 @@ export const CorrectionRefusal = {
  */
 export const addPhoneNumbers = defineUpdate<OnboardingView, [{ phoneNumbers: string[] }]>('addPhoneNumbers');
 export const removePhoneNumber = defineUpdate<OnboardingView, [{ phoneNumber: string }]>('removePhoneNumber');
+
+/**
+ * Voice Integrity and/or CNAM for a serving customer: validated before it is accepted (the same rules
+ * as the API's, ./product-checks.ts), answered once the products' trust products are made and submitted
+ * (their vetting takes days: the view and the events tell the rest). Asking again for a product Twilio
+ * rejected is its correction: the end user is updated and the trust product resubmitted.
+ */
+export const addProducts = defineUpdate<OnboardingView, [ProductsRequest]>('addProducts');
+
+/** ApplicationFailure types of addProducts; the API maps them to 409 and 400. */
+export const ProductRefusal = {
+  NotServing: 'NotServing',
+  Invalid: 'InvalidProducts',
+  /** Already asked for and not rejected: nothing to add. */
+  AlreadyRequested: 'ProductAlreadyRequested',
+  Offboarding: 'Offboarding',
+  /** Twilio refused a request while the products were being made (their drafts are removed again). */
+  TwilioRefused: 'TwilioRefusedProduct',
+} as const;
+
+/**
+ * Twilio's call status callback for one of the customer's numbers, forwarded by POST
+ * /v1/webhooks/calls (or relayed by the ISV): the attestation Twilio actually signed (`StirStatus`).
+ * The workflow compares it with the one it infers, and re-reads the bundles when they differ.
+ */
+export const callObserved =
+  defineSignal<[{ callSid: string; from: string; level: Attestation; at: string }]>('callObserved');
 
 /** ApplicationFailure types of the number updates; the API maps them to 409, 400, 404 and 422. */
 export const NumberChangeRefusal = {

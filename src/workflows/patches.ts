@@ -65,6 +65,13 @@ export const YIELD_TO_QUEUED_WORK = 'yield-to-queued-work';
 /** Personal data a correction replaced is deleted at Twilio; before, it was left there. */
 export const DELETE_REPLACED_PERSONAL_DATA = 'delete-replaced-personal-data';
 
+/**
+ * The serving loop's approval re-check (the timer's, at most daily) also lists what Twilio has assigned to
+ * each bundle, to find what was taken off outside the service (drift) and put it back. Before, it read
+ * each bundle's status only.
+ */
+export const DRIFT_CHECKS = 'drift-checks';
+
 export interface PatchRecord {
   id: string;
   /** YYYY-MM-DD. */
@@ -92,4 +99,5 @@ export const PATCHES: readonly PatchRecord[] = [
   patch(CLEAN_UP_ON_FAILURE, '2026-12-01'),
   patch(YIELD_TO_QUEUED_WORK, '2026-12-01'),
   patch(DELETE_REPLACED_PERSONAL_DATA, '2026-12-01'),
+  patch(DRIFT_CHECKS, '2026-12-01'),
 ];

@@ -34,7 +34,10 @@ import {
   JOB_POSITIONS,
   REGIONS_OF_OPERATION,
   REGISTRATION_IDENTIFIERS,
+  PRODUCTS,
+  VOICE_INTEGRITY_USE_CASES,
 } from '../trusthub/types.js';
+import { CNAM_DISPLAY_NAME_MAX, CNAM_DISPLAY_NAME_PATTERN } from './product-checks.js';
 
 const Text = (description: string, maxLength = 255) => Type.String({ minLength: 1, maxLength, description });
 
@@ -103,6 +106,56 @@ export const PhoneNumber = Type.String({
 
 const PhoneNumbers = Type.Array(PhoneNumber, { minItems: 1, maxItems: 100, uniqueItems: true });
 
+/**
+ * Voice Integrity: the numbers registered with the carriers' analytics engines (Hiya, TNS, First Orion),
+ * which decide the "Spam Likely" label whatever the attestation. Twilio's end user
+ * `voice_integrity_information`.
+ */
+export const VoiceIntegrity = Type.Object(
+  {
+    useCase: Type.Enum([...VOICE_INTEGRITY_USE_CASES], {
+      type: 'string',
+      description: "What the customer's calls are for, exactly as Twilio spells it.",
+    }),
+    employeeCount: Type.Integer({
+      minimum: 1,
+      maximum: 10_000_000,
+      description: "The business's employees.",
+    }),
+    averageBusinessDayCallVolume: Type.Integer({
+      minimum: 1,
+      maximum: 100_000_000,
+      description: 'Outbound calls on an average business day.',
+    }),
+    notes: Type.Optional(Text('Anything the reviewers should know.', 1000)),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * CNAM: the name callees see (else their carrier shows City/State). Twilio's end user `cnam_information`;
+ * the rules beyond the format (not generic or prohibited, 11008; like the business name, 11007) are
+ * checked by ./product-checks.ts before any Twilio call.
+ */
+export const Cnam = Type.Object(
+  {
+    displayName: Type.String({
+      minLength: 1,
+      maxLength: CNAM_DISPLAY_NAME_MAX,
+      pattern: CNAM_DISPLAY_NAME_PATTERN,
+      description:
+        'At most 15 characters: starts with a letter; letters, digits, periods, commas and spaces only.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** POST /v1/onboardings/:id/products: one or both products for a serving customer. */
+export const ProductsRequest = Type.Object(
+  { voiceIntegrity: Type.Optional(VoiceIntegrity), cnam: Type.Optional(Cnam) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 /** What an ISV sends to onboard one end customer (POST /v1/onboardings, the workflow's input). */
 export const OnboardingRequest = Type.Object(
   {
@@ -124,6 +177,8 @@ export const OnboardingRequest = Type.Object(
           "The customer's existing secondary customer profile, to adopt instead of making a new one (e.g. one made for A2P 10DLC).",
       }),
     ),
+    voiceIntegrity: Type.Optional(VoiceIntegrity),
+    cnam: Type.Optional(Cnam),
   },
   { additionalProperties: false },
 );
@@ -142,6 +197,8 @@ export const Corrections = Type.Object(
           'After a trust-product rejection: delete it and submit a new one linked to the same approved profile.',
       }),
     ),
+    voiceIntegrity: Type.Optional(VoiceIntegrity),
+    cnam: Type.Optional(Cnam),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -149,6 +206,7 @@ export const Corrections = Type.Object(
 // ---- the view ------------------------------------------------------------------------------------
 
 const BundleKind = Type.Enum([...BUNDLE_KINDS]);
+const ProductName = Type.Enum([...PRODUCTS], { type: 'string' });
 
 /** A bundle as the workflow last read it from Twilio. */
 export const BundleSnapshot = Type.Object(
@@ -158,6 +216,8 @@ export const BundleSnapshot = Type.Object(
     status: Type.Enum([...BUNDLE_STATUSES]),
     errors: Type.Array(Type.Object({ code: Type.Number(), meaning: Type.Optional(Type.String()) })),
     validUntil: Type.Union([Type.String(), Type.Null()]),
+    /** A Voice Integrity or CNAM trust product says which; SHAKEN/STIR's has none. */
+    product: Type.Optional(ProductName),
   },
   { additionalProperties: true },
 );
@@ -181,6 +241,8 @@ export const EvaluationSummary = Type.Object({
 export const Problem = Type.Object({
   kind: Type.Enum([...PROBLEM_KINDS]),
   bundle: Type.Optional(BundleKind),
+  /** Which trust product, when it is Voice Integrity's or CNAM's. */
+  product: Type.Optional(ProductName),
   message: Type.String(),
   codes: Type.Array(Type.Object({ code: Type.Number(), meaning: Type.String() })),
   /** Field-level results of the latest evaluation, when that is what failed. */
@@ -194,14 +256,70 @@ export const PhoneNumberRef = Type.Object({
   phoneNumber: Type.String(),
 });
 
+/** Where a number stands in one product. */
+export const NumberInProduct = Type.Object({
+  state: Type.Enum(['active', 'pending', 'not-assigned', 'ineligible'], {
+    description:
+      'active: on the approved trust product; pending: on it, not approved yet; not-assigned: not on it (yet, or taken off); ineligible: the product does not take this number.',
+  }),
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** The attestation Twilio reported signing on one of the number's calls (`StirStatus`). */
+export const ObservedAttestation = Type.Object({
+  level: Type.Enum([...ATTESTATIONS]),
+  at: Type.String(),
+  callSid: Type.String(),
+});
+
 export const PhoneNumberStatus = Type.Object({
   ...PhoneNumberRef.properties,
   attestation: Type.Enum([...ATTESTATIONS], {
-    description: 'SHAKEN/STIR attestation Twilio gives calls from this number today.',
+    description:
+      'SHAKEN/STIR attestation Twilio gives calls from this number today, as the service infers it.',
   }),
   blockedBy: Type.Union([Type.String(), Type.Null()], {
     description: 'What stands between this number and A, in words; null at A.',
   }),
+  /** The number in each of the customer's products (SHAKEN/STIR always; Voice Integrity, CNAM when asked for). */
+  products: Type.Optional(
+    Type.Object({
+      'shaken-stir': NumberInProduct,
+      'voice-integrity': Type.Optional(NumberInProduct),
+      cnam: Type.Optional(NumberInProduct),
+    }),
+  ),
+  observedAttestation: Type.Optional(Type.Union([ObservedAttestation, Type.Null()])),
+  /**
+   * The last observed level differed from the inferred one: what the re-read found. drift: Twilio's state
+   * changed outside the service (and was repaired where the record says so); rule: Twilio's state is as
+   * the service believes, so the service's rule is wrong; checking: the re-read is under way.
+   */
+  attestationMismatch: Type.Optional(
+    Type.Union([
+      Type.Object({
+        observed: Type.Enum([...ATTESTATIONS]),
+        inferred: Type.Enum([...ATTESTATIONS]),
+        at: Type.String(),
+        cause: Type.Enum(['checking', 'drift', 'rule']),
+        detail: Type.String(),
+      }),
+      Type.Null(),
+    ]),
+  ),
+});
+
+/** Something found on a bundle at Twilio that the service did not do (a change in the Console). */
+export const DriftEntry = Type.Object({
+  at: Type.String(),
+  bundleSid: Type.String(),
+  product: Type.Union([ProductName, Type.Literal('customer-profile')]),
+  /** What is missing: a phone number (PN…) or an entity (end user IT…, document RD…, profile BU…). */
+  objectSid: Type.String(),
+  objectKind: Type.Enum(['phone-number', 'entity']),
+  /** Put back (the record says it belongs there), or not (Twilio refused: `detail` says why). */
+  repaired: Type.Boolean(),
+  detail: Type.Optional(Type.String()),
 });
 
 export const TimelineEntry = Type.Object({
@@ -218,6 +336,12 @@ export const CreatedResources = Type.Object({
   businessInformationSid: Type.Optional(Type.String()),
   /** authorized_representative_1 first. */
   representativeSids: Type.Array(Type.String()),
+  voiceIntegritySid: Type.Optional(Type.String()),
+  /** The `voice_integrity_information` end user. */
+  voiceIntegrityInformationSid: Type.Optional(Type.String()),
+  cnamSid: Type.Optional(Type.String()),
+  /** The `cnam_information` end user. */
+  cnamInformationSid: Type.Optional(Type.String()),
 });
 
 /** What a cancel (or offboarding, or a failure's clean-up) did with one resource. */
@@ -237,6 +361,10 @@ export const OnboardingView = Type.Object(
     step: Type.Enum([...ONBOARDING_STEPS]),
     customerProfile: Type.Union([BundleSnapshot, Type.Null()]),
     trustProduct: Type.Union([BundleSnapshot, Type.Null()]),
+    /** Present when Voice Integrity was asked for: null until its trust product is made. */
+    voiceIntegrity: Type.Optional(Type.Union([BundleSnapshot, Type.Null()])),
+    /** Present when CNAM was asked for: null until its trust product is made. */
+    cnam: Type.Optional(Type.Union([BundleSnapshot, Type.Null()])),
     resources: CreatedResources,
     phoneNumbers: Type.Array(PhoneNumberStatus),
     latestEvaluation: Type.Union([
@@ -251,6 +379,8 @@ export const OnboardingView = Type.Object(
     /** Filled when cancelled: what compensation (or offboarding, after approval) did. */
     compensation: Type.Array(CompensationEntry),
     timeline: Type.Array(TimelineEntry),
+    /** Changes made at Twilio outside the service, found on re-reads (the latest 20). */
+    drift: Type.Optional(Type.Array(DriftEntry)),
   },
   { additionalProperties: false },
 );

@@ -115,14 +115,17 @@ describe('the worker metrics endpoint', { timeout: 300_000 }, () => {
       ],
     });
     const done = (s: Series[]) =>
-      total(s, 'trusthub_vetting_outcomes', { kind: 'trust-product', status: 'twilio-approved' }) > 0;
+      total(s, 'trusthub_vetting_outcomes', {
+        kind: 'trust-product',
+        product: 'shaken-stir',
+        status: 'twilio-approved',
+      }) > 0;
     const series = await until(done, 120_000);
     await handle.terminate('test over').catch(() => undefined);
 
-    assert.ok(
-      total(series, 'trusthub_vetting_outcomes', { kind: 'customer-profile', status: 'twilio-approved' }) > 0,
-    );
-    assert.ok(total(series, 'trusthub_evaluations', { kind: 'customer-profile', status: 'compliant' }) > 0);
+    const profile = { kind: 'customer-profile', product: 'customer-profile' };
+    assert.ok(total(series, 'trusthub_vetting_outcomes', { ...profile, status: 'twilio-approved' }) > 0);
+    assert.ok(total(series, 'trusthub_evaluations', { ...profile, status: 'compliant' }) > 0);
     assert.ok(
       total(series, 'trusthub_requests', { operation: 'POST /v1/CustomerProfiles', outcome: 'success' }) > 0,
     );

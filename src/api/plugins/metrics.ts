@@ -1,7 +1,7 @@
 /**
  * The API's Prometheus metrics: request rates and latencies per route, Node's process metrics, and
- * what the routes count themselves — Twilio's status callbacks by outcome, onboarding starts. GET
- * /metrics serves them (src/api/routes/metrics.ts) behind the bearer token.
+ * what the routes count themselves — Twilio's status callbacks (Trust Hub's and calls') by outcome,
+ * onboarding starts. GET /metrics serves them (src/api/routes/metrics.ts) behind the bearer token.
  *
  * Each app has its own registry: buildApp runs many times in one test process, and prom-client's
  * global registry refuses a second metric of the same name. fastify-metrics times the requests; its
@@ -45,6 +45,28 @@ export const WEBHOOK_OUTCOMES = [
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 /**
+ * How a Twilio call status callback ended (POST /v1/webhooks/calls): refused_signature, not_configured,
+ * invalid_request, error and duplicate as above, and
+ * - forwarded: its attestation (StirStatus) was signalled to the onboarding;
+ * - repeated: the level last forwarded for that number within the hour, acknowledged without a signal;
+ * - no_attestation: a callback without StirStatus (completed, or a call Twilio did not sign), or not
+ *   from an E.164 number: acknowledged, forwarded nowhere;
+ * - unknown_onboarding: signed, but no such onboarding runs (the StatusCallback names another one).
+ */
+export const CALL_CALLBACK_OUTCOMES = [
+  'forwarded',
+  'repeated',
+  'no_attestation',
+  'unknown_onboarding',
+  'duplicate',
+  'refused_signature',
+  'not_configured',
+  'invalid_request',
+  'error',
+] as const;
+export type CallCallbackOutcome = (typeof CALL_CALLBACK_OUTCOMES)[number];
+
+/**
  * How POST /v1/onboardings ended (src/api/routes/onboardings.ts): accepted (202: the workflow was
  * started, or the customer's running one returned — the SDK does not say which) or already_onboarded
  * (409: the customer's onboarding already completed).
@@ -56,6 +78,7 @@ export type OnboardingStartResult = (typeof ONBOARDING_START_RESULTS)[number];
 export interface ApiMetrics {
   registry: Registry;
   webhookCallback(outcome: WebhookOutcome): void;
+  callCallback(outcome: CallCallbackOutcome): void;
   onboardingStart(result: OnboardingStartResult): void;
 }
 
@@ -93,6 +116,12 @@ async function metrics(app: FastifyInstance) {
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const callCallbacks = new Counter({
+    name: 'call_status_callbacks_total',
+    help: "Twilio's call status callbacks received, by outcome",
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const onboardingStarts = new Counter({
     name: 'onboarding_starts_total',
     help: 'POST /v1/onboardings answered: accepted (202: started, or already running) or already_onboarded (409)',
@@ -101,11 +130,13 @@ async function metrics(app: FastifyInstance) {
   });
   // Every outcome exists from the start at 0, so a rate or an alert on one is defined before it happens.
   for (const outcome of WEBHOOK_OUTCOMES) webhookCallbacks.inc({ outcome }, 0);
+  for (const outcome of CALL_CALLBACK_OUTCOMES) callCallbacks.inc({ outcome }, 0);
   for (const result of ONBOARDING_START_RESULTS) onboardingStarts.inc({ result }, 0);
 
   app.decorate('apiMetrics', {
     registry,
     webhookCallback: (outcome) => webhookCallbacks.inc({ outcome }),
+    callCallback: (outcome) => callCallbacks.inc({ outcome }),
     onboardingStart: (result) => onboardingStarts.inc({ result }),
   } satisfies ApiMetrics);
 }
