@@ -278,6 +278,39 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     await recordHistory(stack.env.client, 'v2-offboarded', view.id);
   });
 
+  test('numbers the Console takes off the bundles are found at the next re-check and put back', async () => {
+    // The offboarded customer's number: offboarding took it off every bundle.
+    const view = await approvedCustomer('drifted', [numbers[5]!.phoneNumber]);
+    const v1 = stack.twilio.trusthub.v1;
+    const onTrustProduct = v1.trustProducts(
+      view.resources.trustProductSid!,
+    ).trustProductsChannelEndpointAssignment;
+    const onProfile = v1.customerProfiles(
+      view.resources.customerProfileSid!,
+    ).customerProfilesChannelEndpointAssignment;
+    for (const assignment of await onTrustProduct.list()) await onTrustProduct(assignment.sid).remove();
+    for (const assignment of await onProfile.list()) await onProfile(assignment.sid).remove();
+    assert.deepEqual(await numbersAtTwilio(view), { profile: [], trustProduct: [] });
+    // No callback tells of it: only the weekly re-check's timer wakes the workflow.
+    await stack.env.sleep(7 * 24 * 3_600_000 + 3_600_000);
+    const found = await stack.waitFor(view.id, (v) => (v.drift?.length ?? 0) === 2, 60_000);
+    assert.deepEqual(
+      found.drift!.map((d) => [d.product, d.objectSid, d.objectKind, d.repaired]),
+      [
+        ['customer-profile', numbers[5]!.sid, 'phone-number', true],
+        ['shaken-stir', numbers[5]!.sid, 'phone-number', true],
+      ],
+      'the profile first: a trust product takes only numbers already on it',
+    );
+    assert.deepEqual(await numbersAtTwilio(view), {
+      profile: [numbers[5]!.sid],
+      trustProduct: [numbers[5]!.sid],
+    });
+    assert.equal(found.phoneNumbers[0]!.attestation, 'A');
+    assert.equal(found.status, 'completed');
+    await recordHistory(stack.env.client, 'v9-drift-repaired-at-recheck', view.id);
+  });
+
   test("a year on, the workflow's own timer notices the approval ran out, with no callback", async () => {
     const view = await approvedCustomer('a-year-on', [numbers[6]!.phoneNumber]);
     const validUntil = Date.parse(view.customerProfile!.validUntil!);

@@ -6,14 +6,21 @@
  * missing piece of A is named so that someone can act on it.
  */
 import { describeTwilioCode, type BundleSnapshot } from '../../trusthub/types.js';
-import type { Attestation, CarriedState, OnboardingSettings, PhoneNumberStatus } from '../contract.js';
+import type {
+  Attestation,
+  CarriedState,
+  NumberInProduct,
+  OnboardingSettings,
+  PhoneNumberStatus,
+} from '../contract.js';
+import { numberIneligibility } from '../product-checks.js';
 
 export function phoneNumberStatuses(
-  carried: Pick<CarriedState, 'view' | 'numbers'>,
+  carried: Pick<CarriedState, 'view' | 'numbers' | 'observed' | 'mismatches'>,
   settings: Pick<OnboardingSettings, 'primaryTrustProductApproved'> | undefined,
 ): PhoneNumberStatus[] {
   const { view, numbers } = carried;
-  const { customerProfileSid, trustProductSid } = view.resources;
+  const { customerProfileSid, trustProductSid, voiceIntegritySid, cnamSid } = view.resources;
   const onProfile = (customerProfileSid && numbers[customerProfileSid]) || [];
   const onTrustProduct = (trustProductSid && numbers[trustProductSid]) || [];
   const withoutA: Attestation = settings?.primaryTrustProductApproved ? 'B' : 'C';
@@ -23,8 +30,44 @@ export function phoneNumberStatuses(
       (onProfile.includes(number.sid) ? null : 'number not on the customer profile') ??
       bundleBlocker('trust product', view.trustProduct, view.timeline) ??
       (onTrustProduct.includes(number.sid) ? null : 'number not on the trust product');
-    return { ...number, attestation: blockedBy ? withoutA : 'A', blockedBy };
+    const inProduct = (bundle: BundleSnapshot | null | undefined, sid: string | undefined, cnam = false) =>
+      numberInProduct(number, bundle ?? null, (sid && numbers[sid]) || [], cnam);
+    const products: NonNullable<PhoneNumberStatus['products']> = {
+      'shaken-stir': inProduct(view.trustProduct, trustProductSid),
+    };
+    if (view.voiceIntegrity !== undefined)
+      products['voice-integrity'] = inProduct(view.voiceIntegrity, voiceIntegritySid);
+    if (view.cnam !== undefined) products.cnam = inProduct(view.cnam, cnamSid, true);
+    return {
+      ...number,
+      attestation: blockedBy ? withoutA : 'A',
+      blockedBy,
+      products,
+      observedAttestation: carried.observed?.[number.sid] ?? null,
+      attestationMismatch: carried.mismatches?.[number.sid] ?? null,
+    };
   });
+}
+
+/** Where a number stands in one product: on its approved trust product, on it in vetting, off it, or not taken. */
+function numberInProduct(
+  number: { sid: string; phoneNumber: string },
+  bundle: BundleSnapshot | null,
+  onBundle: readonly string[],
+  cnam: boolean,
+): NumberInProduct {
+  const ineligible = cnam ? numberIneligibility('cnam', number.phoneNumber) : null;
+  if (ineligible) return { state: 'ineligible', reason: ineligible };
+  if (!bundle) return { state: 'not-assigned', reason: 'trust product not created yet' };
+  if (!onBundle.includes(number.sid))
+    return { state: 'not-assigned', reason: 'number not on the trust product' };
+  if (bundle.status === 'twilio-approved') {
+    const expired = !!bundle.validUntil && Date.parse(bundle.validUntil) <= Date.now();
+    return expired
+      ? { state: 'pending', reason: `approval expired on ${bundle.validUntil}` }
+      : { state: 'active', reason: null };
+  }
+  return { state: 'pending', reason: `trust product ${bundle.status}` };
 }
 
 function bundleBlocker(

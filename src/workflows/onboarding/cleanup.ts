@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { NumberChangeRefusal } from '../contract.js';
 import type { BundleSnapshot } from '../../trusthub/types.js';
 import { activities, type DeletableKind } from './activities.js';
-import type { Onboarding } from './state.js';
+import { ADD_ON_SLOTS, type Onboarding } from './state.js';
 
 export async function compensate(
   onboarding: Onboarding,
@@ -16,7 +16,23 @@ export async function compensate(
 ): Promise<void> {
   const { record } = onboarding;
   onboarding.cleanUpStarted(ending === 'cancelled' ? 'cancel requested' : 'failed: removing drafts');
-  const candidates: { kind: DeletableKind; sid: string | undefined; bundle?: BundleSnapshot | null }[] = [
+  // Newest first: the add-ons' trust products, each before its end user (deleting the trust product takes
+  // the end user's assignment with it; one kept in review keeps its end user too).
+  const addOns = (['cnam', 'voice-integrity'] as const).flatMap((product) => {
+    const slot = ADD_ON_SLOTS[product];
+    const bundle = onboarding.addOnSnapshot(product);
+    return [
+      { kind: 'trust-product' as const, sid: record.resources[slot.bundleSid], bundle },
+      { kind: 'end-user' as const, sid: record.resources[slot.endUserSid], bundle, ofTrustProduct: true },
+    ];
+  });
+  const candidates: {
+    kind: DeletableKind;
+    sid: string | undefined;
+    bundle?: BundleSnapshot | null;
+    ofTrustProduct?: boolean;
+  }[] = [
+    ...addOns,
     { kind: 'trust-product', sid: record.resources.trustProductSid, bundle: record.trustProduct },
     ...[...record.resources.representativeSids].reverse().map((sid) => ({ kind: 'end-user' as const, sid })),
     { kind: 'end-user', sid: record.resources.businessInformationSid },
@@ -25,7 +41,7 @@ export async function compensate(
     { kind: 'customer-profile', sid: record.resources.customerProfileSid, bundle: record.customerProfile },
   ];
   const profileSubmitted = record.customerProfile && record.customerProfile.status !== 'draft';
-  for (const { kind, sid, bundle } of candidates) {
+  for (const { kind, sid, bundle, ofTrustProduct } of candidates) {
     if (!sid) continue;
     if (onboarding.carried.adoptedSids?.includes(sid)) {
       onboarding.compensated({
@@ -44,7 +60,7 @@ export async function compensate(
     try {
       // Twilio refuses to delete an end user or document still assigned to a bundle: unassign first.
       const profileSid = record.resources.customerProfileSid;
-      if ((kind === 'end-user' || kind === 'supporting-document') && profileSid) {
+      if ((kind === 'end-user' || kind === 'supporting-document') && profileSid && !ofTrustProduct) {
         await onboarding.unlink('customer-profile', profileSid, sid);
       }
       await activities.deleteResource({ kind, sid });
@@ -68,13 +84,12 @@ export async function offboard(onboarding: Onboarding): Promise<void> {
       message: 'The customer is being offboarded: its numbers are being taken off its bundles.',
     }),
   );
-  const { customerProfileSid, trustProductSid } = record.resources;
+  // Off every trust product first (the add-ons', then SHAKEN/STIR's), the profile last.
+  const bundles = onboarding.customerBundles().reverse();
   for (const number of record.phoneNumbers) {
-    for (const [kind, bundleSid] of [
-      ['trust-product', trustProductSid],
-      ['customer-profile', customerProfileSid],
-    ] as const) {
-      if (!bundleSid) continue;
+    for (const { kind, bundleSid, product } of bundles) {
+      const addOn = product === 'voice-integrity' || product === 'cnam';
+      if (addOn && !onboarding.numbersOn(bundleSid).includes(number.sid)) continue;
       try {
         await activities.unassignPhoneNumber({ kind, bundleSid, phoneNumberSid: number.sid });
         onboarding.compensated({
@@ -93,13 +108,9 @@ export async function offboard(onboarding: Onboarding): Promise<void> {
       }
     }
   }
-  for (const [kind, sid] of [
-    ['trust-product', trustProductSid],
-    ['customer-profile', customerProfileSid],
-  ] as const) {
-    if (sid) onboarding.compensated({ kind, sid, outcome: 'kept', reason: 'approved: Twilio keeps it' });
+  for (const { kind, bundleSid } of bundles) {
+    onboarding.compensated({ kind, sid: bundleSid, outcome: 'kept', reason: 'approved: Twilio keeps it' });
+    onboarding.numbersCleared(bundleSid);
   }
-  if (trustProductSid) onboarding.numbersCleared(trustProductSid);
-  if (customerProfileSid) onboarding.numbersCleared(customerProfileSid);
   onboarding.cancelled(`${record.phoneNumbers.length} numbers taken off the bundles`);
 }

@@ -9,6 +9,7 @@ import { describeTwilioCode } from '../../trusthub/types.js';
 import { NOT_OWNED_ATTESTATION, type Corrections, type Problem } from '../contract.js';
 import { activities } from './activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
+import { updateAddOnInformation } from './products.js';
 import type { Onboarding } from './state.js';
 import { DROP_CORRECTED_NUMBERS } from '../patches.js';
 
@@ -19,7 +20,12 @@ const FIELDS = [
   'authorizedRepresentatives',
   'phoneNumbers',
   'replaceTrustProduct',
+  'voiceIntegrity',
+  'cnam',
 ] as const;
+
+/** What can still change once the profile is approved: the trust products' own data. */
+const TRUST_PRODUCT_FIELDS: readonly string[] = ['email', 'replaceTrustProduct', 'voiceIntegrity', 'cnam'];
 
 export function checkCorrections(
   corrections: Corrections,
@@ -32,7 +38,7 @@ export function checkCorrections(
   // An approved customer profile cannot be edited any more (Twilio error 60711): in the trust-product
   // phase only the trust product's own email can change.
   if (trustProductPhase) {
-    for (const field of given.filter((f) => f !== 'email' && f !== 'replaceTrustProduct')) {
+    for (const field of given.filter((f) => !TRUST_PRODUCT_FIELDS.includes(f))) {
       reasons.push(
         `${field} cannot be corrected: the customer profile is already approved and Twilio no longer allows edits to it`,
       );
@@ -86,6 +92,8 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
       ? { authorizedRepresentatives: corrections.authorizedRepresentatives }
       : {}),
     ...(corrections.phoneNumbers ? { phoneNumbers: corrections.phoneNumbers } : {}),
+    ...(corrections.voiceIntegrity ? { voiceIntegrity: corrections.voiceIntegrity } : {}),
+    ...(corrections.cnam ? { cnam: corrections.cnam } : {}),
   });
   const profileEditable = profileSid && record.customerProfile?.status !== 'twilio-approved';
 
@@ -145,6 +153,19 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
     await dropNumbersLeftOut(onboarding, profileSid);
   }
   if (corrections.replaceTrustProduct) await dropTrustProduct(onboarding);
+  // Voice Integrity and CNAM: their end users take the new values (Twilio allows it while the trust
+  // product is draft or rejected; the guide then evaluates and resubmits it). One not made yet is made
+  // with them.
+  for (const product of ['voice-integrity', 'cnam'] as const) {
+    if (!corrections[product === 'cnam' ? 'cnam' : 'voiceIntegrity']) continue;
+    onboarding.addOnRequested(product);
+    const status = onboarding.addOnSnapshot(product)?.status;
+    if (status === 'pending-review' || status === 'in-review' || status === 'twilio-approved') {
+      onboarding.note(`${product} correction kept for later`, `Twilio allows no edits while it is ${status}`);
+      continue;
+    }
+    await updateAddOnInformation(onboarding, product);
+  }
   // Phone numbers: new ones are resolved and assigned when the guide runs again.
 }
 

@@ -50,14 +50,29 @@ const STATUS_EVENTS: Partial<Record<AnnouncedState['status'], OnboardingEventTyp
   cancelled: 'onboarding.cancelled',
 };
 
+/** The customer's bundles: profile, SHAKEN/STIR, and the Voice Integrity and CNAM trust products. */
+function bundlesOf(view: CarriedState['view']): BundleSnapshot[] {
+  return [view.customerProfile, view.trustProduct, view.voiceIntegrity, view.cnam].filter(
+    (b): b is BundleSnapshot => !!b,
+  );
+}
+
+const mismatchKey = (m: { at: string; cause: string }) => `${m.at}|${m.cause}`;
+const driftKey = (d: { at: string; objectSid: string }) => `${d.at}|${d.objectSid}`;
+
 function snapshot(carried: CarriedState, numbers: PhoneNumberStatus[], sequence: number): AnnouncedState {
   const { view } = carried;
   const bundles: Record<string, string> = {};
-  for (const bundle of [view.customerProfile, view.trustProduct])
-    if (bundle) bundles[bundle.sid] = bundle.status;
+  for (const bundle of bundlesOf(view)) bundles[bundle.sid] = bundle.status;
   const attestations: Record<string, Attestation> = {};
   for (const number of numbers) attestations[number.sid] = number.attestation;
-  return { sequence, status: view.status, bundles, attestations };
+  const announced: AnnouncedState = { sequence, status: view.status, bundles, attestations };
+  // Kept only once there is something: what runs from before these carried stays as it was.
+  const mismatches = Object.entries(carried.mismatches ?? {});
+  if (mismatches.length)
+    announced.mismatches = Object.fromEntries(mismatches.map(([sid, m]) => [sid, mismatchKey(m)]));
+  if (view.drift?.length) announced.drift = view.drift.map(driftKey);
+  return announced;
 }
 
 /**
@@ -95,15 +110,14 @@ export function eventsSinceAnnounced(
     });
   };
 
-  const bundles = [view.customerProfile, view.trustProduct].filter((b): b is BundleSnapshot => b !== null);
-  for (const bundle of bundles) {
+  for (const bundle of bundlesOf(view)) {
     const news = BUNDLE_EVENTS[bundle.status];
     const announced = before.bundles[bundle.sid];
     // Pending and in review are the same news; a resubmission after a rejection is news again.
     const alreadyToldSubmitted =
       news === 'submitted' && (announced === 'pending-review' || announced === 'in-review');
     if (!news || announced === bundle.status || alreadyToldSubmitted) continue;
-    add(`${bundle.kind}.${news}`, {
+    add(`${bundle.product && bundle.product !== 'shaken-stir' ? bundle.product : bundle.kind}.${news}`, {
       bundle: { sid: bundle.sid, status: bundle.status, errors: bundle.errors.map((e) => ({ ...e })) },
     });
   }
@@ -118,6 +132,39 @@ export function eventsSinceAnnounced(
         sid: number.sid,
         attestation: number.attestation,
         previousAttestation: previous,
+        blockedBy: number.blockedBy,
+      },
+    });
+  }
+
+  for (const entry of view.drift ?? []) {
+    if (before.drift?.includes(driftKey(entry))) continue;
+    const family = entry.product === 'shaken-stir' ? 'trust-product' : entry.product;
+    add(`${family}.drift`, {
+      drift: {
+        bundleSid: entry.bundleSid,
+        objectSid: entry.objectSid,
+        objectKind: entry.objectKind,
+        repaired: entry.repaired,
+      },
+    });
+  }
+
+  for (const number of numbers) {
+    const mismatch = carried.mismatches?.[number.sid];
+    if (!mismatch || before.mismatches?.[number.sid] === mismatchKey(mismatch)) continue;
+    add('phone-number.attestation-mismatch', {
+      mismatch: {
+        observed: mismatch.observed,
+        inferred: mismatch.inferred,
+        cause: mismatch.cause,
+        callSid: carried.observed?.[number.sid]?.callSid ?? '',
+      },
+      phoneNumber: {
+        phoneNumber: number.phoneNumber,
+        sid: number.sid,
+        attestation: number.attestation,
+        previousAttestation: before.attestations[number.sid] ?? number.attestation,
         blockedBy: number.blockedBy,
       },
     });

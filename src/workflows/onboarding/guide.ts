@@ -4,47 +4,24 @@
  * and a run continued as new. Activities make every Trust Hub create idempotent on their side
  * (deterministic friendly names).
  */
-import { ApplicationFailure, condition, patched, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
 import {
   businessInformationAttributes,
   representativeAttributes,
   type EndUserAttributes,
   type EndUserType,
 } from '../../trusthub/attributes.js';
-import {
-  describeTwilioCode,
-  type BundleKind,
-  type BundleSnapshot,
-  type EvaluationSummary,
-} from '../../trusthub/types.js';
-import { StartRefusal, type Problem } from '../contract.js';
+import { StartRefusal } from '../contract.js';
 import { activities, type ExistingProfile } from './activities.js';
-import { preSubmitProblem, preSubmitWarnings } from './checks.js';
-import { failureType, refusalProblem, updateTrustProductEmail } from './corrections.js';
+import { awaitAddOns, checkSubject, submitAddOns } from './products.js';
+import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../product-checks.js';
+import { failureType, refusalProblem } from './corrections.js';
 import { TrustHubFailureType } from '../../trusthub/errors.js';
 import type { Onboarding } from './state.js';
-import { BUNDLE_DECISIONS } from '../../trusthub/types.js';
-import {
-  PRE_SUBMIT_CHECKS,
-  OVERLAPPING_VETTING,
-  REREAD_ON_DECISION_ONLY,
-  CLAIMED_PROFILES,
-} from '../patches.js';
+import { OVERLAPPING_VETTING, CLAIMED_PROFILES } from '../patches.js';
+import { NeedsCorrections, assignNumbers, awaitVetting, submitForVetting, vet } from './vetting.js';
 
-/** Raised inside the workflow when the ISV must fix something before the guide can go on. */
-export class NeedsCorrections extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.message);
-  }
-}
-
-function checkBeforeSubmitting(onboarding: Onboarding): void {
-  for (const warning of preSubmitWarnings(onboarding.request)) {
-    onboarding.warn(warning);
-  }
-  const problem = preSubmitProblem(onboarding.request);
-  if (problem) throw new NeedsCorrections(problem);
-}
+export { NeedsCorrections } from './vetting.js';
 
 export async function followTheGuide(onboarding: Onboarding): Promise<void> {
   const profileSid = await createCustomerProfile(onboarding);
@@ -77,7 +54,20 @@ export async function followTheGuide(onboarding: Onboarding): Promise<void> {
     if (early.status === 'twilio-rejected')
       onboarding.note('trust product resubmitted', 'rejected before the profile was approved');
   }
-  await vet(onboarding, 'trust-product', trustProductSid);
+  // A customer with neither Voice Integrity nor CNAM takes exactly the path it always took. Even the
+  // awaits stay as they were: the order of commands in one workflow task follows them (an event's
+  // delivery start against the next upsert), and recorded runs replay only in that order.
+  if (onboarding.requestedAddOns().length === 0) {
+    await vet(onboarding, 'trust-product', trustProductSid);
+    return;
+  }
+  // With the profile approved, Voice Integrity and CNAM go into vetting beside SHAKEN/STIR (each needs
+  // the approved profile: 11005, 11006), and the guide then waits for every decision.
+  const approved = () => onboarding.record.trustProduct?.status === 'twilio-approved';
+  if (!approved()) await submitForVetting(onboarding, 'trust-product', trustProductSid);
+  await submitAddOns(onboarding, profileSid);
+  if (!approved()) await awaitVetting(onboarding, 'trust-product', trustProductSid);
+  await awaitAddOns(onboarding);
 }
 
 /**
@@ -231,6 +221,25 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
       ),
     );
   }
+  // Voice Integrity and CNAM need the profile registered by EIN or DUNS (18609): as Twilio holds it.
+  const registrationIdentifier = existing.business?.registrationIdentifier ?? null;
+  if (onboarding.requestedAddOns().length) {
+    const subject = { ...checkSubject(onboarding), registrationIdentifier };
+    const failures = productFailures(onboarding.request, subject).filter(
+      (f) => f.code === INELIGIBLE_REGISTRATION_AUTHORITY,
+    );
+    if (failures.length) {
+      return giveBack(
+        new AdoptionRefused(
+          StartRefusal.AdoptionRefused,
+          `The customer profile cannot carry ${failures.map((f) => f.field).join(' and ')}: ${failures[0]!.rule}.`,
+          ['customerProfileSid', ...failures.map((f) => f.field)],
+        ),
+      );
+    }
+  }
+  if (registrationIdentifier !== null)
+    onboarding.carried.profileRegistrationIdentifier = registrationIdentifier;
   onboarding.adoptedProfile = existing;
   onboarding.adoption = { state: 'accepted' };
 }
@@ -349,90 +358,6 @@ async function attachPhoneNumbers(onboarding: Onboarding, profileSid: string): P
   await assignNumbers(onboarding, 'customer-profile', profileSid);
 }
 
-// 8. and 9. Evaluate (a dry run), submit, and wait for Twilio's vetting.
-async function vet(onboarding: Onboarding, kind: BundleKind, sid: string): Promise<void> {
-  const current =
-    kind === 'customer-profile' ? onboarding.record.customerProfile : onboarding.record.trustProduct;
-  if (current?.status === 'twilio-approved') return;
-  await submitForVetting(onboarding, kind, sid);
-  await awaitVetting(onboarding, kind, sid);
-}
-
-/** Evaluate and submit, unless the bundle is already in vetting or approved. */
-async function submitForVetting(onboarding: Onboarding, kind: BundleKind, sid: string): Promise<void> {
-  const { record } = onboarding;
-  const current = kind === 'customer-profile' ? record.customerProfile : record.trustProduct;
-  const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
-  if (current?.status === 'twilio-approved') return;
-  if (current?.status !== 'pending-review' && current?.status !== 'in-review') {
-    if (kind === 'trust-product' && onboarding.carried.trustProductEmailOutdated)
-      await updateTrustProductEmail(onboarding);
-    if (kind === 'customer-profile' && patched(PRE_SUBMIT_CHECKS)) checkBeforeSubmitting(onboarding);
-    onboarding.setStep(`evaluating-${label}`);
-    const evaluation = await activities.evaluateBundle({ kind, sid });
-    onboarding.evaluated(kind, evaluation);
-    onboarding.note(`${kind} evaluation: ${evaluation.status}`);
-    if (evaluation.status !== 'compliant') throw new NeedsCorrections(evaluationProblem(kind, evaluation));
-
-    onboarding.setStep(`submitting-${label}`);
-    onboarding.recordBundle(await activities.submitBundle({ kind, sid }));
-    onboarding.resetCallbackReads(sid);
-  }
-}
-
-/** Wait for Twilio's decision; a rejection becomes the ISV's problem to correct. */
-async function awaitVetting(onboarding: Onboarding, kind: BundleKind, sid: string): Promise<void> {
-  const label = kind === 'customer-profile' ? 'customer-profile' : 'trust-product';
-  onboarding.setStep(`waiting-for-${label}-vetting`);
-  const outcome = await waitForVetting(onboarding, kind, sid);
-  if (outcome.status === 'twilio-rejected') {
-    throw new NeedsCorrections({
-      kind: 'rejection',
-      bundle: kind,
-      message: `Twilio rejected the ${kind.replace('-', ' ')}.`,
-      codes: outcome.errors.map(({ code, meaning }) => ({
-        code,
-        meaning: meaning ?? describeTwilioCode(code),
-      })),
-      failures: [],
-    });
-  }
-}
-
-/**
- * Sleeps until Twilio's callback (a hint) or the reconciliation poll, then re-reads the bundle: what
- * the callback said is never trusted, so duplicated, late or reordered callbacks change nothing. A
- * callback about a step on the way (pending-review, in-review) changes nothing the workflow acts on,
- * so it costs no read; the poll still reads whatever callbacks were lost.
- */
-async function waitForVetting(
-  onboarding: Onboarding,
-  kind: BundleKind,
-  sid: string,
-): Promise<BundleSnapshot> {
-  for (;;) {
-    await condition(() => onboarding.hints.has(sid), onboarding.settings.vettingPollIntervalMs, {
-      summary: `Twilio vetting of ${kind} ${sid} (callback or poll)`,
-    });
-    const hinted = onboarding.hints.get(sid);
-    onboarding.hints.delete(sid);
-    if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted) && patched(REREAD_ON_DECISION_ONLY)) {
-      await onboarding.continueAsNewIfHistoryIsLong();
-      continue;
-    }
-    if (hinted !== undefined) {
-      // A burst of decision callbacks (replays) is read once per spacing; later ones fold into it.
-      const holdMs = onboarding.msUntilCallbackRead(sid);
-      if (holdMs > 0) await sleep(holdMs);
-      onboarding.hints.delete(sid);
-      onboarding.noteCallbackRead(sid);
-    }
-    const snapshot = onboarding.recordBundle(await activities.fetchBundle({ kind, sid }));
-    if (snapshot.status === 'twilio-approved' || snapshot.status === 'twilio-rejected') return snapshot;
-    await onboarding.continueAsNewIfHistoryIsLong();
-  }
-}
-
 // 9. SHAKEN/STIR trust product: linked to the secondary profile, with the same numbers.
 async function createTrustProduct(onboarding: Onboarding, profileSid: string): Promise<string> {
   const { record } = onboarding;
@@ -455,24 +380,4 @@ async function createTrustProduct(onboarding: Onboarding, profileSid: string): P
   onboarding.setStep('assigning-phone-numbers-to-trust-product');
   await assignNumbers(onboarding, 'trust-product', trustProductSid);
   return trustProductSid;
-}
-
-function evaluationProblem(kind: BundleKind, evaluation: EvaluationSummary): Problem {
-  const codes = [...new Set(evaluation.failures.map((f) => f.errorCode).filter((c): c is number => !!c))];
-  return {
-    kind: 'evaluation',
-    bundle: kind,
-    message: `Twilio's evaluation of the ${kind.replace('-', ' ')} is noncompliant.`,
-    codes: codes.map((code) => ({ code, meaning: describeTwilioCode(code) })),
-    failures: evaluation.failures,
-  };
-}
-
-/** Every number of the record onto the bundle (ChannelEndpointAssignments), those already there skipped. */
-async function assignNumbers(onboarding: Onboarding, kind: BundleKind, bundleSid: string): Promise<void> {
-  for (const number of onboarding.record.phoneNumbers) {
-    if (onboarding.numbersOn(bundleSid).includes(number.sid)) continue;
-    await activities.assignPhoneNumber({ kind, bundleSid, phoneNumberSid: number.sid });
-    onboarding.numbersAssigned(bundleSid, number.sid);
-  }
 }

@@ -1,9 +1,11 @@
 /**
- * Life after approval. The workflow stays with the customer: it adds and removes numbers on both
- * bundles when the ISV asks (Workflow Updates, applied one at a time by the main loop so they never
- * interleave with a re-read or a continue-as-new), and it re-reads the approvals when Twilio calls back
- * and ahead of each bundle's `valid_until`, so an approval that runs out or is withdrawn shows up as
- * `action-required` with Twilio's reason instead of as calls quietly signed B or C.
+ * Life after approval. The workflow stays with the customer: it adds and removes numbers on every
+ * bundle, and adds Voice Integrity or CNAM, when the ISV asks (Workflow Updates, applied one at a time
+ * by the main loop so they never interleave with a re-read or a continue-as-new), and it re-reads the
+ * approvals when Twilio calls back and ahead of each bundle's `valid_until`, so an approval that runs
+ * out or is withdrawn shows up as `action-required` with Twilio's reason instead of as calls quietly
+ * signed B or C. The timer's re-check also lists what is assigned to each bundle (./drift.ts), and a
+ * call Twilio signed at another level than the service expects makes it look at once.
  */
 import {
   ActivityFailure,
@@ -11,27 +13,44 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
 } from '@temporalio/workflow';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
-import { describeTwilioCode, type BundleKind, type BundleSnapshot } from '../../trusthub/types.js';
+import {
+  ADD_ON_PRODUCTS,
+  PRODUCT_LABEL,
+  describeTwilioCode,
+  type AddOnProduct,
+  type BundleKind,
+  type BundleSnapshot,
+} from '../../trusthub/types.js';
 import {
   E164_NUMBER,
   PHONE_NUMBER_SID,
   NOT_OWNED_ATTESTATION,
   NumberChangeRefusal,
+  ProductRefusal,
   type OnboardingView,
   type Problem,
+  type ProductsRequest,
 } from '../contract.js';
+import { describeFailures, numberIneligibility, productFailures } from '../product-checks.js';
+import { DRIFT_CHECKS } from '../patches.js';
 import { refusalProblem } from './corrections.js';
 import { activities } from './activities.js';
+import { checkAssignments } from './drift.js';
 import { retryPendingDeletions } from './personal-data.js';
-import type { NumberChange, Onboarding } from './state.js';
+import { checkSubject, prepareAddOn, updateAddOnInformation } from './products.js';
+import { ADD_ON_SLOTS, type QueuedChange, type Onboarding } from './state.js';
+import { NeedsCorrections, submitForVetting } from './vetting.js';
 
 /** Re-read an approval this long before it runs out, while there is time to act on what Twilio says. */
 export const EXPIRY_LEAD_MS = 30 * 24 * 3_600_000;
 /** With no expiry in sight, still re-read the approvals now and then: Twilio may withdraw one. */
 const RECHECK_MS = 7 * 24 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
+/** What Twilio has assigned to the bundles is listed at most this often (two list requests per bundle). */
+const ASSIGNMENTS_CHECK_MS = DAY_MS;
 
 /** One update adds at most this many numbers: each is two Trust Hub calls made while the caller waits. */
 export const MAX_NUMBERS_PER_CHANGE = 50;
@@ -65,14 +84,21 @@ async function serveWithBoundedCallbacks(onboarding: Onboarding): Promise<never>
     const approvalCheckMs = msUntilApprovalCheck(onboarding);
     const hintMs = msUntilHintDue(onboarding);
     const woken = await condition(
-      () => dueHints(onboarding).length > 0 || onboarding.numberChanges.length > 0 || onboarding.hintsArrived,
+      () =>
+        dueHints(onboarding).length > 0 ||
+        onboarding.numberChanges.length > 0 ||
+        onboarding.hintsArrived ||
+        onboarding.mismatchChecks.size > 0,
       Math.min(approvalCheckMs, hintMs),
       { summary: 'serving: number changes, Twilio callbacks, approval re-checks' },
     );
     const change = onboarding.numberChanges.shift();
     const due = dueHints(onboarding);
     if (change) await applyNumberChange(onboarding, change);
-    else if (due.length > 0) await checkApprovals(onboarding, due);
+    else if (onboarding.mismatchChecks.size > 0) {
+      await explainMismatches(onboarding);
+      judgeApprovals(onboarding);
+    } else if (due.length > 0) await checkApprovals(onboarding, due);
     // The timer that ended the wait was the approval re-check's (not a held-back callback's turn).
     else if (!woken && approvalCheckMs <= hintMs) await checkApprovals(onboarding);
     // Otherwise a callback arrived that must wait for its turn: the next wait includes it. A held-back
@@ -102,20 +128,31 @@ function msUntilHintDue(onboarding: Onboarding): number {
 
 // ---- numbers -----------------------------------------------------------------------------------------
 
-/** The updates' validator: refused before anything is recorded when the customer or the input is wrong. */
-export function checkNumberChange(onboarding: Onboarding, numbers: string[]): void {
+/**
+ * Changes while serving are made to an approved customer that is not leaving; anything else is refused
+ * before it is recorded, saying why (the same refusal types for numbers and products: the API maps them).
+ */
+function requireServing(onboarding: Onboarding, why: { offboarding: string; notServing: string }): void {
   if (onboarding.record.step === 'cancelling' || onboarding.record.status === 'cancelled') {
     throw ApplicationFailure.create({
       type: NumberChangeRefusal.Offboarding,
-      message: 'This customer is being offboarded: its numbers are coming off its bundles.',
+      message: `This customer is being offboarded: ${why.offboarding}`,
     });
   }
   if (!onboarding.carried.serving) {
     throw ApplicationFailure.create({
       type: NumberChangeRefusal.NotServing,
-      message: `This onboarding is ${onboarding.record.status} (${onboarding.record.step}); numbers can be added or removed once it is approved (status completed).`,
+      message: `This onboarding is ${onboarding.record.status} (${onboarding.record.step}); ${why.notServing}`,
     });
   }
+}
+
+/** The updates' validator: refused before anything is recorded when the customer or the input is wrong. */
+export function checkNumberChange(onboarding: Onboarding, numbers: string[]): void {
+  requireServing(onboarding, {
+    offboarding: 'its numbers are coming off its bundles.',
+    notServing: 'numbers can be added or removed once it is approved (status completed).',
+  });
   const reasons: string[] = [];
   if (numbers.length === 0 || numbers.length > MAX_NUMBERS_PER_CHANGE) {
     reasons.push(`phoneNumbers must list between 1 and ${MAX_NUMBERS_PER_CHANGE} numbers`);
@@ -137,25 +174,31 @@ export function checkNumberChange(onboarding: Onboarding, numbers: string[]): vo
 /** The updates' handler: queue the change for the main loop and answer when Twilio has made it. */
 export async function requestNumberChange(
   onboarding: Onboarding,
-  change: Pick<NumberChange, 'add' | 'remove'>,
+  change: Pick<QueuedChange, 'add' | 'remove' | 'products'>,
 ): Promise<OnboardingView> {
-  const queued: NumberChange = { ...change, done: false };
+  const queued: QueuedChange = { ...change, done: false };
   onboarding.numberChanges.push(queued);
   await condition(() => queued.done);
   if (queued.refusal) throw queued.refusal;
   return onboarding.answer();
 }
 
-async function applyNumberChange(onboarding: Onboarding, change: NumberChange): Promise<void> {
-  onboarding.setStep('changing-phone-numbers');
+async function applyNumberChange(onboarding: Onboarding, change: QueuedChange): Promise<void> {
+  onboarding.setStep(change.products ? 'adding-products' : 'changing-phone-numbers');
   try {
-    if (change.add) await addNumbers(onboarding, change.add);
+    if (change.products) await addProducts(onboarding, change.products);
+    else if (change.add) await addNumbers(onboarding, change.add);
     else if (change.remove) await removeNumber(onboarding, change.remove);
   } catch (error) {
     // A cancel (offboarding) goes on to offboard; the caller hears it from the cleanup.
     if (isCancellation(error)) throw error;
-    change.refusal = numberRefusal(error, (text) => onboarding.redact(text));
-    onboarding.note('phone number change refused', change.refusal.message);
+    change.refusal = change.products
+      ? productRefusal(error, (text) => onboarding.redact(text))
+      : numberRefusal(error, (text) => onboarding.redact(text));
+    onboarding.note(
+      change.products ? 'products refused' : 'phone number change refused',
+      change.refusal.message,
+    );
   } finally {
     change.done = true;
     onboarding.setStep('serving');
@@ -164,8 +207,6 @@ async function applyNumberChange(onboarding: Onboarding, change: NumberChange): 
 
 async function addNumbers(onboarding: Onboarding, inputs: string[]): Promise<void> {
   const { record } = onboarding;
-  const profileSid = record.resources.customerProfileSid!;
-  const trustProductSid = record.resources.trustProductSid!;
   const resolved = await activities.resolvePhoneNumbers({ numbers: inputs });
   const fresh = resolved.filter(
     (number, index) =>
@@ -174,13 +215,11 @@ async function addNumbers(onboarding: Onboarding, inputs: string[]): Promise<voi
   );
   const made: { kind: BundleKind; bundleSid: string; phoneNumberSid: string }[] = [];
   try {
-    for (const { sid } of fresh) {
-      for (const [kind, bundleSid] of [
-        ['customer-profile', profileSid],
-        ['trust-product', trustProductSid],
-      ] as const) {
-        await activities.assignPhoneNumber({ kind, bundleSid, phoneNumberSid: sid });
-        made.push({ kind, bundleSid, phoneNumberSid: sid });
+    for (const number of fresh) {
+      for (const { kind, bundleSid, product } of onboarding.customerBundles()) {
+        if (product === 'cnam' && numberIneligibility(product, number.phoneNumber)) continue;
+        await activities.assignPhoneNumber({ kind, bundleSid, phoneNumberSid: number.sid });
+        made.push({ kind, bundleSid, phoneNumberSid: number.sid });
       }
     }
   } catch (error) {
@@ -191,10 +230,7 @@ async function addNumbers(onboarding: Onboarding, inputs: string[]): Promise<voi
     throw error;
   }
   onboarding.phoneNumbersAdded(fresh);
-  for (const number of fresh) {
-    onboarding.numbersAssigned(profileSid, number.sid);
-    onboarding.numbersAssigned(trustProductSid, number.sid);
-  }
+  for (const { bundleSid, phoneNumberSid } of made) onboarding.numbersAssigned(bundleSid, phoneNumberSid);
   onboarding.request = {
     ...onboarding.request,
     phoneNumbers: [...onboarding.request.phoneNumbers, ...fresh.map((n) => n.input)],
@@ -213,24 +249,15 @@ async function removeNumber(onboarding: Onboarding, which: string): Promise<void
       message: `${which} is not one of this customer's numbers`,
     });
   }
-  const { customerProfileSid, trustProductSid } = record.resources;
-  // Off the trust product first: a number never stays on the trust product without its profile.
-  if (trustProductSid) {
-    await activities.unassignPhoneNumber({
-      kind: 'trust-product',
-      bundleSid: trustProductSid,
-      phoneNumberSid: number.sid,
-    });
+  // Off the trust products first, the profile last: a number never stays on a trust product without
+  // its profile. Each removal is remembered as it is made, so a retried change repeats none.
+  for (const { kind, bundleSid, product } of onboarding.customerBundles().reverse()) {
+    // An add-on that never took the number (CNAM: not a US local number) has nothing to remove.
+    const addOn = product === 'voice-integrity' || product === 'cnam';
+    if (addOn && !onboarding.numbersOn(bundleSid).includes(number.sid)) continue;
+    await activities.unassignPhoneNumber({ kind, bundleSid, phoneNumberSid: number.sid });
+    onboarding.numberUnassigned(bundleSid, number.sid);
   }
-  if (customerProfileSid) {
-    await activities.unassignPhoneNumber({
-      kind: 'customer-profile',
-      bundleSid: customerProfileSid,
-      phoneNumberSid: number.sid,
-    });
-    onboarding.numberUnassigned(customerProfileSid, number.sid);
-  }
-  if (trustProductSid) onboarding.numberUnassigned(trustProductSid, number.sid);
   onboarding.phoneNumberDropped(number.sid);
   onboarding.request = {
     ...onboarding.request,
@@ -263,25 +290,141 @@ function numberRefusal(error: unknown, redact: (text: string) => string): Applic
   });
 }
 
+// ---- products added while serving ---------------------------------------------------------------------
+
+/** The addProducts validator: refused before anything is recorded when the customer or the input is wrong. */
+export function checkProductsRequest(onboarding: Onboarding, products: ProductsRequest): void {
+  requireServing(onboarding, {
+    offboarding: 'no product can be added.',
+    notServing:
+      'products are added here once it is approved. Before that, send voiceIntegrity or cnam with the start, or as corrections (PATCH) while it waits for them.',
+  });
+  const given = requestedIn(products);
+  const reasons: string[] = [];
+  if (given.length === 0) reasons.push('the request must name voiceIntegrity, cnam or both');
+  for (const product of given) {
+    const status = onboarding.addOnSnapshot(product)?.status;
+    const asked = onboarding.requestedAddOns().includes(product);
+    // Asking again for a rejected product is its correction; anything else is asked already.
+    if (asked && status !== 'twilio-rejected') {
+      throw ApplicationFailure.create({
+        type: ProductRefusal.AlreadyRequested,
+        message: `${PRODUCT_LABEL[product]} is already ${status ?? 'being made'} for this customer; it can be asked for again only after Twilio rejects it.`,
+      });
+    }
+  }
+  reasons.push(...describeFailures(productFailures(products, checkSubject(onboarding))));
+  if (reasons.length) {
+    throw ApplicationFailure.create({
+      type: ProductRefusal.Invalid,
+      message: reasons.join('; '),
+      details: reasons,
+    });
+  }
+}
+
+function requestedIn(products: ProductsRequest): AddOnProduct[] {
+  return ADD_ON_PRODUCTS.filter((product) =>
+    product === 'cnam' ? products.cnam !== undefined : products.voiceIntegrity !== undefined,
+  );
+}
+
+/**
+ * Makes and submits the products' trust products, all or nothing: if Twilio refuses one (or its
+ * evaluation is noncompliant), what this change made is deleted again and the record is as it was. Twilio's
+ * decision comes days later, through the serving loop's re-reads; until then the customer is `running`.
+ */
+async function addProducts(onboarding: Onboarding, products: ProductsRequest): Promise<void> {
+  const { record } = onboarding;
+  const profileSid = record.resources.customerProfileSid!;
+  const before = { request: onboarding.request, resources: { ...record.resources }, record: { ...record } };
+  onboarding.request = { ...onboarding.request, ...products };
+  const given = requestedIn(products);
+  try {
+    for (const product of given) {
+      onboarding.addOnRequested(product);
+      if (onboarding.addOnSnapshot(product)?.status === 'twilio-rejected') {
+        await updateAddOnInformation(onboarding, product);
+        onboarding.note(`${product} resubmitted`, 'asked for again after a rejection');
+      }
+      const sid = await prepareAddOn(onboarding, product, profileSid);
+      await submitForVetting(onboarding, 'trust-product', sid, product);
+    }
+  } catch (error) {
+    await CancellationScope.nonCancellable(async () => {
+      for (const product of given) {
+        const slot = ADD_ON_SLOTS[product];
+        for (const [kind, key] of [
+          ['trust-product', slot.bundleSid],
+          ['end-user', slot.endUserSid],
+        ] as const) {
+          const sid = record.resources[key];
+          if (!sid || before.resources[key] === sid) continue;
+          try {
+            await activities.deleteResource({ kind, sid });
+          } catch {
+            onboarding.note('draft left at Twilio', `${sid}: its deletion was refused`);
+          }
+          onboarding.resourceForgotten(key);
+          delete onboarding.carried.numbers[sid];
+          delete onboarding.carried.linked[sid];
+        }
+        if (!before.resources[slot.bundleSid]) delete record[slot.view];
+      }
+    });
+    onboarding.request = before.request;
+    throw error;
+  }
+  onboarding.productsPending();
+  onboarding.note('products added', given.join(', '));
+}
+
+/** What the caller of addProducts sees: the pre-check or evaluation in words, or Twilio's refusal. */
+function productRefusal(error: unknown, redact: (text: string) => string): ApplicationFailure {
+  if (error instanceof NeedsCorrections) {
+    const reasons = error.problem.failures.map((f) => `${f.field ?? f.requirement}: ${f.reason}`);
+    return ApplicationFailure.create({
+      type: ProductRefusal.Invalid,
+      message: redact([error.problem.message, ...reasons].join(' ')),
+      details: reasons.length ? reasons : [error.problem.message],
+    });
+  }
+  const refused = numberRefusal(error, redact);
+  return ApplicationFailure.create({
+    type: ProductRefusal.TwilioRefused,
+    message: refused.message,
+    details: refused.details ?? [],
+  });
+}
+
 // ---- approvals ---------------------------------------------------------------------------------------
 
 /** Until the next re-read: ahead of the earliest `valid_until`, then at it, then daily while expired. */
 export function msUntilApprovalCheck(onboarding: Onboarding, now = Date.now()): number {
-  const ends = [onboarding.record.customerProfile, onboarding.record.trustProduct]
-    .filter((b): b is BundleSnapshot => b?.status === 'twilio-approved' && !!b.validUntil)
+  const bundles = onboarding.snapshots();
+  // An add-on in Twilio's vetting is polled as a vetting wait is: its callback may never come.
+  const inVetting = ADD_ON_PRODUCTS.some((product) => {
+    const status = onboarding.addOnSnapshot(product)?.status;
+    return status === 'pending-review' || status === 'in-review';
+  });
+  const pollMs = inVetting ? onboarding.settings.vettingPollIntervalMs : Number.POSITIVE_INFINITY;
+  const ends = bundles
+    .filter((b) => b.status === 'twilio-approved' && !!b.validUntil)
     .map((b) => Date.parse(b.validUntil!));
-  if (ends.length === 0) return RECHECK_MS;
+  if (ends.length === 0) return Math.min(RECHECK_MS, pollMs);
   const end = Math.min(...ends);
-  if (end - EXPIRY_LEAD_MS > now) return Math.min(end - EXPIRY_LEAD_MS - now, RECHECK_MS);
-  if (end > now) return end - now + 60_000;
-  return DAY_MS;
+  if (end - EXPIRY_LEAD_MS > now) return Math.min(end - EXPIRY_LEAD_MS - now, RECHECK_MS, pollMs);
+  if (end > now) return Math.min(end - now + 60_000, pollMs);
+  return Math.min(DAY_MS, pollMs);
 }
 
-/** Re-reads the bundles Twilio called about (both, when the timer fired) and says what needs the ISV. */
+/**
+ * Re-reads the bundles Twilio called about (every one, when the timer fired) and says what needs the
+ * ISV. The timer's re-check also lists each bundle's assignments (at most daily), to find and repair
+ * what was taken off in the Console.
+ */
 async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promise<void> {
   await retryPendingDeletions(onboarding); // replaced personal data Twilio refused to delete before
-  const { record } = onboarding;
-  const { trustProductSid } = record.resources;
   // Only the customer's current bundles: a hint can outlive its bundle (a replaced trust product's late
   // callback), and reading that one as a profile would fail.
   const current = onboarding.bundleSids();
@@ -302,25 +445,76 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
     due = onboarding.hints.size ? current.filter((sid) => onboarding.hints.has(sid)) : current;
     onboarding.hints.clear();
   }
+  // The loop as it always was: its awaits decide the order of commands that recorded runs replay.
+  const { customerProfileSid } = onboarding.record.resources;
   for (const sid of due) {
-    const kind: BundleKind = sid === trustProductSid ? 'trust-product' : 'customer-profile';
+    const kind: BundleKind = sid === customerProfileSid ? 'customer-profile' : 'trust-product';
     try {
       onboarding.recordBundle(await activities.fetchBundle({ kind, sid }));
     } catch (error) {
-      // Twilio refuses to show it (deleted in the Console, say): the customer needs the ISV, and the
-      // workflow stays to say so and to offboard, rather than failing.
-      const refusal = refusalProblem(error);
-      if (!refusal) throw error;
-      report(onboarding, { ...refusal, kind: 'approval-lost', bundle: kind });
-      onboarding.showChange();
+      if (!approvalLost(onboarding, sid, kind, error)) throw error;
       return;
     }
   }
+  const lastListed = onboarding.carried.assignmentsCheckedAt ?? 0;
+  if (!hinted && Date.now() - lastListed >= ASSIGNMENTS_CHECK_MS && patched(DRIFT_CHECKS)) {
+    await checkAssignments(onboarding);
+  }
+  judgeApprovals(onboarding);
+}
+
+/**
+ * Reads each bundle and records what Twilio says. False when Twilio refuses to show one (deleted in
+ * the Console, say): the customer needs the ISV, and the workflow stays to say so and to offboard.
+ */
+async function readBundles(onboarding: Onboarding, sids: string[]): Promise<boolean> {
+  const { customerProfileSid } = onboarding.record.resources;
+  for (const sid of sids) {
+    const kind: BundleKind = sid === customerProfileSid ? 'customer-profile' : 'trust-product';
+    const snapshot = await activities.fetchBundle({ kind, sid }).catch((error: unknown) => {
+      if (!approvalLost(onboarding, sid, kind, error)) throw error;
+    });
+    if (!snapshot) return false;
+    onboarding.recordBundle(snapshot);
+  }
+  return true;
+}
+
+/** Twilio refused to show a bundle: said as a lost approval (true), or it is no refusal at all (false). */
+function approvalLost(onboarding: Onboarding, sid: string, kind: BundleKind, error: unknown): boolean {
+  const refusal = refusalProblem(error);
+  if (!refusal) return false;
+  const product = onboarding.addOnOf(sid);
+  report(onboarding, { ...refusal, kind: 'approval-lost', bundle: kind, ...(product ? { product } : {}) });
+  onboarding.showChange();
+  return true;
+}
+
+/**
+ * What the record now says needs the ISV: the profile or SHAKEN/STIR no longer approved (or expired), an
+ * add-on rejected or expired. With nothing wrong and every product approved, the customer is completed.
+ */
+export function judgeApprovals(onboarding: Onboarding): void {
+  const { record } = onboarding;
   const lost = [record.customerProfile, record.trustProduct]
     .filter((b): b is BundleSnapshot => !!b)
     .find(
       (b) => b.status !== 'twilio-approved' || (!!b.validUntil && Date.parse(b.validUntil) <= Date.now()),
     );
+  const addOnLost = ADD_ON_PRODUCTS.map((product) => ({
+    product,
+    bundle: onboarding.addOnSnapshot(product),
+  })).find(
+    ({ bundle }) =>
+      !!bundle &&
+      (bundle.status === 'twilio-rejected' ||
+        (bundle.status === 'twilio-approved' &&
+          !!bundle.validUntil &&
+          Date.parse(bundle.validUntil) <= Date.now())),
+  );
+  const addOnsApproved = onboarding
+    .requestedAddOns()
+    .every((product) => onboarding.addOnSnapshot(product)?.status === 'twilio-approved');
   if (lost) {
     const label = lost.kind === 'customer-profile' ? 'customer profile' : 'SHAKEN/STIR trust product';
     const expired = lost.status === 'twilio-approved';
@@ -334,10 +528,71 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
       codes: lost.errors.map(({ code, meaning }) => ({ code, meaning: meaning ?? describeTwilioCode(code) })),
       failures: [],
     });
-  } else if (record.status === 'action-required') {
+  } else if (addOnLost?.bundle) {
+    const { product, bundle } = addOnLost;
+    const message =
+      bundle.status === 'twilio-rejected'
+        ? `Twilio rejected the ${PRODUCT_LABEL[product]}. Ask for it again with corrected values (POST /v1/onboardings/${onboarding.id}/products).`
+        : `The ${PRODUCT_LABEL[product]}'s approval ran out on ${bundle.validUntil}. Renew it in Twilio's Trust Hub.`;
+    report(onboarding, {
+      kind: bundle.status === 'twilio-rejected' ? 'rejection' : 'approval-lost',
+      bundle: 'trust-product',
+      product,
+      message,
+      codes: bundle.errors.map(({ code, meaning }) => ({
+        code,
+        meaning: meaning ?? describeTwilioCode(code),
+      })),
+      failures: [],
+    });
+  } else if (record.status === 'action-required' && addOnsApproved) {
     onboarding.approvalsCurrentAgain();
+  } else if (record.status !== 'completed') {
+    // Nothing wrong, and an add-on still in Twilio's vetting: running until it is approved.
+    if (addOnsApproved) onboarding.allProductsApproved();
+    else if (record.status === 'action-required') onboarding.resume();
   }
   onboarding.showChange();
+}
+
+/**
+ * Numbers whose calls Twilio signed at another level than the service infers: the profile and the
+ * SHAKEN/STIR trust product (which decide attestation) are read again with their assignments, and the
+ * mismatch is explained. Drift: Twilio's state changed outside the service (and was put back where the
+ * record says so). Rule: Twilio's state is what the service believes, so its rule is what is wrong; said
+ * on the view and in the event for a person to look at, nothing changed.
+ */
+async function explainMismatches(onboarding: Onboarding): Promise<void> {
+  const numbers = [...onboarding.mismatchChecks];
+  onboarding.mismatchChecks.clear();
+  onboarding.setStep('checking-approvals');
+  const { customerProfileSid, trustProductSid } = onboarding.record.resources;
+  const deciding = [customerProfileSid, trustProductSid].filter((sid): sid is string => !!sid);
+  const before = new Map(onboarding.snapshots().map((b) => [b.sid, b.status]));
+  if (await readBundles(onboarding, deciding)) {
+    const drift = await checkAssignments(onboarding, deciding);
+    const changed = onboarding
+      .snapshots()
+      .filter((b) => deciding.includes(b.sid) && before.get(b.sid) !== b.status);
+    for (const sid of numbers) {
+      const mine = drift.filter((d) => d.objectSid === sid || d.objectKind === 'entity');
+      const reasons = [
+        ...changed.map((b) => `Twilio now reports ${b.sid} as ${b.status}`),
+        ...mine.map(
+          (d) =>
+            `${d.objectSid} had been taken off ${d.bundleSid} outside the service${d.repaired ? ' and was put back' : `, and Twilio would not take it back: ${d.detail ?? 'refused'}`}`,
+        ),
+      ];
+      if (reasons.length) onboarding.mismatchExplained(sid, 'drift', `${reasons.join('; ')}.`);
+      else
+        onboarding.mismatchExplained(
+          sid,
+          'rule',
+          "Twilio's bundles and assignments are as the service believes: its attestation rule does not match what Twilio signs for this number. Nothing was changed; report it with the call SID.",
+        );
+    }
+  }
+  onboarding.setStep('serving');
 }
 
 /** The customer needs the ISV: said once per distinct problem. */

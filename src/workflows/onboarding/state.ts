@@ -20,9 +20,10 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { BUNDLE_DECISIONS, type BundleKind } from '../../trusthub/types.js';
+import { BUNDLE_DECISIONS, PRODUCT_LABEL, type AddOnProduct, type BundleKind } from '../../trusthub/types.js';
 import {
   StartRefusal,
+  type Attestation,
   type CarriedState,
   type OnboardingInput,
   type OnboardingRecord,
@@ -38,6 +39,8 @@ import {
   type OnboardingSettings,
   type PhoneNumberRef,
   type Problem,
+  type ProductsRequest,
+  type DriftEntry,
 } from '../contract.js';
 import { resourceName } from '../resource-names.js';
 import {
@@ -88,6 +91,8 @@ export function readCarried(carried: CarriedState | CarriedByOlderCode): Carried
  */
 export const CALLBACK_READS_PER_WINDOW = 3;
 export const CALLBACK_READ_WINDOW_MS = 3_600_000;
+/** A number's same mismatch is checked again at most this often (busy numbers report every call). */
+export const MISMATCH_CHECK_SPACING_MS = 3_600_000;
 
 /** Twilio SIDs in free text (Twilio's error messages): two capital letters and 32 hex digits. */
 const SID_IN_TEXT = /\b([A-Z]{2})[0-9a-f]{32}\b/g;
@@ -97,13 +102,37 @@ export type Adoption =
   | { state: 'none' | 'pending' | 'accepted' }
   | { state: 'refused'; type: string; message: string; fields: string[] };
 
-/** A number change the API asked for, applied by the main loop, answered through `done`. */
-export interface NumberChange {
+/**
+ * A change the API asked for while serving (numbers added or removed, products added), applied by the
+ * main loop one at a time, answered through `done`.
+ */
+export interface QueuedChange {
   add?: string[];
   remove?: string;
+  products?: ProductsRequest;
   done: boolean;
   refusal?: Error;
 }
+
+/** Where each add-on product keeps its trust product, its end user and its snapshot in the record. */
+export const ADD_ON_SLOTS = {
+  'voice-integrity': {
+    view: 'voiceIntegrity',
+    bundleSid: 'voiceIntegritySid',
+    endUserSid: 'voiceIntegrityInformationSid',
+  },
+  cnam: { view: 'cnam', bundleSid: 'cnamSid', endUserSid: 'cnamInformationSid' },
+} as const satisfies Record<AddOnProduct, { view: string; bundleSid: string; endUserSid: string }>;
+
+/** One of the customer's bundles, as number changes, drift checks and offboarding walk them. */
+export interface CustomerBundle {
+  kind: BundleKind;
+  bundleSid: string;
+  product: AddOnProduct | 'shaken-stir' | 'customer-profile';
+}
+
+/** Drift entries kept on the record: the latest ones. */
+const DRIFT_LIMIT = 20;
 
 export class Onboarding {
   readonly id: string;
@@ -114,7 +143,12 @@ export class Onboarding {
    */
   readonly hints = new Map<string, string>();
   pendingCorrections: Corrections | undefined;
-  readonly numberChanges: NumberChange[] = [];
+  readonly numberChanges: QueuedChange[] = [];
+  /**
+   * Numbers whose observed attestation differed from the inferred one: the serving loop re-reads the
+   * bundles and their assignments for them (this run only; a continued run's record says `checking`).
+   */
+  readonly mismatchChecks = new Set<string>();
   settings!: OnboardingSettings;
   /** Events for the ISV's system (./events.ts), queued by `showChange`. */
   readonly events = new EventOutbox();
@@ -161,6 +195,8 @@ export class Onboarding {
     if (input.carried && patched(REQUEST_FROM_INPUT)) this.carried.request = input.request;
     // Set before any handler exists: the start that came with this run must wait for the adoption.
     if (!input.carried && input.request.customerProfileSid) this.adoption = { state: 'pending' };
+    // The products asked for are on the view from the start (null until Twilio has their trust product).
+    for (const product of this.requestedAddOns()) this.addOnRequested(product);
   }
 
   /**
@@ -267,10 +303,53 @@ export class Onboarding {
   }
 
   snapshotOf(bundleSid: string): BundleSnapshot | null {
-    const { customerProfile, trustProduct } = this.record;
-    if (customerProfile?.sid === bundleSid) return customerProfile;
-    if (trustProduct?.sid === bundleSid) return trustProduct;
-    return null;
+    return this.snapshots().find((bundle) => bundle.sid === bundleSid) ?? null;
+  }
+
+  /** Every bundle of the customer as last read: profile, SHAKEN/STIR, then the add-ons asked for. */
+  snapshots(): BundleSnapshot[] {
+    const { customerProfile, trustProduct, voiceIntegrity, cnam } = this.record;
+    return [customerProfile, trustProduct, voiceIntegrity, cnam].filter((b): b is BundleSnapshot => !!b);
+  }
+
+  /** An add-on product's trust product as last read (null: not made yet). */
+  addOnSnapshot(product: AddOnProduct): BundleSnapshot | null {
+    return this.record[ADD_ON_SLOTS[product].view] ?? null;
+  }
+
+  addOnSid(product: AddOnProduct): string | undefined {
+    return this.record.resources[ADD_ON_SLOTS[product].bundleSid];
+  }
+
+  /** The add-on products the customer's record asks for, in Twilio's order of work. */
+  requestedAddOns(): AddOnProduct[] {
+    const products: AddOnProduct[] = [];
+    if (this.request.voiceIntegrity) products.push('voice-integrity');
+    if (this.request.cnam) products.push('cnam');
+    return products;
+  }
+
+  /**
+   * The customer's bundles, profile first (a trust product takes only numbers already on it): the
+   * profile, SHAKEN/STIR's trust product, and each add-on's that has been made.
+   */
+  customerBundles(): CustomerBundle[] {
+    const { customerProfileSid, trustProductSid } = this.record.resources;
+    const bundles: CustomerBundle[] = [];
+    if (customerProfileSid)
+      bundles.push({ kind: 'customer-profile', bundleSid: customerProfileSid, product: 'customer-profile' });
+    if (trustProductSid)
+      bundles.push({ kind: 'trust-product', bundleSid: trustProductSid, product: 'shaken-stir' });
+    for (const product of ['voice-integrity', 'cnam'] as const) {
+      const bundleSid = this.addOnSid(product);
+      if (bundleSid) bundles.push({ kind: 'trust-product', bundleSid, product });
+    }
+    return bundles;
+  }
+
+  /** The add-on whose trust product this is, if it is one. */
+  addOnOf(bundleSid: string): AddOnProduct | undefined {
+    return (['voice-integrity', 'cnam'] as const).find((product) => this.addOnSid(product) === bundleSid);
   }
 
   /** How long until a callback may cause another re-read of this bundle (0: now). */
@@ -307,6 +386,8 @@ export class Onboarding {
       resources.addressSid,
       resources.supportingDocumentSid,
       resources.businessInformationSid,
+      resources.voiceIntegrityInformationSid,
+      resources.cnamInformationSid,
       ...resources.representativeSids,
       ...this.record.phoneNumbers.map((n) => n.sid),
       this.settings?.primaryCustomerProfileSid,
@@ -317,8 +398,10 @@ export class Onboarding {
   }
 
   bundleSids(): string[] {
-    const { customerProfileSid, trustProductSid } = this.record.resources;
-    return [customerProfileSid, trustProductSid].filter((sid): sid is string => !!sid);
+    const { customerProfileSid, trustProductSid, voiceIntegritySid, cnamSid } = this.record.resources;
+    return [customerProfileSid, trustProductSid, voiceIntegritySid, cnamSid].filter(
+      (sid): sid is string => !!sid,
+    );
   }
 
   describe(): string {
@@ -328,6 +411,10 @@ export class Onboarding {
       lines.push(`Customer profile ${record.customerProfile.sid}: ${record.customerProfile.status}`);
     if (record.trustProduct)
       lines.push(`SHAKEN/STIR trust product ${record.trustProduct.sid}: ${record.trustProduct.status}`);
+    for (const product of ['voice-integrity', 'cnam'] as const) {
+      const bundle = this.addOnSnapshot(product);
+      if (bundle) lines.push(`${PRODUCT_LABEL[product]} ${bundle.sid}: ${bundle.status}`);
+    }
     if (record.problem) {
       lines.push(`Needs the ISV: ${record.problem.message}`);
       for (const { code, meaning } of record.problem.codes) lines.push(`- ${code}: ${meaning}`);
@@ -341,15 +428,42 @@ export class Onboarding {
     this.showChange();
   }
 
+  /** Twilio's latest word on a bundle, kept where the record shows it (a trust product by its product). */
   recordBundle(snapshot: BundleSnapshot): BundleSnapshot {
     const record = this.record;
-    const previous = snapshot.kind === 'customer-profile' ? record.customerProfile : record.trustProduct;
+    const addOn = snapshot.kind === 'trust-product' ? this.addOnOf(snapshot.sid) : undefined;
+    const previous = addOn
+      ? this.addOnSnapshot(addOn)
+      : snapshot.kind === 'customer-profile'
+        ? record.customerProfile
+        : record.trustProduct;
     if (previous?.status !== snapshot.status)
       this.note(`${snapshot.kind} ${snapshot.sid}: ${snapshot.status}`);
-    if (snapshot.kind === 'customer-profile') record.customerProfile = snapshot;
+    if (addOn) record[ADD_ON_SLOTS[addOn].view] = { ...snapshot, product: addOn };
+    else if (snapshot.kind === 'customer-profile') record.customerProfile = snapshot;
     else record.trustProduct = snapshot;
     this.showChange();
     return snapshot;
+  }
+
+  /** An add-on product is asked for: the record shows it (null until its trust product is made). */
+  addOnRequested(product: AddOnProduct): void {
+    const slot = ADD_ON_SLOTS[product].view;
+    if (this.record[slot] === undefined) this.record[slot] = null;
+  }
+
+  /**
+   * Something the service put on a bundle is gone at Twilio (taken off in the Console): on the record
+   * (the latest DRIFT_LIMIT) and the timeline, and announced as an event (./events.ts).
+   */
+  driftFound(entry: DriftEntry): void {
+    const drift = (this.record.drift ??= []);
+    drift.push(entry);
+    if (drift.length > DRIFT_LIMIT) drift.splice(0, drift.length - DRIFT_LIMIT);
+    this.note(
+      entry.repaired ? 'drift repaired' : 'drift found',
+      `${entry.objectKind} ${entry.objectSid} was missing from ${entry.bundleSid}${entry.detail ? `: ${entry.detail}` : ''}`,
+    );
   }
 
   // ---- links remembered across replays, returns and continued runs ---------------------------------
@@ -364,6 +478,13 @@ export class Onboarding {
 
   async unlink(kind: BundleKind, bundleSid: string, objectSid: string): Promise<void> {
     await activities.unassignFromBundle({ kind, bundleSid, objectSid });
+    this.carried.linked[bundleSid] = (this.carried.linked[bundleSid] ?? []).filter(
+      (sid) => sid !== objectSid,
+    );
+  }
+
+  /** An entity Twilio no longer has on the bundle, and would not take back. */
+  entityGone(bundleSid: string, objectSid: string): void {
     this.carried.linked[bundleSid] = (this.carried.linked[bundleSid] ?? []).filter(
       (sid) => sid !== objectSid,
     );
@@ -501,6 +622,14 @@ export class Onboarding {
     this.record.compensation.push(entry);
   }
 
+  /** The record's status while serving: `completed` only when every product asked for is approved. */
+  productsPending(): void {
+    if (this.record.status === 'completed') {
+      this.record.status = 'running';
+      this.note('products in vetting', this.requestedAddOns().join(', '));
+    }
+  }
+
   /** The rejected trust product is gone: the guide makes a new one, under a new revision of its name. */
   trustProductDeleted(sid: string): void {
     delete this.carried.numbers[sid];
@@ -558,6 +687,13 @@ export class Onboarding {
     this.record.status = 'completed';
     this.record.problem = null;
     this.note('approvals current again');
+  }
+
+  /** While serving: the products added last are approved too; every product the customer has is. */
+  allProductsApproved(): void {
+    this.record.status = 'completed';
+    this.record.problem = null;
+    this.note('completed', `every product approved: shaken-stir, ${this.requestedAddOns().join(', ')}`);
   }
 
   /** The cancel's (or failure's) clean-up begins: noted, not yet shown (the clean-up shows its end). */
@@ -620,5 +756,58 @@ export class Onboarding {
    */
   yieldsToQueuedWork(): boolean {
     return this.numberChanges.length > 0 || this.pendingCorrections !== undefined;
+  }
+
+  // ---- observed attestation: what Twilio reports signing on the customer's calls --------------------
+
+  /**
+   * A call's `StirStatus`, forwarded by the webhook. Kept when newer than what is known; when it differs
+   * from the level the service infers, the mismatch is recorded (announced once) and the serving loop
+   * re-reads the bundles to say which is wrong. One check per number at a time, at most one an hour.
+   */
+  callObserved(observed: { callSid: string; from: string; level: Attestation; at: string }): void {
+    const number = this.record.phoneNumbers.find((n) => n.phoneNumber === observed.from);
+    if (!number) return;
+    const known = this.carried.observed?.[number.sid];
+    if (known && Date.parse(known.at) > Date.parse(observed.at)) return;
+    (this.carried.observed ??= {})[number.sid] = {
+      level: observed.level,
+      at: observed.at,
+      callSid: observed.callSid,
+    };
+    const inferred = phoneNumberStatuses(this.carried, this.settings).find((n) => n.sid === number.sid);
+    if (!inferred) return;
+    const mismatches = (this.carried.mismatches ??= {});
+    if (inferred.attestation === observed.level) {
+      this.showChange();
+      return;
+    }
+    const last = mismatches[number.sid];
+    // The same mismatch within the hour is the one being (or just) checked: nothing to do again.
+    const repeated =
+      last?.observed === observed.level && Date.parse(last.at) > Date.now() - MISMATCH_CHECK_SPACING_MS;
+    if (!repeated) {
+      mismatches[number.sid] = {
+        observed: observed.level,
+        inferred: inferred.attestation,
+        at: new Date().toISOString(),
+        cause: 'checking',
+        detail: `Twilio signed ${observed.level} on ${observed.callSid}; the service expected ${inferred.attestation}. Re-reading the bundles.`,
+      };
+      this.mismatchChecks.add(number.sid);
+      this.note(
+        'attestation mismatch',
+        `${number.sid}: observed ${observed.level}, inferred ${inferred.attestation}`,
+      );
+    }
+    this.showChange();
+  }
+
+  /** What the re-read found for a mismatch: Twilio's state changed (drift), or the service's rule is wrong. */
+  mismatchExplained(phoneNumberSid: string, cause: 'drift' | 'rule', detail: string): void {
+    const mismatch = this.carried.mismatches?.[phoneNumberSid];
+    if (!mismatch) return;
+    this.carried.mismatches![phoneNumberSid] = { ...mismatch, cause, detail, at: new Date().toISOString() };
+    this.note(`attestation mismatch: ${cause}`, `${phoneNumberSid}: ${detail}`);
   }
 }

@@ -30,6 +30,10 @@ import {
   getOnboarding,
   removePhoneNumber,
   submitCorrections,
+  addProducts,
+  callObserved,
+  ATTESTATIONS,
+  type ProductsRequest,
   type Corrections,
   type OnboardingInput,
   type OnboardingView,
@@ -39,7 +43,9 @@ import { activities } from './activities.js';
 import { compensate, offboard } from './cleanup.js';
 import { applyCorrections, checkCorrections, refusalProblem, waitForCorrections } from './corrections.js';
 import { AdoptionRefused, NeedsCorrections, followTheGuide } from './guide.js';
-import { checkNumberChange, requestNumberChange, serve } from './serving.js';
+import { checkNumberChange, checkProductsRequest, requestNumberChange, serve } from './serving.js';
+import { checkSubject } from './products.js';
+import { describeFailures, productFailures } from '../product-checks.js';
 import { Onboarding } from './state.js';
 import {
   SERVE_AFTER_APPROVAL,
@@ -203,6 +209,20 @@ function registerHandlers(onboarding: Onboarding): void {
     if (onboarding.bundleSids().includes(bundleSid)) onboarding.hint(bundleSid, status);
   });
 
+  // What Twilio signed on a call (the webhook checked the signature); anything malformed is dropped.
+  setHandler(callObserved, (observed) => {
+    const valid =
+      (ATTESTATIONS as readonly string[]).includes(observed?.level) &&
+      typeof observed.from === 'string' &&
+      typeof observed.callSid === 'string' &&
+      !Number.isNaN(Date.parse(observed.at));
+    if (valid) onboarding.callObserved(observed);
+  });
+
+  setHandler(addProducts, (products) => requestNumberChange(onboarding, { products }), {
+    validator: (products: ProductsRequest) => checkProductsRequest(onboarding, products),
+  });
+
   setHandler(
     submitCorrections,
     async (corrections) => {
@@ -229,6 +249,10 @@ function registerHandlers(onboarding: Onboarding): void {
           trustProductPhase: record.customerProfile?.status === 'twilio-approved',
           trustProductRejected: record.trustProduct?.status === 'twilio-rejected',
         });
+        // Voice Integrity and CNAM by the API's rules, for the business as it will be once corrected.
+        const subject = checkSubject(onboarding);
+        if (corrections.business?.name) subject.businessName = corrections.business.name;
+        reasons.push(...describeFailures(productFailures(corrections, subject)));
         if (reasons.length) {
           throw ApplicationFailure.create({
             type: CorrectionRefusal.Invalid,
