@@ -4,7 +4,7 @@
  *
  * Its routes sit in scopes by who calls them, each with its own credential (plugins/auth.ts): the
  * ISV's system (API_TOKEN), the Temporal Web UI's codec (CODEC_TOKEN) and Prometheus (METRICS_TOKEN);
- * the probes and Twilio's signed callback are open.
+ * the probes and Twilio's signed callbacks are open.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -17,6 +17,8 @@ import formbody from '@fastify/formbody';
 import requireBearerToken from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
+import { callForwarder, type CallForwarder } from './call-forwarding.js';
+import { onboardingsClient } from './onboardings-client.js';
 import { RequestLog, requestLogSerializers } from './request-log.js';
 import swaggerPlugin from './plugins/swagger.js';
 import codecRoutes from './routes/codec.js';
@@ -44,6 +46,8 @@ export const BODY_LIMIT = 64 * 1024;
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDependencies;
+    /** Observed calls to their onboarding: Twilio's callbacks and the ISV's relay share its memory. */
+    forwardCall: CallForwarder;
   }
 }
 
@@ -80,6 +84,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   app.decorate('deps', deps);
+  app.decorate(
+    'forwardCall',
+    callForwarder(onboardingsClient(deps.temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE })),
+  );
   // First: its hooks must see every route registered after it, in every scope.
   await app.register(metricsPlugin);
   await app.register(errorsPlugin);

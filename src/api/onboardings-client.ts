@@ -1,6 +1,6 @@
 /**
  * Everything the API asks of Temporal, in one place: start (Update-with-Start), read (query), update,
- * cancel, list (visibility) and forward a Twilio callback (signal). The routes and the webhook speak to
+ * cancel, list (visibility) and forward a Twilio callback or an observed call (signal). The routes and the webhook speak to
  * onboardings through this module only, never raw Temporal, so the contract with the workflow
  * (src/workflows/contract.ts) is honoured in one file; tests build the same client.
  */
@@ -11,16 +11,20 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { shakenStirOnboarding } from '../workflows/index.js';
 import {
   WORKFLOW_TYPE,
+  addProducts,
   bundleStatusChanged,
+  callObserved,
   canonicalJson,
   getOnboarding,
   onboardingIdFor,
   startOnboarding,
+  type Attestation,
   type OnboardingView,
+  type ProductsRequest,
   type StartAnswer,
 } from '../workflows/contract.js';
 import { CustomerId, OnboardingStatus } from '../workflows/search-attributes.js';
@@ -38,11 +42,36 @@ export function requestDigest(request: OnboardingRequest): string {
 
 export type OnboardingHandle = WorkflowHandle<typeof shakenStirOnboarding>;
 
+/** One outbound call from a customer's number, as Twilio reported signing it (`StirStatus`). */
+export interface ObservedCall {
+  callSid: string;
+  /** E.164: the customer's number the call was placed from. */
+  from: string;
+  level: Attestation;
+  /** ISO 8601: when Twilio reported it. */
+  at: string;
+}
+
 export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: string }) {
   const handleFor = (id: string): OnboardingHandle =>
     temporal.workflow.getHandle<typeof shakenStirOnboarding>(id);
   const withDeadline = <T>(ms: number, call: () => Promise<T>) =>
     temporal.connection.withDeadline(Date.now() + ms, call);
+  const update = <Arg>(id: string, definition: UpdateDefinition<OnboardingView, [Arg]>, arg: Arg) =>
+    withDeadline(UPDATE_TIMEOUT_MS, () => handleFor(id).executeUpdate(definition, { args: [arg] }));
+  /**
+   * Signals a run that exists; false when there is none (never started, or finished). A signal never
+   * starts a workflow: a callback about a customer the service does not onboard changes nothing.
+   */
+  const signalIfRunning = async <Arg>(id: string, signal: SignalDefinition<[Arg]>, arg: Arg) => {
+    try {
+      await handleFor(id).signal(signal, arg);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  };
 
   return {
     namespace: temporal.options.namespace,
@@ -85,8 +114,14 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
       return withDeadline(QUERY_TIMEOUT_MS, () => handleFor(id).query(getOnboarding));
     },
 
-    update<Arg>(id: string, update: UpdateDefinition<OnboardingView, [Arg]>, arg: Arg) {
-      return withDeadline(UPDATE_TIMEOUT_MS, () => handleFor(id).executeUpdate(update, { args: [arg] }));
+    update,
+
+    /**
+     * Voice Integrity and/or CNAM for a serving customer: answered once their trust products are made
+     * and submitted (ProductRefusal otherwise); the vetting that follows takes days.
+     */
+    addProducts(id: string, products: ProductsRequest): Promise<OnboardingView> {
+      return update(id, addProducts, products);
     },
 
     cancel(id: string): Promise<void> {
@@ -133,14 +168,14 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
       }
       let delivered = 0;
       for (const id of targets) {
-        try {
-          await handleFor(id).signal(bundleStatusChanged, { bundleSid, status });
-          delivered += 1;
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error;
-        }
+        if (await signalIfRunning(id, bundleStatusChanged, { bundleSid, status })) delivered += 1;
       }
       return delivered;
+    },
+
+    /** Forwards an observed call to the onboarding; false when no such onboarding runs. */
+    notifyCall(onboardingId: string, call: ObservedCall): Promise<boolean> {
+      return signalIfRunning(onboardingId, callObserved, call);
     },
   };
 }

@@ -6,12 +6,19 @@
  */
 import { CURSOR_PATTERN } from './cursor.js';
 import { Type, type Static } from 'typebox';
-import { ONBOARDING_ID_PATTERN, ONBOARDING_STATUSES, ONBOARDING_STEPS } from '../workflows/contract.js';
+import {
+  ATTESTATIONS,
+  E164_PATTERN,
+  ONBOARDING_ID_PATTERN,
+  ONBOARDING_STATUSES,
+  ONBOARDING_STEPS,
+} from '../workflows/contract.js';
 import {
   Corrections,
   OnboardingRequest,
   OnboardingView as WorkflowView,
   PhoneNumber,
+  ProductsRequest,
 } from '../workflows/schemas.js';
 import { MAX_WAITING_DAYS } from './list-query.js';
 
@@ -32,11 +39,49 @@ export type OnboardingRequestBody = Static<typeof OnboardingRequestBody>;
 
 export const CorrectionsBody = Corrections;
 
+/** POST /v1/onboardings/:id/products: Voice Integrity and/or CNAM for a serving customer. */
+export const ProductsBody = ProductsRequest;
+
+/** A Twilio call's SID. */
+export const CALL_SID_PATTERN = '^CA[0-9a-fA-F]{32}$';
+
+/**
+ * POST /v1/onboardings/:id/calls: what the ISV's own call status handler relays of Twilio's callback,
+ * for calls whose StatusCallback points at the ISV rather than at /v1/webhooks/calls.
+ */
+export const RelayedCallBody = Type.Object(
+  {
+    callSid: Type.String({ pattern: CALL_SID_PATTERN, description: "The call's CallSid (CA…)." }),
+    from: Type.String({
+      pattern: E164_PATTERN,
+      description: "The callback's From: the customer's number, E.164.",
+    }),
+    stirStatus: Type.Enum([...ATTESTATIONS], {
+      type: 'string',
+      description: "The callback's StirStatus: the attestation Twilio signed the call with.",
+    }),
+    timestamp: Type.Optional(
+      Type.String({ format: 'date-time', description: "The callback's Timestamp, as ISO 8601; else now." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const OnboardingId = Type.Object({ id: Type.String({ pattern: ONBOARDING_ID_PATTERN }) });
 
 const Links = Type.Object({ self: Type.String(), temporalUi: Type.Optional(Type.String()) });
 
 export const Accepted = Type.Object({ id: Type.String(), status: Type.String(), links: Links });
+
+/** POST /v1/onboardings/:id/calls */
+export const CallRelayed = Type.Object({
+  id: Type.String(),
+  forwarded: Type.Boolean({
+    description:
+      'false when the onboarding already heard this level for this number within the hour: nothing was sent.',
+  }),
+  links: Links,
+});
 
 /** POST /v1/onboardings: the record's id and where it stands, and whether this request made it. */
 export const Started = Type.Object({

@@ -23,12 +23,31 @@ export interface OnboardingSummary {
   startedAt: string;
 }
 
+type Attestation = 'A' | 'B' | 'C';
+
+/** Where a number stands in one of the customer's trust products. */
+export interface NumberInProduct {
+  state: 'active' | 'pending' | 'not-assigned' | 'ineligible';
+  reason: string | null;
+}
+
 export interface PhoneNumberView {
   input: string;
   sid: string;
   phoneNumber: string;
-  attestation: 'A' | 'B' | 'C';
+  /** As the service infers it from the bundles. */
+  attestation: Attestation;
   blockedBy: string | null;
+  products?: { 'shaken-stir': NumberInProduct; 'voice-integrity'?: NumberInProduct; cnam?: NumberInProduct };
+  /** What Twilio reported signing on one of the number's calls. */
+  observedAttestation?: { level: Attestation; at: string; callSid: string } | null;
+  attestationMismatch?: {
+    observed: Attestation;
+    inferred: Attestation;
+    at: string;
+    cause: 'checking' | 'drift' | 'rule';
+    detail: string;
+  } | null;
 }
 
 export interface OnboardingView {

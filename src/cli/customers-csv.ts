@@ -1,15 +1,18 @@
 /**
  * The customer list an ISV exports from its own system, one row per end customer, and its mapping onto
  * POST /v1/onboardings. The columns are flat (a spreadsheet has no nesting); lists go in one cell,
- * separated by `;`. Every row is checked with the API's own JSON Schema (src/api/schemas.ts) before
- * anything is started, and each broken rule is reported by line and column, the words the API would use.
+ * separated by `;`. Every row is checked with the API's own JSON Schema (src/api/schemas.ts) and its
+ * product rules (src/api/product-rules.ts: a CNAM display name Twilio would refuse) before anything is
+ * started, and each broken rule is reported by line and column, the words the API would use.
  * docs/bulk-import.md documents the columns; examples/customers.csv is a working file.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
+import { requestProductFailures } from '../api/product-rules.js';
 import { validationRule } from '../api/validation-rules.js';
 import { OnboardingRequestBody } from '../api/schemas.js';
+import type { OnboardingRequest as ValidRequest } from '../workflows/contract.js';
 
 type Path = readonly (string | number)[];
 
@@ -18,6 +21,8 @@ interface Column {
   path: Path;
   /** A `;`-separated list in one cell. */
   list?: boolean;
+  /** A whole number (a cell is text: "12" is sent as 12, anything else as written, for the schema to refuse). */
+  integer?: boolean;
 }
 
 const representativeColumns = (n: 1 | 2): Column[] =>
@@ -52,6 +57,16 @@ export const COLUMNS: readonly Column[] = [
   ...representativeColumns(2),
   { name: 'phoneNumbers', path: ['phoneNumbers'], list: true },
   { name: 'customerProfileSid', path: ['customerProfileSid'] },
+  // Voice Integrity and CNAM: a product is asked for when any of its cells is filled.
+  { name: 'voice_integrity_use_case', path: ['voiceIntegrity', 'useCase'] },
+  { name: 'voice_integrity_employee_count', path: ['voiceIntegrity', 'employeeCount'], integer: true },
+  {
+    name: 'voice_integrity_call_volume',
+    path: ['voiceIntegrity', 'averageBusinessDayCallVolume'],
+    integer: true,
+  },
+  { name: 'voice_integrity_notes', path: ['voiceIntegrity', 'notes'] },
+  { name: 'cnam_display_name', path: ['cnam', 'displayName'] },
 ];
 
 export type OnboardingRequest = Record<string, unknown> & { customerId: string };
@@ -77,7 +92,7 @@ export interface ParsedCustomers {
 // allErrors: a row with three mistakes is reported once with all three, not fixed one re-run at a time.
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormatsPlugin.default(ajv);
-const validateRequest = ajv.compile<OnboardingRequest>(OnboardingRequestBody);
+const validateRequest = ajv.compile<ValidRequest>(OnboardingRequestBody);
 
 function setPath(target: Record<string, unknown>, path: Path, value: unknown): void {
   let node: Record<string, unknown> | unknown[] = target;
@@ -104,7 +119,9 @@ export function requestFromRecord(record: Record<string, string>): OnboardingReq
           .split(';')
           .map((item) => item.trim())
           .filter(Boolean)
-      : cell;
+      : column.integer && /^\d{1,15}$/.test(cell)
+        ? Number(cell)
+        : cell;
     setPath(request, column.path, value);
   }
   return request as OnboardingRequest;
@@ -114,11 +131,8 @@ const samePath = (a: Path, b: Path) =>
   a.length === b.length && a.every((key, i) => String(key) === String(b[i]));
 const startsWith = (path: Path, prefix: Path) => samePath(path.slice(0, prefix.length), prefix);
 
-/** The column a schema error belongs to: the one holding that field, or the first of a missing group. */
-function columnOf(error: ErrorObject): string {
-  const path: string[] = error.instancePath.split('/').filter(Boolean);
-  const missing = (error.params as { missingProperty?: string }).missingProperty;
-  if (missing) path.push(missing);
+/** The column holding a field (its path in the request), or the first of a group the path names. */
+function columnOf(path: Path): string {
   const holding = COLUMNS.filter((column) => startsWith(path, column.path)).sort(
     (a, b) => b.path.length - a.path.length,
   )[0];
@@ -126,6 +140,14 @@ function columnOf(error: ErrorObject): string {
   const inside = COLUMNS.find((column) => startsWith(column.path, path));
   if (inside) return inside.name;
   return path.join('.') || 'row';
+}
+
+/** The column a schema error belongs to, a missing property's included. */
+function columnOfError(error: ErrorObject): string {
+  const path: string[] = error.instancePath.split('/').filter(Boolean);
+  const missing = (error.params as { missingProperty?: string }).missingProperty;
+  if (missing) path.push(missing);
+  return columnOf(path);
 }
 
 /** The rule in the API's words (src/api/validation-rules.ts), naming the item for a list's member. */
@@ -192,11 +214,14 @@ export function parseCustomers(text: string): ParsedCustomers {
     }
     if (!validateRequest(request)) {
       for (const error of validateRequest.errors ?? []) {
-        problems.push({ line, column: columnOf(error), rule: ruleOf(error) });
+        problems.push({ line, column: columnOfError(error), rule: ruleOf(error) });
       }
       continue;
     }
-    rows.push({ line, request });
+    // What the schema cannot say: a display name Twilio would refuse, as POST /v1/onboardings does.
+    const failures = requestProductFailures(request);
+    for (const { field, rule } of failures) problems.push({ line, column: columnOf(field.split('.')), rule });
+    if (!failures.length) rows.push({ line, request });
   }
   if (!rows.length && !problems.length)
     problems.push({ line: 1, column: 'row', rule: 'the file has no customers' });

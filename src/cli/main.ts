@@ -80,7 +80,9 @@ function program(): Command {
 
   cli
     .command('report')
-    .description('One row per phone number: customer, attestation today, and what blocks A.')
+    .description(
+      'One row per phone number: customer, attestation today and what blocks A, its state in each product, and the attestation Twilio observed.',
+    )
     .option('--csv', 'CSV on stdout (for a spreadsheet) instead of a table', false)
     .addOption(concurrency())
     .action(async (options: { csv: boolean; concurrency: number }) => {

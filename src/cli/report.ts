@@ -1,15 +1,24 @@
 /**
  * `trusthub-onboarding report --csv`: one row per phone number, with its customer, the attestation its
- * calls get today and what stands between it and A, in words. This is the sheet a support team sends
- * around; the attestation and the blocker come from the workflow itself (GET /v1/onboardings/:id), the
- * same derivation the API shows, so the sheet and the service never disagree.
+ * calls get today and what stands between it and A, in words; where it stands in each of the
+ * customer's trust products; and the attestation Twilio actually signed its last reported call with,
+ * with what the service found when that differed. This is the sheet a support team sends around; every
+ * cell comes from the workflow itself (GET /v1/onboardings/:id), the same derivation the API shows, so
+ * the sheet and the service never disagree.
  */
 import pMap from 'p-map';
 import { stringify } from 'csv-stringify/sync';
-import { ApiBusy, type ApiClient, type OnboardingSummary, type OnboardingView } from './api-client.js';
+import {
+  ApiBusy,
+  type ApiClient,
+  type NumberInProduct,
+  type OnboardingSummary,
+  type OnboardingView,
+  type PhoneNumberView,
+} from './api-client.js';
 import { table } from './table.js';
 
-const HEADER = [
+export const HEADER = [
   'customerId',
   'onboardingId',
   'status',
@@ -18,7 +27,59 @@ const HEADER = [
   'phoneNumberSid',
   'attestation',
   'blockedBy',
+  'shakenStir',
+  'voiceIntegrity',
+  'cnam',
+  'observedAttestation',
+  'observedAt',
+  'mismatch',
 ];
+
+/** A product's cell: its state, and why when there is a reason; empty when the customer lacks it. */
+function productCell(product: NumberInProduct | undefined): string {
+  if (!product) return '';
+  return product.reason ? `${product.state}: ${product.reason}` : product.state;
+}
+
+/** The cells after blockedBy: each product, the observed level and when, and a mismatch's cause. */
+function observedCells(n: PhoneNumberView): string[] {
+  const mismatch = n.attestationMismatch;
+  return [
+    productCell(n.products?.['shaken-stir']),
+    productCell(n.products?.['voice-integrity']),
+    productCell(n.products?.cnam),
+    n.observedAttestation?.level ?? '',
+    n.observedAttestation?.at ?? '',
+    mismatch
+      ? `${mismatch.cause}: observed ${mismatch.observed}, inferred ${mismatch.inferred}; ${mismatch.detail}`
+      : '',
+  ];
+}
+
+/** A customer's line when there is no number to show: `why` in the blockedBy column. */
+function customerLine(customerId: string, id: string, status: string, step: string, why: string): string[] {
+  const row = [customerId, id, status, step, '', '', '', why];
+  return [...row, ...Array<string>(HEADER.length - row.length).fill('')];
+}
+
+/** The report's rows for one customer's record, one per number (or one saying why there is none). */
+export function numberRows(customerId: string, view: OnboardingView): string[][] {
+  if (!view.phoneNumbers.length) {
+    // Numbers are looked up early in the run; until then the customer still deserves a line.
+    return [customerLine(customerId, view.id, view.status, view.step, 'phone numbers not resolved yet')];
+  }
+  return view.phoneNumbers.map((n) => [
+    customerId,
+    view.id,
+    view.status,
+    view.step,
+    n.phoneNumber,
+    n.sid,
+    n.attestation,
+    n.blockedBy ?? '',
+    ...observedCells(n),
+  ]);
+}
 
 async function rowsFor(api: ApiClient, onboarding: OnboardingSummary): Promise<string[][]> {
   const customerId = onboarding.customerId ?? '';
@@ -31,33 +92,10 @@ async function rowsFor(api: ApiClient, onboarding: OnboardingSummary): Promise<s
     });
   const { status, body } = answer;
   if (status !== 200 || !body) {
-    return [
-      [
-        customerId,
-        onboarding.id,
-        onboarding.status ?? '',
-        onboarding.step ?? '',
-        '',
-        '',
-        '',
-        `state unavailable (HTTP ${status})`,
-      ],
-    ];
+    const { id, status: lastStatus, step } = onboarding;
+    return [customerLine(customerId, id, lastStatus ?? '', step ?? '', `state unavailable (HTTP ${status})`)];
   }
-  if (!body.phoneNumbers.length) {
-    // Numbers are looked up early in the run; until then the customer still deserves a line.
-    return [[customerId, body.id, body.status, body.step, '', '', '', 'phone numbers not resolved yet']];
-  }
-  return body.phoneNumbers.map((n) => [
-    customerId,
-    body.id,
-    body.status,
-    body.step,
-    n.phoneNumber,
-    n.sid,
-    n.attestation,
-    n.blockedBy ?? '',
-  ]);
+  return numberRows(customerId, body);
 }
 
 export async function report(

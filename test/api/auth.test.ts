@@ -23,8 +23,13 @@ const METRICS_TOKEN = 'auth-test-metrics-token-0123456789';
 const rightToken = (template: string) =>
   template.startsWith('/v1/codec/') ? CODEC_TOKEN : template === '/metrics' ? METRICS_TOKEN : TOKEN;
 
-/** Routes anyone may call: probes, the API's description, and Twilio's callback (signed instead). */
-const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'POST /v1/webhooks/trusthub']);
+/** Routes anyone may call: probes, the API's description, and Twilio's callbacks (signed instead). */
+const PUBLIC_ROUTES = new Set([
+  'GET /healthz',
+  'GET /readyz',
+  'POST /v1/webhooks/trusthub',
+  'POST /v1/webhooks/calls',
+]);
 
 interface RawResponse {
   status: number;
@@ -137,6 +142,12 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
     const bodies: Record<string, unknown> = {
       'POST /v1/onboardings': onboardingRequest('auth-intruder', [stack.info.phoneNumbers[1]!.phoneNumber]),
       'PATCH /v1/onboardings/{id}': { email: 'intruder@acmedental.com' },
+      'POST /v1/onboardings/{id}/products': { cnam: { displayName: 'Acme Dental' } },
+      'POST /v1/onboardings/{id}/calls': {
+        callSid: `CA${'0'.repeat(32)}`,
+        from: stack.info.phoneNumbers[0]!.phoneNumber,
+        stirStatus: 'C',
+      },
       // What the Web UI sends: a decode that got through would answer 200 with the plain payloads.
       'POST /v1/codec/decode': { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==' } }] },
       'POST /v1/codec/encode': { payloads: [{ metadata: {}, data: 'e30=' }] },

@@ -6,11 +6,10 @@
  * does, with a client connected to nothing, since a refused query never reaches Temporal.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
+import { describe, test } from 'node:test';
 import { MAX_WAITING_DAYS, parseListQuery } from '../../src/api/list-query.js';
 import { ONBOARDING_STEPS } from '../../src/workflows/contract.js';
-import { offlineApi, type OfflineApi } from '../support/api.js';
+import { useOfflineApi } from '../support/api.js';
 
 const NOW = new Date('2026-11-10T12:00:00.000Z');
 
@@ -70,19 +69,10 @@ describe('parseListQuery', () => {
 });
 
 describe('GET /v1/onboardings refuses meaningless filters with a 400', () => {
-  let api: OfflineApi;
-  let app: FastifyInstance;
-
-  before(async () => {
-    api = await offlineApi();
-    app = api.app;
-  });
-  after(async () => {
-    await api?.close();
-  });
+  const api = useOfflineApi();
 
   async function refused(query: string, field: string, rule: RegExp) {
-    const response = await app.inject({ method: 'GET', url: `/v1/onboardings?${query}` });
+    const response = await api.app.inject({ method: 'GET', url: `/v1/onboardings?${query}` });
     assert.equal(response.statusCode, 400, `${query}: ${response.statusCode} ${response.body}`);
     const { error } = response.json<{ error: { code: string; fields: { field: string; rule: string }[] } }>();
     assert.equal(error.code, 'invalid_request');

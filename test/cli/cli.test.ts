@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import { HEADER } from '../../src/cli/report.js';
 import { onboardingIdFor } from '../../src/workflows/contract.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { useStack } from '../support/stack.js';
@@ -146,6 +147,8 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
       await stack.waitFor(id, (v) => v.phoneNumbers.length > 0 && v.customerProfile !== null);
 
     const before = await reportRows();
+    // Every column, the products' and the observed attestation's included (test/cli/report.test.ts).
+    assert.deepEqual(Object.keys(before[0]!), HEADER);
     assert.deepEqual(
       before.map((r) => r.phoneNumber),
       ['+14155550100', '+14155550101', '+14155550102', '+14155550103'],

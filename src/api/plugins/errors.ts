@@ -31,6 +31,21 @@ function fieldOf(detail: ValidationDetail, context: string | undefined): string 
   return prefix + (path.length ? path.join('.') : (context ?? 'body'));
 }
 
+/**
+ * The 400 of a request that breaks rules, schema or not: the routes' own checks (the products' rules,
+ * the list's filters) answer in the very words and shape a schema failure does.
+ */
+export function invalidRequest(fields: FieldError[], more = 0): ErrorBody {
+  const listed = fields.map((f) => `${f.field} ${f.rule}`).join('; ');
+  return {
+    error: {
+      code: 'invalid_request',
+      message: more > 0 ? `${listed}; and ${more} more error(s) not listed` : listed,
+      fields,
+    },
+  };
+}
+
 export function validationFields(error: FastifyError, limit = Infinity): FieldError[] {
   return (error.validation ?? []).slice(0, limit).map((detail) => ({
     field: fieldOf(detail, error.validationContext),
@@ -42,15 +57,7 @@ async function errors(app: FastifyInstance) {
   app.setErrorHandler<FastifyError>((error, request, reply) => {
     if (error.validation) {
       const fields = validationFields(error, MAX_FIELD_ERRORS);
-      const more = error.validation.length - fields.length;
-      const listed = fields.map((f) => `${f.field} ${f.rule}`).join('; ');
-      return reply.code(400).send({
-        error: {
-          code: 'invalid_request',
-          message: more > 0 ? `${listed}; and ${more} more error(s) not listed` : listed,
-          fields,
-        },
-      } satisfies ErrorBody);
+      return reply.code(400).send(invalidRequest(fields, error.validation.length - fields.length));
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');

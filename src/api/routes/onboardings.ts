@@ -1,19 +1,20 @@
 /**
- * /v1/onboardings — the customer's record: start, read, list, correct, change numbers after approval,
- * and cancel (offboard). Each customer is one Temporal workflow; its type, ID format and messages come
- * from src/workflows/contract.ts.
+ * /v1/onboardings — the customer's record: start, read, list, correct, change numbers and add
+ * products after approval, relay the calls' observed attestation, and cancel (offboard). Each customer
+ * is one Temporal workflow; its type, ID format and messages come from src/workflows/contract.ts.
  */
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   CorrectionRefusal,
   NumberChangeRefusal,
+  ProductRefusal,
   StartRefusal,
   addPhoneNumbers,
   onboardingIdFor,
@@ -32,12 +33,17 @@ import {
 import { executionStatusName } from '../../temporal/execution-status.js';
 import { requiredTsToDate } from '@temporalio/common/lib/time.js';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
+import type { ProductCheckFailure } from '../../workflows/product-checks.js';
+import { observedAt } from '../call-forwarding.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { parseListQuery } from '../list-query.js';
 import { onboardingsClient } from '../onboardings-client.js';
+import { invalidRequest } from '../plugins/errors.js';
+import { addedProductFailures, correctionProductFailures, requestProductFailures } from '../product-rules.js';
 import {
   Accepted,
   AddPhoneNumbersBody,
+  CallRelayed,
   CorrectionsBody,
   ErrorBody,
   OnboardingId,
@@ -46,6 +52,8 @@ import {
   OnboardingRequestBody,
   OnboardingView,
   PhoneNumberParams,
+  ProductsBody,
+  RelayedCallBody,
   Started,
 } from '../schemas.js';
 
@@ -65,6 +73,9 @@ const UPDATE_REFUSALS: Record<string, [status: number, code: string]> = {
   [NumberChangeRefusal.Invalid]: [400, 'invalid_phone_numbers'],
   [NumberChangeRefusal.UnknownNumber]: [404, 'unknown_phone_number'],
   [NumberChangeRefusal.TwilioRefused]: [422, 'twilio_refused'],
+  // ProductRefusal.NotServing and .Offboarding are the number changes' own types: the same answers.
+  [ProductRefusal.AlreadyRequested]: [409, 'product_already_requested'],
+  [ProductRefusal.Invalid]: [400, 'invalid_products'],
 };
 
 /** The refusals whose details are field paths: named in `fields`, each with why. */
@@ -73,6 +84,15 @@ const FIELD_RULES: Record<string, string> = {
   [StartRefusal.ProfileOwned]: 'is a customer profile another onboarding owns',
   [StartRefusal.AdoptionRefused]: "differs from the adopted customer profile's, or cannot be adopted",
 };
+
+/**
+ * A 400 for the product rules a schema cannot say (src/api/product-rules.ts), in the schema errors'
+ * own shape; undefined when there is nothing to refuse.
+ */
+function productRefusal(reply: FastifyReply, failures: ProductCheckFailure[]) {
+  if (!failures.length) return undefined;
+  return reply.code(400).send(invalidRequest(failures.map(({ field, rule }) => ({ field, rule }))));
+}
 
 /** Answers a refused update with the workflow's own words; anything else is rethrown. */
 function updateRefusal(reply: FastifyReply, error: unknown) {
@@ -106,14 +126,10 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     problem(reply, 404, 'not_found', `No onboarding ${id}`);
 
   /** Runs a workflow update and answers with the record, or with the workflow's refusal in its words. */
-  async function runUpdate<Arg>(
-    reply: FastifyReply,
-    id: string,
-    update: UpdateDefinition<View, [Arg]>,
-    arg: Arg,
-  ) {
+  async function runUpdate(reply: FastifyReply, id: string, update: () => Promise<View>, status = 200) {
     try {
-      return { ...(await onboardings.update(id, update, arg)), links: links(id) };
+      const view = await update();
+      return reply.code(status).send({ ...view, links: links(id) });
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return notFound(reply, id);
       return updateRefusal(reply, error);
@@ -134,6 +150,8 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const body = request.body;
+      const refused = productRefusal(reply, requestProductFailures(body));
+      if (refused) return refused;
       const id = onboardingIdFor(body.customerId);
       try {
         const { created, view } = await onboardings.start(body);
@@ -197,10 +215,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const { limit, cursor, ...filters } = request.query;
       const parsed = parseListQuery(filters, new Date());
-      if (parsed.errors) {
-        const message = parsed.errors.map((e) => `${e.field} ${e.rule}`).join('; ');
-        return problem(reply, 400, 'invalid_request', message, parsed.errors);
-      }
+      if (parsed.errors) return reply.code(400).send(invalidRequest(parsed.errors));
       const { clauses } = parsed;
       let nextPageToken: Uint8Array = new Uint8Array(0);
       if (cursor) {
@@ -245,7 +260,9 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const { id } = request.params;
-      return runUpdate(reply, id, submitCorrections, request.body);
+      const refused = productRefusal(reply, correctionProductFailures(request.body));
+      if (refused) return refused;
+      return runUpdate(reply, id, () => onboardings.update(id, submitCorrections, request.body));
     },
   );
 
@@ -264,7 +281,51 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const { id } = request.params;
-      return runUpdate(reply, id, addPhoneNumbers, request.body);
+      return runUpdate(reply, id, () => onboardings.update(id, addPhoneNumbers, request.body));
+    },
+  );
+
+  app.post(
+    '/v1/onboardings/:id/products',
+    {
+      schema: {
+        tags: ['onboardings'],
+        summary:
+          'Add Voice Integrity and/or CNAM to an approved customer: 202 once their trust products are submitted (vetting takes days)',
+        security: [{ bearer: [] }],
+        params: OnboardingId,
+        body: ProductsBody,
+        response: { 202: OnboardingView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const refused = productRefusal(reply, addedProductFailures(request.body));
+      if (refused) return refused;
+      return runUpdate(reply, id, () => onboardings.addProducts(id, request.body), 202);
+    },
+  );
+
+  app.post(
+    '/v1/onboardings/:id/calls',
+    {
+      schema: {
+        tags: ['onboardings'],
+        summary:
+          "Relay a call status callback from the ISV's own handler: the attestation Twilio signed a call from the customer's number with",
+        security: [{ bearer: [] }],
+        params: OnboardingId,
+        body: RelayedCallBody,
+        response: { 202: CallRelayed, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { callSid, from, stirStatus: level, timestamp } = request.body;
+      const outcome = await app.forwardCall(id, { callSid, from, level, at: observedAt(timestamp) });
+      // Unlike Twilio, the ISV can act on a 404: its handler names an onboarding that does not run.
+      if (outcome === 'unknown_onboarding') return notFound(reply, id);
+      return reply.code(202).send({ id, forwarded: outcome === 'forwarded', links: links(id) });
     },
   );
 
@@ -281,7 +342,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     },
     async (request, reply) => {
       const { id, number } = request.params;
-      return runUpdate(reply, id, removePhoneNumber, { phoneNumber: number });
+      return runUpdate(reply, id, () => onboardings.update(id, removePhoneNumber, { phoneNumber: number }));
     },
   );
 
