@@ -163,6 +163,94 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
     await recordHistory(stack.env.client, 'v6-events-rejected', id);
   });
 
+  test('Voice Integrity and CNAM are announced as their own bundles; a mismatch and its drift as theirs', async () => {
+    const customerId = 'events-products';
+    const reply = await fetch(`${stack.apiUrl}/v1/onboardings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...onboardingRequest(customerId, ['+14155550103']),
+        voiceIntegrity: { useCase: 'Customer Support', employeeCount: 12, averageBusinessDayCallVolume: 80 },
+        cnam: { displayName: 'Acme Dental' },
+      }),
+    });
+    assert.equal(reply.status, 202);
+    const id = `onboarding-${customerId}`;
+    const profile = await stack.waitFor(id, (v) => v.customerProfile?.status === 'pending-review');
+    await decide(profile.customerProfile!.sid, 'approve');
+    const inReview = await stack.waitFor(
+      id,
+      (v) => v.voiceIntegrity?.status === 'pending-review' && v.cnam?.status === 'pending-review',
+    );
+    await decide(inReview.trustProduct!.sid, 'approve');
+    await decide(inReview.voiceIntegrity!.sid, 'approve');
+    await decide(inReview.cnam!.sid, 'reject', [11008]);
+    await stack.waitFor(id, (v) => v.status === 'action-required');
+
+    const rejected = await eventually(async () => {
+      const events = eventsOf(customerId);
+      return events.some((d) => d.event.type === 'onboarding.action-required') ? events : undefined;
+    }, 60_000);
+    const types = rejected.map((d) => d.event.type);
+    for (const type of [
+      'voice-integrity.submitted',
+      'voice-integrity.approved',
+      'cnam.submitted',
+      'cnam.rejected',
+    ]) {
+      assert.ok(types.includes(type as OnboardingEvent['type']), `${type} in ${types.join(', ')}`);
+    }
+    const cnamRejected = rejected.find((d) => d.event.type === 'cnam.rejected')!.event;
+    assert.deepEqual(cnamRejected.data.bundle, {
+      sid: inReview.cnam!.sid,
+      status: 'twilio-rejected',
+      errors: [{ code: 11008, meaning: describeTwilioCode(11008) }],
+    });
+
+    // Corrected, approved; then a call Twilio signs C after a Console change.
+    const patched = await stack.api.inject({
+      method: 'PATCH',
+      url: `/v1/onboardings/${id}`,
+      payload: { cnam: { displayName: 'Acme Dental Co' } },
+    });
+    assert.equal(patched.statusCode, 200, patched.body);
+    const resubmitted = await stack.waitFor(id, (v) => v.cnam?.status === 'pending-review');
+    await decide(resubmitted.cnam!.sid, 'approve');
+    const serving = await stack.waitFor(id, (v) => v.status === 'completed');
+    const onTrustProduct = stack.twilio.trusthub.v1.trustProducts(
+      serving.resources.trustProductSid!,
+    ).trustProductsChannelEndpointAssignment;
+    for (const assignment of await onTrustProduct.list()) await onTrustProduct(assignment.sid).remove();
+    await stack.admin('POST', '/__sandbox/calls', {
+      from: '+14155550103',
+      to: '+12125550199',
+      statusCallback: `${stack.apiUrl}/v1/webhooks/calls?onboardingId=${id}`,
+    });
+    await stack.waitFor(id, (v) => v.phoneNumbers[0]!.attestationMismatch?.cause === 'drift');
+    const later = await eventually(async () => {
+      const events = eventsOf(customerId);
+      return events.filter((d) => d.event.type === 'phone-number.attestation-mismatch').length >= 2 &&
+        events.some((d) => d.event.type === 'trust-product.drift')
+        ? events
+        : undefined;
+    }, 60_000);
+    const mismatches = later.filter((d) => d.event.type === 'phone-number.attestation-mismatch');
+    assert.deepEqual(
+      mismatches.map((d) => [d.event.data.mismatch!.inferred, d.event.data.mismatch!.cause]),
+      [
+        ['A', 'checking'],
+        ['A', 'drift'],
+      ],
+    );
+    assert.deepEqual(later.find((d) => d.event.type === 'trust-product.drift')!.event.data.drift, {
+      bundleSid: serving.resources.trustProductSid,
+      objectSid: serving.phoneNumbers[0]!.sid,
+      objectKind: 'phone-number',
+      repaired: true,
+    });
+    assert.ok(later.every((d) => d.verified));
+  });
+
   test('an endpoint that is down never holds the onboarding up; the retries carry the same event ID', async () => {
     receiver.down = true;
     const attemptsBefore = receiver.attempts.length;

@@ -29,6 +29,7 @@ import { PREBUILT_BUNDLE_FILE, prebuiltWorkflowBundlePath } from '../../src/temp
 import type * as WorkflowBundleModule from '../../src/temporal/workflow-bundle.js';
 import { replayOn } from '../support/histories.js';
 import { installTestRuntime } from '../support/temporal.js';
+import { importSpecifiers } from '../support/imports.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const read = (file: string) => readFileSync(join(repoRoot, file), 'utf8');
@@ -160,10 +161,10 @@ describe('npm run build', () => {
     for (const file of files) {
       const dependencies = file.startsWith(SANDBOX_DIST) ? sandbox : root;
       const code = readFileSync(join(outDir, file), 'utf8');
-      for (const [, specifier] of code.matchAll(/(?:\bfrom|^import|\bimport\()\s*['"]([^'"]+)['"]/gm)) {
-        if (specifier!.startsWith('.') || specifier!.startsWith('node:')) continue;
-        const parts = specifier!.split('/');
-        const name = specifier!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+      for (const specifier of importSpecifiers(code)) {
+        if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+        const parts = specifier.split('/');
+        const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
         if (!builtinModules.includes(name) && !(name in dependencies)) missing.add(`${name} (${file})`);
       }
     }

@@ -15,6 +15,7 @@ import * as service from '../../src/trusthub/types.js';
 // The one test that reads a module of the package directly: the lists are not part of its public API.
 // eslint-disable-next-line no-restricted-imports
 import * as sandbox from '../../packages/trusthub-sandbox/src/catalogue-values.js';
+import { importSpecifiers } from '../support/imports.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const packageDir = join(repoRoot, 'packages', 'trusthub-sandbox');
@@ -35,10 +36,7 @@ const sources = (dir: string): string[] =>
   (readdirSync(dir, { recursive: true }) as string[])
     .filter((file) => file.endsWith('.ts'))
     .map((file) => join(dir, file));
-const specifiers = (file: string) =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:\bfrom|^import|\bimport\()\s*['"]([^'"]+)['"]/gm)].map(
-    (match) => match[1]!,
-  );
+const specifiers = (file: string) => importSpecifiers(readFileSync(file, 'utf8'));
 
 test('the package is publishable: a name, a version, a licence, an engine, a bin and one entry point', () => {
   assert.equal(manifest.name, 'trusthub-sandbox');
