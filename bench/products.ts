@@ -8,17 +8,10 @@
  * Prints the requests per onboarding for both, the difference route by route, and the median time to A
  * and to `completed`; asserts nothing (machines are shared and noisy).
  */
-import { onboardingRequest, startStack } from '../test/support/stack.js';
-import { devServerEnvironment } from '../test/support/temporal.js';
+import { onboardingRequest } from '../test/support/stack.js';
+import { profileReviewMs, runs, scaledVettingStack, trustProductReviewMs } from './scaled-vetting.js';
 
-const runs = Number(process.env.BENCH_RUNS ?? 3);
-const profileReviewMs = Number(process.env.PROFILE_REVIEW_MS ?? 2_000);
-const trustProductReviewMs = 3 * profileReviewMs;
-
-const env = await devServerEnvironment();
-const stack = await startStack(env, {
-  sandbox: { vetting: 'auto', profileReviewMs, trustProductReviewMs, phoneNumbers: 2 * runs },
-});
+const { stack, close } = await scaledVettingStack();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const requests = async () =>
@@ -107,6 +100,5 @@ try {
     `ideal: A at max(profile, trust product) = ${seconds(Math.max(profileReviewMs, trustProductReviewMs))}; add-ons submitted at the profile's approval, so all approved at ${seconds(profileReviewMs + trustProductReviewMs)}`,
   );
 } finally {
-  await stack.close();
-  await env.teardown();
+  await close();
 }

@@ -13,17 +13,10 @@
  */
 import type { TwilioClient } from '../src/trusthub/client.js';
 import { guideScript } from './guide-script.js';
-import { onboardingRequest, startStack } from '../test/support/stack.js';
-import { devServerEnvironment } from '../test/support/temporal.js';
+import { onboardingRequest } from '../test/support/stack.js';
+import { profileReviewMs, runs, scaledVettingStack, trustProductReviewMs } from './scaled-vetting.js';
 
-const runs = Number(process.env.BENCH_RUNS ?? 3);
-const profileReviewMs = Number(process.env.PROFILE_REVIEW_MS ?? 2_000);
-const trustProductReviewMs = 3 * profileReviewMs;
-
-const env = await devServerEnvironment();
-const stack = await startStack(env, {
-  sandbox: { vetting: 'auto', profileReviewMs, trustProductReviewMs, phoneNumbers: 2 * runs },
-});
+const { stack, close } = await scaledVettingStack();
 const numbers = stack.info.phoneNumbers;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,6 +75,5 @@ try {
     `overlapping / serialized: ${(overlapped / serial).toFixed(2)}  (ideal: max/sum = ${(trustProductReviewMs / (profileReviewMs + trustProductReviewMs)).toFixed(2)})`,
   );
 } finally {
-  await stack.close();
-  await env.teardown();
+  await close();
 }
