@@ -190,13 +190,23 @@ export function describeFailures(failures: ProductCheckFailure[]): string[] {
 
 // ---- which numbers a product takes -------------------------------------------------------------------
 
-/** NANP area codes of Canada and toll-free: CNAM takes US standard local numbers only. */
+/**
+ * NANP area codes that are not US standard local numbers: toll-free, Canada's, and the Caribbean
+ * countries' (+1 but not the US; US territories such as Puerto Rico are US). CNAM takes the rest.
+ *
+ * Replay: which numbers go on a CNAM trust product follows these lists, so a run replays only with the
+ * lists it ran with. Changing them is a workflow change: behind `patched()` (../patches.ts).
+ */
 const TOLL_FREE_AREA_CODES = new Set(['800', '833', '844', '855', '866', '877', '888']);
 const CANADIAN_AREA_CODES = new Set([
   '204', '226', '236', '249', '250', '263', '289', '306', '343', '354', '365', '367', '368', '382', '403',
   '416', '418', '428', '431', '437', '438', '450', '468', '474', '506', '514', '519', '548', '579', '581',
   '584', '587', '600', '604', '613', '639', '647', '672', '683', '705', '709', '742', '753', '778', '780',
   '782', '807', '819', '825', '867', '873', '879', '902', '905',
+]); // prettier-ignore
+const CARIBBEAN_AREA_CODES = new Set([
+  '242', '246', '264', '268', '284', '345', '441', '473', '649', '658', '664', '721', '758', '767', '784',
+  '809', '829', '849', '868', '869', '876',
 ]); // prettier-ignore
 
 /** Why a product does not take this number (E.164), or null when it does. */
@@ -206,5 +216,6 @@ export function numberIneligibility(product: AddOnProduct | 'shaken-stir', e164:
   const areaCode = e164.slice(2, 5);
   if (TOLL_FREE_AREA_CODES.has(areaCode)) return 'CNAM takes local numbers only, not toll-free';
   if (CANADIAN_AREA_CODES.has(areaCode)) return 'CNAM takes US numbers only, not Canadian';
+  if (CARIBBEAN_AREA_CODES.has(areaCode)) return 'CNAM takes US numbers only, not Caribbean';
   return null;
 }

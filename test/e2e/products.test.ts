@@ -66,8 +66,12 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
         v.voiceIntegrity?.status === 'pending-review' &&
         v.cnam?.status === 'pending-review',
     );
-    for (const bundle of [inReview.trustProduct, inReview.voiceIntegrity, inReview.cnam])
-      await decide(bundle!.sid);
+    await decide(inReview.trustProduct!.sid);
+    // Signed A now, and serving: number changes and expiry watching do not wait for the add-ons' reviewers.
+    const attested = await stack.waitFor(id, (v) => v.step === 'serving');
+    assert.equal(attested.status, 'running', 'completed only once every product is approved');
+    assert.equal(attested.phoneNumbers[0]!.attestation, 'A');
+    for (const bundle of [inReview.voiceIntegrity, inReview.cnam]) await decide(bundle!.sid);
     return stack.waitFor(id, (v) => v.status === 'completed');
   }
 
@@ -121,7 +125,7 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
     await recordHistory(stack.env.client, 'v9-three-products', view.id);
   });
 
-  test('a CNAM rejection is corrected with PATCH and resubmitted', async () => {
+  test('a CNAM rejection is corrected and resubmitted', async () => {
     const started = await api('POST', '/v1/onboardings', {
       ...onboardingRequest('cnam-rejected', [stack.info.phoneNumbers[1]!.phoneNumber]),
       cnam: { displayName: 'Acme Group' },
@@ -140,8 +144,13 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
     assert.deepEqual(rejected.problem?.codes, [{ code: 11007, meaning: describeTwilioCode(11007) }]);
     assert.equal(rejected.phoneNumbers[0]!.products?.cnam?.state, 'pending');
 
-    const corrected = await api('PATCH', `/v1/onboardings/${id}`, { cnam: { displayName: 'Acme Dental' } });
-    assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
+    // Signed A and serving already: the correction is the product asked for again with a new name.
+    assert.equal(rejected.step, 'serving');
+    const corrected = await api('POST', `/v1/onboardings/${id}/products`, {
+      cnam: { displayName: 'Acme Dental' },
+    });
+    assert.equal(corrected.status, 202, JSON.stringify(corrected.body));
+    assert.equal((corrected.body.problem as unknown) ?? null, null, 'the rejection is no longer the problem');
     const resubmitted = await stack.waitFor(id, (v) => v.cnam?.status === 'pending-review');
     assert.equal(resubmitted.resources.cnamSid, inReview.cnam!.sid, 'the same trust product, resubmitted');
     const endUser = await stack.twilio.trusthub.v1
@@ -262,7 +271,15 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
 
     const third = await placeCall(number.phoneNumber, id);
     assert.equal(third.stirStatus, 'A', 'Twilio signs A again');
-    await stack.waitFor(id, (v) => v.phoneNumbers[0]!.observedAttestation?.callSid === third.callSid);
+    const agreed = await stack.waitFor(
+      id,
+      (v) => v.phoneNumbers[0]!.observedAttestation?.callSid === third.callSid,
+    );
+    assert.equal(
+      agreed.phoneNumbers[0]!.attestationMismatch,
+      null,
+      'Twilio signs what the service infers again',
+    );
     await recordHistory(stack.env.client, 'v9-mismatch-drift-repaired', id);
   });
 });

@@ -208,12 +208,12 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
     });
 
     // Corrected, approved; then a call Twilio signs C after a Console change.
-    const patched = await stack.api.inject({
-      method: 'PATCH',
-      url: `/v1/onboardings/${id}`,
+    const corrected = await stack.api.inject({
+      method: 'POST',
+      url: `/v1/onboardings/${id}/products`,
       payload: { cnam: { displayName: 'Acme Dental Co' } },
     });
-    assert.equal(patched.statusCode, 200, patched.body);
+    assert.equal(corrected.statusCode, 202, corrected.body);
     const resubmitted = await stack.waitFor(id, (v) => v.cnam?.status === 'pending-review');
     await decide(resubmitted.cnam!.sid, 'approve');
     const serving = await stack.waitFor(id, (v) => v.status === 'completed');

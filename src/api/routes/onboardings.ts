@@ -76,6 +76,7 @@ const UPDATE_REFUSALS: Record<string, [status: number, code: string]> = {
   // ProductRefusal.NotServing and .Offboarding are the number changes' own types: the same answers.
   [ProductRefusal.AlreadyRequested]: [409, 'product_already_requested'],
   [ProductRefusal.Invalid]: [400, 'invalid_products'],
+  [ProductRefusal.TwilioRefused]: [422, 'twilio_refused'],
 };
 
 /** The refusals whose details are field paths: named in `fields`, each with why. */
@@ -295,7 +296,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
         security: [{ bearer: [] }],
         params: OnboardingId,
         body: ProductsBody,
-        response: { 202: OnboardingView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        response: { 202: OnboardingView, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },
     async (request, reply) => {

@@ -109,7 +109,9 @@ export async function offboard(onboarding: Onboarding): Promise<void> {
     }
   }
   for (const { kind, bundleSid } of bundles) {
-    onboarding.compensated({ kind, sid: bundleSid, outcome: 'kept', reason: 'approved: Twilio keeps it' });
+    const status = onboarding.snapshotOf(bundleSid)?.status ?? 'twilio-approved';
+    const reason = status === 'twilio-approved' ? 'approved: Twilio keeps it' : `${status}: Twilio keeps it`;
+    onboarding.compensated({ kind, sid: bundleSid, outcome: 'kept', reason });
     onboarding.numbersCleared(bundleSid);
   }
   onboarding.cancelled(`${record.phoneNumbers.length} numbers taken off the bundles`);

@@ -154,16 +154,12 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
   }
   if (corrections.replaceTrustProduct) await dropTrustProduct(onboarding);
   // Voice Integrity and CNAM: their end users take the new values (Twilio allows it while the trust
-  // product is draft or rejected; the guide then evaluates and resubmits it). One not made yet is made
+  // product is draft or rejected; the guide then evaluates and submits it). One not made yet is made
   // with them.
   for (const product of ['voice-integrity', 'cnam'] as const) {
     if (!corrections[product === 'cnam' ? 'cnam' : 'voiceIntegrity']) continue;
+    // (The validator refused a correction to one in review or approved, which Twilio would not take.)
     onboarding.addOnRequested(product);
-    const status = onboarding.addOnSnapshot(product)?.status;
-    if (status === 'pending-review' || status === 'in-review' || status === 'twilio-approved') {
-      onboarding.note(`${product} correction kept for later`, `Twilio allows no edits while it is ${status}`);
-      continue;
-    }
     await updateAddOnInformation(onboarding, product);
   }
   // Phone numbers: new ones are resolved and assigned when the guide runs again.

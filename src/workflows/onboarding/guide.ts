@@ -13,7 +13,7 @@ import {
 } from '../../trusthub/attributes.js';
 import { StartRefusal } from '../contract.js';
 import { activities, type ExistingProfile } from './activities.js';
-import { awaitAddOns, checkSubject, submitAddOns } from './products.js';
+import { checkSubject, submitAddOns } from './products.js';
 import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../product-checks.js';
 import { failureType, refusalProblem } from './corrections.js';
 import { TrustHubFailureType } from '../../trusthub/errors.js';
@@ -62,12 +62,12 @@ export async function followTheGuide(onboarding: Onboarding): Promise<void> {
     return;
   }
   // With the profile approved, Voice Integrity and CNAM go into vetting beside SHAKEN/STIR (each needs
-  // the approved profile: 11005, 11006), and the guide then waits for every decision.
+  // the approved profile: 11005, 11006). The guide ends at A: the serving loop takes the add-ons' vetting
+  // from there (./serving.ts), so number changes and expiry watching never wait for their reviewers.
   const approved = () => onboarding.record.trustProduct?.status === 'twilio-approved';
   if (!approved()) await submitForVetting(onboarding, 'trust-product', trustProductSid);
   await submitAddOns(onboarding, profileSid);
   if (!approved()) await awaitVetting(onboarding, 'trust-product', trustProductSid);
-  await awaitAddOns(onboarding);
 }
 
 /**

@@ -9,10 +9,11 @@
  * submission, the wait for Twilio's decision woken by its callbacks, rejection → corrections →
  * resubmission, the serving loop's re-reads ahead of `valid_until`, and offboarding (./cleanup.ts).
  *
- * Asked for at the start (`voiceIntegrity`, `cnam` in the request) they are part of onboarding, and
- * `completed` waits for them; asked for later (`addProducts`) the serving loop makes and submits them, and
- * the customer is `running` again until Twilio approves them. A customer that asks for neither makes
- * exactly the calls it always made, so runs recorded before them replay unchanged.
+ * Asked for at the start (`voiceIntegrity`, `cnam` in the request) they are made and submitted by the
+ * guide as soon as the profile is approved; asked for later (`addProducts`) by the serving loop. Either
+ * way the serving loop waits for Twilio's decisions, and the customer is `running` (signed A already)
+ * until every product is approved, then `completed`. A customer that asks for neither makes exactly the
+ * calls it always made, so runs recorded before them replay unchanged.
  */
 import { cnamAttributes, voiceIntegrityAttributes } from '../../trusthub/attributes.js';
 import type { AddOnProduct } from '../../trusthub/types.js';
@@ -20,7 +21,7 @@ import type { OnboardingRequest } from '../contract.js';
 import { describeFailures, productFailures, type ProductCheckSubject } from '../product-checks.js';
 import { activities } from './activities.js';
 import { ADD_ON_SLOTS, type Onboarding } from './state.js';
-import { NeedsCorrections, assignNumbers, awaitVetting, submitForVetting } from './vetting.js';
+import { NeedsCorrections, assignNumbers, submitForVetting } from './vetting.js';
 
 const END_USER_TYPE = {
   'voice-integrity': 'voice_integrity_information',
@@ -56,15 +57,6 @@ export async function submitAddOns(onboarding: Onboarding, profileSid: string): 
     checkBeforeSubmitting(onboarding, product);
     const sid = await prepareAddOn(onboarding, product, profileSid);
     await submitForVetting(onboarding, 'trust-product', sid, product);
-  }
-}
-
-/** Waits for Twilio's decision on each add-on in vetting; a rejection is the ISV's to correct. */
-export async function awaitAddOns(onboarding: Onboarding): Promise<void> {
-  for (const product of onboarding.requestedAddOns()) {
-    const sid = onboarding.addOnSid(product);
-    if (!sid || onboarding.addOnSnapshot(product)?.status === 'twilio-approved') continue;
-    await awaitVetting(onboarding, 'trust-product', sid, product);
   }
 }
 

@@ -32,12 +32,14 @@ import {
   ProductRefusal,
   type OnboardingView,
   type Problem,
+  type OnboardingRequest,
   type ProductsRequest,
 } from '../contract.js';
 import { describeFailures, numberIneligibility, productFailures } from '../product-checks.js';
 import { DRIFT_CHECKS } from '../patches.js';
 import { refusalProblem } from './corrections.js';
 import { activities } from './activities.js';
+import { phoneNumberStatuses } from './attestation.js';
 import { checkAssignments } from './drift.js';
 import { retryPendingDeletions } from './personal-data.js';
 import { checkSubject, prepareAddOn, updateAddOnInformation } from './products.js';
@@ -57,6 +59,8 @@ export const MAX_NUMBERS_PER_CHANGE = 50;
 
 export async function serve(onboarding: Onboarding): Promise<never> {
   onboarding.startServing();
+  // A mismatch a previous run had queued, or one seen while onboarding: checked now.
+  onboarding.requeueMismatchChecks();
   if (onboarding.boundedCallbacks) return serveWithBoundedCallbacks(onboarding);
   for (;;) {
     await condition(
@@ -103,7 +107,11 @@ async function serveWithBoundedCallbacks(onboarding: Onboarding): Promise<never>
     else if (!woken && approvalCheckMs <= hintMs) await checkApprovals(onboarding);
     // Otherwise a callback arrived that must wait for its turn: the next wait includes it. A held-back
     // callback lives in this run only, so the hand-over to a fresh run waits until it has been read.
-    if (onboarding.numberChanges.length === 0 && onboarding.hints.size === 0) {
+    if (
+      onboarding.numberChanges.length === 0 &&
+      onboarding.hints.size === 0 &&
+      onboarding.mismatchChecks.size === 0
+    ) {
       await onboarding.continueAsNewIfHistoryIsLong();
     }
   }
@@ -330,16 +338,19 @@ function requestedIn(products: ProductsRequest): AddOnProduct[] {
 }
 
 /**
- * Makes and submits the products' trust products, all or nothing: if Twilio refuses one (or its
- * evaluation is noncompliant), what this change made is deleted again and the record is as it was. Twilio's
- * decision comes days later, through the serving loop's re-reads; until then the customer is `running`.
+ * Makes the products' trust products and evaluates every one before any is submitted: if Twilio refuses
+ * one, or an evaluation is noncompliant, what this change made is deleted again and the record is as it
+ * was. Twilio's decision comes days later, through the serving loop's re-reads; until then the customer
+ * is `running`.
  */
 async function addProducts(onboarding: Onboarding, products: ProductsRequest): Promise<void> {
   const { record } = onboarding;
   const profileSid = record.resources.customerProfileSid!;
-  const before = { request: onboarding.request, resources: { ...record.resources }, record: { ...record } };
+  const before = { request: onboarding.request, resources: { ...record.resources } };
   onboarding.request = { ...onboarding.request, ...products };
   const given = requestedIn(products);
+  const sids: Partial<Record<AddOnProduct, string>> = {};
+  const submitted: AddOnProduct[] = [];
   try {
     for (const product of given) {
       onboarding.addOnRequested(product);
@@ -347,36 +358,64 @@ async function addProducts(onboarding: Onboarding, products: ProductsRequest): P
         await updateAddOnInformation(onboarding, product);
         onboarding.note(`${product} resubmitted`, 'asked for again after a rejection');
       }
-      const sid = await prepareAddOn(onboarding, product, profileSid);
-      await submitForVetting(onboarding, 'trust-product', sid, product);
+      sids[product] = await prepareAddOn(onboarding, product, profileSid);
+      await submitForVetting(onboarding, 'trust-product', sids[product], product, 'evaluate');
+    }
+    for (const product of given) {
+      await submitForVetting(onboarding, 'trust-product', sids[product]!, product, 'submit');
+      submitted.push(product);
     }
   } catch (error) {
-    await CancellationScope.nonCancellable(async () => {
-      for (const product of given) {
-        const slot = ADD_ON_SLOTS[product];
-        for (const [kind, key] of [
-          ['trust-product', slot.bundleSid],
-          ['end-user', slot.endUserSid],
-        ] as const) {
-          const sid = record.resources[key];
-          if (!sid || before.resources[key] === sid) continue;
-          try {
-            await activities.deleteResource({ kind, sid });
-          } catch {
-            onboarding.note('draft left at Twilio', `${sid}: its deletion was refused`);
-          }
-          onboarding.resourceForgotten(key);
-          delete onboarding.carried.numbers[sid];
-          delete onboarding.carried.linked[sid];
-        }
-        if (!before.resources[slot.bundleSid]) delete record[slot.view];
-      }
-    });
-    onboarding.request = before.request;
+    // What went into vetting stays (Twilio keeps it, and so does the record); the rest is undone.
+    const undone = given.filter((product) => !submitted.includes(product));
+    await CancellationScope.nonCancellable(() => undoAddedProducts(onboarding, undone, before));
     throw error;
   }
   onboarding.productsPending();
   onboarding.note('products added', given.join(', '));
+  // A rejection this resubmits is no longer what the customer needs the ISV for.
+  judgeApprovals(onboarding);
+}
+
+/**
+ * Takes back what an addProducts change made for these products: their new drafts deleted at Twilio
+ * and forgotten, and the request as it was for them. A product that existed before (a rejected one
+ * asked for again) keeps its trust product and the new values Twilio now holds; a draft Twilio refuses
+ * to delete stays on the record, so nothing at Twilio is left unknown to the service.
+ */
+async function undoAddedProducts(
+  onboarding: Onboarding,
+  products: AddOnProduct[],
+  before: { request: OnboardingRequest; resources: OnboardingView['resources'] },
+): Promise<void> {
+  const { record } = onboarding;
+  for (const product of products) {
+    const slot = ADD_ON_SLOTS[product];
+    if (before.resources[slot.bundleSid]) continue;
+    let kept = false;
+    for (const [kind, key] of [
+      ['trust-product', slot.bundleSid],
+      ['end-user', slot.endUserSid],
+    ] as const) {
+      const sid = record.resources[key];
+      if (!sid) continue;
+      try {
+        await activities.deleteResource({ kind, sid });
+        onboarding.resourceForgotten(key);
+        delete onboarding.carried.numbers[sid];
+        delete onboarding.carried.linked[sid];
+      } catch (error) {
+        if (!refusalProblem(error)) throw error;
+        kept = true;
+        onboarding.note('draft kept', `${sid}: Twilio refused to delete it`);
+      }
+    }
+    if (kept) continue;
+    delete record[slot.view];
+    const field = product === 'cnam' ? 'cnam' : 'voiceIntegrity';
+    const { [field]: _dropped, ...rest } = onboarding.request;
+    onboarding.request = before.request[field] ? { ...rest, [field]: before.request[field] } : rest;
+  }
 }
 
 /** What the caller of addProducts sees: the pre-check or evaluation in words, or Twilio's refusal. */
@@ -574,7 +613,12 @@ async function explainMismatches(onboarding: Onboarding): Promise<void> {
     const changed = onboarding
       .snapshots()
       .filter((b) => deciding.includes(b.sid) && before.get(b.sid) !== b.status);
+    const inferredNow = new Map(
+      phoneNumberStatuses(onboarding.carried, onboarding.settings).map((n) => [n.sid, n.attestation]),
+    );
     for (const sid of numbers) {
+      const mismatch = onboarding.carried.mismatches?.[sid];
+      if (!mismatch) continue;
       const mine = drift.filter((d) => d.objectSid === sid || d.objectKind === 'entity');
       const reasons = [
         ...changed.map((b) => `Twilio now reports ${b.sid} as ${b.status}`),
@@ -583,6 +627,9 @@ async function explainMismatches(onboarding: Onboarding): Promise<void> {
             `${d.objectSid} had been taken off ${d.bundleSid} outside the service${d.repaired ? ' and was put back' : `, and Twilio would not take it back: ${d.detail ?? 'refused'}`}`,
         ),
       ];
+      // The record was behind Twilio (a decision not read yet, a renewal): now it infers what Twilio signs.
+      if (!reasons.length && inferredNow.get(sid) === mismatch.observed)
+        reasons.push(`the service's record was behind Twilio's; it now infers ${mismatch.observed} too`);
       if (reasons.length) onboarding.mismatchExplained(sid, 'drift', `${reasons.join('; ')}.`);
       else
         onboarding.mismatchExplained(
@@ -598,6 +645,8 @@ async function explainMismatches(onboarding: Onboarding): Promise<void> {
 /** The customer needs the ISV: said once per distinct problem. */
 function report(onboarding: Onboarding, given: Problem): void {
   const problem = { ...given, message: onboarding.redact(given.message) };
-  if (onboarding.record.problem?.message === problem.message) return;
+  const known = onboarding.record.problem;
+  const codes = (p: Problem) => p.codes.map((c) => c.code).join(',');
+  if (known?.message === problem.message && codes(known) === codes(problem)) return;
   onboarding.requireAction(problem);
 }

@@ -93,6 +93,8 @@ export const CALLBACK_READS_PER_WINDOW = 3;
 export const CALLBACK_READ_WINDOW_MS = 3_600_000;
 /** A number's same mismatch is checked again at most this often (busy numbers report every call). */
 export const MISMATCH_CHECK_SPACING_MS = 3_600_000;
+/** A `rule` verdict for the same observed and inferred levels is not checked again before this. */
+export const RULE_VERDICT_STANDS_MS = 24 * 3_600_000;
 
 /** Twilio SIDs in free text (Twilio's error messages): two capital letters and 32 hex digits. */
 const SID_IN_TEXT = /\b([A-Z]{2})[0-9a-f]{32}\b/g;
@@ -520,6 +522,8 @@ export class Onboarding {
 
   phoneNumberDropped(phoneNumberSid: string): void {
     this.record.phoneNumbers = this.record.phoneNumbers.filter((n) => n.sid !== phoneNumberSid);
+    delete this.carried.observed?.[phoneNumberSid];
+    delete this.carried.mismatches?.[phoneNumberSid];
   }
 
   // ---- the record's resources: what was made (or adopted) at Twilio ---------------------------------
@@ -674,6 +678,21 @@ export class Onboarding {
   /** Both bundles approved: the customer's numbers are signed A. */
   complete(): void {
     const record = this.record;
+    // Voice Integrity or CNAM still in Twilio's vetting: signed A already, completed once they are approved
+    // too (the serving loop watches them, so number changes need not wait for their reviewers).
+    const waitingFor = this.requestedAddOns().filter(
+      (p) => this.addOnSnapshot(p)?.status !== 'twilio-approved',
+    );
+    if (waitingFor.length) {
+      this.note(
+        'A-level attestation',
+        `${record.phoneNumbers.map((n) => n.sid).join(', ')}; in vetting: ${waitingFor.join(', ')}`,
+      );
+      record.status = 'running';
+      record.step = 'done';
+      this.showChange();
+      return;
+    }
     if (record.status !== 'completed') {
       this.note('completed', `A-level attestation for ${record.phoneNumbers.map((n) => n.sid).join(', ')}`);
     }
@@ -766,41 +785,66 @@ export class Onboarding {
    * re-reads the bundles to say which is wrong. One check per number at a time, at most one an hour.
    */
   callObserved(observed: { callSid: string; from: string; level: Attestation; at: string }): void {
+    // Before the settings are read the inferred level is not known (B needs them): a later call says it.
+    if (!this.settings) return;
     const number = this.record.phoneNumbers.find((n) => n.phoneNumber === observed.from);
     if (!number) return;
+    // A relay's clock may run ahead: an observation is never later than now, or it would hide the next.
+    const at = new Date(Math.min(Date.parse(observed.at), Date.now())).toISOString();
     const known = this.carried.observed?.[number.sid];
-    if (known && Date.parse(known.at) > Date.parse(observed.at)) return;
-    (this.carried.observed ??= {})[number.sid] = {
-      level: observed.level,
-      at: observed.at,
-      callSid: observed.callSid,
-    };
+    if (known && Date.parse(known.at) > Date.parse(at)) return;
+    (this.carried.observed ??= {})[number.sid] = { level: observed.level, at, callSid: observed.callSid };
     const inferred = phoneNumberStatuses(this.carried, this.settings).find((n) => n.sid === number.sid);
     if (!inferred) return;
     const mismatches = (this.carried.mismatches ??= {});
+    const last = mismatches[number.sid];
     if (inferred.attestation === observed.level) {
+      // What Twilio signs is what the service infers: no mismatch (any earlier one is over).
+      delete mismatches[number.sid];
       this.showChange();
       return;
     }
-    const last = mismatches[number.sid];
-    // The same mismatch within the hour is the one being (or just) checked: nothing to do again.
-    const repeated =
-      last?.observed === observed.level && Date.parse(last.at) > Date.now() - MISMATCH_CHECK_SPACING_MS;
-    if (!repeated) {
-      mismatches[number.sid] = {
-        observed: observed.level,
-        inferred: inferred.attestation,
-        at: new Date().toISOString(),
-        cause: 'checking',
-        detail: `Twilio signed ${observed.level} on ${observed.callSid}; the service expected ${inferred.attestation}. Re-reading the bundles.`,
-      };
-      this.mismatchChecks.add(number.sid);
-      this.note(
-        'attestation mismatch',
-        `${number.sid}: observed ${observed.level}, inferred ${inferred.attestation}`,
-      );
+    if (!this.mismatchIsNews(last, observed.level, inferred.attestation)) {
+      this.showChange();
+      return;
     }
+    mismatches[number.sid] = {
+      observed: observed.level,
+      inferred: inferred.attestation,
+      at: new Date().toISOString(),
+      cause: 'checking',
+      detail: `Twilio signed ${observed.level} on ${observed.callSid}; the service expected ${inferred.attestation}. Re-reading the bundles.`,
+    };
+    this.mismatchChecks.add(number.sid);
+    this.note(
+      'attestation mismatch',
+      `${number.sid}: observed ${observed.level}, inferred ${inferred.attestation}`,
+    );
     this.showChange();
+  }
+
+  /**
+   * Whether a mismatch calls for a re-read. A number is checked at most once an hour, whatever its calls
+   * say in between (calls on different routes can alternate B and C); a verdict of `rule` for the same
+   * two levels stands for a day, since nothing the service can read would change it sooner.
+   */
+  mismatchIsNews(
+    last: NonNullable<CarriedState['mismatches']>[string] | undefined,
+    observed: Attestation,
+    inferred: Attestation,
+  ): boolean {
+    if (!last) return true;
+    const age = Date.now() - Date.parse(last.at);
+    if (age < MISMATCH_CHECK_SPACING_MS) return false;
+    const sameVerdict = last.cause === 'rule' && last.observed === observed && last.inferred === inferred;
+    return !(sameVerdict && age < RULE_VERDICT_STANDS_MS);
+  }
+
+  /** Mismatches a continued run (or the start of serving) still owes a check: queued again. */
+  requeueMismatchChecks(): void {
+    for (const [sid, mismatch] of Object.entries(this.carried.mismatches ?? {})) {
+      if (mismatch.cause === 'checking') this.mismatchChecks.add(sid);
+    }
   }
 
   /** What the re-read found for a mismatch: Twilio's state changed (drift), or the service's rule is wrong. */

@@ -55,6 +55,8 @@ export async function submitForVetting(
   kind: BundleKind,
   sid: string,
   product?: AddOnProduct,
+  /** Products added together are all evaluated before any is submitted (all or nothing). */
+  phase: 'evaluate' | 'submit' | 'both' = 'both',
 ): Promise<void> {
   const { record } = onboarding;
   const current = product
@@ -68,13 +70,15 @@ export async function submitForVetting(
     if (kind === 'trust-product' && !product && onboarding.carried.trustProductEmailOutdated)
       await updateTrustProductEmail(onboarding);
     if (kind === 'customer-profile' && patched(PRE_SUBMIT_CHECKS)) checkBeforeSubmitting(onboarding);
-    onboarding.setStep(`evaluating-${label}`);
-    const evaluation = await activities.evaluateBundle({ kind, sid, ...(product ? { product } : {}) });
-    onboarding.evaluated(kind, evaluation);
-    onboarding.note(`${product ?? kind} evaluation: ${evaluation.status}`);
-    if (evaluation.status !== 'compliant')
-      throw new NeedsCorrections(evaluationProblem(kind, evaluation, product));
-
+    if (phase !== 'submit') {
+      onboarding.setStep(`evaluating-${label}`);
+      const evaluation = await activities.evaluateBundle({ kind, sid, ...(product ? { product } : {}) });
+      onboarding.evaluated(kind, evaluation);
+      onboarding.note(`${product ?? kind} evaluation: ${evaluation.status}`);
+      if (evaluation.status !== 'compliant')
+        throw new NeedsCorrections(evaluationProblem(kind, evaluation, product));
+    }
+    if (phase === 'evaluate') return;
     onboarding.setStep(`submitting-${label}`);
     onboarding.recordBundle(await activities.submitBundle({ kind, sid }));
     onboarding.resetCallbackReads(sid);

@@ -253,6 +253,16 @@ function registerHandlers(onboarding: Onboarding): void {
         const subject = checkSubject(onboarding);
         if (corrections.business?.name) subject.businessName = corrections.business.name;
         reasons.push(...describeFailures(productFailures(corrections, subject)));
+        // A trust product in review or approved takes no edits at Twilio: its end user cannot change now.
+        for (const product of ['voice-integrity', 'cnam'] as const) {
+          const field = product === 'cnam' ? 'cnam' : 'voiceIntegrity';
+          const status = onboarding.addOnSnapshot(product)?.status;
+          if (corrections[field] && status && status !== 'draft' && status !== 'twilio-rejected') {
+            reasons.push(
+              `${field} cannot be corrected while its trust product is ${status}: Twilio allows no edits then`,
+            );
+          }
+        }
         if (reasons.length) {
           throw ApplicationFailure.create({
             type: CorrectionRefusal.Invalid,
