@@ -150,7 +150,7 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
       cnam: { displayName: 'Acme Dental' },
     });
     assert.equal(corrected.status, 202, JSON.stringify(corrected.body));
-    assert.equal((corrected.body.problem as unknown) ?? null, null, 'the rejection is no longer the problem');
+    assert.equal(corrected.body.problem ?? null, null, 'the rejection is no longer the problem');
     const resubmitted = await stack.waitFor(id, (v) => v.cnam?.status === 'pending-review');
     assert.equal(resubmitted.resources.cnamSid, inReview.cnam!.sid, 'the same trust product, resubmitted');
     const endUser = await stack.twilio.trusthub.v1
