@@ -299,7 +299,13 @@ export class Onboarding {
     const known = this.hints.get(bundleSid);
     if (known !== undefined && BUNDLE_DECISIONS.includes(known)) return;
     // What the record already says needs no read: a duplicate or replay of a callback acted on.
-    if (this.boundedCallbacks && this.snapshotOf(bundleSid)?.status === status) return;
+    const recorded = this.snapshotOf(bundleSid)?.status;
+    if (this.boundedCallbacks && recorded === status) return;
+    // A step on the way (pending-review → in-review) of an add-on in vetting changes nothing the workflow
+    // acts on: the decision's callback, or the poll, reads it. (Only add-ons: for the profile and
+    // SHAKEN/STIR, recorded runs woke on such callbacks, and replay holds them to it.)
+    const inVetting = (s: string | undefined) => s === 'pending-review' || s === 'in-review';
+    if (this.addOnOf(bundleSid) && inVetting(recorded) && inVetting(status)) return;
     this.hints.set(bundleSid, status);
     this.hintsArrived = true;
   }
@@ -441,8 +447,13 @@ export class Onboarding {
         : record.trustProduct;
     if (previous?.status !== snapshot.status)
       this.note(`${snapshot.kind} ${snapshot.sid}: ${snapshot.status}`);
-    if (addOn) record[ADD_ON_SLOTS[addOn].view] = { ...snapshot, product: addOn };
-    else if (snapshot.kind === 'customer-profile') record.customerProfile = snapshot;
+    if (addOn) {
+      record[ADD_ON_SLOTS[addOn].view] = { ...snapshot, product: addOn };
+      // A callback about a step on the way that raced this read (the submission's own pending-review
+      // callback, say) is answered by it: only a decision still calls for a read.
+      const hinted = this.hints.get(snapshot.sid);
+      if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted)) this.hints.delete(snapshot.sid);
+    } else if (snapshot.kind === 'customer-profile') record.customerProfile = snapshot;
     else record.trustProduct = snapshot;
     this.showChange();
     return snapshot;
