@@ -13,13 +13,32 @@ export interface TemporalTarget {
   namespace: string;
 }
 
-function connectConfig() {
-  const { connectionOptions, namespace } = loadClientConnectConfig();
+/**
+ * The connection this process makes, from `env` (the process's by default) and the CLI's config file:
+ *
+ * - the dev server or a self-hosted cluster: TEMPORAL_ADDRESS (default localhost:7233), TEMPORAL_NAMESPACE;
+ * - Temporal Cloud with an API key: TEMPORAL_ADDRESS=<region>.<cloud>.api.temporal.io:7233 (or the
+ *   namespace endpoint), TEMPORAL_NAMESPACE=<ns>.<account>, TEMPORAL_API_KEY; TLS turns on by itself;
+ * - Temporal Cloud with mTLS: TEMPORAL_ADDRESS=<ns>.<account>.tmprl.cloud:7233, TEMPORAL_NAMESPACE,
+ *   TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH;
+ * - or a profile of the CLI's TOML file (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), which the variables
+ *   above override one by one.
+ *
+ * Exported for its unit test (test/temporal/connection.test.ts); nothing here is logged but the address.
+ */
+export function temporalConnectConfig(env: Record<string, string | undefined> = process.env) {
+  const { connectionOptions, namespace } = loadClientConnectConfig({
+    overrideEnvVars: Object.fromEntries(
+      Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
+  });
   return {
     connectionOptions: { ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' },
     namespace: namespace ?? 'default',
   };
 }
+
+const connectConfig = () => temporalConnectConfig();
 
 /** Where this process will connect, for start-up logs (no secrets). */
 export function temporalTarget(): TemporalTarget {
