@@ -393,9 +393,14 @@ async function main(): Promise<void> {
   try {
     const cli = ensureTemporalCli({ quiet });
     const testServer = await ensureTestServer({ quiet });
+    // test/cluster's: built here so that a fresh machine's build shows up as the toolchain's time.
+    const server = ensureTemporalServer({ quiet });
+    const sqlTool = ensureTemporalSqlTool({ quiet });
     if (!quiet) {
       process.stdout.write(`temporal CLI:         ${cli} (${temporalCliVersion(cli)})\n`);
       process.stdout.write(`time-skipping server: ${testServer}\n`);
+      process.stdout.write(`temporal server:      ${server} (${temporalServerVersion()})\n`);
+      process.stdout.write(`temporal-sql-tool:    ${sqlTool}\n`);
     }
   } catch (error) {
     if (error instanceof ToolchainError) {
