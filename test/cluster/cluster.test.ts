@@ -8,8 +8,13 @@
  * cursor listing on SQL visibility, BundleSids as a KeywordList included; and both jobs re-run on the
  * existing database, changing nothing.
  *
- * It builds nothing when the binaries are cached (scripts/toolchain.ts; `npm test` runs
- * `npm run toolchain` first, which does not build these: a fresh machine builds them here, once).
+ * It builds nothing when the binaries are cached: `npm test` runs scripts/toolchain.ts first, which
+ * builds the Temporal server and temporal-sql-tool into the cache on a fresh machine, once. PostgreSQL
+ * 15's programs must be installed (.ci/run installs them).
+ *
+ * The worker is SIGKILLed as soon as the POST is accepted: the run is then between its first workflow
+ * task and its first activities, which the other worker must pick up; the test does not pin down
+ * which of the two held an activity at that instant.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
