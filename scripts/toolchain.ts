@@ -1,8 +1,10 @@
 /**
- * Provisions the two real Temporal servers this project runs on, into a per-user cache outside the repo:
+ * Provisions the real Temporal servers this project runs on, into a per-user cache outside the repo:
  *
  * - the Temporal CLI (its `server start-dev` is the dev server behind `npm start` and the end-to-end tests);
- * - Temporal's Java time-skipping test server (behind the workflow tests' `createTimeSkipping`).
+ * - Temporal's Java time-skipping test server (behind the workflow tests' `createTimeSkipping`);
+ * - the Temporal server and temporal-sql-tool at docker-compose.yml's release, built with Go, behind
+ *   `npm run start:cluster` and test/cluster (the production topology on PostgreSQL).
  *
  * Nothing here runs at test time unless something is missing; a warm cache answers in milliseconds.
  * Run it directly to provision and print the paths: `npm run toolchain`.
@@ -15,6 +17,7 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -112,6 +115,133 @@ export function ensureTemporalCli({ quiet = false } = {}): string {
   }
   log(quiet, `built ${cached} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return cached;
+}
+
+/** The `v`-prefixed tag of `image` (`temporalio/server`) in docker-compose.yml, which pins it once. */
+function composeImageVersion(image: string): string {
+  const compose = readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8');
+  const tag = new RegExp(`image:\\s*${image.replace('/', '\\/')}:(\\d+\\.\\d+\\.\\d+)\\s`).exec(compose)?.[1];
+  if (!tag) throw new ToolchainError(`docker-compose.yml names no ${image}:<x.y.z> image.`);
+  return `v${tag}`;
+}
+
+/**
+ * The Temporal server release docker-compose.yml runs: the cluster command and its test build the same
+ * release from Go modules, so the compose file is the one place it is set.
+ */
+export const temporalServerVersion = () => composeImageVersion('temporalio/server');
+/** The Temporal Web UI release docker-compose.yml runs, likewise. */
+export const temporalUiVersion = () => composeImageVersion('temporalio/ui');
+
+/**
+ * `go install`s one Go command at `version` into the cache, once, under the name given (`go install`
+ * names it after its directory: `server`, `sql`), and returns its path. `envVar` names an executable
+ * to use instead, for machines that have one already.
+ */
+function ensureGoCommand(
+  envVar: string,
+  dirName: string,
+  pkg: string,
+  version: string,
+  binaryName: string,
+  quiet: boolean,
+): string {
+  const fromEnv = process.env[envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new ToolchainError(`${envVar}=${fromEnv} is not an executable file.`);
+    return fromEnv;
+  }
+  const binDir = join(cacheDir(), `${dirName}-${version}`);
+  const cached = join(binDir, binaryName);
+  if (isExecutable(cached)) return cached;
+  const go = onPath('go');
+  if (!go) {
+    throw new ToolchainError(
+      `${binaryName} ${version} was not found and Go (>= 1.24) is not installed to build it: install Go, or set ${envVar} to the binary's path.`,
+    );
+  }
+  log(quiet, `building ${pkg}@${version} with Go into ${binDir} (first run only)…`);
+  const started = Date.now();
+  const result = spawnSync(go, ['install', `${pkg}@${version}`], {
+    env: { ...process.env, GOBIN: binDir, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
+    stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
+    encoding: 'utf8',
+  });
+  const built = join(binDir, pkg.split('/').at(-1)!);
+  if (result.status !== 0 || !isExecutable(built)) {
+    throw new ToolchainError(
+      `go install ${pkg}@${version} failed (exit ${result.status}).\n${result.stderr ?? ''}`.trim(),
+    );
+  }
+  if (built !== cached) renameSync(built, cached);
+  log(quiet, `built ${cached} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return cached;
+}
+
+/** The Temporal server (`temporal-server start`), as temporalio/server runs it. */
+export function ensureTemporalServer({ quiet = false } = {}): string {
+  return ensureGoCommand(
+    'TEMPORAL_SERVER_PATH',
+    'temporal-server',
+    'go.temporal.io/server/cmd/server',
+    temporalServerVersion(),
+    'server',
+    quiet,
+  );
+}
+
+/** temporal-sql-tool, the schema job's tool in temporalio/admin-tools. */
+export function ensureTemporalSqlTool({ quiet = false } = {}): string {
+  return ensureGoCommand(
+    'TEMPORAL_SQL_TOOL_PATH',
+    'temporal-sql-tool',
+    'go.temporal.io/server/cmd/tools/sql',
+    temporalServerVersion(),
+    'temporal-sql-tool',
+    quiet,
+  );
+}
+
+/**
+ * The Temporal Web UI server (temporalio/ui's, with the UI's assets embedded), for start:cluster. It
+ * builds from the Go module proxy in about 16 s with a warm Go build cache.
+ */
+export function ensureTemporalUiServer({ quiet = false } = {}): string {
+  return ensureGoCommand(
+    'TEMPORAL_UI_SERVER_PATH',
+    'temporal-ui-server',
+    'github.com/temporalio/ui-server/v2/cmd/server',
+    temporalUiVersion(),
+    'temporal-ui-server',
+    quiet,
+  );
+}
+
+/**
+ * The server module's schema directory (`…/schema`, holding postgresql/v12/{temporal,visibility}) in the
+ * Go module cache, downloaded when missing: admin-tools ships the same tree at /etc/temporal/schema.
+ */
+export function temporalSchemaDir({ quiet = false } = {}): string {
+  const go = onPath('go');
+  if (!go) throw new ToolchainError("Go is needed to fetch the Temporal server's schema files.");
+  const version = temporalServerVersion();
+  log(quiet, `locating go.temporal.io/server@${version} in the Go module cache…`);
+  const result = spawnSync(go, ['mod', 'download', '-json', `go.temporal.io/server@${version}`], {
+    encoding: 'utf8',
+    cwd: cacheDir(),
+  });
+  if (result.status !== 0) {
+    throw new ToolchainError(
+      `go mod download go.temporal.io/server@${version} failed:\n${result.stdout}${result.stderr}`,
+    );
+  }
+  const { Dir } = JSON.parse(result.stdout) as { Dir?: string };
+  if (!Dir || !existsSync(join(Dir, 'schema', 'postgresql', 'v12'))) {
+    throw new ToolchainError(
+      `go.temporal.io/server@${version} has no schema/postgresql/v12 in the module cache.`,
+    );
+  }
+  return join(Dir, 'schema');
 }
 
 function javaBinary(): string {
@@ -285,9 +415,14 @@ async function main(): Promise<void> {
   try {
     const cli = ensureTemporalCli({ quiet });
     const testServer = await ensureTestServer({ quiet });
+    // test/cluster's: built here so that a fresh machine's build shows up as the toolchain's time.
+    const server = ensureTemporalServer({ quiet });
+    const sqlTool = ensureTemporalSqlTool({ quiet });
     if (!quiet) {
       process.stdout.write(`temporal CLI:         ${cli} (${temporalCliVersion(cli)})\n`);
       process.stdout.write(`time-skipping server: ${testServer}\n`);
+      process.stdout.write(`temporal server:      ${server} (${temporalServerVersion()})\n`);
+      process.stdout.write(`temporal-sql-tool:    ${sqlTool}\n`);
     }
   } catch (error) {
     if (error instanceof ToolchainError) {

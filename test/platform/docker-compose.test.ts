@@ -2,8 +2,9 @@
 // validated by compose-go — the Compose Specification's reference loader, which checks the file against
 // the specification's JSON schema — and then checked against the project's own facts, alone (what
 // runs in production) and with docker-compose.sandbox.yml (sandbox mode). The one-shot
-// setup jobs' shell scripts are run here too, as compose hands them to `sh -c`: the schema job against
-// a stand-in temporal-sql-tool, the namespace job against the Temporal CLI's dev server.
+// setup jobs' shell scripts (scripts/cluster, which compose mounts into admin-tools) are run here too,
+// as their containers run them: the schema job against a stand-in temporal-sql-tool, the namespace job
+// against the Temporal CLI's dev server. test/cluster runs the same scripts against the real tools.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ interface Project {
       entrypoint?: string[] | null;
       depends_on?: Record<string, { condition?: string }>;
       healthcheck?: { test?: string[] | string };
-      volumes?: { type?: string; source?: string; target?: string }[];
+      volumes?: { type?: string; source?: string; target?: string; read_only?: boolean }[];
     }
   >;
 }
@@ -72,18 +73,39 @@ function load(
     : { ok: false, error: result.stderr };
 }
 
+/** Where compose mounts scripts/cluster in the admin-tools containers, read-only. */
+const SCRIPTS_MOUNT = '/etc/trusthub/cluster';
+const scriptsDir = fileURLToPath(new URL('../../scripts/cluster/', import.meta.url));
+
 /**
- * Runs a one-shot service's script the way its container does (`/bin/sh -c <script>`, the loader having
- * turned `$$` into `$`), with `bin` first on PATH in place of the image's tools.
+ * The script a one-shot service runs: its entrypoint is `/bin/sh <mount>/<name>`, with scripts/cluster
+ * mounted there read-only, so the file is the one `npm run start:cluster` runs. Returns its host path.
+ */
+function serviceScript(service: Project['services'][string]): string {
+  const [shell, script, ...rest] = service.entrypoint ?? [];
+  assert.equal(shell, '/bin/sh');
+  assert.deepEqual(rest, []);
+  assert.equal(service.command ?? null, null, 'no command: the script is the whole job');
+  assert.ok(script?.startsWith(`${SCRIPTS_MOUNT}/`), `${script} is under ${SCRIPTS_MOUNT}`);
+  const mount = (service.volumes ?? []).find((v) => v.target === SCRIPTS_MOUNT);
+  assert.equal(mount?.type, 'bind');
+  assert.equal(mount?.source, scriptsDir.replace(/\/$/, ''));
+  assert.equal(mount?.read_only, true);
+  const file = join(scriptsDir, script!.slice(SCRIPTS_MOUNT.length + 1));
+  assert.ok(existsSync(file), `${file} exists`);
+  return file;
+}
+
+/**
+ * Runs a one-shot service's script the way its container does (`/bin/sh <script>`), from the host's
+ * scripts/cluster, with `bin` first on PATH in place of the image's tools.
  */
 function runScript(
   service: Project['services'][string],
   bin: string,
   env: Record<string, string>,
 ): { status: number | null; output: string } {
-  assert.deepEqual(service.entrypoint, ['/bin/sh', '-c']);
-  const [script] = service.command ?? [];
-  const result = spawnSync('/bin/sh', ['-c', script!], {
+  const result = spawnSync('/bin/sh', [serviceScript(service)], {
     encoding: 'utf8',
     env: { PATH: `${bin}:${process.env.PATH}`, ...env },
   });
@@ -254,8 +276,9 @@ describe(
     });
 
     test("registers every one of the onboarding's search attributes with its type", () => {
-      const command = JSON.stringify(
-        load(composeFile).project!.services['temporal-search-attributes']?.command,
+      const command = readFileSync(
+        serviceScript(load(composeFile).project!.services['temporal-search-attributes']!),
+        'utf8',
       );
       for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES)) {
         assert.ok(command.includes(`${name}=${type}`), `${name}=${type} is registered by docker-compose`);

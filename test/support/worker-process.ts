@@ -1,12 +1,12 @@
 /**
  * `src/worker.ts` as its own process, configured as `npm start` would configure it against the test's
- * dev server and sandbox, for the tests that watch the worker from outside (its exit code, its health
- * and metrics endpoints).
+ * Temporal server (the dev server, or test/cluster's) and sandbox, for the tests that watch the worker
+ * from outside (its exit code, its health and metrics endpoints) or run several of them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { SandboxHarness } from './sandbox.js';
+import type { RunningSandbox } from './sandbox.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from './temporal.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,8 +21,8 @@ export interface WorkerProcess {
 
 /** Starts the worker; `overrides` go on top (the task queue, ports, a different primary profile…). */
 export function spawnWorker(
-  env: TestWorkflowEnvironment,
-  sandbox: SandboxHarness,
+  env: Pick<TestWorkflowEnvironment, 'address'>,
+  sandbox: Pick<RunningSandbox, 'info' | 'baseUrl'>,
   overrides: Record<string, string>,
 ): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
