@@ -1,11 +1,14 @@
 /**
  * TWILIO_REQUESTS_PER_SECOND is a promise to Twilio, counted in requests as they arrive at Twilio (the
  * sandbox's arrival log), not in activities. A slow machine can only spread requests out, never bunch
- * them, so the window counts below cannot fail from noise.
+ * them, so the window counts below cannot fail from noise. Several worker processes share the budget
+ * (TWILIO_BUDGET_SHARES): here several clients, each with its share, burst at one sandbox at once, and
+ * the arrivals of all of them together stay within the account's budget.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RequestArrival } from 'trusthub-sandbox';
+import { loadWorkerConfig, workerRequestsPerSecond } from '../../src/config.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { busiestWindow, startSandbox, type SandboxHarness } from '../support/sandbox.js';
 
@@ -20,22 +23,25 @@ describe('the Trust Hub request budget', () => {
   const arrivals = async () =>
     (await harness.admin<{ arrivals: RequestArrival[] }>('GET', '/__sandbox/requests')).arrivals;
 
-  async function burst(requestsPerSecond: number | undefined, count: number) {
+  /** `count` requests at once from each of `clients` clients (worker processes), each held to `requestsPerSecond`. */
+  async function burst(requestsPerSecond: number | undefined, count: number, clients = 1) {
     await harness.admin('POST', '/__sandbox/reset');
-    const twilio = createTwilioClient({
-      accountSid: harness.info.accountSid,
-      authToken: harness.info.authToken,
-      baseUrl: harness.baseUrl,
-      requestsPerSecond,
-    });
     const sid = harness.info.primaryCustomerProfileSid;
     const answers = await Promise.all(
-      Array.from({ length: count }, () => twilio.trusthub.v1.customerProfiles(sid).fetch()),
+      Array.from({ length: clients }, () => {
+        const twilio = createTwilioClient({
+          accountSid: harness.info.accountSid,
+          authToken: harness.info.authToken,
+          baseUrl: harness.baseUrl,
+          requestsPerSecond,
+        });
+        return Array.from({ length: count }, () => twilio.trusthub.v1.customerProfiles(sid).fetch());
+      }).flat(),
     );
-    assert.equal(answers.length, count);
+    assert.equal(answers.length, count * clients);
     assert.ok(answers.every((profile) => profile.sid === sid));
     const seen = await arrivals();
-    assert.equal(seen.length, count, 'every request arrived once');
+    assert.equal(seen.length, count * clients, 'every request arrived once');
     assert.ok(seen.every((a) => a.route === 'GET /v1/CustomerProfiles/:Sid' && a.bundleSid === sid));
     return seen;
   }
@@ -54,6 +60,32 @@ describe('the Trust Hub request budget', () => {
     const seen = await burst(2.5, 4);
     assert.ok(busiestWindow(times(seen), 400) <= 1, 'at most one request in any 400 ms');
   });
+
+  // Both budgets split into fractional shares: 10 / 4 = 2.5 and 5 / 2 = 2.5, which spaced 1/2.5 s apart
+  // would put 3 into some second on each worker. Each worker's share is a whole 2, so in any second
+  // the workers together send 8 of 10 and 4 of 5, however their requests line up.
+  for (const [budget, shares] of [
+    [10, 4],
+    [5, 2],
+  ] as const) {
+    it(`holds ${shares} workers sharing a budget of ${budget} to ${budget} in any second`, async () => {
+      const config = loadWorkerConfig({
+        TWILIO_ACCOUNT_SID: harness.info.accountSid,
+        TWILIO_AUTH_TOKEN: harness.info.authToken,
+        TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: harness.info.primaryCustomerProfileSid,
+        PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+        PAYLOAD_ENCRYPTION_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
+        TWILIO_REQUESTS_PER_SECOND: String(budget),
+        TWILIO_BUDGET_SHARES: String(shares),
+      });
+      const share = workerRequestsPerSecond(config);
+      const seen = await burst(share, 3 * share, shares);
+      const busiest = busiestWindow(times(seen), 1_000);
+      assert.ok(busiest <= budget, `busiest second held ${busiest}`);
+      // Each worker's 3 × share requests, one every 1/share s, cannot all arrive within 2 s.
+      assert.ok(seen.at(-1)!.at - seen[0]!.at >= 2_000);
+    });
+  }
 
   it('sends everything at once without a budget', async () => {
     const seen = await burst(undefined, 25);
