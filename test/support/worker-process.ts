@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { SandboxHarness } from './sandbox.js';
+import type { RunningSandbox } from './sandbox.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from './temporal.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,7 +22,7 @@ export interface WorkerProcess {
 /** Starts the worker; `overrides` go on top (the task queue, ports, a different primary profile…). */
 export function spawnWorker(
   env: TestWorkflowEnvironment,
-  sandbox: SandboxHarness,
+  sandbox: Pick<RunningSandbox, 'info' | 'baseUrl'>,
   overrides: Record<string, string>,
 ): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
