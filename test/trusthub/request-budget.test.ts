@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RequestArrival } from 'trusthub-sandbox';
 import { loadWorkerConfig, workerRequestsPerSecond } from '../../src/config.js';
-import { createTwilioClient } from '../../src/trusthub/client.js';
+import { twilioClientFor } from '../../src/temporal/workers.js';
+import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import { busiestWindow, startSandbox, type SandboxHarness } from '../support/sandbox.js';
 
 describe('the Trust Hub request budget', () => {
@@ -23,31 +24,33 @@ describe('the Trust Hub request budget', () => {
   const arrivals = async () =>
     (await harness.admin<{ arrivals: RequestArrival[] }>('GET', '/__sandbox/requests')).arrivals;
 
-  /** `count` requests at once from each of `clients` clients (worker processes), each held to `requestsPerSecond`. */
-  async function burst(requestsPerSecond: number | undefined, count: number, clients = 1) {
+  const clientAt = (requestsPerSecond: number | undefined) =>
+    createTwilioClient({
+      accountSid: harness.info.accountSid,
+      authToken: harness.info.authToken,
+      baseUrl: harness.baseUrl,
+      requestsPerSecond,
+    });
+
+  /** `count` requests at once from each client (each one a worker process's). */
+  async function burst(clients: TwilioClient[], count: number) {
     await harness.admin('POST', '/__sandbox/reset');
     const sid = harness.info.primaryCustomerProfileSid;
     const answers = await Promise.all(
-      Array.from({ length: clients }, () => {
-        const twilio = createTwilioClient({
-          accountSid: harness.info.accountSid,
-          authToken: harness.info.authToken,
-          baseUrl: harness.baseUrl,
-          requestsPerSecond,
-        });
-        return Array.from({ length: count }, () => twilio.trusthub.v1.customerProfiles(sid).fetch());
-      }).flat(),
+      clients.flatMap((twilio) =>
+        Array.from({ length: count }, () => twilio.trusthub.v1.customerProfiles(sid).fetch()),
+      ),
     );
-    assert.equal(answers.length, count * clients);
+    assert.equal(answers.length, count * clients.length);
     assert.ok(answers.every((profile) => profile.sid === sid));
     const seen = await arrivals();
-    assert.equal(seen.length, count * clients, 'every request arrived once');
+    assert.equal(seen.length, count * clients.length, 'every request arrived once');
     assert.ok(seen.every((a) => a.route === 'GET /v1/CustomerProfiles/:Sid' && a.bundleSid === sid));
     return seen;
   }
 
   it('holds 25 concurrent requests to 10 in any second, and sends them all', async () => {
-    const seen = await burst(10, 25);
+    const seen = await burst([clientAt(10)], 25);
     assert.ok(
       busiestWindow(times(seen), 1_000) <= 10,
       `busiest second held ${busiestWindow(times(seen), 1_000)}`,
@@ -57,7 +60,7 @@ describe('the Trust Hub request budget', () => {
   });
 
   it('spaces requests evenly, a fractional budget too', async () => {
-    const seen = await burst(2.5, 4);
+    const seen = await burst([clientAt(2.5)], 4);
     assert.ok(busiestWindow(times(seen), 400) <= 1, 'at most one request in any 400 ms');
   });
 
@@ -69,9 +72,11 @@ describe('the Trust Hub request budget', () => {
     [5, 2],
   ] as const) {
     it(`holds ${shares} workers sharing a budget of ${budget} to ${budget} in any second`, async () => {
+      // Each worker process's own client, as src/worker.ts makes it from its configuration.
       const config = loadWorkerConfig({
         TWILIO_ACCOUNT_SID: harness.info.accountSid,
         TWILIO_AUTH_TOKEN: harness.info.authToken,
+        TWILIO_BASE_URL: harness.baseUrl,
         TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: harness.info.primaryCustomerProfileSid,
         PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
         PAYLOAD_ENCRYPTION_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
@@ -79,7 +84,8 @@ describe('the Trust Hub request budget', () => {
         TWILIO_BUDGET_SHARES: String(shares),
       });
       const share = workerRequestsPerSecond(config);
-      const seen = await burst(share, 3 * share, shares);
+      const workers = Array.from({ length: shares }, () => twilioClientFor(config));
+      const seen = await burst(workers, 3 * share);
       const busiest = busiestWindow(times(seen), 1_000);
       assert.ok(busiest <= budget, `busiest second held ${busiest}`);
       // Each worker's 3 × share requests, one every 1/share s, cannot all arrive within 2 s.
@@ -88,7 +94,7 @@ describe('the Trust Hub request budget', () => {
   }
 
   it('sends everything at once without a budget', async () => {
-    const seen = await burst(undefined, 25);
+    const seen = await burst([clientAt(undefined)], 25);
     // The control: the same burst without a budget does bunch, so the first test's count is not vacuous.
     assert.ok(busiestWindow(times(seen), 1_000) > 10);
   });
