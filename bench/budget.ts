@@ -2,7 +2,7 @@
  * npm run bench:budget: whether N worker processes on one task queue keep the account within
  * TWILIO_REQUESTS_PER_SECOND together, as Twilio would count it: the busiest one-second window of the
  * sandbox's arrival log. Each run starts the worker processes (src/worker.ts, as deployed) with
- * TWILIO_BUDGET_SHARES=N against one dev server, a fresh sandbox with quick automatic vetting and the
+ * WORKER_REPLICAS=N against one dev server, a fresh sandbox with quick automatic vetting and the
  * API in this process, POSTs --onboardings at once, and waits until every trust product is approved
  * and the sandbox has gone quiet. The last run leaves the shares at 1 with 2 workers: the
  * misconfiguration the shares exist for, which should show a busiest second above the budget.
@@ -81,7 +81,7 @@ async function run(workers: number, shares: number) {
       PUBLIC_BASE_URL: apiUrl,
       TEMPORAL_TASK_QUEUE: taskQueue,
       TWILIO_REQUESTS_PER_SECOND: String(budget),
-      TWILIO_BUDGET_SHARES: String(shares),
+      WORKER_REPLICAS: String(shares),
     }),
   );
   try {
@@ -116,7 +116,7 @@ async function run(workers: number, shares: number) {
       .sort((a, b) => a - b);
     const share = workerRequestsPerSecond({
       TWILIO_REQUESTS_PER_SECOND: budget,
-      TWILIO_BUDGET_SHARES: shares,
+      WORKER_REPLICAS: shares,
     });
     return {
       share,

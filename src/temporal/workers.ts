@@ -125,7 +125,7 @@ export async function createWorkers(options: WorkersOptions, deps: WorkersDeps):
     // new starts through while those runs go on.
     nonStickyToStickyPollRatio: 1,
     // One budget for every worker on the queue, enforced by the Temporal server in activities: a
-    // ceiling for the account even when more replicas run than TWILIO_BUDGET_SHARES says, though an
+    // ceiling for the account even when more replicas run than WORKER_REPLICAS says, though an
     // activity may make several requests. The Twilio client holds this process to its share in
     // requests, second by second (config.ts, workerRequestsPerSecond), and this worker takes no more
     // activities than that share: so a backlog waits in the task queue rather than inside a running

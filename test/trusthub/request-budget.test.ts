@@ -2,7 +2,7 @@
  * TWILIO_REQUESTS_PER_SECOND is a promise to Twilio, counted in requests as they arrive at Twilio (the
  * sandbox's arrival log), not in activities. A slow machine can only spread requests out, never bunch
  * them, so the window counts below cannot fail from noise. Several worker processes share the budget
- * (TWILIO_BUDGET_SHARES): here several clients, each with its share, burst at one sandbox at once, and
+ * (WORKER_REPLICAS): here several clients, each with its share, burst at one sandbox at once, and
  * the arrivals of all of them together stay within the account's budget.
  */
 import assert from 'node:assert/strict';
@@ -81,7 +81,7 @@ describe('the Trust Hub request budget', () => {
         PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
         PAYLOAD_ENCRYPTION_KEYS: `k:${Buffer.alloc(32).toString('base64')}`,
         TWILIO_REQUESTS_PER_SECOND: String(budget),
-        TWILIO_BUDGET_SHARES: String(shares),
+        WORKER_REPLICAS: String(shares),
       });
       const share = workerRequestsPerSecond(config);
       const workers = Array.from({ length: shares }, () => twilioClientFor(config));
