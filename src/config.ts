@@ -114,7 +114,13 @@ const WorkerSchema = Type.Object({
     default: 10,
     exclusiveMinimum: 0,
     description:
-      'Budget of Trust Hub requests per second: each worker spaces its requests 1/budget seconds apart, and the Temporal server holds all workers on the task queue to this many activities per second.',
+      'Budget of Trust Hub requests per second for the whole account: each worker spaces its requests by its share (see WORKER_REPLICAS), and the Temporal server holds all workers on the task queue to this many activities per second.',
+  }),
+  WORKER_REPLICAS: Type.Integer({
+    default: 1,
+    minimum: 1,
+    description:
+      'How many worker processes (replicas) run on the task queue, sharing TWILIO_REQUESTS_PER_SECOND: each sends at most floor(budget / WORKER_REPLICAS) requests in any second. More running than this may exceed the budget.',
   }),
   PUBLIC_BASE_URL: Type.String({
     pattern: '^https?://[^/]+(/.*)?$',
@@ -336,12 +342,40 @@ export function loadWorkerConfig(env = process.env): WorkerConfig {
       );
     }
   }
+  if (config.WORKER_REPLICAS > 1 && workerRequestsPerSecond(config) < 1) {
+    throw new ConfigError(
+      `Invalid configuration:\n  WORKER_REPLICAS=${config.WORKER_REPLICAS} must be at most TWILIO_REQUESTS_PER_SECOND=${config.TWILIO_REQUESTS_PER_SECOND} rounded down: each worker's share is a whole number of requests per second, at least one.`,
+    );
+  }
   if (config.EVENTS_URL && !config.EVENTS_SECRET) {
     throw new ConfigError(
       'Invalid configuration:\n  EVENTS_SECRET is required with EVENTS_URL: events are always signed (whsec_ and base64, e.g. whsec_$(openssl rand -base64 32)).',
     );
   }
   return config;
+}
+
+/**
+ * This worker's share of the account's request budget, in requests per second: what its Twilio client
+ * spaces its requests by (src/trusthub/client.ts).
+ *
+ * Why a fixed share, not one budget the workers agree on: the share needs nothing shared between
+ * processes (no lock service, no coordination through Temporal), and the sum of the shares is the
+ * budget by arithmetic, whatever the workers do. The cost: a share an idle worker leaves unused is not
+ * lent to a busy one, and WORKER_REPLICAS must follow the replica count (docs/deployment.md).
+ *
+ * Why whole requests when shared: a worker spacing its requests 1/r seconds apart can fit ceil(r) of
+ * them into some one-second window, so a fractional share (5 / 2 = 2.5) lets each worker put 3 into
+ * one second, and two workers' such seconds can coincide: 6 > 5. With r a whole number, each worker's
+ * busiest second holds r (the 5 % spacing margin keeps the (r+1)th out), and N workers' together hold
+ * at most N × floor(budget / N) ≤ budget. One worker keeps the budget as given (0.5 = one request
+ * every two seconds), as before there were shares.
+ */
+export function workerRequestsPerSecond(
+  config: Pick<WorkerConfig, 'TWILIO_REQUESTS_PER_SECOND' | 'WORKER_REPLICAS'>,
+): number {
+  if (config.WORKER_REPLICAS === 1) return config.TWILIO_REQUESTS_PER_SECOND;
+  return Math.floor(config.TWILIO_REQUESTS_PER_SECOND / config.WORKER_REPLICAS);
 }
 
 /** Parses the durations accepted above ("30m", "24h", "500ms") into milliseconds. */

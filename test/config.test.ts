@@ -11,6 +11,7 @@ import {
   loadWorkerConfig,
   signatureBaseUrl,
   statusCallbackUrl,
+  workerRequestsPerSecond,
 } from '../src/config.js';
 import { loadSandboxConfig } from 'trusthub-sandbox';
 
@@ -205,6 +206,36 @@ describe('configuration', () => {
     const config = loadWorkerConfig(worker);
     assert.equal(durationToMs(config.VETTING_POLL_INTERVAL), 30 * 60_000);
     assert.equal(config.TWILIO_REQUESTS_PER_SECOND, 10);
+  });
+
+  test('one worker spends the whole budget; with WORKER_REPLICAS each spends a whole share', () => {
+    const share = (env: Record<string, string>) =>
+      workerRequestsPerSecond(loadWorkerConfig({ ...worker, ...env }));
+    assert.equal(loadWorkerConfig(worker).WORKER_REPLICAS, 1);
+    assert.equal(share({}), 10);
+    assert.equal(share({ TWILIO_REQUESTS_PER_SECOND: '0.5' }), 0.5, 'one worker keeps a fractional budget');
+    assert.equal(share({ WORKER_REPLICAS: '2' }), 5);
+    // 10 / 4 = 2.5 would let each worker fit 3 into some second, and 4 × 3 > 10.
+    assert.equal(share({ WORKER_REPLICAS: '4' }), 2);
+    assert.equal(share({ TWILIO_REQUESTS_PER_SECOND: '5', WORKER_REPLICAS: '5' }), 1);
+    for (const shares of [1, 2, 3, 4, 7, 10]) {
+      const config = loadWorkerConfig({ ...worker, WORKER_REPLICAS: String(shares) });
+      assert.ok(shares * workerRequestsPerSecond(config) <= 10, `${shares} shares stay within the budget`);
+    }
+  });
+
+  test('WORKER_REPLICAS is a whole number from 1 to the budget, and the message names it', () => {
+    for (const bad of ['0', '-1', '1.5', 'two']) {
+      assert.match(
+        configError(() => loadWorkerConfig({ ...worker, WORKER_REPLICAS: bad })),
+        /WORKER_REPLICAS/,
+        bad,
+      );
+    }
+    assert.match(
+      configError(() => loadWorkerConfig({ ...worker, WORKER_REPLICAS: '11' })),
+      /WORKER_REPLICAS=11 must be at most TWILIO_REQUESTS_PER_SECOND=10/,
+    );
   });
 
   test('durations are checked', () => {

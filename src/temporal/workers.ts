@@ -15,7 +15,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import { createActivities, type Activities } from '../activities/index.js';
 import { eventActivities, type EventDestination } from '../activities/events.js';
 import { createSettingsActivities, type SettingsSource } from '../activities/settings.js';
-import { durationToMs, statusCallbackUrl, type WorkerConfig } from '../config.js';
+import { durationToMs, statusCallbackUrl, workerRequestsPerSecond, type WorkerConfig } from '../config.js';
 import { REQUEST_SPACING_MARGIN, createTwilioClient, type TwilioClient } from '../trusthub/client.js';
 import type { TrustHubMetrics } from '../trusthub/metrics.js';
 import { eventsTaskQueue } from '../workflows/contract.js';
@@ -31,6 +31,8 @@ export interface WorkersOptions {
   maxCachedWorkflows?: number;
   /** TWILIO_REQUESTS_PER_SECOND, enforced by the Temporal server per task queue; unlimited when unset. */
   requestsPerSecond?: number;
+  /** This worker's share of it (workerRequestsPerSecond), the most activities it takes per second. */
+  workerRequestsPerSecond?: number;
   /** How long running activities may finish after shutdown; the SDK's default (none) when unset. */
   shutdownGraceTimeMs?: number;
 }
@@ -79,11 +81,12 @@ export function workersOptions(
         : undefined,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     requestsPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
+    workerRequestsPerSecond: workerRequestsPerSecond(config),
     shutdownGraceTimeMs: 30_000,
   };
 }
 
-/** The worker process's Twilio client: its credentials, base URL and request budget from the config. */
+/** The worker process's Twilio client: its credentials, base URL and share of the request budget. */
 export function twilioClientFor(config: WorkerConfig, metrics?: TrustHubMetrics): TwilioClient {
   return createTwilioClient({
     accountSid: config.TWILIO_ACCOUNT_SID,
@@ -91,7 +94,7 @@ export function twilioClientFor(config: WorkerConfig, metrics?: TrustHubMetrics)
     apiKey: config.TWILIO_API_KEY,
     apiSecret: config.TWILIO_API_SECRET,
     baseUrl: config.TWILIO_BASE_URL,
-    requestsPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
+    requestsPerSecond: workerRequestsPerSecond(config),
     metrics,
   });
 }
@@ -121,12 +124,17 @@ export async function createWorkers(options: WorkersOptions, deps: WorkersDeps):
     // sticky queue's 8, so a burst of starts waited behind the runs already going; half and half lets
     // new starts through while those runs go on.
     nonStickyToStickyPollRatio: 1,
-    // One budget for every worker on the queue, enforced by the Temporal server in activities; the
-    // Twilio client holds this process to it in requests, second by second. Both run at the same pace,
-    // so a backlog waits in the task queue rather than inside a running activity, where a long wait
-    // would count against its timeouts.
+    // One budget for every worker on the queue, enforced by the Temporal server in activities: a
+    // ceiling for the account even when more replicas run than WORKER_REPLICAS says, though an
+    // activity may make several requests. The Twilio client holds this process to its share in
+    // requests, second by second (config.ts, workerRequestsPerSecond), and this worker takes no more
+    // activities than that share: so a backlog waits in the task queue rather than inside a running
+    // activity, where a long wait would count against its timeouts.
     ...(options.requestsPerSecond !== undefined
       ? { maxTaskQueueActivitiesPerSecond: options.requestsPerSecond / (1 + REQUEST_SPACING_MARGIN) }
+      : {}),
+    ...(options.workerRequestsPerSecond !== undefined
+      ? { maxActivitiesPerSecond: options.workerRequestsPerSecond / (1 + REQUEST_SPACING_MARGIN) }
       : {}),
   });
   const events = await Worker.create({

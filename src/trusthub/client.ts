@@ -33,7 +33,9 @@ export interface TrustHubRequestClientOptions {
  * creates, and Temporal's task-queue rate limit (src/worker.ts) counts activities and lets a
  * second's worth through in a burst. Here requests leave evenly spaced (p-throttle, strict), one
  * every 1/budget seconds and a little more, so no one-second window at Twilio holds more than the
- * budget even when the network or the event loop shifts a request by a few milliseconds.
+ * budget even when the network or the event loop shifts a request by a few milliseconds. With several
+ * worker processes, each is given its share of the account's budget (src/config.ts,
+ * workerRequestsPerSecond): spacing holds each one to its share, and the shares add up to the budget.
  */
 export class TrustHubRequestClient extends twilio.RequestClient {
   readonly #baseUrl: string | null;
@@ -92,7 +94,7 @@ export interface TwilioClientSettings {
   apiSecret?: string | undefined;
   /** Send requests here instead of Twilio (e.g. http://127.0.0.1:4010, the sandbox). */
   baseUrl?: string | undefined;
-  /** The request budget of this process (TWILIO_REQUESTS_PER_SECOND); unlimited when unset. */
+  /** This process's share of the request budget (src/config.ts, workerRequestsPerSecond); unlimited when unset. */
   requestsPerSecond?: number | undefined;
   /** Per-request timeout; Temporal retries what times out. */
   timeoutMs?: number;
