@@ -280,11 +280,14 @@ export async function startApplication(
   const codecToken = codecTokenFor();
   for (let i = 0; i < workers; i += 1) {
     const metrics = appPorts.workerMetrics ? { WORKER_METRICS_PORT: String(appPorts.workerMetrics + i) } : {};
+    // The workers started here share TWILIO_REQUESTS_PER_SECOND (src/config.ts, WORKER_REPLICAS), unless
+    // WORKER_REPLICAS says more replicas run elsewhere too.
+    const replicas = { WORKER_REPLICAS: process.env.WORKER_REPLICAS ?? String(workers) };
     runNode(
       workers === 1 ? 'worker' : `worker-${i + 1}`,
       36,
       'src/worker.ts',
-      { ...shared, ...metrics },
+      { ...shared, ...metrics, ...replicas },
       twilio,
     );
   }
