@@ -8,7 +8,7 @@
  * Prints the requests per onboarding for both, the difference route by route, and the median time to A
  * and to `completed`; asserts nothing (machines are shared and noisy).
  */
-import { onboardingRequest } from '../test/support/stack.js';
+import { BOTH_ADD_ONS, onboardingRequest } from '../test/support/stack.js';
 import { profileReviewMs, runs, scaledVettingStack, trustProductReviewMs } from './scaled-vetting.js';
 
 const { stack, close } = await scaledVettingStack();
@@ -32,16 +32,7 @@ async function onboard(customerId: string, phoneNumber: string, withProducts: bo
     url: '/v1/onboardings',
     payload: {
       ...onboardingRequest(customerId, [phoneNumber]),
-      ...(withProducts
-        ? {
-            voiceIntegrity: {
-              useCase: 'Appointment Reminders',
-              employeeCount: 40,
-              averageBusinessDayCallVolume: 250,
-            },
-            cnam: { displayName: 'Acme Dental' },
-          }
-        : {}),
+      ...(withProducts ? BOTH_ADD_ONS : {}),
     },
   });
   const { id } = reply.json<{ id: string }>();

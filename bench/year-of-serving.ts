@@ -11,7 +11,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { onboardingRequest, startStack } from '../test/support/stack.js';
+import { BOTH_ADD_ONS, onboardingRequest, startStack } from '../test/support/stack.js';
 import { timeSkippingEnvironment } from '../test/support/temporal.js';
 
 const YEAR_MS = 365 * 24 * 3_600_000;
@@ -35,16 +35,7 @@ async function approved(customerId: string, phoneNumber: string, withProducts: b
     url: '/v1/onboardings',
     payload: {
       ...onboardingRequest(customerId, [phoneNumber]),
-      ...(withProducts
-        ? {
-            voiceIntegrity: {
-              useCase: 'Appointment Reminders',
-              employeeCount: 40,
-              averageBusinessDayCallVolume: 250,
-            },
-            cnam: { displayName: 'Acme Dental' },
-          }
-        : {}),
+      ...(withProducts ? BOTH_ADD_ONS : {}),
     },
   });
   const { id } = reply.json<{ id: string }>();

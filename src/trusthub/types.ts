@@ -29,6 +29,11 @@ export type Product = (typeof PRODUCTS)[number];
 /** The products an ISV may ask for beyond SHAKEN/STIR, which every customer has. */
 export const ADD_ON_PRODUCTS = ['voice-integrity', 'cnam'] as const;
 export type AddOnProduct = (typeof ADD_ON_PRODUCTS)[number];
+/** The field of the request (and of corrections, and of addProducts) that asks for each add-on. */
+export const ADD_ON_FIELD = { 'voice-integrity': 'voiceIntegrity', cnam: 'cnam' } as const satisfies Record<
+  AddOnProduct,
+  string
+>;
 
 export const PRODUCT_POLICY: Record<Product, string> = {
   'shaken-stir': POLICY.shakenStir,

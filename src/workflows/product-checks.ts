@@ -16,7 +16,7 @@
  * - both products need the profile registered by EIN or DUNS in the US (18609). A new profile's request
  *   can only say EIN or DUNS (the schema); an adopted profile says what Twilio holds.
  */
-import type { AddOnProduct } from '../trusthub/types.js';
+import { ADD_ON_FIELD, type AddOnProduct } from '../trusthub/types.js';
 
 export const CNAM_DISPLAY_NAME_MAX = 15;
 export const CNAM_DISPLAY_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9., ]*$';
@@ -174,7 +174,7 @@ export function productFailures(
   if (requested.length && subject.usBusiness && identifier !== 'EIN' && identifier !== 'DUNS') {
     for (const product of requested) {
       failures.push({
-        field: `${prefix}${product === 'cnam' ? 'cnam' : 'voiceIntegrity'}`,
+        field: `${prefix}${ADD_ON_FIELD[product]}`,
         rule: `needs a customer profile registered by EIN or DUNS (this one: ${identifier ?? 'none'}); Twilio refuses it with ${INELIGIBLE_REGISTRATION_AUTHORITY}`,
         code: INELIGIBLE_REGISTRATION_AUTHORITY,
       });

@@ -338,6 +338,12 @@ export function useStack(
   });
 }
 
+/** Voice Integrity and CNAM for `onboardingRequest`'s business, as the sandbox approves them. */
+export const BOTH_ADD_ONS = {
+  voiceIntegrity: { useCase: 'Appointment Reminders', employeeCount: 40, averageBusinessDayCallVolume: 250 },
+  cnam: { displayName: 'Acme Dental' },
+} as const satisfies Pick<OnboardingRequest, 'voiceIntegrity' | 'cnam'>;
+
 /** A valid onboarding request the sandbox approves, for customer `customerId`. */
 export function onboardingRequest(customerId: string, phoneNumbers: string[]): OnboardingRequest {
   return {

@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import { NumberChangeRefusal } from '../contract.js';
-import type { BundleSnapshot } from '../../trusthub/types.js';
+import { ADD_ON_PRODUCTS, type BundleSnapshot } from '../../trusthub/types.js';
 import { activities, type DeletableKind } from './activities.js';
 import { ADD_ON_SLOTS, type Onboarding } from './state.js';
 
@@ -18,7 +18,7 @@ export async function compensate(
   onboarding.cleanUpStarted(ending === 'cancelled' ? 'cancel requested' : 'failed: removing drafts');
   // Newest first: the add-ons' trust products, each before its end user (deleting the trust product takes
   // the end user's assignment with it; one kept in review keeps its end user too).
-  const addOns = (['cnam', 'voice-integrity'] as const).flatMap((product) => {
+  const addOns = [...ADD_ON_PRODUCTS].reverse().flatMap((product) => {
     const slot = ADD_ON_SLOTS[product];
     const bundle = onboarding.addOnSnapshot(product);
     return [

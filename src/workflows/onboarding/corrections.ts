@@ -5,7 +5,7 @@
 import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
-import { describeTwilioCode } from '../../trusthub/types.js';
+import { ADD_ON_FIELD, ADD_ON_PRODUCTS, describeTwilioCode } from '../../trusthub/types.js';
 import { NOT_OWNED_ATTESTATION, type Corrections, type Problem } from '../contract.js';
 import { activities } from './activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
@@ -156,8 +156,8 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
   // Voice Integrity and CNAM: their end users take the new values (Twilio allows it while the trust
   // product is draft or rejected; the guide then evaluates and submits it). One not made yet is made
   // with them.
-  for (const product of ['voice-integrity', 'cnam'] as const) {
-    if (!corrections[product === 'cnam' ? 'cnam' : 'voiceIntegrity']) continue;
+  for (const product of ADD_ON_PRODUCTS) {
+    if (!corrections[ADD_ON_FIELD[product]]) continue;
     // (The validator refused a correction to one in review or approved, which Twilio would not take.)
     onboarding.addOnRequested(product);
     await updateAddOnInformation(onboarding, product);

@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
 import {
+  ADD_ON_FIELD,
   ADD_ON_PRODUCTS,
   PRODUCT_LABEL,
   describeTwilioCode,
@@ -332,9 +333,7 @@ export function checkProductsRequest(onboarding: Onboarding, products: ProductsR
 }
 
 function requestedIn(products: ProductsRequest): AddOnProduct[] {
-  return ADD_ON_PRODUCTS.filter((product) =>
-    product === 'cnam' ? products.cnam !== undefined : products.voiceIntegrity !== undefined,
-  );
+  return ADD_ON_PRODUCTS.filter((product) => products[ADD_ON_FIELD[product]] !== undefined);
 }
 
 /**
@@ -412,7 +411,7 @@ async function undoAddedProducts(
     }
     if (kept) continue;
     delete record[slot.view];
-    const field = product === 'cnam' ? 'cnam' : 'voiceIntegrity';
+    const field = ADD_ON_FIELD[product];
     const { [field]: _dropped, ...rest } = onboarding.request;
     onboarding.request = before.request[field] ? { ...rest, [field]: before.request[field] } : rest;
   }

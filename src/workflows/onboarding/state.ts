@@ -20,7 +20,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { BUNDLE_DECISIONS, PRODUCT_LABEL, type AddOnProduct, type BundleKind } from '../../trusthub/types.js';
+import {
+  ADD_ON_FIELD,
+  ADD_ON_PRODUCTS,
+  BUNDLE_DECISIONS,
+  PRODUCT_LABEL,
+  type AddOnProduct,
+  type BundleKind,
+} from '../../trusthub/types.js';
 import {
   StartRefusal,
   type Attestation,
@@ -331,10 +338,7 @@ export class Onboarding {
 
   /** The add-on products the customer's record asks for, in Twilio's order of work. */
   requestedAddOns(): AddOnProduct[] {
-    const products: AddOnProduct[] = [];
-    if (this.request.voiceIntegrity) products.push('voice-integrity');
-    if (this.request.cnam) products.push('cnam');
-    return products;
+    return ADD_ON_PRODUCTS.filter((product) => this.request[ADD_ON_FIELD[product]] !== undefined);
   }
 
   /**
@@ -348,7 +352,7 @@ export class Onboarding {
       bundles.push({ kind: 'customer-profile', bundleSid: customerProfileSid, product: 'customer-profile' });
     if (trustProductSid)
       bundles.push({ kind: 'trust-product', bundleSid: trustProductSid, product: 'shaken-stir' });
-    for (const product of ['voice-integrity', 'cnam'] as const) {
+    for (const product of ADD_ON_PRODUCTS) {
       const bundleSid = this.addOnSid(product);
       if (bundleSid) bundles.push({ kind: 'trust-product', bundleSid, product });
     }
@@ -357,7 +361,7 @@ export class Onboarding {
 
   /** The add-on whose trust product this is, if it is one. */
   addOnOf(bundleSid: string): AddOnProduct | undefined {
-    return (['voice-integrity', 'cnam'] as const).find((product) => this.addOnSid(product) === bundleSid);
+    return ADD_ON_PRODUCTS.find((product) => this.addOnSid(product) === bundleSid);
   }
 
   /** How long until a callback may cause another re-read of this bundle (0: now). */
@@ -419,7 +423,7 @@ export class Onboarding {
       lines.push(`Customer profile ${record.customerProfile.sid}: ${record.customerProfile.status}`);
     if (record.trustProduct)
       lines.push(`SHAKEN/STIR trust product ${record.trustProduct.sid}: ${record.trustProduct.status}`);
-    for (const product of ['voice-integrity', 'cnam'] as const) {
+    for (const product of ADD_ON_PRODUCTS) {
       const bundle = this.addOnSnapshot(product);
       if (bundle) lines.push(`${PRODUCT_LABEL[product]} ${bundle.sid}: ${bundle.status}`);
     }

@@ -45,6 +45,7 @@ import { applyCorrections, checkCorrections, refusalProblem, waitForCorrections 
 import { AdoptionRefused, NeedsCorrections, followTheGuide } from './guide.js';
 import { checkNumberChange, checkProductsRequest, requestNumberChange, serve } from './serving.js';
 import { checkSubject } from './products.js';
+import { ADD_ON_FIELD, ADD_ON_PRODUCTS } from '../../trusthub/types.js';
 import { describeFailures, productFailures } from '../product-checks.js';
 import { Onboarding } from './state.js';
 import {
@@ -254,8 +255,8 @@ function registerHandlers(onboarding: Onboarding): void {
         if (corrections.business?.name) subject.businessName = corrections.business.name;
         reasons.push(...describeFailures(productFailures(corrections, subject)));
         // A trust product in review or approved takes no edits at Twilio: its end user cannot change now.
-        for (const product of ['voice-integrity', 'cnam'] as const) {
-          const field = product === 'cnam' ? 'cnam' : 'voiceIntegrity';
+        for (const product of ADD_ON_PRODUCTS) {
+          const field = ADD_ON_FIELD[product];
           const status = onboarding.addOnSnapshot(product)?.status;
           if (corrections[field] && status && status !== 'draft' && status !== 'twilio-rejected') {
             reasons.push(
