@@ -37,7 +37,7 @@ export const SandboxSchema = Type.Object({
   SANDBOX_AUTH_TOKEN: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{32}$' })),
   SANDBOX_PROFILE_REVIEW_DELAY: Duration('5s', 'Time a customer profile spends in review.'),
   SANDBOX_TRUST_PRODUCT_REVIEW_DELAY: Duration('5s', 'Time a trust product spends in review.'),
-  SANDBOX_PHONE_NUMBERS: Type.Integer({ default: 10, minimum: 1, maximum: 1000 }),
+  SANDBOX_PHONE_NUMBERS: Type.Integer({ default: 10, minimum: 1, maximum: 20_000 }),
   SANDBOX_API_KEY_SID: Type.Optional(Type.String({ pattern: '^SK[0-9a-fA-F]{32}$' })),
   SANDBOX_PRIMARY_CUSTOMER_PROFILE_SID: Type.Optional(
     Type.String({

@@ -141,7 +141,9 @@ export function seedState(options: SeedOptions): SandboxState {
 
   for (let i = 0; i < options.phoneNumbers; i += 1) {
     const sid = remember(options.phoneNumberSids?.[i] ?? newSid(SidPrefix.phoneNumber));
-    const e164 = `+1415555${String(100 + i).padStart(4, '0')}`;
+    // +1 415 555-0100 onwards; past 555-9999 the exchange moves on (556-0000…), for benchmarks' thousands.
+    const line = 100 + i;
+    const e164 = `+1415${555 + Math.floor(line / 10_000)}${String(line % 10_000).padStart(4, '0')}`;
     state.phoneNumbers[sid] = {
       sid,
       seq: seq(),
