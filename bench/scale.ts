@@ -2,6 +2,10 @@
  * npm run bench: the service from outside (npm start: dev server, sandbox, worker, API as separate
  * processes) against the script an ISV would otherwise write, on the sandbox with Twilio-like latency
  * and concurrency limit. One table from one run; it asserts nothing (machines are shared and noisy).
+ * With --cluster, every phase runs twice, on npm start's dev server and on `npm run start:cluster`'s
+ * production topology (the Temporal server on PostgreSQL, --workers worker processes), side by side.
+ * The service runs compiled (`npm run build`, START_FROM=dist), as the image runs it; --from src runs
+ * it through tsx instead.
  *
  *   1. throughput: N onboardings POSTed at once and run to completion, against the guide's calls run
  *      customer after customer (bench/guide-script.ts) on the same sandbox. The baseline runs
@@ -12,16 +16,20 @@
  *      for --idle onboardings run one at a time first, then for the batch.
  *   2. budget: --budget-onboardings with TWILIO_REQUESTS_PER_SECOND=--budget, the achieved request
  *      rate from the sandbox's arrival log: the mean, and the busiest 5 s and 1 s windows.
- *   3. parked: --parked onboardings POSTed at once and left in vetting (manual): POST latency with
- *      that many starts in flight, then worker and Temporal RSS.
+ *   3. parked: --burst onboardings POSTed at once (their POST latency), then more in waves of --burst
+ *      up to --parked, all left in vetting (manual): worker and Temporal RSS with that many parked.
+ *   4. serving: --serving onboardings run to approval and left serving (the weekly re-check's timers),
+ *      --serving-concurrency POSTs in flight: then the database's size, worker RSS, and the time for
+ *      `trusthub-onboarding status` and for listing every onboarding through the API's cursor.
  *
- * --phases picks some of them (default throughput,budget,parked).
+ * --phases picks some of them (default throughput,budget,parked,serving).
  */
+import { execFile, execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { CallbackRecord, RequestArrival } from 'trusthub-sandbox';
 import { createTwilioClient } from '../src/trusthub/client.js';
 import { onboardingRequest } from '../test/support/stack.js';
-import { processUsage, startService, type RunningService } from '../test/support/npm-start.js';
+import { processUsage, startService, type RunningService, type Topology } from '../test/support/npm-start.js';
 import { busiestWindow } from '../test/support/sandbox.js';
 import { guideScript } from './guide-script.js';
 
@@ -35,11 +43,18 @@ const { values: args } = parseArgs({
     rps: { type: 'string', default: '100' },
     budget: { type: 'string', default: '10' },
     'budget-onboardings': { type: 'string', default: '10' },
-    parked: { type: 'string', default: '300' },
+    burst: { type: 'string', default: '300' },
+    parked: { type: 'string', default: '1000' },
+    serving: { type: 'string', default: '10000' },
+    'serving-concurrency': { type: 'string', default: '50' },
     vetting: { type: 'string', default: '2s' },
-    phases: { type: 'string', default: 'throughput,budget,parked' },
+    phases: { type: 'string', default: 'throughput,budget,parked,serving' },
+    cluster: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '2' },
+    from: { type: 'string', default: 'dist' },
   },
 });
+if (!['src', 'dist'].includes(args.from)) throw new Error(`--from must be src or dist, got ${args.from}`);
 const phases = new Set(args.phases.split(','));
 const count = (name: keyof typeof args) => {
   const value = Number(args[name]);
@@ -50,6 +65,9 @@ const count = (name: keyof typeof args) => {
 const N = count('onboardings');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const s = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)} s`;
+const ms = (milliseconds: number) => `${milliseconds.toFixed(0)} ms`;
+const mb = (megabytes: number) => `${megabytes.toFixed(0)} MB`;
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -72,15 +90,32 @@ interface SandboxState {
 const sandboxGet = async <T>(service: RunningService, path: string) =>
   (await (await fetch(`${service.sandboxUrl}${path}`)).json()) as T;
 
-function sandboxEnv(extra: Record<string, string>): Record<string, string> {
-  return {
-    SANDBOX_FAULT_LATENCY: args.latency,
-    SANDBOX_MAX_CONCURRENCY: args.concurrency,
-    SANDBOX_PROFILE_REVIEW_DELAY: args.vetting,
-    SANDBOX_TRUST_PRODUCT_REVIEW_DELAY: args.vetting,
-    ...extra,
-  };
+/** The service on `topology`, with the sandbox's Twilio-like latency and `extra` on top. */
+function start(topology: Topology, extra: Record<string, string>): Promise<RunningService> {
+  return startService(
+    {
+      SANDBOX_FAULT_LATENCY: args.latency,
+      SANDBOX_MAX_CONCURRENCY: args.concurrency,
+      SANDBOX_PROFILE_REVIEW_DELAY: args.vetting,
+      SANDBOX_TRUST_PRODUCT_REVIEW_DELAY: args.vetting,
+      START_FROM: args.from,
+      ...(topology === 'cluster' ? { WORKERS: args.workers } : {}),
+      ...extra,
+    },
+    { topology, readyTimeoutMs: 300_000 },
+  );
 }
+
+/** Resident memory of every worker process: the largest, and all of them together. */
+function workersRss(service: RunningService): { max: number; sum: number } {
+  const rss = service.pids().workers.map((pid) => processUsage(pid).rssMb);
+  return { max: Math.max(...rss), sum: rss.reduce((a, b) => a + b, 0) };
+}
+const workersCpu = (service: RunningService) =>
+  service
+    .pids()
+    .workers.map((pid) => processUsage(pid).cpuSeconds)
+    .reduce((a, b) => a + b, 0);
 
 async function post(service: RunningService, customerId: string, phoneNumber: string): Promise<number> {
   const started = performance.now();
@@ -95,12 +130,17 @@ async function post(service: RunningService, customerId: string, phoneNumber: st
 }
 
 /** Polls the sandbox until `done` holds of its state; returns the elapsed ms. */
-async function until(service: RunningService, done: (state: SandboxState) => boolean, timeoutMs: number) {
+async function until(
+  service: RunningService,
+  done: (state: SandboxState) => boolean,
+  timeoutMs: number,
+  everyMs = 200,
+) {
   const started = performance.now();
   for (;;) {
     if (done(await sandboxGet<SandboxState>(service, '/__sandbox/state'))) return performance.now() - started;
     if (performance.now() - started > timeoutMs) throw new Error(`gave up after ${timeoutMs} ms`);
-    await sleep(200);
+    await sleep(everyMs);
   }
 }
 /**
@@ -130,16 +170,14 @@ async function quiet(service: RunningService): Promise<void> {
 
 const submitted = (status: string) => ['pending-review', 'in-review', 'twilio-approved'].includes(status);
 
-async function throughput() {
-  const service = await startService(
-    sandboxEnv({
-      TWILIO_REQUESTS_PER_SECOND: args.rps,
-      SANDBOX_PHONE_NUMBERS: String(N + count('baseline') + count('idle')),
-    }),
-  );
+async function throughput(topology: Topology): Promise<Row[]> {
+  const service = await start(topology, {
+    TWILIO_REQUESTS_PER_SECOND: args.rps,
+    SANDBOX_PHONE_NUMBERS: String(N + count('baseline') + count('idle')),
+  });
   try {
     const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
-    const pids = service.pids();
+    const { temporal } = service.pids();
 
     // Idle: one onboarding at a time, each to approval, nothing else in flight.
     const idleStarted = Date.now();
@@ -159,7 +197,7 @@ async function throughput() {
 
     const batchStarted = Date.now();
     const before = await sandboxGet<SandboxState>(service, '/__sandbox/state');
-    const cpuBefore = [processUsage(pids.worker), processUsage(pids.temporal)];
+    const cpuBefore = workersCpu(service) + processUsage(temporal).cpuSeconds;
     const started = performance.now();
     const postMs = await Promise.all(
       info.phoneNumbers.slice(0, N).map((n, i) => post(service, `bench-${i}`, n.phoneNumber)),
@@ -183,13 +221,12 @@ async function throughput() {
       batchStarted,
     );
     const after = await sandboxGet<SandboxState>(service, '/__sandbox/state');
-    const cpuAfter = [processUsage(pids.worker), processUsage(pids.temporal)];
+    const cpuPerOnboarding = (workersCpu(service) + processUsage(temporal).cpuSeconds - cpuBefore) / N;
 
-    const byRoute = Object.fromEntries(
-      Object.entries(after.requests.byRoute)
-        .map(([route, n]) => [route, (n - (before.requests.byRoute[route] ?? 0)) / N] as const)
-        .filter(([, n]) => n > 0),
-    );
+    const byRoute = Object.entries(after.requests.byRoute)
+      .map(([route, n]) => [route, (n - (before.requests.byRoute[route] ?? 0)) / N] as const)
+      .filter(([, n]) => n > 0)
+      .sort(([, a], [, b]) => b - a);
     const callsPerOnboarding = (after.requests.total - before.requests.total) / N;
 
     const twilio = createTwilioClient({
@@ -206,34 +243,35 @@ async function throughput() {
       });
     }
     const perCustomerMs = (performance.now() - baselineStarted) / count('baseline');
-    return {
-      serviceMs,
-      baselineMs: perCustomerMs * N,
-      perCustomerMs,
-      callsPerOnboarding,
-      byRoute,
-      postP50: percentile(postMs, 50),
-      postP99: percentile(postMs, 99),
-      submittedMs,
-      idleLatencies,
-      loadedLatencies,
-      cpuPerOnboarding:
-        (cpuAfter[0]!.cpuSeconds -
-          cpuBefore[0]!.cpuSeconds +
-          cpuAfter[1]!.cpuSeconds -
-          cpuBefore[1]!.cpuSeconds) /
-        N,
-    };
+    const baselineMs = perCustomerMs * N;
+    const latencies = (values: number[]) =>
+      `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))} (${values.length})`;
+    return [
+      [`${N} onboardings through the service (POST → all approved and quiet)`, s(serviceMs)],
+      [`the guide's calls, customer after customer, × ${N}`, `${s(baselineMs)} (${s(perCustomerMs)} each)`],
+      ['service vs guide script', `${(baselineMs / serviceMs).toFixed(1)}× faster`],
+      ['Twilio calls per onboarding', callsPerOnboarding.toFixed(1)],
+      ...byRoute.map(([route, n]): Row => [`  ${route}`, n.toFixed(2)]),
+      [
+        `POST /v1/onboardings latency, ${N} at once: p50 / p99`,
+        `${ms(percentile(postMs, 50))} / ${ms(percentile(postMs, 99))}`,
+      ],
+      [`time until all ${N} trust products are submitted`, s(submittedMs)],
+      ['decision callback → next call, idle: p50 / p99 (callbacks)', latencies(idleLatencies)],
+      [`decision callback → next call, ${N} in flight: p50 / p99 (callbacks)`, latencies(loadedLatencies)],
+      ['workers + Temporal CPU per onboarding', `${(cpuPerOnboarding * 1000).toFixed(0)} ms`],
+    ];
   } finally {
     await service.stop();
   }
 }
 
-async function budget() {
+async function budget(topology: Topology): Promise<Row[]> {
   const n = count('budget-onboardings');
-  const service = await startService(
-    sandboxEnv({ TWILIO_REQUESTS_PER_SECOND: args.budget, SANDBOX_PHONE_NUMBERS: String(n) }),
-  );
+  const service = await start(topology, {
+    TWILIO_REQUESTS_PER_SECOND: args.budget,
+    SANDBOX_PHONE_NUMBERS: String(n),
+  });
   try {
     const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
     const since = Date.now();
@@ -249,112 +287,224 @@ async function budget() {
     const { arrivals } = await sandboxGet<RequestLog>(service, '/__sandbox/requests');
     const times = arrivals.map((a) => a.at).filter((at) => at >= since);
     const spanSeconds = Math.max(1, (times.at(-1)! - times[0]!) / 1000);
-    return {
-      requests: times.length,
-      mean: times.length / spanSeconds,
-      peak5s: busiestWindow(times, 5_000) / 5,
-      peak1s: busiestWindow(times, 1_000),
-    };
+    return [
+      [
+        `requests/s, TWILIO_REQUESTS_PER_SECOND=${args.budget}, ${n} onboardings: mean / busiest 5 s / busiest 1 s`,
+        `${(times.length / spanSeconds).toFixed(1)} / ${(busiestWindow(times, 5_000) / 5).toFixed(1)} / ${busiestWindow(times, 1_000)}`,
+      ],
+    ];
   } finally {
     await service.stop();
   }
 }
 
-async function parked() {
+async function parked(topology: Topology): Promise<Row[]> {
   const n = count('parked');
-  const service = await startService(
-    sandboxEnv({
-      TWILIO_REQUESTS_PER_SECOND: args.rps,
-      SANDBOX_VETTING: 'manual',
-      SANDBOX_PHONE_NUMBERS: String(n),
-    }),
-  );
+  const burst = Math.min(count('burst'), n);
+  const service = await start(topology, {
+    TWILIO_REQUESTS_PER_SECOND: args.rps,
+    SANDBOX_VETTING: 'manual',
+    SANDBOX_PHONE_NUMBERS: String(n),
+  });
   try {
     const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
-    const { worker, temporal } = service.pids();
-    const idle = { worker: processUsage(worker).rssMb, temporal: processUsage(temporal).rssMb };
-    let peakWorker = 0;
-    const sampler = setInterval(() => (peakWorker = Math.max(peakWorker, processUsage(worker).rssMb)), 500);
+    const { temporal } = service.pids();
+    const idle = { worker: workersRss(service), temporal: processUsage(temporal).rssMb };
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, workersRss(service).max)), 500);
+    const parkedBy = (wanted: number) =>
+      until(
+        service,
+        (s) =>
+          s.resources.trustProducts.filter((b) => submitted(b.status)).length >= wanted &&
+          s.resources.customerProfiles.filter((b) => submitted(b.status)).length >= wanted,
+        900_000,
+      );
     const postMs = await Promise.all(
-      info.phoneNumbers.slice(0, n).map((p, i) => post(service, `parked-${i}`, p.phoneNumber)),
+      info.phoneNumbers.slice(0, burst).map((p, i) => post(service, `parked-${i}`, p.phoneNumber)),
     );
-    await until(
-      service,
-      (s) =>
-        s.resources.trustProducts.filter((b) => submitted(b.status)).length >= n &&
-        s.resources.customerProfiles.filter((b) => submitted(b.status)).length >= n,
-      900_000,
-    );
+    await parkedBy(burst);
+    // The rest in waves of the same size, each left to park before the next.
+    for (let from = burst; from < n; from += burst) {
+      const wave = info.phoneNumbers.slice(from, Math.min(n, from + burst));
+      await Promise.all(wave.map((p, i) => post(service, `parked-${from + i}`, p.phoneNumber)));
+      await parkedBy(from + wave.length);
+    }
     await sleep(5_000);
     clearInterval(sampler);
-    return {
-      n,
-      postP50: percentile(postMs, 50),
-      postP99: percentile(postMs, 99),
-      idle,
-      worker: processUsage(worker).rssMb,
-      peakWorker,
-      temporal: processUsage(temporal).rssMb,
-    };
+    const rss = workersRss(service);
+    const database = service.databaseBytes();
+    const workers = service.pids().workers.length;
+    return [
+      [
+        `POST /v1/onboardings latency, ${burst} at once: p50 / p99`,
+        `${ms(percentile(postMs, 50))} / ${ms(percentile(postMs, 99))}`,
+      ],
+      [
+        `worker RSS idle → ${n} parked in vetting (peak), per worker`,
+        `${mb(idle.worker.max)} → ${mb(rss.max)} (${mb(peak)})${workers > 1 ? ` × ${workers}, ${mb(rss.sum)} in all` : ''}`,
+      ],
+      [`Temporal RSS idle → ${n} parked`, `${mb(idle.temporal)} → ${mb(processUsage(temporal).rssMb)}`],
+      ...(database !== undefined
+        ? [[`PostgreSQL size with ${n} parked`, mb(database / 2 ** 20)] as Row]
+        : []),
+    ];
   } finally {
     await service.stop();
   }
 }
 
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const rows: [string, string][] = [];
-if (phases.has('throughput')) {
-  const t = await throughput();
-  rows.push(
-    [`${N} onboardings through the service (POST → all approved and quiet)`, s(t.serviceMs)],
-    [`the guide's calls, customer after customer (${s(t.perCustomerMs)} each × ${N})`, s(t.baselineMs)],
-    ['service vs guide script', `${(t.baselineMs / t.serviceMs).toFixed(1)}× faster`],
-    ['Twilio calls per onboarding', t.callsPerOnboarding.toFixed(1)],
-    ...Object.entries(t.byRoute)
-      .sort(([, a], [, b]) => b - a)
-      .map(([route, n]): [string, string] => [`  ${route}`, n.toFixed(2)]),
-    [
-      `POST /v1/onboardings latency, ${N} at once: p50 / p99`,
-      `${t.postP50.toFixed(0)} / ${t.postP99.toFixed(0)} ms`,
-    ],
-    [`time until all ${N} trust products are submitted`, s(t.submittedMs)],
-    [
-      `decision callback → next call, idle (${t.idleLatencies.length} callbacks): p50 / p99`,
-      `${percentile(t.idleLatencies, 50).toFixed(0)} / ${percentile(t.idleLatencies, 99).toFixed(0)} ms`,
-    ],
-    [
-      `decision callback → next call, ${N} in flight (${t.loadedLatencies.length} callbacks): p50 / p99`,
-      `${percentile(t.loadedLatencies, 50).toFixed(0)} / ${percentile(t.loadedLatencies, 99).toFixed(0)} ms`,
-    ],
-    ['worker + Temporal CPU per onboarding', `${(t.cpuPerOnboarding * 1000).toFixed(0)} ms`],
+/** Runs `trusthub-onboarding <args>` against the service; resolves with its wall time and output. */
+function cli(service: RunningService, cliArgs: string[]): Promise<{ ms: number; output: string }> {
+  const started = performance.now();
+  const entry = args.from === 'dist' ? ['dist/cli/main.js'] : ['bin/trusthub-onboarding.js'];
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [...entry, ...cliArgs],
+      { env: { ...process.env, API_URL: service.apiUrl }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`trusthub-onboarding ${cliArgs.join(' ')}: ${error.message}\n${stderr}`))
+          : resolve({ ms: performance.now() - started, output: stdout }),
+    ),
   );
 }
-if (phases.has('budget')) {
-  const b = await budget();
-  rows.push([
-    `requests/s with TWILIO_REQUESTS_PER_SECOND=${args.budget} (${b.requests} requests): mean / busiest 5 s / busiest 1 s`,
-    `${b.mean.toFixed(1)} / ${b.peak5s.toFixed(1)} / ${b.peak1s}`,
-  ]);
+
+/** Every onboarding through GET /v1/onboardings' cursor, 200 a page: how many, and in how many pages. */
+async function listAll(service: RunningService): Promise<{ onboardings: number; pages: number }> {
+  let cursor: string | null = null;
+  let onboardings = 0;
+  let pages = 0;
+  do {
+    const query = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${service.apiUrl}/v1/onboardings?${query}`);
+    if (!response.ok) throw new Error(`GET /v1/onboardings: ${response.status} ${await response.text()}`);
+    const page = (await response.json()) as { onboardings: unknown[]; nextCursor: string | null };
+    onboardings += page.onboardings.length;
+    pages += 1;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { onboardings, pages };
 }
-if (phases.has('parked')) {
-  const p = await parked();
-  rows.push(
-    [
-      `POST /v1/onboardings latency, ${p.n} at once: p50 / p99`,
-      `${p.postP50.toFixed(0)} / ${p.postP99.toFixed(0)} ms`,
-    ],
-    [
-      `worker RSS idle → ${p.n} parked in vetting (peak)`,
-      `${p.idle.worker.toFixed(0)} → ${p.worker.toFixed(0)} MB (${p.peakWorker.toFixed(0)})`,
-    ],
-    [
-      `Temporal dev server RSS idle → ${p.n} parked`,
-      `${p.idle.temporal.toFixed(0)} → ${p.temporal.toFixed(0)} MB`,
-    ],
-  );
+
+async function serving(topology: Topology): Promise<Row[]> {
+  const n = count('serving');
+  const inFlight = count('serving-concurrency');
+  const service = await start(topology, {
+    TWILIO_REQUESTS_PER_SECOND: args.rps,
+    SANDBOX_PHONE_NUMBERS: String(n),
+    // The world is big: the sandbox's own log would fill the terminal's buffer for nothing.
+    LOG_LEVEL: 'error',
+  });
+  try {
+    const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < n) {
+          const i = next++;
+          await post(service, `serving-${String(i).padStart(5, '0')}`, info.phoneNumbers[i]!.phoneNumber);
+        }
+      }),
+    );
+    const postedMs = performance.now() - started;
+    await until(
+      service,
+      (s) => s.resources.trustProducts.filter((b) => b.status === 'twilio-approved').length >= n,
+      6 * 3_600_000,
+      5_000,
+    );
+    await quiet(service);
+    const approvedMs = performance.now() - started;
+    await sleep(5_000);
+    const rss = workersRss(service);
+    const workers = service.pids().workers.length;
+    const database = service.databaseBytes();
+    const listed = performance.now();
+    const { onboardings, pages } = await listAll(service);
+    const listMs = performance.now() - listed;
+    const status = await cli(service, ['status']);
+    const filtered = await cli(service, ['status', '--status', 'action-required']);
+    const completed = /completed\s+\S+\s+(\d+)/.exec(status.output)?.[1];
+    return [
+      [
+        `${n} onboardings POSTed (${inFlight} in flight) / all approved and quiet`,
+        `${s(postedMs)} / ${s(approvedMs)}`,
+      ],
+      [
+        `worker RSS with ${n} serving, per worker`,
+        `${mb(rss.max)}${workers > 1 ? ` × ${workers}, ${mb(rss.sum)} in all` : ''}`,
+      ],
+      [`Temporal RSS with ${n} serving`, mb(processUsage(service.pids().temporal).rssMb)],
+      ...(database !== undefined
+        ? [
+            [
+              `PostgreSQL size with ${n} serving (per customer)`,
+              `${mb(database / 2 ** 20)} (${(database / n / 1024).toFixed(0)} KB)`,
+            ] as Row,
+          ]
+        : []),
+      [
+        `listing all ${n} through GET /v1/onboardings (${pages} pages of 200)`,
+        `${s(listMs)} (${onboardings} listed)`,
+      ],
+      [`trusthub-onboarding status (${completed ?? '?'} completed counted)`, s(status.ms)],
+      ['trusthub-onboarding status --status action-required', s(filtered.ms)],
+    ];
+  } finally {
+    await service.stop();
+  }
 }
-const width = Math.max(...rows.map(([label]) => label.length));
+
+type Row = [label: string, value: string];
+const PHASES: Record<string, (topology: Topology) => Promise<Row[]>> = {
+  throughput,
+  budget,
+  parked,
+  serving,
+};
+const unknown = [...phases].filter((phase) => !(phase in PHASES));
+if (unknown.length > 0) throw new Error(`--phases: unknown ${unknown.join(', ')}`);
+
+if (args.from === 'dist') {
+  console.error('building the service (npm run build), to run it compiled…');
+  try {
+    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'pipe' });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`npm run build failed:\n${String(stdout ?? '')}${String(stderr ?? '')}`);
+  }
+}
+const topologies: Topology[] = args.cluster ? ['dev', 'cluster'] : ['dev'];
+const heading: Record<Topology, string> = {
+  dev: 'dev server (npm start)',
+  cluster: `server on PostgreSQL, ${args.workers} workers (start:cluster)`,
+};
+// Phase by phase, each back end in turn, so that both see the machine in the same state.
+const table: { label: string; values: Partial<Record<Topology, string>> }[] = [];
+for (const phase of Object.keys(PHASES).filter((p) => phases.has(p))) {
+  for (const topology of topologies) {
+    console.error(`${phase} on ${heading[topology]}…`);
+    const rows = await PHASES[phase]!(topology);
+    for (const [label, value] of rows) {
+      const row = table.find((r) => r.label === label) ?? table[table.push({ label, values: {} }) - 1]!;
+      row.values[topology] = value;
+    }
+  }
+}
+const columns = [
+  Math.max(...table.map((r) => r.label.length)),
+  ...topologies.map((t) => Math.max(heading[t].length, ...table.map((r) => (r.values[t] ?? '').length))),
+];
+const line = (cells: string[]) =>
+  cells
+    .map((cell, i) => cell.padEnd(columns[i]!))
+    .join('  ')
+    .trimEnd();
 console.log(
-  `sandbox latency ${args.latency}, ${args.concurrency} concurrent requests max, vetting ${args.vetting}, TWILIO_REQUESTS_PER_SECOND=${args.rps}`,
+  `sandbox latency ${args.latency}, ${args.concurrency} concurrent requests max, vetting ${args.vetting}, TWILIO_REQUESTS_PER_SECOND=${args.rps}, service from ${args.from}/`,
 );
-for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+console.log(line(['', ...topologies.map((t) => heading[t])]));
+for (const row of table) console.log(line([row.label, ...topologies.map((t) => row.values[t] ?? '—')]));

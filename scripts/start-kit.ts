@@ -113,7 +113,17 @@ export function track(name: string, child: ChildProcess): void {
   children.push({ name, child });
 }
 
-/** Node children run TypeScript through tsx's loader in a single process, so signals reach them directly. */
+/**
+ * START_FROM=dist runs the service's processes compiled (`npm run build`), as the image does: plain
+ * Node, and the worker with its prebuilt workflow bundle. The figures that depend on how the code is
+ * loaded (a worker's memory, its start-up) are measured that way.
+ */
+const startFromDist = process.env.START_FROM === 'dist';
+
+/**
+ * Node children run TypeScript through tsx's loader in a single process, so signals reach them
+ * directly; with START_FROM=dist, src/<name>.ts runs as dist/<name>.js.
+ */
 export function runNode(
   name: string,
   colorCode: number,
@@ -121,6 +131,12 @@ export function runNode(
   env: NodeJS.ProcessEnv,
   twilio: TwilioSource,
 ) {
+  if (startFromDist && entry.startsWith('src/')) {
+    const compiled = entry.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js');
+    if (!existsSync(join(repoRoot, compiled)))
+      throw new StartError(`START_FROM=dist: ${compiled} is missing; run \`npm run build\` first.`);
+    return run(name, colorCode, process.execPath, [compiled], env, twilio);
+  }
   return run(name, colorCode, process.execPath, ['--import', 'tsx', entry], env, twilio);
 }
 

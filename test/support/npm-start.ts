@@ -1,8 +1,9 @@
 /**
- * `npm start` as a user runs it, on free ports and a fresh DATA_DIR, for the tests and benchmarks that
- * need the service from outside: separate processes, the real dev server and Web UI.
+ * `npm start`, or `npm run start:cluster`, as a user runs it, on free ports and a fresh DATA_DIR, for the
+ * tests and benchmarks that need the service from outside: separate processes, the real Temporal (the
+ * CLI's dev server, or the server on PostgreSQL with several workers) and Web UI.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,8 +12,30 @@ import { freePort } from '../../scripts/toolchain.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
+/** Which Temporal the service runs on: npm start's dev server, or start:cluster's server on PostgreSQL. */
+export type Topology = 'dev' | 'cluster';
+
+export interface ServicePids {
+  /** The first worker; `workers` has them all. */
+  worker?: number;
+  workers: number[];
+  api?: number;
+  sandbox?: number;
+  /** The dev server, or the Temporal server. */
+  temporal?: number;
+  postgres?: number;
+}
+
 export interface RunningService {
-  ports: { api: number; sandbox: number; ui: number; temporal: number; workerMetrics: number };
+  topology: Topology;
+  ports: {
+    api: number;
+    sandbox: number;
+    ui: number;
+    temporal: number;
+    workerMetrics: number;
+    postgres?: number;
+  };
   dataDir: string;
   apiUrl: string;
   sandboxUrl: string;
@@ -20,14 +43,19 @@ export interface RunningService {
   /** What npm start and its children printed so far (for failure messages). */
   output(): string;
   /** The PIDs of the service's processes, found among npm start's children. */
-  pids(): { worker?: number; api?: number; sandbox?: number; temporal?: number };
+  pids(): ServicePids;
+  /** The cluster's PostgreSQL: its size in bytes (all databases); undefined on the dev server. */
+  databaseBytes(): number | undefined;
   stop(): Promise<void>;
 }
 
-/** Starts `npm start` with `env` on top of the caller's environment minus anything that points it elsewhere. */
+/**
+ * Starts `npm start` (or, with topology 'cluster', `npm run start:cluster`) with `env` on top of the
+ * caller's environment minus anything that points it elsewhere.
+ */
 export async function startService(
   env: Record<string, string> = {},
-  { readyTimeoutMs = 120_000 } = {},
+  { readyTimeoutMs = 120_000, topology = 'dev' }: { readyTimeoutMs?: number; topology?: Topology } = {},
 ): Promise<RunningService> {
   const ports = {
     api: await freePort(),
@@ -35,14 +63,19 @@ export async function startService(
     ui: await freePort(),
     temporal: await freePort(),
     workerMetrics: await freePort(),
+    ...(topology === 'cluster' ? { postgres: await freePort() } : {}),
   };
   const dataDir = mkdtempSync(join(tmpdir(), 'trusthub-service-'));
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([key]) => !/^(TWILIO_|TEMPORAL_|PAYLOAD_|API_TOKEN|CODEC_TOKEN|METRICS_TOKEN|SANDBOX_)/.test(key),
+      ([key]) =>
+        !/^(TWILIO_|TEMPORAL_|PAYLOAD_|API_TOKEN|CODEC_TOKEN|METRICS_TOKEN|SANDBOX_|DATABASE_URL|POSTGRES_)/.test(
+          key,
+        ),
     ),
   );
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const script = topology === 'cluster' ? 'scripts/start-cluster.ts' : 'scripts/start.ts';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: repoRoot,
     env: {
       ...inherited,
@@ -54,6 +87,7 @@ export async function startService(
       TEMPORAL_UI_PORT: String(ports.ui),
       TEMPORAL_DEV_SERVER_PORT: String(ports.temporal),
       WORKER_METRICS_PORT: String(ports.workerMetrics),
+      ...(ports.postgres ? { POSTGRES_PORT: String(ports.postgres) } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,6 +100,7 @@ export async function startService(
   child.stderr!.on('data', keep);
 
   const service: RunningService = {
+    topology,
     ports,
     dataDir,
     apiUrl: `http://127.0.0.1:${ports.api}`,
@@ -73,6 +108,7 @@ export async function startService(
     uiUrl: `http://127.0.0.1:${ports.ui}`,
     output: () => output,
     pids: () => childPids(child.pid!),
+    databaseBytes: () => (ports.postgres ? databaseBytes(dataDir, ports.postgres) : undefined),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
@@ -93,31 +129,58 @@ export async function startService(
     if (ready) return service;
     if (Date.now() > deadline || child.exitCode !== null) {
       await service.stop();
-      throw new Error(`npm start was not ready in ${readyTimeoutMs} ms:\n${output.slice(-3_000)}`);
+      throw new Error(`${script} was not ready in ${readyTimeoutMs} ms:\n${output.slice(-3_000)}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-/** npm start's children by what they run (Linux /proc). */
-function childPids(parent: number) {
-  const found: ReturnType<RunningService['pids']> = {};
+/** npm start's children by what they run (Linux /proc), compiled (START_FROM=dist) or not. */
+function childPids(parent: number): ServicePids {
+  const found: ServicePids = { workers: [] };
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== parent) continue;
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes('src/worker.ts')) found.worker = Number(entry);
-      else if (cmdline.includes('src/api/server.ts')) found.api = Number(entry);
-      else if (cmdline.includes('trusthub-sandbox/bin/trusthub-sandbox.js')) found.sandbox = Number(entry);
-      else if (cmdline.includes('start-dev')) found.temporal = Number(entry);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const runs = (path: RegExp) => cmdline.some((arg) => path.test(arg));
+      if (runs(/^(src\/worker\.ts|dist\/worker\.js)$/)) found.workers.push(Number(entry));
+      else if (runs(/^(src\/api\/server\.ts|dist\/api\/server\.js)$/)) found.api = Number(entry);
+      else if (runs(/trusthub-sandbox\/bin\/trusthub-sandbox\.js$/)) found.sandbox = Number(entry);
+      else if (runs(/^start-dev$/) || runs(/\/temporal-server-v[^/]*\/server$/))
+        found.temporal = Number(entry);
+      else if (runs(/\/postgres$/)) found.postgres = Number(entry);
     } catch {
       // the process ended while we looked
     }
   }
+  found.workers.sort((a, b) => a - b);
+  if (found.workers[0] !== undefined) found.worker = found.workers[0];
   return found;
+}
+
+/** The cluster's PostgreSQL size, by psql with the password start:cluster generated into DATA_DIR. */
+function databaseBytes(dataDir: string, port: number): number {
+  const password = readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim();
+  const out = execFileSync(
+    'psql',
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-U',
+      'temporal',
+      '-d',
+      'postgres',
+      '-tAc',
+      'select sum(pg_database_size(datname)) from pg_database',
+    ],
+    { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8' },
+  );
+  return Number(out.trim());
 }
 
 /** Resident memory (MB) and CPU time (s) of a process, from /proc. */
