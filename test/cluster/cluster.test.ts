@@ -17,7 +17,7 @@
  * which of the two held an activity at that instant.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,17 +28,9 @@ import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig } from '../../src/config.js';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { stuckOnboardingQueries } from '../../src/workflows/visibility-queries.js';
-import {
-  freeServerPorts,
-  LocalPostgres,
-  runNamespaceJob,
-  runSchemaJob,
-  serverCommand,
-  serverEnvironment,
-  waitForServing,
-  type ServerPorts,
-} from '../../scripts/cluster.js';
+import { runNamespaceJob, runSchemaJob } from '../../scripts/cluster.js';
 import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
+import { TestCluster } from '../support/cluster.js';
 import { runSandbox, type RunningSandbox } from '../support/sandbox.js';
 import { onboardingRequest } from '../support/stack.js';
 import { testDataConverter, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
@@ -49,11 +41,8 @@ const TOKEN = 'cluster-test-token-0123456789abcdef';
 
 describe('the production topology: Temporal on PostgreSQL, two workers', { timeout: 600_000 }, () => {
   const root = mkdtempSync(join(tmpdir(), 'trusthub-cluster-'));
-  let pg: LocalPostgres;
-  let ports: ServerPorts;
+  let cluster: TestCluster;
   let address: string;
-  let server: ChildProcess | undefined;
-  let serverOutput = '';
   let connection: Connection;
   let client: Client;
   let sandbox: RunningSandbox;
@@ -72,32 +61,6 @@ describe('the production topology: Temporal on PostgreSQL, two workers', { timeo
     }
   }
 
-  async function startServer(): Promise<void> {
-    const { command, args } = serverCommand();
-    serverOutput = '';
-    const child = spawn(command, args, {
-      env: { PATH: process.env.PATH, ...serverEnvironment(pg.database, ports), LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    server = child;
-    const died = new Promise<never>((_, reject) =>
-      child.once('exit', (code) =>
-        reject(new Error(`the server exited (${code}) while starting:\n${serverOutput.slice(-4_000)}`)),
-      ),
-    );
-    await Promise.race([waitForServing(address, 120_000), died]);
-  }
-
-  async function stopServer(): Promise<void> {
-    const child = server;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
-  }
-
   function startWorker(): WorkerProcess {
     const worker = spawnWorker({ address }, sandbox, {
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -109,16 +72,8 @@ describe('the production topology: Temporal on PostgreSQL, two workers', { timeo
   }
 
   before(async () => {
-    pg = new LocalPostgres(join(root, 'postgres'), await freePort());
-    await timed('postgres initdb + start', async () => {
-      pg.init();
-      await pg.start();
-    });
-    await timed('schema job', () => runSchemaJob(pg.database));
-    ports = await freeServerPorts();
-    address = `127.0.0.1:${ports.frontend}`;
-    await timed('server start', startServer);
-    await timed('namespace job', () => runNamespaceJob(address, NAMESPACE));
+    cluster = await TestCluster.start(root, NAMESPACE, timed);
+    address = cluster.address;
 
     sandbox = await runSandbox({ vetting: 'manual', logLevel: 'silent' });
     connection = await Connection.connect({ address });
@@ -149,8 +104,7 @@ describe('the production topology: Temporal on PostgreSQL, two workers', { timeo
     await api?.close();
     await sandbox?.close();
     await connection?.close();
-    await stopServer();
-    await pg?.stop();
+    await cluster?.stop();
     rmSync(root, { recursive: true, force: true });
     process.stderr.write(`cluster timings (ms): ${JSON.stringify(timings)}\n`);
   });
@@ -224,14 +178,14 @@ describe('the production topology: Temporal on PostgreSQL, two workers', { timeo
 
     // The server goes away and comes back on the same database; workers and the API reconnect.
     await timed('server restart', async () => {
-      await stopServer();
-      await startServer();
+      await cluster.stopServer();
+      await cluster.startServer();
     });
     await decide(view.customerProfile!.sid, 'approve');
     view = await waitFor(id, (v) => v.step === 'waiting-for-trust-product-vetting');
 
     // PostgreSQL goes away under the running server and comes back.
-    await timed('postgres restart', () => pg.restart());
+    await timed('postgres restart', () => cluster.pg.restart());
     await decide(view.trustProduct!.sid, 'approve');
     completed = await waitFor(id, (v) => v.status === 'completed');
     assert.equal(completed.trustProduct?.status, 'twilio-approved');
@@ -310,8 +264,8 @@ describe('the production topology: Temporal on PostgreSQL, two workers', { timeo
       const dump = (db: string, args: string[]) =>
         execFileSync(
           '/usr/lib/postgresql/15/bin/pg_dump',
-          ['-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.database.user, ...args, db],
-          { encoding: 'utf8', env: { PATH: process.env.PATH, PGPASSWORD: pg.database.password } },
+          ['-h', '127.0.0.1', '-p', String(cluster.pg.port), '-U', cluster.pg.database.user, ...args, db],
+          { encoding: 'utf8', env: { PATH: process.env.PATH, PGPASSWORD: cluster.pg.database.password } },
         ).replace(/^\\(un)?restrict .*$/gm, '');
       const database = (db: string) =>
         dump(db, ['--schema-only']) +
@@ -333,7 +287,7 @@ describe('the production topology: Temporal on PostgreSQL, two workers', { timeo
       };
     };
     const before = snapshot();
-    await timed('schema job again', () => runSchemaJob(pg.database));
+    await timed('schema job again', () => runSchemaJob(cluster.pg.database));
     await timed('namespace job again', () => runNamespaceJob(address, NAMESPACE));
     const afterwards = snapshot();
     assert.equal(afterwards.temporal, before.temporal, 'the temporal schema is unchanged');
