@@ -25,6 +25,7 @@
  * --phases picks some of them (default throughput,budget,parked,serving).
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CallbackRecord, RequestArrival } from 'trusthub-sandbox';
 import { createTwilioClient } from '../src/trusthub/client.js';
@@ -52,6 +53,7 @@ const { values: args } = parseArgs({
     cluster: { type: 'boolean', default: false },
     workers: { type: 'string', default: '2' },
     from: { type: 'string', default: 'dist' },
+    'trace-gc': { type: 'boolean', default: false },
   },
 });
 if (!['src', 'dist'].includes(args.from)) throw new Error(`--from must be src or dist, got ${args.from}`);
@@ -99,6 +101,7 @@ function start(topology: Topology, extra: Record<string, string>): Promise<Runni
       SANDBOX_PROFILE_REVIEW_DELAY: args.vetting,
       SANDBOX_TRUST_PRODUCT_REVIEW_DELAY: args.vetting,
       START_FROM: args.from,
+      ...(args['trace-gc'] ? { WORKER_NODE_ARGS: '--trace-gc' } : {}),
       ...(topology === 'cluster' ? { WORKERS: args.workers } : {}),
       ...extra,
     },
@@ -110,6 +113,13 @@ function start(topology: Topology, extra: Record<string, string>): Promise<Runni
 function workersRss(service: RunningService): { max: number; sum: number } {
   const rss = service.pids().workers.map((pid) => processUsage(pid).rssMb);
   return { max: Math.max(...rss), sum: rss.reduce((a, b) => a + b, 0) };
+}
+/** A process's resident memory split into anonymous (heaps, malloc) and file-backed (code) pages. */
+function anonymousRss(pid: number | undefined): { anonMb: number; fileMb: number } {
+  if (!pid) return { anonMb: Number.NaN, fileMb: Number.NaN };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { anonMb: kb('RssAnon') / 1024, fileMb: kb('RssFile') / 1024 };
 }
 const workersCpu = (service: RunningService) =>
   service
@@ -335,6 +345,9 @@ async function parked(topology: Topology): Promise<Row[]> {
     const rss = workersRss(service);
     const database = service.databaseBytes();
     const workers = service.pids().workers.length;
+    const { worker } = service.pids();
+    const anon = anonymousRss(worker);
+    const heaps = service.heaps(worker);
     return [
       [
         `POST /v1/onboardings latency, ${burst} at once: p50 / p99`,
@@ -344,6 +357,15 @@ async function parked(topology: Topology): Promise<Row[]> {
         `worker RSS idle → ${n} parked in vetting (peak), per worker`,
         `${mb(idle.worker.max)} → ${mb(rss.max)} (${mb(peak)})${workers > 1 ? ` × ${workers}, ${mb(rss.sum)} in all` : ''}`,
       ],
+      [`  of the first worker's RSS: anonymous / file-backed`, `${mb(anon.anonMb)} / ${mb(anon.fileMb)}`],
+      ...(heaps.length > 0
+        ? [
+            [
+              `  its V8 heaps at the last GC, used (committed): main thread, workflow thread`,
+              heaps.map((h) => `${mb(h.usedMb)} (${mb(h.committedMb)})`).join(', '),
+            ] as Row,
+          ]
+        : []),
       [`Temporal RSS idle → ${n} parked`, `${mb(idle.temporal)} → ${mb(processUsage(temporal).rssMb)}`],
       ...(database !== undefined
         ? [[`PostgreSQL size with ${n} parked`, mb(database / 2 ** 20)] as Row]

@@ -130,14 +130,15 @@ export function runNode(
   entry: string,
   env: NodeJS.ProcessEnv,
   twilio: TwilioSource,
+  nodeArgs: string[] = [],
 ) {
   if (startFromDist && entry.startsWith('src/')) {
     const compiled = entry.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js');
     if (!existsSync(join(repoRoot, compiled)))
       throw new StartError(`START_FROM=dist: ${compiled} is missing; run \`npm run build\` first.`);
-    return run(name, colorCode, process.execPath, [compiled], env, twilio);
+    return run(name, colorCode, process.execPath, [...nodeArgs, compiled], env, twilio);
   }
-  return run(name, colorCode, process.execPath, ['--import', 'tsx', entry], env, twilio);
+  return run(name, colorCode, process.execPath, [...nodeArgs, '--import', 'tsx', entry], env, twilio);
 }
 
 export async function stop(exitCode: number): Promise<never> {
@@ -305,6 +306,9 @@ export async function startApplication(
       'src/worker.ts',
       { ...shared, ...metrics, ...replicas },
       twilio,
+      // Node's own flags for the workers only: a heap limit, or --trace-gc when profiling their memory
+      // (which NODE_OPTIONS does not take).
+      process.env.WORKER_NODE_ARGS?.split(/\s+/).filter(Boolean),
     );
   }
   runNode(

@@ -44,6 +44,11 @@ export interface RunningService {
   output(): string;
   /** The PIDs of the service's processes, found among npm start's children. */
   pids(): ServicePids;
+  /**
+   * The V8 heaps of a process run with --trace-gc (WORKER_NODE_ARGS), as its latest collection left
+   * each isolate, in the order the isolates first collected: the main thread's, then a worker thread's.
+   */
+  heaps(pid: number | undefined): { usedMb: number; committedMb: number }[];
   /** The cluster's PostgreSQL: its size in bytes (all databases); undefined on the dev server. */
   databaseBytes(): number | undefined;
   stop(): Promise<void>;
@@ -93,8 +98,17 @@ export async function startService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // --trace-gc lines: "[pid:0xisolate]  1234 ms: Mark-Compact 45.1 (60.2) -> 30.0 (58.0) MB, …".
+  const gcLine = /\[(\d+):(0x[0-9a-f]+)\]\s+\d+ ms: [\w-]+[^\n]*?-> ([\d.]+) \(([\d.]+)\) MB/g;
+  const heaps = new Map<number, Map<string, { usedMb: number; committedMb: number }>>();
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
+    const text = chunk.toString();
+    for (const [, pid, isolate, used, committed] of text.matchAll(gcLine)) {
+      const byIsolate = heaps.get(Number(pid)) ?? new Map<string, { usedMb: number; committedMb: number }>();
+      byIsolate.set(isolate!, { usedMb: Number(used), committedMb: Number(committed) });
+      heaps.set(Number(pid), byIsolate);
+    }
+    output = (output + text).slice(-20_000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -108,6 +122,7 @@ export async function startService(
     uiUrl: `http://127.0.0.1:${ports.ui}`,
     output: () => output,
     pids: () => childPids(child.pid!),
+    heaps: (pid) => [...(heaps.get(pid ?? -1)?.values() ?? [])],
     databaseBytes: () => (ports.postgres ? databaseBytes(dataDir, ports.postgres) : undefined),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
