@@ -339,5 +339,6 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       .filter((keys) => keys.length && !keys.includes('TemporalChangeVersion'));
     assert.deepEqual(upserted, [['OnboardingStatus']]);
     await recordHistory(stack.env.client, 'v2-approval-ran-out', view.id);
+    await recordHistory(stack.env.client, 'v10-approval-ran-out', view.id);
   });
 });
