@@ -72,6 +72,13 @@ export const DELETE_REPLACED_PERSONAL_DATA = 'delete-replaced-personal-data';
  */
 export const DRIFT_CHECKS = 'drift-checks';
 
+/**
+ * The search attributes are upserted only when one of them differs from what the run has set (its
+ * start's, then its own upserts'), and only the ones that differ. Before, every change of the record
+ * upserted all seven, about three upserts per weekly re-check with values that seldom change.
+ */
+export const UPSERT_CHANGED_ATTRIBUTES = 'upsert-changed-attributes';
+
 export interface PatchRecord {
   id: string;
   /** YYYY-MM-DD. */
@@ -100,4 +107,5 @@ export const PATCHES: readonly PatchRecord[] = [
   patch(YIELD_TO_QUEUED_WORK, '2026-12-01'),
   patch(DELETE_REPLACED_PERSONAL_DATA, '2026-12-01'),
   patch(DRIFT_CHECKS, '2026-12-01'),
+  patch(UPSERT_CHANGED_ATTRIBUTES, '2026-12-01'),
 ];

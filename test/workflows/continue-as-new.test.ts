@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { WORKFLOW_TYPE, onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
+import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
@@ -50,6 +51,19 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
     const done = await stack.waitFor(id, (v) => v.status === 'completed');
     await recordHistory(stack.env.client, 'v1-continued-as-new', id, firstRun);
     assert.equal(done.resources.customerProfileSid, waiting.customerProfile.sid);
+    // Upserts write only what differs from what the run has set (UPSERT_CHANGED_ATTRIBUTES), and a
+    // continued run starts with the attributes of the run before: the server's still match the record.
+    const serving = await stack.waitFor(id, (v) => v.step === 'serving');
+    const attributes = (await stack.env.client.workflow.getHandle(id).describe()).typedSearchAttributes;
+    assert.deepEqual(Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, attributes.get(key)])), {
+      CustomerId: request.customerId,
+      OnboardingStatus: serving.status,
+      OnboardingStep: 'serving',
+      CustomerProfileStatus: 'twilio-approved',
+      TrustProductStatus: 'twilio-approved',
+      BundleSids: [done.resources.customerProfileSid, done.resources.trustProductSid],
+      WaitingSince: undefined,
+    });
 
     const { countsExcludingSeed } = await stack.admin<{ countsExcludingSeed: Record<string, number> }>(
       'GET',

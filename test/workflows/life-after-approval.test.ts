@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { OnboardingView } from '../../src/workflows/contract.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
@@ -14,6 +15,9 @@ import { recordHistory } from '../support/histories.js';
 import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 
 type ErrorReply = { error: { code: string; message: string } };
+
+// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
+const { EventType } = proto.temporal.api.enums.v1;
 
 describe('life after approval (time-skipping server)', { timeout: 300_000 }, () => {
   let numbers: { sid: string; phoneNumber: string }[];
@@ -314,12 +318,27 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
   test("a year on, the workflow's own timer notices the approval ran out, with no callback", async () => {
     const view = await approvedCustomer('a-year-on', [numbers[6]!.phoneNumber]);
     const validUntil = Date.parse(view.customerProfile!.validUntil!);
+    const handle = stack.env.client.workflow.getHandle(view.id);
+    const approvedAt = (await handle.fetchHistory()).events?.length ?? 0;
     // Nothing is sent to any workflow from here on: only timers wake them.
     await stack.env.sleep(validUntil - Date.now() + 2 * 24 * 3_600_000);
     const lost = await stack.waitFor(view.id, (v) => v.status === 'action-required', 60_000);
     assert.equal(lost.problem?.kind, 'approval-lost');
     assert.match(lost.problem?.message ?? '', /approval ran out on/);
     assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /approval expired on/);
+    // A year of weekly re-checks that found nothing new upserted no search attributes: the expiry, which
+    // changed the status, upserted that one (UPSERT_CHANGED_ATTRIBUTES). A patch's marker upserts
+    // TemporalChangeVersion (the SDK's), left out here.
+    const inTheYear = ((await handle.fetchHistory()).events ?? []).slice(approvedAt);
+    const fired = inTheYear.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
+    assert.ok(fired.length >= 50, `the weekly re-checks ran (${fired.length} timers fired)`);
+    const upserted = inTheYear
+      .map((e) =>
+        Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}),
+      )
+      .filter((keys) => keys.length && !keys.includes('TemporalChangeVersion'));
+    assert.deepEqual(upserted, [['OnboardingStatus']]);
     await recordHistory(stack.env.client, 'v2-approval-ran-out', view.id);
+    await recordHistory(stack.env.client, 'v10-approval-ran-out', view.id);
   });
 });

@@ -20,6 +20,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair, TypedSearchAttributes } from '@temporalio/common';
 import {
   ADD_ON_FIELD,
   ADD_ON_PRODUCTS,
@@ -63,7 +64,7 @@ import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
 import type { ReplacedResource } from './personal-data.js';
-import { REQUEST_FROM_INPUT, YIELD_TO_QUEUED_WORK } from '../patches.js';
+import { REQUEST_FROM_INPUT, UPSERT_CHANGED_ATTRIBUTES, YIELD_TO_QUEUED_WORK } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
 
@@ -138,6 +139,24 @@ export interface CustomerBundle {
   kind: BundleKind;
   bundleSid: string;
   product: AddOnProduct | 'shaken-stir' | 'customer-profile';
+}
+
+/**
+ * Whether the run's search attributes already hold this value (null: the attribute is unset). Keyword
+ * lists compare element by element, datetimes by instant; anything else by value.
+ */
+function isSetTo(set: TypedSearchAttributes, { key, value }: SearchAttributeUpdatePair): boolean {
+  const current: unknown = set.get(key);
+  if (value === null) return current === undefined;
+  if (value instanceof Date) return current instanceof Date && current.getTime() === value.getTime();
+  if (Array.isArray(value)) {
+    return (
+      Array.isArray(current) &&
+      current.length === value.length &&
+      value.every((item, index) => current[index] === item)
+    );
+  }
+  return current === value;
 }
 
 /** Drift entries kept on the record: the latest ones. */
@@ -275,11 +294,18 @@ export class Onboarding {
     this.#queueEvents();
   }
 
+  /**
+   * Replay: `patched` is asked only when some value is already set, where the old code's upsert is the
+   * command either way. A history without the marker replays the full upsert there (no command from
+   * `patched`); with it, only what differs is written, and nothing when nothing does. The values set are
+   * the run's own (`typedSearchAttributes`: its start's, which a continued run has from the run before,
+   * then its upserts), so a continued run's first upsert still writes what differs from its start.
+   */
   #upsertSearchAttributes(): void {
     const record = this.record;
     if (!record.step.startsWith('waiting-')) this.#waitingSince = undefined;
     else this.#waitingSince ??= new Date();
-    upsertSearchAttributes([
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: CustomerId, value: record.customerId },
       { key: OnboardingStatus, value: record.status },
       { key: OnboardingStepAttribute, value: record.step },
@@ -287,7 +313,14 @@ export class Onboarding {
       { key: TrustProductStatus, value: record.trustProduct?.status ?? 'none' },
       { key: BundleSids, value: this.bundleSids() },
       { key: WaitingSince, value: this.#waitingSince ?? null },
-    ]);
+    ];
+    const set = workflowInfo().typedSearchAttributes;
+    const changed = attributes.filter((pair) => !isSetTo(set, pair));
+    if (changed.length < attributes.length && patched(UPSERT_CHANGED_ATTRIBUTES)) {
+      if (changed.length) upsertSearchAttributes(changed);
+      return;
+    }
+    upsertSearchAttributes(attributes);
   }
 
   /** Events for what changed since the last announcement (./events.ts), when this run sends them. */
