@@ -361,8 +361,10 @@ async function parked(topology: Topology): Promise<Row[]> {
       ...(heaps.length > 0
         ? [
             [
-              `  its V8 heaps at the last GC, used (committed): main thread, workflow thread`,
-              heaps.map((h) => `${mb(h.usedMb)} (${mb(h.committedMb)})`).join(', '),
+              `  its V8 heaps after the last full GC, used (committed): main thread, workflow thread`,
+              heaps
+                .map((h) => `${mb(h.usedMb)} (${mb(h.committedMb)})${h.full ? '' : ' (scavenge)'}`)
+                .join(', '),
             ] as Row,
           ]
         : []),

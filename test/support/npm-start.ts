@@ -45,10 +45,11 @@ export interface RunningService {
   /** The PIDs of the service's processes, found among npm start's children. */
   pids(): ServicePids;
   /**
-   * The V8 heaps of a process run with --trace-gc (WORKER_NODE_ARGS), as its latest collection left
-   * each isolate, in the order the isolates first collected: the main thread's, then a worker thread's.
+   * The V8 heaps of a process run with --trace-gc (WORKER_NODE_ARGS), as its latest full collection
+   * (or, before one, its latest scavenge) left each isolate, in the order the isolates first
+   * collected: the main thread's, then a worker thread's.
    */
-  heaps(pid: number | undefined): { usedMb: number; committedMb: number }[];
+  heaps(pid: number | undefined): { usedMb: number; committedMb: number; full: boolean }[];
   /** The cluster's PostgreSQL: its size in bytes (all databases); undefined on the dev server. */
   databaseBytes(): number | undefined;
   stop(): Promise<void>;
@@ -98,14 +99,18 @@ export async function startService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  // --trace-gc lines: "[pid:0xisolate]  1234 ms: Mark-Compact 45.1 (60.2) -> 30.0 (58.0) MB, …".
-  const gcLine = /\[(\d+):(0x[0-9a-f]+)\]\s+\d+ ms: [\w-]+[^\n]*?-> ([\d.]+) \(([\d.]+)\) MB/g;
-  const heaps = new Map<number, Map<string, { usedMb: number; committedMb: number }>>();
+  // --trace-gc lines: "[pid:0xisolate]  1234 ms: Mark-Compact 45.1 (60.2) -> 30.0 (58.0) MB, …". A
+  // scavenge's figure still holds the old generation's garbage, so a full collection's is kept once seen.
+  const gcLine = /\[(\d+):(0x[0-9a-f]+)\]\s+\d+ ms: ([\w-]+)[^\n]*?-> ([\d.]+) \(([\d.]+)\) MB/g;
+  type Heap = { usedMb: number; committedMb: number; full: boolean };
+  const heaps = new Map<number, Map<string, Heap>>();
   const keep = (chunk: Buffer) => {
     const text = chunk.toString();
-    for (const [, pid, isolate, used, committed] of text.matchAll(gcLine)) {
-      const byIsolate = heaps.get(Number(pid)) ?? new Map<string, { usedMb: number; committedMb: number }>();
-      byIsolate.set(isolate!, { usedMb: Number(used), committedMb: Number(committed) });
+    for (const [, pid, isolate, kind, used, committed] of text.matchAll(gcLine)) {
+      const byIsolate = heaps.get(Number(pid)) ?? new Map<string, Heap>();
+      const full = kind === 'Mark-Compact';
+      if (full || !byIsolate.get(isolate!)?.full)
+        byIsolate.set(isolate!, { usedMb: Number(used), committedMb: Number(committed), full });
       heaps.set(Number(pid), byIsolate);
     }
     output = (output + text).slice(-20_000);
