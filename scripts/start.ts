@@ -21,7 +21,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/search-attributes.js';
-import { ensureTemporalCli, waitForHttp, waitForPort } from './toolchain.js';
+import { devServerPriorityArgs, ensureTemporalCli, waitForHttp, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes.js';
 import {
   appPortsWanted,
@@ -78,6 +78,8 @@ async function startTemporal(): Promise<void> {
       '--log-format',
       pretty ? 'pretty' : 'json',
       ...searchAttributeFlags,
+      // Task priorities (interactive work ahead of bulk imports), unless TEMPORAL_PRIORITIES=off.
+      ...devServerPriorityArgs(),
     ],
     {},
     NO_TWILIO,
