@@ -18,6 +18,8 @@ import {
   ensureTemporalCli,
   ensureTemporalServer,
   ensureTemporalSqlTool,
+  PRIORITY_DYNAMIC_CONFIG_FILE,
+  prioritiesEnabled,
   temporalSchemaDir,
   ToolchainError,
   waitForPort,
@@ -302,9 +304,18 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** The environment deploy/temporal/config.yaml reads (temporalio/server's variable names). */
-export function serverEnvironment(database: Database, ports: ServerPorts): NodeJS.ProcessEnv {
+/**
+ * The environment deploy/temporal/config.yaml reads (temporalio/server's variable names), with the
+ * dynamic config that turns task priorities on (deploy/temporal/dynamicconfig.yaml) unless
+ * `priorities` is false (TEMPORAL_PRIORITIES=off).
+ */
+export function serverEnvironment(
+  database: Database,
+  ports: ServerPorts,
+  { priorities = prioritiesEnabled() } = {},
+): NodeJS.ProcessEnv {
   return {
+    ...(priorities ? { DYNAMIC_CONFIG_FILE_PATH: PRIORITY_DYNAMIC_CONFIG_FILE } : {}),
     POSTGRES_SEEDS: database.host,
     DB_PORT: String(database.port),
     POSTGRES_USER: database.user,

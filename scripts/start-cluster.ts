@@ -6,7 +6,8 @@
  *      DATABASE_URL for an existing server (postgres://user:password@host:port);
  *   2. compose's schema job (scripts/cluster/temporal-schema.sh);
  *   3. the Temporal server at compose's release with deploy/temporal/config.yaml (history and SQL
- *      visibility in PostgreSQL), gRPC on TEMPORAL_DEV_SERVER_PORT (7233) as with npm start;
+ *      visibility in PostgreSQL) and deploy/temporal/dynamicconfig.yaml (task priorities honoured, unless
+ *      TEMPORAL_PRIORITIES=off), gRPC on TEMPORAL_DEV_SERVER_PORT (7233) as with npm start;
  *   4. compose's namespace/search-attribute job (scripts/cluster/temporal-namespace.sh);
  *   5. the Temporal Web UI (temporalio/ui's server, built from Go) on TEMPORAL_UI_PORT (8233), decoding
  *      through the API's codec endpoint;

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole service in one terminal.
  *
- *   1. the Temporal dev server (CLI `server start-dev`, SQLite in .data/, UI on 8233) — unless
- *      TEMPORAL_ADDRESS points elsewhere, in which case that cluster is used;
+ *   1. the Temporal dev server (CLI `server start-dev`, SQLite in .data/, UI on 8233; task priorities
+ *      honoured unless TEMPORAL_PRIORITIES=off) — unless TEMPORAL_ADDRESS points elsewhere, in which
+ *      case that cluster is used;
  *   2. the Trust Hub sandbox on SANDBOX_PORT — only when TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN are unset;
  *   3. the worker, with its Prometheus metrics on WORKER_METRICS_PORT (9464);
  *   4. the API on PORT.
@@ -21,7 +22,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/search-attributes.js';
-import { ensureTemporalCli, waitForHttp, waitForPort } from './toolchain.js';
+import { devServerPriorityArgs, ensureTemporalCli, waitForHttp, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes.js';
 import {
   appPortsWanted,
@@ -78,6 +79,8 @@ async function startTemporal(): Promise<void> {
       '--log-format',
       pretty ? 'pretty' : 'json',
       ...searchAttributeFlags,
+      // Task priorities (interactive work ahead of bulk imports), unless TEMPORAL_PRIORITIES=off.
+      ...devServerPriorityArgs(),
     ],
     {},
     NO_TWILIO,

@@ -33,6 +33,29 @@ export const TEST_SERVER_VERSION = '1.38.0';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * The server honours task priorities (PRIORITIES in src/workflows/contract.ts) only with its
+ * priority-aware matcher, which server 1.29 leaves off (`matching.useNewMatcher`, default false in
+ * go.temporal.io/server common/dynamicconfig/constants.go). The cluster and compose read it from
+ * deploy/temporal/dynamicconfig.yaml; the dev server gets it as flags (`devServerPriorityArgs`).
+ * TEMPORAL_PRIORITIES=off starts either without it (bench/priority.ts compares the two).
+ */
+export const PRIORITY_DYNAMIC_CONFIG = { 'matching.useNewMatcher': true } as const;
+export const PRIORITY_DYNAMIC_CONFIG_FILE = join(repoRoot, 'deploy', 'temporal', 'dynamicconfig.yaml');
+
+export function prioritiesEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.TEMPORAL_PRIORITIES !== 'off';
+}
+
+/** The CLI dev server's flags that turn the priority-aware matcher on (none with TEMPORAL_PRIORITIES=off). */
+export function devServerPriorityArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!prioritiesEnabled(env)) return [];
+  return Object.entries(PRIORITY_DYNAMIC_CONFIG).flatMap(([key, value]) => [
+    '--dynamic-config-value',
+    `${key}=${JSON.stringify(value)}`,
+  ]);
+}
+
 export class ToolchainError extends Error {
   override name = 'ToolchainError';
 }

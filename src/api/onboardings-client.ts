@@ -14,6 +14,7 @@ import {
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { shakenStirOnboarding } from '../workflows/index.js';
 import {
+  PRIORITIES,
   WORKFLOW_TYPE,
   addProducts,
   bundleStatusChanged,
@@ -26,6 +27,7 @@ import {
   type OnboardingView,
   type ProductsRequest,
   type StartAnswer,
+  type StartPriority,
 } from '../workflows/contract.js';
 import { CustomerId, OnboardingStatus } from '../workflows/search-attributes.js';
 import type { OnboardingRequest } from '../workflows/contract.js';
@@ -81,8 +83,9 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
      * and the `startOnboarding` update go together (Update-with-Start). The update answers whether this
      * call created the run; a different body is refused by the workflow (StartRefusal). After a failed,
      * terminated, timed-out or cancelled run a new one starts (it finds what the earlier one left).
+     * `priority` is the run's (PRIORITIES): its activities inherit it, unless they are interactive.
      */
-    async start(request: OnboardingRequest): Promise<StartAnswer> {
+    async start(request: OnboardingRequest, priority: StartPriority = 'normal'): Promise<StartAnswer> {
       const id = onboardingIdFor(request.customerId);
       const digest = requestDigest(request);
       const startWorkflowOperation = new WithStartWorkflowOperation<typeof shakenStirOnboarding>(
@@ -93,6 +96,7 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
           args: [{ onboardingId: id, request, requestDigest: digest }],
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          priority: PRIORITIES[priority],
           typedSearchAttributes: [
             { key: CustomerId, value: request.customerId },
             { key: OnboardingStatus, value: 'running' },

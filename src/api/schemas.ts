@@ -12,6 +12,7 @@ import {
   ONBOARDING_ID_PATTERN,
   ONBOARDING_STATUSES,
   ONBOARDING_STEPS,
+  START_PRIORITIES,
 } from '../workflows/contract.js';
 import {
   Corrections,
@@ -104,6 +105,15 @@ export const OnboardingView = Type.Object(
  * GET /v1/onboardings. What a schema cannot say — a date-time `new Date()` cannot hold (a leap second),
  * an age beyond MAX_WAITING_DAYS — parseListQuery (list-query.ts) refuses before Temporal is asked.
  */
+export const StartQuery = Type.Object({
+  priority: Type.Enum([...START_PRIORITIES], {
+    type: 'string',
+    default: 'normal',
+    description:
+      'bulk: queue this onboarding behind the work of customers already being served (decisions, corrections, number changes), as `trusthub-onboarding import` does.',
+  }),
+});
+
 export const OnboardingListQuery = Type.Object({
   status: Type.Optional(Type.Enum([...ONBOARDING_STATUSES], { type: 'string' })),
   step: Type.Optional(Type.Enum([...ONBOARDING_STEPS], { type: 'string' })),

@@ -6,6 +6,7 @@
  * A workflow runs for as long as the ISV serves the customer: onboarding is its first phase; after
  * approval it keeps the customer's numbers and approvals current (step `serving`) until offboarded.
  */
+import type { Priority } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Static } from 'typebox';
 import type { BundleKind } from '../trusthub/types.js';
@@ -327,6 +328,36 @@ export interface AnnouncedState {
   /** Drift entries announced so far (their `at` + object SID). */
   drift?: string[];
 }
+
+// ---- priorities: interactive work ahead of bulk work ----------------------------------------------
+
+/**
+ * Temporal's task priorities (`priorityKey`, 1 first … 5 last; unset means 3), the one place they are
+ * chosen. A workflow's activities inherit its start's priority; the activities someone is waiting on
+ * override it with `interactive`, whatever the run was started with:
+ *
+ * - `interactive` (1): the bundle re-read after a Twilio decision callback, the activities a PATCH's
+ *   corrections run, and the changes queued by the number and product updates (./onboarding/activities.ts,
+ *   `interactively`);
+ * - `normal` (3, the server's default): a run started by POST /v1/onboardings;
+ * - `bulk` (5): a run started by a bulk import (POST /v1/onboardings?priority=bulk, what
+ *   `trusthub-onboarding import` sends), so a thousand new customers queue behind the work of those
+ *   already served instead of in front of it.
+ *
+ * The server dispatches by priority only with its priority-aware matcher (`matching.useNewMatcher`,
+ * off by default in server 1.29): deploy/temporal/dynamicconfig.yaml turns it on for the cluster and
+ * compose, and `DEV_SERVER_PRIORITY_ARGS` (scripts/toolchain.ts) for the dev server. A priority is an
+ * activity's option, not a command of its own: changing it replays without a patch.
+ */
+export const PRIORITIES = {
+  interactive: { priorityKey: 1 },
+  normal: { priorityKey: 3 },
+  bulk: { priorityKey: 5 },
+} as const satisfies Record<string, Priority>;
+
+/** How a start asks to be queued (`?priority=`): `bulk` behind the work of the customers already served. */
+export const START_PRIORITIES = ['normal', 'bulk'] as const;
+export type StartPriority = (typeof START_PRIORITIES)[number];
 
 // ---- starting: one customer, one identity ----------------------------------------------------------
 

@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
-import { ensureComposeCheck, ensureTemporalCli } from '../../scripts/toolchain.js';
+import { parse as parseYaml } from 'yaml';
+import {
+  ensureComposeCheck,
+  ensureTemporalCli,
+  PRIORITY_DYNAMIC_CONFIG,
+  PRIORITY_DYNAMIC_CONFIG_FILE,
+} from '../../scripts/toolchain.js';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
 import { devServerEnvironment } from '../support/temporal.js';
 
@@ -167,6 +173,23 @@ describe(
       const adminTools = images.filter((image) => image.startsWith('temporalio/admin-tools:'));
       assert.ok(adminTools.length >= 2, 'the schema and namespace jobs run admin-tools');
       for (const image of adminTools) assert.ok(image.startsWith(`temporalio/admin-tools:${server}`), image);
+    });
+
+    test("the server reads the cluster's dynamic config, with task priorities on as on the dev server", () => {
+      const { services } = load(composeFile).project!;
+      const server = services.temporal!;
+      const path = server.environment?.DYNAMIC_CONFIG_FILE_PATH;
+      const mount = (server.volumes ?? []).find((v) => v.target === path);
+      assert.equal(mount?.type, 'bind');
+      assert.equal(mount?.source, PRIORITY_DYNAMIC_CONFIG_FILE);
+      assert.equal(mount?.read_only, true);
+      const file = parseYaml(readFileSync(PRIORITY_DYNAMIC_CONFIG_FILE, 'utf8')) as Record<
+        string,
+        { value: unknown }[]
+      >;
+      for (const [key, value] of Object.entries(PRIORITY_DYNAMIC_CONFIG)) {
+        assert.deepEqual(file[key], [{ value }], `${key} as the dev server's flags set it`);
+      }
     });
 
     test('the server starts only after the schema job has set up both databases', () => {

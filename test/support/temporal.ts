@@ -7,7 +7,7 @@ import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
 import { encryptingDataConverter, parsePayloadKeys } from '../../src/temporal/codec.js';
-import { ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
+import { devServerPriorityArgs, ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
 
 /**
  * Workflow-task completions the server refused, as the SDK's core logs them. Such a refusal leaves a
@@ -92,7 +92,8 @@ export async function devServerEnvironment(
       ui: options.ui ?? false,
       ...(options.uiPort ? { uiPort: options.uiPort } : {}),
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
-      ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
+      // Priorities honoured, as npm start's dev server does.
+      extraArgs: [...devServerPriorityArgs(), ...(options.extraArgs ?? [])],
       log: { format: 'json', level: 'warn' },
     },
   });

@@ -55,6 +55,7 @@ import {
   ProductsBody,
   RelayedCallBody,
   Started,
+  StartQuery,
 } from '../schemas.js';
 
 function problem(reply: FastifyReply, status: number, code: string, message: string, fields?: unknown) {
@@ -146,6 +147,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
           "Start one end customer's SHAKEN/STIR onboarding: 202 when this made it, 200 with the same record when it was already there with the same request",
         security: [{ bearer: [] }],
         body: OnboardingRequestBody,
+        querystring: StartQuery,
         response: { 200: Started, 202: Started, 400: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
     },
@@ -155,7 +157,7 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
       if (refused) return refused;
       const id = onboardingIdFor(body.customerId);
       try {
-        const { created, view } = await onboardings.start(body);
+        const { created, view } = await onboardings.start(body, request.query.priority);
         request.log.info({ onboardingId: id, created }, created ? 'onboarding started' : 'onboarding found');
         app.apiMetrics.onboardingStart(created ? 'created' : 'existing');
         return reply

@@ -39,7 +39,7 @@ import {
 import { describeFailures, numberIneligibility, productFailures } from '../product-checks.js';
 import { DRIFT_CHECKS } from '../patches.js';
 import { refusalProblem } from './corrections.js';
-import { activities } from './activities.js';
+import { activities, interactively } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { checkAssignments } from './drift.js';
 import { retryPendingDeletions } from './personal-data.js';
@@ -72,7 +72,7 @@ export async function serve(onboarding: Onboarding): Promise<never> {
       },
     );
     const change = onboarding.numberChanges.shift();
-    if (change) await applyNumberChange(onboarding, change);
+    if (change) await interactively(() => applyNumberChange(onboarding, change));
     else await checkApprovals(onboarding);
     if (onboarding.numberChanges.length === 0) await onboarding.continueAsNewIfHistoryIsLong();
   }
@@ -99,7 +99,7 @@ async function serveWithBoundedCallbacks(onboarding: Onboarding): Promise<never>
     );
     const change = onboarding.numberChanges.shift();
     const due = dueHints(onboarding);
-    if (change) await applyNumberChange(onboarding, change);
+    if (change) await interactively(() => applyNumberChange(onboarding, change));
     else if (onboarding.mismatchChecks.size > 0) {
       await explainMismatches(onboarding);
       judgeApprovals(onboarding);
@@ -488,7 +488,8 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
   for (const sid of due) {
     const kind: BundleKind = sid === customerProfileSid ? 'customer-profile' : 'trust-product';
     try {
-      onboarding.recordBundle(await activities.fetchBundle({ kind, sid }));
+      // Read because of a callback (a decision): interactive. The periodic re-check is not.
+      onboarding.recordBundle(await interactively(() => activities.fetchBundle({ kind, sid }), !!hinted));
     } catch (error) {
       if (!approvalLost(onboarding, sid, kind, error)) throw error;
       return;

@@ -17,7 +17,7 @@ import {
 import type { Problem } from '../contract.js';
 import { numberIneligibility } from '../product-checks.js';
 import { PRE_SUBMIT_CHECKS, REREAD_ON_DECISION_ONLY } from '../patches.js';
-import { activities } from './activities.js';
+import { activities, interactively } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
 import { updateTrustProductEmail } from './corrections.js';
 import type { Onboarding } from './state.js';
@@ -137,7 +137,10 @@ async function waitForVetting(
       onboarding.hints.delete(sid);
       onboarding.noteCallbackRead(sid);
     }
-    const snapshot = onboarding.recordBundle(await activities.fetchBundle({ kind, sid }));
+    // A decision callback's read is interactive (someone waits on the outcome); the poll's is not.
+    const snapshot = onboarding.recordBundle(
+      await interactively(() => activities.fetchBundle({ kind, sid }), hinted !== undefined),
+    );
     if (snapshot.status === 'twilio-approved' || snapshot.status === 'twilio-rejected') return snapshot;
     await onboarding.continueAsNewIfHistoryIsLong();
   }

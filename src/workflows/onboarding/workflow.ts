@@ -39,7 +39,7 @@ import {
   type OnboardingView,
   type Problem,
 } from '../contract.js';
-import { activities } from './activities.js';
+import { activities, interactively } from './activities.js';
 import { compensate, offboard } from './cleanup.js';
 import { applyCorrections, checkCorrections, refusalProblem, waitForCorrections } from './corrections.js';
 import { AdoptionRefused, NeedsCorrections, followTheGuide } from './guide.js';
@@ -149,7 +149,7 @@ async function onboard(onboarding: Onboarding): Promise<void> {
         const corrections = await waitForCorrections(onboarding, problem);
         problem = undefined;
         try {
-          await applyCorrections(onboarding, corrections);
+          await interactively(() => applyCorrections(onboarding, corrections));
         } finally {
           onboarding.pendingCorrections = undefined;
         }
