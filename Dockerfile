@@ -22,6 +22,9 @@ RUN npm run build
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# glibc's malloc gives each of the worker's native threads (the SDK core's) an arena of its own; their
+# fragments were 110-180 MB of a worker's RSS with 1,000 onboardings parked (docs/scaling.md).
+ENV MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json ./
 COPY packages/trusthub-sandbox/package.json ./packages/trusthub-sandbox/
 COPY packages/trusthub-sandbox/bin ./packages/trusthub-sandbox/bin

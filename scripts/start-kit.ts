@@ -300,11 +300,13 @@ export async function startApplication(
     // The workers started here share TWILIO_REQUESTS_PER_SECOND (src/config.ts, WORKER_REPLICAS), unless
     // WORKER_REPLICAS says more replicas run elsewhere too.
     const replicas = { WORKER_REPLICAS: process.env.WORKER_REPLICAS ?? String(workers) };
+    // As compose sets it: glibc's per-thread malloc arenas cost a parked worker 110-180 MB otherwise.
+    const malloc = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
     runNode(
       workers === 1 ? 'worker' : `worker-${i + 1}`,
       36,
       'src/worker.ts',
-      { ...shared, ...metrics, ...replicas },
+      { ...shared, ...metrics, ...replicas, ...malloc },
       twilio,
       // Node's own flags for the workers only: a heap limit, or --trace-gc when profiling their memory
       // (which NODE_OPTIONS does not take).
