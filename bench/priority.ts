@@ -22,6 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -38,6 +39,7 @@ import {
 import { freePort } from '../scripts/toolchain.js';
 import { startService, type RunningService } from '../test/support/npm-start.js';
 import { onboardingRequest } from '../test/support/stack.js';
+import { percentile } from './percentile.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,12 +59,6 @@ const bin = fileURLToPath(new URL('../bin/trusthub-onboarding.js', import.meta.u
 const example = fileURLToPath(new URL('../examples/customers.csv', import.meta.url));
 /** How long a run waits for its customers to reach review, and then to be served (--patience s). */
 const STEP_TIMEOUT_MS = Number(args.patience) * 1000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 
 interface View {
   id: string;

@@ -26,6 +26,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { CallbackRecord, RequestArrival } from 'trusthub-sandbox';
 import { createTwilioClient } from '../src/trusthub/client.js';
@@ -33,6 +34,7 @@ import { onboardingRequest } from '../test/support/stack.js';
 import { processUsage, startService, type RunningService, type Topology } from '../test/support/npm-start.js';
 import { busiestWindow } from '../test/support/sandbox.js';
 import { guideScript } from './guide-script.js';
+import { percentile } from './percentile.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,14 +68,9 @@ const count = (name: keyof typeof args) => {
 };
 const N = count('onboardings');
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const s = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)} s`;
 const ms = (milliseconds: number) => `${milliseconds.toFixed(0)} ms`;
 const mb = (megabytes: number) => `${megabytes.toFixed(0)} MB`;
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 
 interface SandboxInfo {
   accountSid: string;
