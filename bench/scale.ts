@@ -98,6 +98,8 @@ function start(topology: Topology, extra: Record<string, string>): Promise<Runni
       SANDBOX_PROFILE_REVIEW_DELAY: args.vetting,
       SANDBOX_TRUST_PRODUCT_REVIEW_DELAY: args.vetting,
       START_FROM: args.from,
+      // startService keeps the caller's TEMPORAL_* away from the service; this one is a comparison's switch.
+      ...(process.env.TEMPORAL_PRIORITIES ? { TEMPORAL_PRIORITIES: process.env.TEMPORAL_PRIORITIES } : {}),
       ...(args['trace-gc'] ? { WORKER_NODE_ARGS: '--trace-gc' } : {}),
       ...(topology === 'cluster' ? { WORKERS: args.workers } : {}),
       ...extra,
