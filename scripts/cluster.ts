@@ -163,12 +163,8 @@ export class LocalPostgres {
   }
 
   /** Fast shutdown (SIGINT): sessions are ended, the data is left consistent. */
-  async stop(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGINT');
-    await exited;
+  stop(): Promise<void> {
+    return stopProcess(this.process, 'SIGINT');
   }
 
   async restart(): Promise<void> {
@@ -180,6 +176,14 @@ export class LocalPostgres {
   log(): string {
     return this.output;
   }
+}
+
+/** Sends `signal` to `child` unless it has already exited, and resolves once it has. */
+export async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill(signal);
+  await exited;
 }
 
 /** Resolves once `psql` can log in as the database's user. */

@@ -101,10 +101,7 @@ export const OnboardingView = Type.Object(
   { additionalProperties: false },
 );
 
-/**
- * GET /v1/onboardings. What a schema cannot say — a date-time `new Date()` cannot hold (a leap second),
- * an age beyond MAX_WAITING_DAYS — parseListQuery (list-query.ts) refuses before Temporal is asked.
- */
+/** POST /v1/onboardings' query: the start's priority, never the interactive one (contract.ts). */
 export const StartQuery = Type.Object({
   priority: Type.Enum([...START_PRIORITIES], {
     type: 'string',
@@ -114,6 +111,10 @@ export const StartQuery = Type.Object({
   }),
 });
 
+/**
+ * GET /v1/onboardings. What a schema cannot say — a date-time `new Date()` cannot hold (a leap second),
+ * an age beyond MAX_WAITING_DAYS — parseListQuery (list-query.ts) refuses before Temporal is asked.
+ */
 export const OnboardingListQuery = Type.Object({
   status: Type.Optional(Type.Enum([...ONBOARDING_STATUSES], { type: 'string' })),
   step: Type.Optional(Type.Enum([...ONBOARDING_STEPS], { type: 'string' })),

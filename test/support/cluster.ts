@@ -15,6 +15,7 @@ import {
   serverEnvironment,
   waitForServing,
   type ServerPorts,
+  stopProcess,
 } from '../../scripts/cluster.js';
 import { freePort } from '../../scripts/toolchain.js';
 
@@ -71,12 +72,8 @@ export class TestCluster {
     await Promise.race([waitForServing(this.address, 120_000), died]);
   }
 
-  async stopServer(): Promise<void> {
-    const child = this.server;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
+  stopServer(): Promise<void> {
+    return stopProcess(this.server, 'SIGTERM');
   }
 
   /** The server, then PostgreSQL. */
