@@ -387,9 +387,21 @@ export const StartRefusal = {
   DifferentRequest: 'DifferentRequest',
   /** The profile belongs to another onboarding (details: nothing that names it). */
   ProfileOwned: 'CustomerProfileOwned',
-  /** The profile cannot be adopted: the primary, not found, or business information that differs. */
+  /**
+   * The profile cannot be adopted, whatever the reason: the primary, not a profile of the account,
+   * owned by another onboarding, an identity that differs or is missing, an ineligible registration
+   * authority. Every one is answered with ADOPTION_REFUSED_MESSAGE and nothing else.
+   */
   AdoptionRefused: 'AdoptionRefused',
 } as const;
+
+/**
+ * The one answer to every refused adoption. A refusal that said which field differed would confirm a
+ * guess of a name or EIN for a known SID; the reason is in the run's failure, which only operators
+ * read (through the codec, in the Temporal Web UI).
+ */
+export const ADOPTION_REFUSED_MESSAGE =
+  'This customer profile cannot be adopted by this request. An operator can read why in the onboarding run; leave customerProfileSid out to have a profile made for this customer.';
 
 /**
  * Stable JSON of a request: keys sorted at every level, so two bodies with the same content digest the
