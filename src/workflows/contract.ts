@@ -378,14 +378,17 @@ export interface StartAnswer {
  * `created: true`; the same customer again with the same body answers the same record with `created:
  * false`; a different body is refused (StartRefusal.DifferentRequest) with the differing field paths.
  * A request that adopts an existing profile answers once the profile was checked (claimed for this
- * customer, business information matching), or is refused with StartRefusal.AdoptionRefused.
+ * customer, its whole identity matching), or is refused with StartRefusal.AdoptionRefused.
  */
 export const startOnboarding = defineUpdate<StartAnswer, [StartRequest]>('startOnboarding');
 
 /** ApplicationFailure types of `startOnboarding`; the API maps them to 409 and 422. */
 export const StartRefusal = {
   DifferentRequest: 'DifferentRequest',
-  /** The profile belongs to another onboarding (details: nothing that names it). */
+  /**
+   * What runs from before STRICT_ADOPTION answered for a profile another onboarding owns; now that is
+   * an AdoptionRefused like every other reason, and the API answers both the same way.
+   */
   ProfileOwned: 'CustomerProfileOwned',
   /**
    * The profile cannot be adopted, whatever the reason: the primary, not a profile of the account,
