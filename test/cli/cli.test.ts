@@ -151,7 +151,8 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     assert.deepEqual(Object.keys(before[0]!), HEADER);
     assert.deepEqual(
       before.map((r) => r.phoneNumber),
-      ['+14155550100', '+14155550101', '+14155550102', '+14155550103'],
+      // `'` keeps a spreadsheet from reading the `+` as a formula (src/cli/report.ts).
+      ["'+14155550100", "'+14155550101", "'+14155550102", "'+14155550103"],
     );
     for (const row of before) {
       assert.notEqual(row.attestation, 'A');
@@ -167,8 +168,8 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     assert.deepEqual(
       acmeRows.map((r) => [r.phoneNumber, r.attestation, r.blockedBy]),
       [
-        ['+14155550100', 'A', ''],
-        ['+14155550101', 'A', ''],
+        ["'+14155550100", 'A', ''],
+        ["'+14155550101", 'A', ''],
       ],
     );
     assert.ok(after.filter((r) => r.customerId !== 'acme-dental').every((r) => r.attestation !== 'A'));
