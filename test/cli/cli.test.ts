@@ -4,7 +4,6 @@
  * so the example file is known to onboard.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,34 +14,14 @@ import { HEADER } from '../../src/cli/report.js';
 import { onboardingIdFor } from '../../src/workflows/contract.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { useStack } from '../support/stack.js';
+import { cli, type CliRun } from '../support/cli.js';
 import { freePort } from '../../scripts/toolchain.js';
 
-const BIN = fileURLToPath(new URL('../../bin/trusthub-onboarding.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../examples/customers.csv', import.meta.url));
 const TOKEN = 'cli-test-token-0123456789abcdef';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
 describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
-  let run: (...args: string[]) => Promise<Run>;
+  let run: (...args: string[]) => Promise<CliRun>;
   const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
   /** The example file's header and rows, to build variants of it from. */
   const exampleLines = (): string[] => readFileSync(EXAMPLE, 'utf8').trimEnd().split('\n');
