@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { HEADER } from '../../src/cli/report.js';
-import { onboardingIdFor } from '../../src/workflows/contract.js';
+import { onboardingIdFor, WORKFLOW_TYPE } from '../../src/workflows/contract.js';
+import { CustomerId, OnboardingStatus } from '../../src/workflows/search-attributes.js';
+import { eventually } from '../support/sandbox.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { useStack } from '../support/stack.js';
 import { cli, type CliRun } from '../support/cli.js';
@@ -186,5 +188,34 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     const missing = await run('import', join(dir, 'nope.csv'));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read .*nope\.csv: ENOENT/);
+  });
+
+  // Last: it starts one more customer, which the counts above do not expect.
+  test('a run planted through Temporal under a customer ID does not make import skip that customer', async () => {
+    // Started straight through Temporal, as anyone who reaches its port could: the onboarding's type
+    // and search attributes, on a queue no worker polls, under an ID that is not the customer's.
+    const planted = await stack.env.client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: 'cli-planted-no-worker',
+      workflowId: 'planted-dental-victim',
+      args: [],
+      typedSearchAttributes: [
+        { key: CustomerId, value: 'dental-victim' },
+        { key: OnboardingStatus, value: 'running' },
+      ],
+    });
+    await eventually(async () => {
+      const { count } = await stack.env.client.workflow.count(`WorkflowId = '${planted.workflowId}'`);
+      return count === 1 ? true : undefined;
+    }, 30_000);
+
+    const [header, first] = exampleLines();
+    const file = join(dir, 'victim.csv');
+    writeFileSync(file, `${header}\n${first!.replace('acme-dental,', 'dental-victim,')}\n`);
+    const result = await run('import', file);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /started +1\n/);
+    assert.match(result.stdout, /already-started +0\n/);
+    const real = await stack.env.client.workflow.getHandle(onboardingIdFor('dental-victim')).describe();
+    assert.equal(real.taskQueue, stack.taskQueue);
   });
 });
