@@ -111,8 +111,7 @@ export class ApiClient {
         );
       }
       if (response.status === 401) {
-        const how = this.tokenVariable === 'API_TOKEN' ? 'API_TOKEN (or --token)' : 'ADOPT_TOKEN';
-        throw new AbortError(new ApiUnavailable(`the API refused the token: set ${how}.`));
+        throw new AbortError(new ApiUnavailable(`the API refused the token: set ${this.tokenVariable}.`));
       }
       const parsed = (await response.json().catch(() => ({}))) as T;
       if (response.status === 429 || response.status >= 500) {

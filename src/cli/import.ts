@@ -7,6 +7,11 @@
  * lists are skipped before any request, and POST /v1/onboardings is itself idempotent per customer (the
  * workflow ID is the customer's), which covers a row that was in flight when the first run stopped.
  *
+ * The listing only ever saves a request the start would answer the same way: a customer is skipped for
+ * a listed run whose ID is the one the start itself would meet (`onboardingIdFor`), never for a run
+ * that merely carries the customer's ID in a search attribute (anyone with Temporal's port can plant
+ * one; the API drops those too, an older one may not).
+ *
  * A row with a customerProfileSid adopts that profile: it goes to POST /v1/adoptions with the
  * operators' ADOPT_TOKEN, read from the environment only. Without it, when the API takes tokens at all,
  * nothing is started and the import says so.
@@ -17,6 +22,7 @@ import pMap from 'p-map';
 import { ApiBusy, type ApiClient, type ErrorBody } from './api-client.js';
 import { parseCustomers, type CustomerRow, type RowProblem } from './customers-csv.js';
 import { table } from './table.js';
+import { onboardingIdFor } from '../workflows/contract.js';
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -96,8 +102,8 @@ export async function importCustomers(
     out(`${file}: ${problems.length} problem(s); nothing was started.\n${describeProblems(problems)}`);
     return 1;
   }
-  const routes: Routes = { start: api, adopt: api.adopting(env) };
   const adopting = rows.filter((row) => row.request.customerProfileSid !== undefined);
+  const routes: Routes = { start: api, adopt: adopting.length ? api.adopting(env) : api };
   // With API_TOKEN set the API takes tokens, and its adoption route takes ADOPT_TOKEN alone: refused
   // up front, rather than as one 401 per row half-way through the file.
   if (adopting.length && api.hasToken && !routes.adopt.hasToken) {
@@ -116,7 +122,9 @@ export async function importCustomers(
   // it), a cancelled one is not: cancelling was someone's decision.
   const known = new Set<string>();
   for await (const onboarding of api.onboardings()) {
-    if (onboarding.customerId && onboarding.status !== 'failed') known.add(onboarding.customerId);
+    const { customerId } = onboarding;
+    if (!customerId || onboarding.id !== onboardingIdFor(customerId)) continue;
+    if (onboarding.status !== 'failed') known.add(customerId);
   }
   const results: RowResult[] = rows
     .filter((row) => known.has(row.request.customerId))
