@@ -154,8 +154,7 @@ function loopbackHostsOnly(app: FastifyInstance): void {
     return reply.code(421).send({
       error: {
         code: 'misdirected_request',
-        message:
-          'This API runs without tokens and so answers only requests addressed to a loopback host (localhost, 127.0.0.1, [::1]). Set API_TOKEN (and CODEC_TOKEN, METRICS_TOKEN for their routes) to serve it under another name.',
+        message: `This API runs without tokens and so answers only requests addressed to a loopback host (localhost, 127.0.0.1, [::1]). Set ${TOKEN_VARIABLES.join(', ')} (each for its own routes) to serve it under another name.`,
       },
     });
   });
