@@ -364,3 +364,30 @@ export async function waitForServing(address: string, timeoutMs: number): Promis
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * The Temporal Web UI server's configuration under `npm run start:cluster` (it reads YAML only, no
+ * environment), as compose configures temporalio/ui through its environment. Write actions are off
+ * (`disableWriteActions`, TEMPORAL_DISABLE_WRITE_ACTIONS in the image): the UI has no login here, and
+ * its start, signal, reset and terminate would be a write path into the runs beside the API, one no
+ * API check sees. Reading histories, decoded through the codec, needs none of them.
+ */
+export function uiServerConfig(options: {
+  temporalAddress: string;
+  port: number;
+  namespace: string;
+  codecEndpoint: string;
+}): string {
+  return [
+    '# Written by scripts/start-cluster.ts on every start.',
+    `temporalGrpcAddress: ${options.temporalAddress}`,
+    'host: 127.0.0.1',
+    `port: ${options.port}`,
+    'enableUi: true',
+    'disableWriteActions: true',
+    `defaultNamespace: ${options.namespace}`,
+    'codec:',
+    `  endpoint: ${options.codecEndpoint}`,
+    '',
+  ].join('\n');
+}

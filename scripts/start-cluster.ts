@@ -10,7 +10,7 @@
  *      TEMPORAL_PRIORITIES=off), gRPC on TEMPORAL_DEV_SERVER_PORT (7233) as with npm start;
  *   4. compose's namespace/search-attribute job (scripts/cluster/temporal-namespace.sh);
  *   5. the Temporal Web UI (temporalio/ui's server, built from Go) on TEMPORAL_UI_PORT (8233), decoding
- *      through the API's codec endpoint;
+ *      through the API's codec endpoint, with write actions off as in compose;
  *   6. the sandbox without Twilio credentials, WORKERS worker processes (default 2; worker i's metrics
  *      on WORKER_METRICS_PORT + i), and the API on PORT (scripts/start-kit.ts, as npm start).
  *
@@ -27,6 +27,7 @@ import {
   runSchemaJob,
   serverCommand,
   serverEnvironment,
+  uiServerConfig,
   waitForServing,
   type Database,
 } from './cluster.js';
@@ -79,17 +80,12 @@ async function startUi(): Promise<void> {
   mkdirSync(configDir, { recursive: true });
   writeFileSync(
     join(configDir, 'cluster.yaml'),
-    [
-      '# Written by scripts/start-cluster.ts on every start.',
-      `temporalGrpcAddress: ${address}`,
-      'host: 127.0.0.1',
-      `port: ${uiPort}`,
-      'enableUi: true',
-      `defaultNamespace: ${NAMESPACE}`,
-      'codec:',
-      `  endpoint: ${codecEndpoint()}`,
-      '',
-    ].join('\n'),
+    uiServerConfig({
+      temporalAddress: address,
+      port: uiPort,
+      namespace: NAMESPACE,
+      codecEndpoint: codecEndpoint(),
+    }),
   );
   run(
     'ui',
