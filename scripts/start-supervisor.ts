@@ -122,7 +122,7 @@ export class Supervisor {
       entry.attempt = upFor >= this.policy.resetAfterMs ? 1 : entry.attempt + 1;
       if (giveUpAfter !== undefined && entry.attempt > giveUpAfter) {
         this.options.fail(
-          `${name} exited (${why}) and did not come back after ${giveUpAfter} restarts; stopping everything.`,
+          `${name} exited (${why}) and did not come back after ${giveUpAfter} restart${giveUpAfter === 1 ? '' : 's'}; stopping everything.`,
         );
         return;
       }

@@ -136,7 +136,8 @@ export async function startService(
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000))]);
+        // Unref'd: a pending 30 s timer would otherwise hold the test's process open after a quick stop.
+        await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000).unref())]);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });
