@@ -8,10 +8,13 @@
  * Before the stack is up an exit still stops everything: a worker that cannot start (a bad variable, a
  * taken port) says so once and the command ends, instead of looping on a mistake the operator must fix.
  *
- * The processes everything else stands on (the Temporal server, PostgreSQL) are restarted too, but
- * given up on after a few restarts in a row that did not come back (exited again, or did not serve
- * again within their readiness check): with no Temporal nothing can be served, and retrying for ever
- * would hide that. Giving up stops everything, as Ctrl-C does.
+ * The processes everything else stands on (the Temporal server, PostgreSQL) are restarted too, each
+ * restart waiting for them to serve again, but given up on after a few restarts in a row that did not
+ * come back (did not serve within their readiness check, or exited again within a minute): with no
+ * Temporal nothing can be served, and retrying for ever would hide that. Giving up stops everything,
+ * as Ctrl-C does. The worker, the API, the UI and the sandbox are never given up on, as compose's
+ * `unless-stopped`: each is restarted while the others serve, the sandbox included, since it stands in
+ * for Twilio, whose outages the activities already retry through, and keeps its state on disk.
  */
 import type { ChildProcess } from 'node:child_process';
 
