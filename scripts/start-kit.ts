@@ -2,9 +2,8 @@
  * What `npm start` (scripts/start.ts) and `npm run start:cluster` (scripts/start-cluster.ts) share: the
  * child processes and how they are run, logged, restarted when one exits once the stack is up
  * (scripts/start-supervisor.ts, as compose's `restart:`) and stopped (Ctrl-C stops them all, newest
- * first), the
- * API's, sandbox's and worker's ports, the development payload key and codec token in DATA_DIR, the
- * sandbox, the worker(s) and the API, and the ready summary. The two commands differ only in the
+ * first), the API's, sandbox's and worker's ports, the development payload key and codec token in
+ * DATA_DIR, the sandbox, the worker(s) and the API, and the ready summary. The two commands differ only in the
  * Temporal they start: the CLI's dev server, or the server on PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
