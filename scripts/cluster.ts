@@ -131,6 +131,12 @@ export class LocalPostgres {
 
   /** Starts the server and resolves once it accepts connections. */
   async start(): Promise<void> {
+    this.spawn();
+    await this.ready();
+  }
+
+  /** Starts the server's process, without waiting for it (npm run start:cluster restarts it so). */
+  spawn(): ChildProcess {
     const user = pgUser();
     this.output = '';
     const child = spawn(
@@ -152,6 +158,12 @@ export class LocalPostgres {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.process = child;
+    return child;
+  }
+
+  /** Resolves once the process `spawn` started takes logins; rejects if it exits first. */
+  async ready(): Promise<void> {
+    const child = this.process!;
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) =>
         reject(new ToolchainError(`postgres exited (code ${code}) while starting:\n${this.output}`)),
