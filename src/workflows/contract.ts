@@ -442,8 +442,13 @@ export const CLAIM_WORKFLOW_TYPE = 'trustHubClaim';
  */
 export type ClaimKind = 'customer-profile' | 'customer';
 
+/**
+ * `claim:<kind>:<key>`. The separator is one no customer ID may contain (CUSTOMER_ID_PATTERN has no
+ * `:`), so no customer's claim can be another key's: with `-`, the customer `profile-BU…` held the
+ * claim of the profile BU… and locked its real owner out.
+ */
 export function claimIdFor(kind: ClaimKind, key: string): string {
-  return `claim-${kind}-${key}`;
+  return `claim:${kind}:${key}`;
 }
 
 /** Twilio's status callback, forwarded by the webhook. Only a hint: the workflow re-reads the bundle. */
