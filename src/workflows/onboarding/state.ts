@@ -50,6 +50,7 @@ import {
   type ProductsRequest,
   type DriftEntry,
 } from '../contract.js';
+import { redactTexts, sidsNamedIn } from '../redaction.js';
 import { resourceName } from '../resource-names.js';
 import {
   BundleSids,
@@ -103,9 +104,6 @@ export const CALLBACK_READ_WINDOW_MS = 3_600_000;
 export const MISMATCH_CHECK_SPACING_MS = 3_600_000;
 /** A `rule` verdict for the same observed and inferred levels is not checked again before this. */
 export const RULE_VERDICT_STANDS_MS = 24 * 3_600_000;
-
-/** Twilio SIDs in free text (Twilio's error messages): two capital letters and 32 hex digits. */
-const SID_IN_TEXT = /\b([A-Z]{2})[0-9a-f]{32}\b/g;
 
 /** Where the adoption of `request.customerProfileSid` stands: the start waits until it is decided. */
 export type Adoption =
@@ -257,9 +255,14 @@ export class Onboarding {
     this.carried.request = request;
   }
 
-  /** The record with each number's attestation: what every query and update answers. */
+  /**
+   * The record with each number's attestation: what every query and update answers, and the run's
+   * result. Twilio's words in it are redacted here, on their way out (../redaction.ts), whichever
+   * field they reached.
+   */
   answer(): OnboardingView {
-    return { ...this.record, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+    const view = { ...this.record, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+    return redactTexts(view, this.ownSids());
   }
 
   get statusCallback(): string {
@@ -290,7 +293,7 @@ export class Onboarding {
    */
   showChange(): void {
     this.#upsertSearchAttributes();
-    setCurrentDetails(this.describe());
+    setCurrentDetails(this.redact(this.describe()));
     this.#queueEvents();
   }
 
@@ -326,8 +329,14 @@ export class Onboarding {
   /** Events for what changed since the last announcement (./events.ts), when this run sends them. */
   #queueEvents(): void {
     if (!sendsEvents(this.settings?.eventsEnabled)) return;
+    const events = eventsSinceAnnounced(
+      this.carried,
+      phoneNumberStatuses(this.carried, this.settings),
+      new Date(),
+    );
+    // Twilio's words in an event (a rejection's meanings, the problem) are redacted as the view's are.
     this.events.push(
-      eventsSinceAnnounced(this.carried, phoneNumberStatuses(this.carried, this.settings), new Date()),
+      events.map((event) => redactTexts(event, [...this.ownSids(), ...sidsNamedIn(this.record)])),
     );
   }
 
@@ -421,12 +430,12 @@ export class Onboarding {
   }
 
   /**
-   * Twilio's words with any SID that is not this customer's (another customer's profile, say) taken out:
-   * what the ISV reads must never point at someone else's resources.
+   * The SIDs that are this customer's (its resources, its numbers, the ISV's primary profile): what the
+   * redaction (../redaction.ts) leaves readable in Twilio's words. The view's own SID fields add theirs.
    */
-  redact(text: string): string {
+  ownSids(): (string | undefined)[] {
     const { resources } = this.record;
-    const own = new Set<string | undefined>([
+    return [
       ...this.bundleSids(),
       resources.addressSid,
       resources.supportingDocumentSid,
@@ -436,10 +445,15 @@ export class Onboarding {
       ...resources.representativeSids,
       ...this.record.phoneNumbers.map((n) => n.sid),
       this.settings?.primaryCustomerProfileSid,
-    ]);
-    return text.replace(SID_IN_TEXT, (sid, prefix: string) =>
-      own.has(sid) ? sid : `another customer's ${prefix}…`,
-    );
+    ];
+  }
+
+  /**
+   * Twilio's words with any SID that is not this customer's taken out, for text that leaves the run
+   * other than through the view or an event (an update's refusal): those are redacted whole.
+   */
+  redact(text: string): string {
+    return redactTexts(text, [...this.ownSids(), ...sidsNamedIn(this.record)]);
   }
 
   bundleSids(): string[] {
