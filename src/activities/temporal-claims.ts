@@ -16,6 +16,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../workflows/contract.js';
 import type { trustHubClaim } from '../workflows/claim.js';
+import { PayloadDecryptionError } from '../temporal/codec.js';
 import { CustomerId } from '../workflows/search-attributes.js';
 import { stuckOnboardingQueries } from '../workflows/visibility-queries.js';
 
@@ -86,7 +87,15 @@ export async function claim(
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     try {
-      const existing = await client.workflow.getHandle(workflowId).describe();
+      let existing;
+      try {
+        existing = await client.workflow.getHandle(workflowId).describe();
+      } catch (error) {
+        // A memo our keys cannot read was not written by a claim of ours: planted (a claim's is encrypted).
+        if (!(error instanceof PayloadDecryptionError)) throw error;
+        onImpostor({ workflowId, workflowType: 'unknown: its memo does not decrypt' });
+        return 'owned-by-another';
+      }
       // Closed between our start and this describe (released): try to claim it again.
       if (existing.status.name !== 'RUNNING') continue;
       const memo = existing.memo?.claim as Partial<ClaimMemo> | undefined;

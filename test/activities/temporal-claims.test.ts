@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { claim, releaseClaimOf, type ClaimRequest } from '../../src/activities/temporal-claims.js';
 import { claimIdFor } from '../../src/workflows/contract.js';
@@ -81,6 +82,31 @@ describe('claims that cannot collide', { timeout: 300_000 }, () => {
       startDelay: '1 day',
     });
     assert.equal(await claimOf({ kind: 'customer', key, customerId: key }), 'owned-by-another');
+    await env.client.workflow.getHandle(workflowId).terminate('test over');
+  });
+
+  test('a plant whose memo says it is the claim, in plain text, is not taken as the claim either', async () => {
+    const victim = 'plaintext-victim';
+    const workflowId = claimIdFor('customer', victim);
+    // Temporal's port, but not the payload keys: the memo goes in unencrypted.
+    const keyless = new Client({ connection: env.connection });
+    await keyless.workflow.start('trustHubClaim', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [{ kind: 'customer', key: victim }],
+      memo: { claim: { kind: 'customer', key: victim } },
+      typedSearchAttributes: [{ key: CustomerId, value: victim }],
+      startDelay: '1 day',
+    });
+    const reported: { workflowId: string }[] = [];
+    const outcome = await claimOf({ kind: 'customer', key: victim, customerId: victim }, (found) =>
+      reported.push(found),
+    );
+    assert.equal(outcome, 'owned-by-another');
+    assert.deepEqual(
+      reported.map((r) => r.workflowId),
+      [workflowId],
+    );
     await env.client.workflow.getHandle(workflowId).terminate('test over');
   });
 });
