@@ -335,9 +335,9 @@ export class Onboarding {
       new Date(),
     );
     // Twilio's words in an event (a rejection's meanings, the problem) are redacted as the view's are.
-    this.events.push(
-      events.map((event) => redactTexts(event, [...this.ownSids(), ...sidsNamedIn(this.record)])),
-    );
+    if (!events.length) return;
+    const own = [...this.ownSids(), ...sidsNamedIn(this.record)];
+    this.events.push(events.map((event) => redactTexts(event, own)));
   }
 
   /**

@@ -115,7 +115,9 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
       }
       await onboarding.events.handedOver();
     });
-    if (error instanceof AdoptionRefused) throw ApplicationFailure.nonRetryable(error.message, error.type);
+    if (error instanceof AdoptionRefused) {
+      throw ApplicationFailure.nonRetryable(onboarding.redact(error.message), error.type);
+    }
     throw error;
   }
 }
