@@ -250,6 +250,11 @@ export interface CarriedState {
   assignmentsCheckedAt?: number;
   /** An adopted profile's registration authority as Twilio holds it (for Voice Integrity and CNAM: 18609). */
   profileRegistrationIdentifier?: string | null;
+  /**
+   * SIDs that were this customer's and left the record (replaced, deleted, a number dropped), the latest
+   * few: the timeline still names them, and the redaction (./redaction.ts) keeps them readable.
+   */
+  formerSids?: string[];
 }
 
 /**

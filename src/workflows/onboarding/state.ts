@@ -68,6 +68,8 @@ import type { ReplacedResource } from './personal-data.js';
 import { REQUEST_FROM_INPUT, UPSERT_CHANGED_ATTRIBUTES, YIELD_TO_QUEUED_WORK } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
+/** Former SIDs kept readable: the timeline's notes about them go back no further than its limit. */
+const FORMER_SIDS_LIMIT = TIMELINE_LIMIT;
 
 /** The resources the record holds one of. */
 type SingleResource = Exclude<keyof CreatedResources, 'representativeSids'>;
@@ -445,6 +447,7 @@ export class Onboarding {
       ...resources.representativeSids,
       ...this.record.phoneNumbers.map((n) => n.sid),
       this.settings?.primaryCustomerProfileSid,
+      ...(this.carried.formerSids ?? []),
     ];
   }
 
@@ -583,6 +586,7 @@ export class Onboarding {
   }
 
   phoneNumberDropped(phoneNumberSid: string): void {
+    this.#formerly(phoneNumberSid);
     this.record.phoneNumbers = this.record.phoneNumbers.filter((n) => n.sid !== phoneNumberSid);
     delete this.carried.observed?.[phoneNumberSid];
     delete this.carried.mismatches?.[phoneNumberSid];
@@ -591,11 +595,22 @@ export class Onboarding {
   // ---- the record's resources: what was made (or adopted) at Twilio ---------------------------------
 
   resourceMade(kind: SingleResource, sid: string): void {
+    this.#formerly(this.record.resources[kind], sid);
     this.record.resources[kind] = sid;
   }
 
   resourceForgotten(kind: SingleResource): void {
+    this.#formerly(this.record.resources[kind]);
     this.record.resources[kind] = undefined;
+  }
+
+  /** `sid` was the customer's and is no longer in the record (unless it is `now`): kept readable. */
+  #formerly(sid: string | undefined, now?: string): void {
+    if (!sid || sid === now) return;
+    const former = (this.carried.formerSids ??= []);
+    if (former.includes(sid)) return;
+    former.push(sid);
+    if (former.length > FORMER_SIDS_LIMIT) former.splice(0, former.length - FORMER_SIDS_LIMIT);
   }
 
   /**
@@ -661,6 +676,7 @@ export class Onboarding {
     const pending = (this.carried.pendingDeletions ??= []);
     const fresh = replaced.filter((resource) => !pending.some(({ sid }) => sid === resource.sid));
     pending.push(...fresh);
+    for (const { sid } of fresh) this.#formerly(sid);
     return fresh;
   }
 
@@ -675,12 +691,15 @@ export class Onboarding {
   }
 
   representativeMade(index: number, sid: string): void {
+    this.#formerly(this.record.resources.representativeSids[index], sid);
     this.record.resources.representativeSids[index] = sid;
   }
 
   /** Representatives beyond the first `count`, taken out of the record: their SIDs, to unlink and delete. */
   representativesDroppedFrom(count: number): string[] {
-    return this.record.resources.representativeSids.splice(count);
+    const dropped = this.record.resources.representativeSids.splice(count);
+    for (const sid of dropped) this.#formerly(sid);
+    return dropped;
   }
 
   /** What a cancel, an offboarding or a failure's clean-up did with one resource. */
