@@ -1,10 +1,13 @@
 /**
  * SIDs are lower-case hex, as Twilio issues them. Claims are workflow IDs and visibility compares SIDs
  * as strings, so an upper-case spelling of a profile's SID was a second key for the same profile: its
- * claim missed the real one. The API refuses such a SID with the schema's 400, naming the field.
+ * claim missed the real one. The API refuses such a SID with the schema's 400, naming the field, and
+ * the configuration refuses one in its variables.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ConfigError, loadWorkerConfig } from '../../src/config.js';
+import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 import { useOfflineApi } from '../support/api.js';
 import { onboardingRequest } from '../support/stack.js';
 
@@ -46,4 +49,23 @@ describe('SIDs are lower-case only', () => {
     );
     assert.equal(api.temporalCalls(), 0, 'nothing reached Temporal');
   });
+});
+
+test("the configuration's SIDs are lower-case only too, and the error names the variable", () => {
+  const worker = {
+    TWILIO_ACCOUNT_SID: `AC${HEX}`,
+    TWILIO_AUTH_TOKEN: 'secret',
+    TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: `BU${HEX}`,
+    PUBLIC_BASE_URL: 'https://onboarding.example.com',
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
+  };
+  assert.equal(loadWorkerConfig(worker).TWILIO_ACCOUNT_SID, `AC${HEX}`);
+  for (const variable of ['TWILIO_ACCOUNT_SID', 'TWILIO_PRIMARY_CUSTOMER_PROFILE_SID'] as const) {
+    const upper = { ...worker, [variable]: worker[variable].slice(0, 2) + HEX.toUpperCase() };
+    assert.throws(
+      () => loadWorkerConfig(upper),
+      (error) => error instanceof ConfigError && error.message.includes(variable),
+      variable,
+    );
+  }
 });
