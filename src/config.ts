@@ -60,9 +60,9 @@ const BearerTokens = (opens: string) =>
   );
 
 const TwilioCredentials = {
-  TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$', description: 'Your account SID, AC…' }),
+  TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-f]{32}$', description: 'Your account SID, AC…' }),
   TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
-  TWILIO_API_KEY: Type.Optional(Type.String({ pattern: '^SK[0-9a-fA-F]{32}$' })),
+  TWILIO_API_KEY: Type.Optional(Type.String({ pattern: '^SK[0-9a-f]{32}$' })),
   TWILIO_API_SECRET: Type.Optional(Type.String({ minLength: 1 })),
 };
 
