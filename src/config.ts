@@ -72,6 +72,9 @@ const ApiSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
   API_TOKEN: BearerTokens("the ISV's system: /v1/onboardings* and nothing else"),
+  ADOPT_TOKEN: BearerTokens(
+    "the ISV's operators: POST /v1/adoptions (taking on a customer profile made before) and nothing else",
+  ),
   METRICS_TOKEN: BearerTokens('Prometheus: GET /metrics and nothing else'),
   CODEC_TOKEN: BearerTokens(
     "the Temporal Web UI's (or an operator's) calls to the codec, /v1/codec/*, and nothing else",
@@ -253,7 +256,7 @@ export function payloadKeys(config: { PAYLOAD_ENCRYPTION_KEYS: string }): Payloa
 }
 
 /** The scopes of the API and the variable holding each one's bearer tokens (src/api/app.ts). */
-export const TOKEN_VARIABLES = ['API_TOKEN', 'METRICS_TOKEN', 'CODEC_TOKEN'] as const;
+export const TOKEN_VARIABLES = ['API_TOKEN', 'ADOPT_TOKEN', 'METRICS_TOKEN', 'CODEC_TOKEN'] as const;
 export type TokenVariable = (typeof TOKEN_VARIABLES)[number];
 
 // Addresses that only this machine reaches: 127.0.0.0/8 and ::1, by address, however they are written.

@@ -8,8 +8,13 @@ import {
   toBundleStatus,
   toEvaluationSummary,
 } from '../trusthub/bundles.js';
+import { addressApi } from '../trusthub/addresses.js';
 import type { TwilioClient } from '../trusthub/client.js';
-import { documentAddressSid, supportingDocumentApi } from '../trusthub/documents.js';
+import {
+  SUPPORTING_DOCUMENT_ADDRESS_TYPE,
+  documentAddressSid,
+  supportingDocumentApi,
+} from '../trusthub/documents.js';
 import { BUSINESS_INFORMATION_TYPE, endUserApi, textAttribute } from '../trusthub/end-users.js';
 import { isNotFound } from '../trusthub/errors.js';
 import { metricProduct, type TrustHubMetrics } from '../trusthub/metrics.js';
@@ -72,13 +77,20 @@ export interface ExistingProfile {
   phoneNumberSids: string[];
   /**
    * What its business information says of who the business is, compared with the request before the
-   * profile is adopted. Returned to the workflow only (whose history is encrypted), never logged.
+   * profile is adopted (src/workflows/onboarding/adoption-identity.ts). Returned to the workflow only
+   * (whose history is encrypted), never logged. Runs recorded before the whole identity was compared
+   * hold no websiteUrl, email or address: their replay never reads them.
    */
   business?: {
     name: string | null;
     registrationNumber: string | null;
     registrationIdentifier?: string | null;
+    websiteUrl?: string | null;
   };
+  /** The profile's own email, whose domain is compared with the request's email. */
+  email?: string | null;
+  /** The address behind its `customer_profile_address` document (the first, if it has several). */
+  address?: { isoCountry: string | null; region: string | null; postalCode: string | null };
 }
 
 /** Deletes each assignment; one already gone was removed by an earlier attempt whose response was lost. */
@@ -248,15 +260,19 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
 
     /**
      * An existing secondary customer profile, read to be adopted: its status, what is assigned to it
-     * (end users by type, supporting documents with their address) and its numbers.
+     * (end users by type, supporting documents with their address) and its numbers, and the identity a
+     * vetting team compares: its email, its business information, and the address its address document
+     * points at (one more read, GET /2010-04-01/Accounts/{AC}/Addresses/{AD}.json).
      */
     describeCustomerProfile: async ({ sid }: { sid: string }): Promise<ExistingProfile> => {
       const api = bundleApi(twilio, 'customer-profile');
       const endUsers = endUserApi(twilio);
       const documents = supportingDocumentApi(twilio);
-      const snapshot = toBundleSnapshot('customer-profile', await twilioCall(() => api.fetch(sid)));
+      const profile = await twilioCall(() => api.fetch(sid));
+      const snapshot = toBundleSnapshot('customer-profile', profile);
       const entities: ExistingProfile['entities'] = [];
       let business: ExistingProfile['business'];
+      let address: ExistingProfile['address'];
       for (const { objectSid } of await twilioCall(() => api.entityAssignments(sid).list())) {
         if (objectSid.startsWith('IT')) {
           const endUser = await twilioCall(() => endUsers.fetch(objectSid));
@@ -266,12 +282,17 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
               name: textAttribute(endUser, 'business_name'),
               registrationNumber: textAttribute(endUser, 'business_registration_number'),
               registrationIdentifier: textAttribute(endUser, 'business_registration_identifier'),
+              websiteUrl: textAttribute(endUser, 'website_url'),
             };
           }
         } else if (objectSid.startsWith('RD')) {
           const document = await twilioCall(() => documents.fetch(objectSid));
           const addressSid = documentAddressSid(document);
           entities.push({ sid: objectSid, type: document.type, ...(addressSid ? { addressSid } : {}) });
+          if (document.type === SUPPORTING_DOCUMENT_ADDRESS_TYPE && addressSid && !address) {
+            const held = await twilioCall(() => addressApi(twilio).fetch(addressSid));
+            address = { isoCountry: held.isoCountry, region: held.region, postalCode: held.postalCode };
+          }
         } else {
           entities.push({ sid: objectSid, type: 'customer-profile' });
         }
@@ -287,6 +308,8 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
         entities,
         phoneNumberSids: numbers.map((n) => n.channelEndpointSid),
         ...(business ? { business } : {}),
+        email: profile.email ?? null,
+        ...(address ? { address } : {}),
       };
     },
 

@@ -3,10 +3,11 @@
  * and cancelled through the workflow, and Twilio's status callbacks become signals.
  *
  * Its routes sit in scopes by who calls them, each with its own credential (plugins/auth.ts): the
- * ISV's system (API_TOKEN), the Temporal Web UI's codec (CODEC_TOKEN) and Prometheus (METRICS_TOKEN);
- * the probes and Twilio's signed callbacks are open. With no token configured at all (loopback
- * development; src/config.ts refuses it once anything is public) every scope is open, and the API
- * answers only requests addressed to a loopback host (loopbackHostsOnly).
+ * ISV's system (API_TOKEN), the ISV's operators adopting existing profiles (ADOPT_TOKEN), the Temporal
+ * Web UI's codec (CODEC_TOKEN) and Prometheus (METRICS_TOKEN); the probes and Twilio's signed callbacks
+ * are open. With no token configured at all (loopback development; src/config.ts refuses it once
+ * anything is public) every scope is open, and the API answers only requests addressed to a loopback
+ * host (loopbackHostsOnly).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -29,6 +30,7 @@ import { callForwarder, type CallForwarder } from './call-forwarding.js';
 import { onboardingsClient } from './onboardings-client.js';
 import { RequestLog, requestLogSerializers } from './request-log.js';
 import swaggerPlugin from './plugins/swagger.js';
+import adoptionRoutes from './routes/adoptions.js';
 import codecRoutes from './routes/codec.js';
 import healthRoutes from './routes/health.js';
 import metricsRoutes from './routes/metrics.js';
@@ -108,6 +110,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(async function isvApi(scope) {
     await scope.register(requireBearerToken, tokenOf('API_TOKEN'));
     await scope.register(onboardingRoutes);
+  });
+  // Adopting a customer profile made before lends an identity Twilio vetted to an onboarding: only the
+  // ISV's operators do it, with their own token, which the ISV's sign-up backend does not hold.
+  await app.register(async function operatorAdoptions(scope) {
+    await scope.register(requireBearerToken, tokenOf('ADOPT_TOKEN'));
+    await scope.register(adoptionRoutes);
   });
   // The Temporal Web UI's codec, called from the operator's browser: CORS for the UI's origin, then the
   // codec's own token (it decrypts every payload, so the ISV's token does not open it). CORS goes first

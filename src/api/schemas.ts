@@ -36,8 +36,20 @@ export const PhoneNumberParams = Type.Object({
   number: PhoneNumber,
 });
 
-export const OnboardingRequestBody = OnboardingRequest;
+/**
+ * POST /v1/onboardings: a new customer's request. It never adopts: a body with customerProfileSid is
+ * refused before validation (routes/onboardings.ts), since adoption takes the operators' token.
+ */
+const { customerProfileSid: _adopted, ...startProperties } = OnboardingRequest.properties;
+export const OnboardingRequestBody = Type.Object(startProperties, { additionalProperties: false });
 export type OnboardingRequestBody = Static<typeof OnboardingRequestBody>;
+
+/** POST /v1/adoptions: the same request, naming the customer's existing profile to adopt. */
+export const AdoptionRequestBody = Type.Object(
+  { ...startProperties, ...Type.Required(Type.Pick(OnboardingRequest, ['customerProfileSid'])).properties },
+  { additionalProperties: false },
+);
+export type AdoptionRequestBody = Static<typeof AdoptionRequestBody>;
 
 export const CorrectionsBody = Corrections;
 

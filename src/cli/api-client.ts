@@ -72,7 +72,22 @@ export class ApiClient {
   constructor(
     private readonly baseUrl: string,
     private readonly token: string | undefined,
+    /** The variable the token comes from, named when the API refuses it. */
+    private readonly tokenVariable: 'API_TOKEN' | 'ADOPT_TOKEN' = 'API_TOKEN',
   ) {}
+
+  /** Whether requests carry a token (none: the API is in loopback development, every scope open). */
+  get hasToken(): boolean {
+    return this.token !== undefined;
+  }
+
+  /**
+   * The same API with the operators' ADOPT_TOKEN, for POST /v1/adoptions. From the environment only,
+   * never a flag: a token on the command line is in the shell's history and the process list.
+   */
+  adopting(env: NodeJS.ProcessEnv = process.env): ApiClient {
+    return new ApiClient(this.baseUrl, env.ADOPT_TOKEN || undefined, 'ADOPT_TOKEN');
+  }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
     const url = new URL(path, this.baseUrl);
@@ -96,7 +111,7 @@ export class ApiClient {
         );
       }
       if (response.status === 401) {
-        throw new AbortError(new ApiUnavailable('the API refused the token: set API_TOKEN.'));
+        throw new AbortError(new ApiUnavailable(`the API refused the token: set ${this.tokenVariable}.`));
       }
       const parsed = (await response.json().catch(() => ({}))) as T;
       if (response.status === 429 || response.status >= 500) {

@@ -11,7 +11,7 @@ import addFormatsPlugin from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import { requestProductFailures } from '../api/product-rules.js';
 import { validationRule } from '../api/validation-rules.js';
-import { OnboardingRequestBody } from '../api/schemas.js';
+import { AdoptionRequestBody, OnboardingRequestBody } from '../api/schemas.js';
 import type { OnboardingRequest as ValidRequest } from '../workflows/contract.js';
 
 type Path = readonly (string | number)[];
@@ -92,7 +92,11 @@ export interface ParsedCustomers {
 // allErrors: a row with three mistakes is reported once with all three, not fixed one re-run at a time.
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormatsPlugin.default(ajv);
-const validateRequest = ajv.compile<ValidRequest>(OnboardingRequestBody);
+// A row naming customerProfileSid goes to POST /v1/adoptions (./import.ts), and is checked as that body.
+const validateStart = ajv.compile<ValidRequest>(OnboardingRequestBody);
+const validateAdoption = ajv.compile<ValidRequest>(AdoptionRequestBody);
+const validatorOf = (request: Record<string, unknown>) =>
+  request.customerProfileSid === undefined ? validateStart : validateAdoption;
 
 function setPath(target: Record<string, unknown>, path: Path, value: unknown): void {
   let node: Record<string, unknown> | unknown[] = target;
@@ -212,6 +216,7 @@ export function parseCustomers(text: string): ParsedCustomers {
     } else if (request.customerId) {
       firstLineOf.set(request.customerId, line);
     }
+    const validateRequest = validatorOf(request);
     if (!validateRequest(request)) {
       for (const error of validateRequest.errors ?? []) {
         problems.push({ line, column: columnOfError(error), rule: ruleOf(error) });

@@ -11,6 +11,10 @@
  * a listed run whose ID is the one the start itself would meet (`onboardingIdFor`), never for a run
  * that merely carries the customer's ID in a search attribute (anyone with Temporal's port can plant
  * one; the API drops those too, an older one may not).
+ *
+ * A row with a customerProfileSid adopts that profile: it goes to POST /v1/adoptions with the
+ * operators' ADOPT_TOKEN, read from the environment only. Without it, when the API takes tokens at all,
+ * nothing is started and the import says so.
  */
 import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
@@ -53,12 +57,19 @@ function describeProblems(problems: RowProblem[]): string {
   return problems.map((p) => `  line ${p.line}, ${p.column}: ${p.rule}`).join('\n');
 }
 
-async function startOne(api: ApiClient, row: CustomerRow): Promise<RowResult> {
+/** Where a row goes: a new profile (API_TOKEN), or the adoption of the one it names (ADOPT_TOKEN). */
+interface Routes {
+  start: ApiClient;
+  adopt: ApiClient;
+}
+
+async function startOne(routes: Routes, row: CustomerRow): Promise<RowResult> {
+  const adopts = row.request.customerProfileSid !== undefined;
   try {
-    const { status, body } = await api.request<Partial<ErrorBody>>(
+    const { status, body } = await (adopts ? routes.adopt : routes.start).request<Partial<ErrorBody>>(
       'POST',
       // Bulk: the import's thousand starts queue behind the work of customers already served.
-      '/v1/onboardings?priority=bulk',
+      `${adopts ? '/v1/adoptions' : '/v1/onboardings'}?priority=bulk`,
       row.request,
     );
     if (status === 202) return { row, outcome: 'started' };
@@ -84,10 +95,21 @@ export async function importCustomers(
   file: string,
   options: ImportOptions,
   out: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const { rows, problems } = parseCustomers(await readCsv(file));
   if (problems.length) {
     out(`${file}: ${problems.length} problem(s); nothing was started.\n${describeProblems(problems)}`);
+    return 1;
+  }
+  const adopting = rows.filter((row) => row.request.customerProfileSid !== undefined);
+  const routes: Routes = { start: api, adopt: adopting.length ? api.adopting(env) : api };
+  // With API_TOKEN set the API takes tokens, and its adoption route takes ADOPT_TOKEN alone: refused
+  // up front, rather than as one 401 per row half-way through the file.
+  if (adopting.length && api.hasToken && !routes.adopt.hasToken) {
+    out(
+      `${file}: ${adopting.length} row(s) adopt an existing customer profile (customerProfileSid, line ${adopting[0]!.line} first), which takes the operators' ADOPT_TOKEN: set ADOPT_TOKEN in the environment, or leave customerProfileSid out to have profiles made. Nothing was started.`,
+    );
     return 1;
   }
   if (options.dryRun) {
@@ -136,7 +158,7 @@ export async function importCustomers(
       pending,
       async (row) => {
         if (interrupted) return void notTried++;
-        const result = await startOne(api, row);
+        const result = await startOne(routes, row);
         results.push(result);
         counts[result.outcome]++;
         if (options.progress) bar.increment(1, payload());

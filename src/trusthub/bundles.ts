@@ -27,6 +27,8 @@ export interface BundleRecord {
   errors: unknown[] | null;
   validUntil: Date | null;
   dateCreated: Date | null;
+  /** Where Twilio writes about the bundle's vetting: a profile's email is part of its identity. */
+  email?: string | null;
 }
 
 export interface EntityAssignmentRecord {

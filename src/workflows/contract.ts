@@ -393,18 +393,33 @@ export interface StartAnswer {
  * `created: true`; the same customer again with the same body answers the same record with `created:
  * false`; a different body is refused (StartRefusal.DifferentRequest) with the differing field paths.
  * A request that adopts an existing profile answers once the profile was checked (claimed for this
- * customer, business information matching), or is refused with StartRefusal.AdoptionRefused.
+ * customer, its whole identity matching), or is refused with StartRefusal.AdoptionRefused.
  */
 export const startOnboarding = defineUpdate<StartAnswer, [StartRequest]>('startOnboarding');
 
 /** ApplicationFailure types of `startOnboarding`; the API maps them to 409 and 422. */
 export const StartRefusal = {
   DifferentRequest: 'DifferentRequest',
-  /** The profile belongs to another onboarding (details: nothing that names it). */
+  /**
+   * What runs from before STRICT_ADOPTION answered for a profile another onboarding owns; now that is
+   * an AdoptionRefused like every other reason, and the API answers both the same way.
+   */
   ProfileOwned: 'CustomerProfileOwned',
-  /** The profile cannot be adopted: the primary, not found, or business information that differs. */
+  /**
+   * The profile cannot be adopted, whatever the reason: the primary, not a profile of the account,
+   * owned by another onboarding, an identity that differs or is missing, an ineligible registration
+   * authority. Every one is answered with ADOPTION_REFUSED_MESSAGE and nothing else.
+   */
   AdoptionRefused: 'AdoptionRefused',
 } as const;
+
+/**
+ * The one answer to every refused adoption. A refusal that said which field differed would confirm a
+ * guess of a name or EIN for a known SID; the reason is in the run's failure, which only operators
+ * read (through the codec, in the Temporal Web UI).
+ */
+export const ADOPTION_REFUSED_MESSAGE =
+  'This customer profile cannot be adopted by this request. An operator can read why in the onboarding run; leave customerProfileSid out to have a profile made for this customer.';
 
 /**
  * Stable JSON of a request: keys sorted at every level, so two bodies with the same content digest the

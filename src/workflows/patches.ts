@@ -79,6 +79,15 @@ export const DRIFT_CHECKS = 'drift-checks';
  */
 export const UPSERT_CHANGED_ATTRIBUTES = 'upsert-changed-attributes';
 
+/**
+ * An adoption compares the identity a vetting team compares (src/workflows/onboarding/adoption-identity.ts):
+ * legal name, registration number, website host, email domain, and the address's country, region and
+ * postal code, each held at Twilio and equal; a profile without business information is never adopted.
+ * Every refusal is one answer. Before, only the name and the registration number's digits were compared,
+ * and nothing when the profile had no business information.
+ */
+export const STRICT_ADOPTION = 'strict-adoption';
+
 export interface PatchRecord {
   id: string;
   /** YYYY-MM-DD. */
@@ -108,4 +117,5 @@ export const PATCHES: readonly PatchRecord[] = [
   patch(DELETE_REPLACED_PERSONAL_DATA, '2026-12-01'),
   patch(DRIFT_CHECKS, '2026-12-01'),
   patch(UPSERT_CHANGED_ATTRIBUTES, '2026-12-01'),
+  patch(STRICT_ADOPTION, '2026-12-07'),
 ];

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
 import { TrustHubFailureType, twilioErrorDetails } from '../../src/trusthub/errors.js';
+import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 import {
   address,
   business,
@@ -182,5 +183,32 @@ describe('bundle activities against the sandbox', () => {
       [18606],
     );
     assert.match(rejected.errors[0]?.meaning ?? '', /domain/);
+  });
+});
+
+describe('describeCustomerProfile reads the identity a vetting team compares', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  it("the profile's email, its business information's website, and its address document's address", async () => {
+    const profile = await createSecondaryProfile(h.twilio, h.info.primaryCustomerProfileSid, acmeCustomer());
+    const read = await h.run(h.activities.describeCustomerProfile, { sid: profile.profileSid });
+    assert.equal(read.email, 'compliance@acme-widgets.com');
+    assert.deepEqual(read.business, {
+      name: 'Acme Widgets LLC',
+      registrationNumber: '12-3456789',
+      registrationIdentifier: 'EIN',
+      websiteUrl: 'https://www.acme-widgets.com',
+    });
+    // GET /2010-04-01/Accounts/{AC}/Addresses/{AD}.json, behind the customer_profile_address document.
+    assert.deepEqual(read.address, { isoCountry: 'US', region: 'TX', postalCode: '78701' });
+    // Read to compare in the workflow (encrypted history), never logged.
+    const logged = JSON.stringify(h.logger.entries);
+    assert.doesNotMatch(logged, /acme-widgets|78701|12-3456789/);
   });
 });

@@ -18,10 +18,17 @@ const TOKEN = 'auth-test-token-0123456789';
 const OLD_TOKEN = 'auth-test-token-retiring-42';
 const CODEC_TOKEN = 'auth-test-codec-token-0123456789';
 const METRICS_TOKEN = 'auth-test-metrics-token-0123456789';
+const ADOPT_TOKEN = 'auth-test-adopt-token-0123456789';
 
 /** The token that opens a route, by the scope it is registered in (src/api/app.ts). */
 const rightToken = (template: string) =>
-  template.startsWith('/v1/codec/') ? CODEC_TOKEN : template === '/metrics' ? METRICS_TOKEN : TOKEN;
+  template.startsWith('/v1/codec/')
+    ? CODEC_TOKEN
+    : template === '/metrics'
+      ? METRICS_TOKEN
+      : template === '/v1/adoptions'
+        ? ADOPT_TOKEN
+        : TOKEN;
 
 /** Routes anyone may call: probes, the API's description, and Twilio's callbacks (signed instead). */
 const PUBLIC_ROUTES = new Set([
@@ -122,6 +129,7 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
   // Two tokens at once: the one being introduced and the one being retired, as during a rotation.
   const stack = useStack(devServerEnvironment, {
     apiToken: `${TOKEN},${OLD_TOKEN}`,
+    adoptToken: ADOPT_TOKEN,
     codecToken: CODEC_TOKEN,
     metricsToken: METRICS_TOKEN,
   });
@@ -141,6 +149,10 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
     const paths = (JSON.parse(doc.body) as { paths: Record<string, Record<string, unknown>> }).paths;
     const bodies: Record<string, unknown> = {
       'POST /v1/onboardings': onboardingRequest('auth-intruder', [stack.info.phoneNumbers[1]!.phoneNumber]),
+      'POST /v1/adoptions': {
+        ...onboardingRequest('auth-intruder', [stack.info.phoneNumbers[1]!.phoneNumber]),
+        customerProfileSid: `BU${'0'.repeat(32)}`,
+      },
       'PATCH /v1/onboardings/{id}': { email: 'intruder@acmedental.com' },
       'POST /v1/onboardings/{id}/products': { cnam: { displayName: 'Acme Dental' } },
       'POST /v1/onboardings/{id}/calls': {
@@ -189,7 +201,7 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
     for (const route of protectedRoutes) {
       for (const spelling of spellings(route.path)) {
         // No token, wrong ones, and the other scopes' right ones.
-        const others = [TOKEN, OLD_TOKEN, CODEC_TOKEN, METRICS_TOKEN].filter(
+        const others = [TOKEN, OLD_TOKEN, ADOPT_TOKEN, CODEC_TOKEN, METRICS_TOKEN].filter(
           (t) => t !== route.token && !(route.token === TOKEN && t === OLD_TOKEN),
         );
         for (const token of [undefined, 'wrong-token-0123456789abcdef', `${route.token}x`, ...others]) {

@@ -21,6 +21,7 @@ import { freePort } from '../../scripts/toolchain.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/customers.csv', import.meta.url));
 const TOKEN = 'cli-test-token-0123456789abcdef';
+const ADOPT_TOKEN = 'cli-test-operators-token-0123456789';
 
 describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
   let run: (...args: string[]) => Promise<CliRun>;
@@ -34,7 +35,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     return parse<Record<string, string>>(result.stdout, { columns: true });
   }
 
-  const stack = useStack(devServerEnvironment, { apiToken: TOKEN });
+  const stack = useStack(devServerEnvironment, { apiToken: TOKEN, adoptToken: ADOPT_TOKEN });
   before(async () => {
     run = (...args) => cli(args, { API_URL: stack.apiUrl, API_TOKEN: TOKEN });
   });
@@ -154,6 +155,41 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
       ],
     );
     assert.ok(after.filter((r) => r.customerId !== 'acme-dental').every((r) => r.attestation !== 'A'));
+  });
+
+  test('a row adopting a profile goes to /v1/adoptions with ADOPT_TOKEN from the environment, and without it nothing starts', async () => {
+    const [header, first] = exampleLines();
+    const file = join(dir, 'adopting.csv');
+    // A profile Twilio does not have: the adoption is refused, which only /v1/adoptions answers.
+    const adopting = first!.replace('acme-dental,', 'cli-adopter,').replace(/,$/, `,BU${'0'.repeat(32)}`);
+    const plain = first!
+      .replace('acme-dental,', 'cli-plain,')
+      .replace(/\+14155550100;\+14155550101/, '+14155550109');
+    writeFileSync(file, `${header}\n${plain}\n${adopting}\n`);
+
+    const without = await run('import', file);
+    assert.equal(without.code, 1, without.stdout + without.stderr);
+    assert.match(without.stdout, /1 row\(s\) adopt an existing customer profile .*line 3.*set ADOPT_TOKEN/);
+    assert.match(without.stdout, /Nothing was started/);
+    await assert.rejects(stack.env.client.workflow.getHandle(onboardingIdFor('cli-plain')).describe());
+
+    const withToken = await cli(['import', file], {
+      API_URL: stack.apiUrl,
+      API_TOKEN: TOKEN,
+      ADOPT_TOKEN,
+    });
+    assert.equal(withToken.code, 1, withToken.stdout + withToken.stderr);
+    assert.match(withToken.stdout, /started +1\n/);
+    assert.match(
+      withToken.stdout,
+      /line 3 \(cli-adopter\): refused: 422 This customer profile cannot be adopted/,
+    );
+    // Cancelled again, so the example's customers are counted as before by the tests after this one.
+    const cancelled = await fetch(`${stack.apiUrl}/v1/onboardings/${onboardingIdFor('cli-plain')}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    assert.ok(cancelled.ok);
   });
 
   test('a re-run does not bring back a customer someone cancelled', async () => {

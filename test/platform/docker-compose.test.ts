@@ -66,7 +66,7 @@ function load(
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
       ([key]) =>
-        !/^(TWILIO|API_TOKEN|METRICS_TOKEN|CODEC_TOKEN|POSTGRES_|PUBLIC_BASE|PAYLOAD_ENCRYPTION|TEMPORAL_|EVENTS_|COMPOSE_)/.test(
+        !/^(TWILIO|API_TOKEN|ADOPT_TOKEN|METRICS_TOKEN|CODEC_TOKEN|POSTGRES_|PUBLIC_BASE|PAYLOAD_ENCRYPTION|TEMPORAL_|EVENTS_|COMPOSE_)/.test(
           key,
         ),
     ),

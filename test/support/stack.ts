@@ -139,8 +139,9 @@ export const TEST_POLL_INTERVAL_MS = 7 * 24 * 3_600_000;
 
 export interface StackOptions {
   pollInterval?: number;
-  /** The API's tokens (API_TOKEN, CODEC_TOKEN, METRICS_TOKEN); none, and every route is open. */
+  /** The API's tokens (API_TOKEN, ADOPT_TOKEN, CODEC_TOKEN, METRICS_TOKEN); none, and every route is open. */
   apiToken?: string;
+  adoptToken?: string;
   codecToken?: string;
   metricsToken?: string;
   sandbox?: SandboxOptions;
@@ -157,6 +158,7 @@ export async function startStack(
   {
     pollInterval = TEST_POLL_INTERVAL_MS,
     apiToken,
+    adoptToken,
     codecToken,
     metricsToken,
     sandbox: sandboxOptions,
@@ -185,6 +187,7 @@ export async function startStack(
     TEMPORAL_TASK_QUEUE: taskQueue,
     PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
     ...(apiToken ? { API_TOKEN: apiToken } : {}),
+    ...(adoptToken ? { ADOPT_TOKEN: adoptToken } : {}),
     ...(codecToken ? { CODEC_TOKEN: codecToken } : {}),
     ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
   });

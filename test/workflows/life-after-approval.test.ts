@@ -232,10 +232,21 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     const before = await counts();
 
     const request = onboardingRequest('adopter', [numbers[7]!.phoneNumber]);
-    const started = await call<{ id: string }>('POST', '/v1/onboardings', {
+    const acme = acmeCustomer();
+    // The business the profile was vetted for, as the profile says it (adoption-identity.ts compares
+    // name, registration number, website, email domain and address); the operators' route.
+    const started = await call<{ id: string }>('POST', '/v1/adoptions', {
       ...request,
-      // The business the profile was vetted for: adoption compares name and registration number.
-      business: { ...request.business, name: 'Acme Widgets LLC' },
+      email: acme.email,
+      business: {
+        ...request.business,
+        name: acme.businessInformation.business_name!,
+        websiteUrl: acme.businessInformation.website_url!,
+      },
+      address: acme.address,
+      authorizedRepresentatives: [
+        { ...request.authorizedRepresentatives[0]!, email: acme.representative.email! },
+      ],
       customerProfileSid: profileSid,
     });
     assert.equal(started.status, 202, JSON.stringify(started.body));

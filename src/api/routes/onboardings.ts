@@ -2,6 +2,10 @@
  * /v1/onboardings — the customer's record: start, read, list, correct, change numbers and add
  * products after approval, relay the calls' observed attestation, and cancel (offboard). Each customer
  * is one Temporal workflow; its type, ID format and messages come from src/workflows/contract.ts.
+ *
+ * The start is shared with POST /v1/adoptions (./adoptions.ts, in the operators' scope): the same
+ * request naming a profile to adopt. POST /v1/onboardings refuses customerProfileSid, so the ISV's
+ * sign-up backend, which may pass an end customer's input through, cannot ask for an adoption.
  */
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -9,19 +13,23 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  ADOPTION_REFUSED_MESSAGE,
   CorrectionRefusal,
   NumberChangeRefusal,
   ProductRefusal,
   StartRefusal,
   addPhoneNumbers,
   onboardingIdFor,
+  type OnboardingRequest,
   removePhoneNumber,
   submitCorrections,
   type OnboardingView as View,
 } from '../../workflows/contract.js';
+import type { ApiConfig } from '../../config.js';
 import type { ProductCheckFailure } from '../../workflows/product-checks.js';
 import { observedAt } from '../call-forwarding.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -55,8 +63,6 @@ function problem(reply: FastifyReply, status: number, code: string, message: str
 /** The refusals a workflow update raises, by ApplicationFailure type: the HTTP status and error code. */
 const UPDATE_REFUSALS: Record<string, [status: number, code: string]> = {
   [StartRefusal.DifferentRequest]: [409, 'different_request'],
-  [StartRefusal.ProfileOwned]: [409, 'customer_profile_owned'],
-  [StartRefusal.AdoptionRefused]: [422, 'adoption_refused'],
   [CorrectionRefusal.NotWaiting]: [409, 'not_waiting_for_corrections'],
   [CorrectionRefusal.Invalid]: [400, 'invalid_corrections'],
   [NumberChangeRefusal.NotServing]: [409, 'not_approved_yet'],
@@ -73,9 +79,17 @@ const UPDATE_REFUSALS: Record<string, [status: number, code: string]> = {
 /** The refusals whose details are field paths: named in `fields`, each with why. */
 const FIELD_RULES: Record<string, string> = {
   [StartRefusal.DifferentRequest]: 'differs from the request this onboarding was started with',
-  [StartRefusal.ProfileOwned]: 'is a customer profile another onboarding owns',
-  [StartRefusal.AdoptionRefused]: "differs from the adopted customer profile's, or cannot be adopted",
 };
+
+/**
+ * Every refused adoption, whatever its reason and whatever the workflow said (runs from before
+ * STRICT_ADOPTION answered ProfileOwned, and named fields): one status, one body, byte for byte. A
+ * refusal that differed by reason would confirm a guessed name or EIN for a known SID.
+ */
+const ADOPTION_REFUSALS: ReadonlySet<string> = new Set([
+  StartRefusal.AdoptionRefused,
+  StartRefusal.ProfileOwned,
+]);
 
 /**
  * A 400 for the product rules a schema cannot say (src/api/product-rules.ts), in the schema errors'
@@ -90,6 +104,8 @@ function productRefusal(reply: FastifyReply, failures: ProductCheckFailure[]) {
 function updateRefusal(reply: FastifyReply, error: unknown) {
   if (!(error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure)) throw error;
   const { type, message, details } = error.cause;
+  if (type && ADOPTION_REFUSALS.has(type))
+    return problem(reply, 422, 'adoption_refused', ADOPTION_REFUSED_MESSAGE);
   const refusal = type ? UPDATE_REFUSALS[type] : undefined;
   if (!refusal) throw error;
   const strings = details?.every((d): d is string => typeof d === 'string') ? details : undefined;
@@ -102,18 +118,88 @@ function updateRefusal(reply: FastifyReply, error: unknown) {
   return problem(reply, refusal[0], refusal[1], message, fields);
 }
 
+/** A record's links: its URL here, and its run in the Temporal Web UI when TEMPORAL_UI_URL is set. */
+function recordLinks(config: ApiConfig, namespace: string) {
+  return (id: string) => ({
+    self: `/v1/onboardings/${id}`,
+    ...(config.TEMPORAL_UI_URL
+      ? {
+          temporalUi: `${config.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${namespace}/workflows/${id}`,
+        }
+      : {}),
+  });
+}
+
+/** What the start reads of a request, as either route's schema typed it. */
+interface StartRequest {
+  body: OnboardingRequest;
+  query: Static<typeof StartQuery>;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * The start, for POST /v1/onboardings and POST /v1/adoptions alike: 202 (Location: the record) when
+ * this request made the onboarding, 200 with the same record when it was already there with the same
+ * request, 409 for a different one, and the workflow's other refusals (an adoption's: 422).
+ */
+export function startHandler(instance: FastifyInstance) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
+  const { temporal, config } = app.deps;
+  const onboardings = onboardingsClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const links = recordLinks(config, onboardings.namespace);
+  return async (request: StartRequest, reply: FastifyReply) => {
+    const body = request.body;
+    const refused = productRefusal(reply, requestProductFailures(body));
+    if (refused) return refused;
+    const id = onboardingIdFor(body.customerId);
+    try {
+      const { created, view } = await onboardings.start(body, request.query.priority);
+      request.log.info({ onboardingId: id, created }, created ? 'onboarding started' : 'onboarding found');
+      app.apiMetrics.onboardingStart(created ? 'created' : 'existing');
+      return reply
+        .code(created ? 202 : 200)
+        .header('location', links(id).self)
+        .send({ id, status: view.status, step: view.step, created, links: links(id) });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        // The reuse policy refused a new run: the customer's last one completed (runs from before the
+        // workflow served customers after approval did).
+        app.apiMetrics.onboardingStart('already_onboarded');
+        return problem(
+          reply,
+          409,
+          'already_onboarded',
+          `Customer ${body.customerId} already completed its onboarding (${id}); see GET ${links(id).self}.`,
+        );
+      }
+      app.apiMetrics.onboardingStart('refused');
+      return updateRefusal(reply, error);
+    }
+  };
+}
+
+/** Adoption is not this route's: said before the schema would call the field merely unknown. */
+async function refuseAdoption(request: FastifyRequest, reply: FastifyReply) {
+  const body = request.body as Record<string, unknown> | null;
+  if (body && typeof body === 'object' && 'customerProfileSid' in body) {
+    return reply.code(400).send(
+      invalidRequest([
+        {
+          field: 'customerProfileSid',
+          rule: 'is not accepted here: adopting an existing customer profile is POST /v1/adoptions, with ADOPT_TOKEN (held by the operators)',
+        },
+      ]),
+    );
+  }
+  return undefined;
+}
+
 export default async function onboardingRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { temporal, config } = app.deps;
   const onboardings = onboardingsClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
-  const links = (id: string) => ({
-    self: `/v1/onboardings/${id}`,
-    ...(config.TEMPORAL_UI_URL
-      ? {
-          temporalUi: `${config.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${onboardings.namespace}/workflows/${id}`,
-        }
-      : {}),
-  });
+  const links = recordLinks(config, onboardings.namespace);
+  const start = startHandler(app);
   const notFound = (reply: FastifyReply, id: string) =>
     problem(reply, 404, 'not_found', `No onboarding ${id}`);
 
@@ -140,35 +226,9 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
         querystring: StartQuery,
         response: { 200: Started, 202: Started, 400: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
+      preValidation: refuseAdoption,
     },
-    async (request, reply) => {
-      const body = request.body;
-      const refused = productRefusal(reply, requestProductFailures(body));
-      if (refused) return refused;
-      const id = onboardingIdFor(body.customerId);
-      try {
-        const { created, view } = await onboardings.start(body, request.query.priority);
-        request.log.info({ onboardingId: id, created }, created ? 'onboarding started' : 'onboarding found');
-        app.apiMetrics.onboardingStart(created ? 'created' : 'existing');
-        return reply
-          .code(created ? 202 : 200)
-          .send({ id, status: view.status, step: view.step, created, links: links(id) });
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) {
-          // The reuse policy refused a new run: the customer's last one completed (runs from before the
-          // workflow served customers after approval did).
-          app.apiMetrics.onboardingStart('already_onboarded');
-          return problem(
-            reply,
-            409,
-            'already_onboarded',
-            `Customer ${body.customerId} already completed its onboarding (${id}); see GET ${links(id).self}.`,
-          );
-        }
-        app.apiMetrics.onboardingStart('refused');
-        return updateRefusal(reply, error);
-      }
-    },
+    async (request, reply) => start(request, reply),
   );
 
   app.get(

@@ -18,7 +18,8 @@ import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../product-c
 import { failureType, refusalProblem } from './corrections.js';
 import { TrustHubFailureType } from '../../trusthub/errors.js';
 import type { Onboarding } from './state.js';
-import { OVERLAPPING_VETTING, CLAIMED_PROFILES } from '../patches.js';
+import { OVERLAPPING_VETTING, CLAIMED_PROFILES, STRICT_ADOPTION } from '../patches.js';
+import { compareIdentity, describeVerdict } from './adoption-identity.js';
 import { NeedsCorrections, assignNumbers, awaitVetting, submitForVetting, vet } from './vetting.js';
 
 export { NeedsCorrections } from './vetting.js';
@@ -156,29 +157,25 @@ async function adoptCustomerProfile(onboarding: Onboarding, sid: string): Promis
   onboarding.recordBundle(existing.snapshot);
 }
 
-/** Raised when `request.customerProfileSid` cannot be adopted: the start answers it, and the run ends. */
+/**
+ * Raised when `request.customerProfileSid` cannot be adopted: the start is answered with the one
+ * refusal of every reason (ADOPTION_REFUSED_MESSAGE), and the run ends. The message is the reason, for
+ * operators only: it becomes the run's failure (encrypted by the payload codec, read in the Web UI) and
+ * a log line; it names kinds and fields, never a value, and never the customer who owns the profile.
+ */
 export class AdoptionRefused extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly fields: string[] = [],
-  ) {
-    super(message);
-  }
+  readonly type = StartRefusal.AdoptionRefused;
 }
 
 /**
  * Before a profile is adopted: it is not the ISV's primary, no other onboarding owns it or ever did
- * (the claim, race-free), Twilio has it, and its business information names the business of the
- * request. Refusals name fields, never values, and never the customer who owns the profile.
+ * (the claim, race-free), Twilio has it, and it holds the identity of the business of the request
+ * (./adoption-identity.ts: every compared field present at Twilio and equal). Runs recorded before
+ * STRICT_ADOPTION compared the name and the registration number only: they replay that way.
  */
 async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void> {
   if (sid === onboarding.settings.primaryCustomerProfileSid) {
-    throw new AdoptionRefused(
-      StartRefusal.AdoptionRefused,
-      `customerProfileSid is the ISV's primary customer profile: a customer needs its own secondary profile. Leave customerProfileSid out to have one made.`,
-      ['customerProfileSid'],
-    );
+    throw new AdoptionRefused("customerProfileSid is the ISV's primary customer profile.");
   }
   const claimed = await activities.claim({
     kind: 'customer-profile',
@@ -187,11 +184,7 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
     ownedBeforeClaims: true,
   });
   if (claimed === 'owned-by-another') {
-    throw new AdoptionRefused(
-      StartRefusal.ProfileOwned,
-      'customerProfileSid belongs to another onboarding: a customer profile is one business identity, and serves one customer. Leave customerProfileSid out to have a profile made for this customer.',
-      ['customerProfileSid'],
-    );
+    throw new AdoptionRefused('customerProfileSid belongs to another onboarding.');
   }
   const giveBack = async (refusal: AdoptionRefused): Promise<never> => {
     // Claimed by this check alone: the profile is free again for its real owner.
@@ -204,23 +197,13 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
   } catch (error) {
     if (!refusalProblem(error)) throw error;
     return giveBack(
-      new AdoptionRefused(
-        StartRefusal.AdoptionRefused,
-        'customerProfileSid is not a customer profile of this Twilio account.',
-        ['customerProfileSid'],
-      ),
+      new AdoptionRefused('customerProfileSid is not a customer profile of this Twilio account.'),
     );
   }
-  const fields = businessMismatch(onboarding, existing.business);
-  if (fields.length) {
-    return giveBack(
-      new AdoptionRefused(
-        StartRefusal.AdoptionRefused,
-        `The customer profile's business information differs from the request in ${fields.join(', ')}: a profile is adopted only by the business it was vetted for.`,
-        fields,
-      ),
-    );
-  }
+  const differs = patched(STRICT_ADOPTION)
+    ? identityRefusal(onboarding, existing)
+    : businessMismatch(onboarding, existing.business);
+  if (differs) return giveBack(new AdoptionRefused(differs));
   // Voice Integrity and CNAM need the profile registered by EIN or DUNS (18609): as Twilio holds it.
   const registrationIdentifier = existing.business?.registrationIdentifier ?? null;
   if (onboarding.requestedAddOns().length) {
@@ -231,9 +214,7 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
     if (failures.length) {
       return giveBack(
         new AdoptionRefused(
-          StartRefusal.AdoptionRefused,
-          `The customer profile cannot carry ${failures.map((f) => f.field).join(' and ')}: ${failures[0]!.rule}.`,
-          ['customerProfileSid', ...failures.map((f) => f.field)],
+          `The customer profile cannot carry ${failures.map((f) => f.field).join(' and ')}: its registration authority is not EIN or DUNS (18609).`,
         ),
       );
     }
@@ -244,9 +225,21 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
   onboarding.adoption = { state: 'accepted' };
 }
 
-/** Business name (case and spacing aside) and registration number (digits only) must match. */
-function businessMismatch(onboarding: Onboarding, business: ExistingProfile['business']): string[] {
-  if (!business) return [];
+/** The whole identity (./adoption-identity.ts); the reason when it is not the request's. */
+function identityRefusal(onboarding: Onboarding, existing: ExistingProfile): string | undefined {
+  const verdict = compareIdentity(
+    { email: existing.email ?? null, business: existing.business, address: existing.address },
+    onboarding.request,
+  );
+  return verdict.adoptable ? undefined : `${describeVerdict(verdict)}.`;
+}
+
+/**
+ * Before STRICT_ADOPTION: business name (case and spacing aside) and registration number (digits only),
+ * nothing at all without business information. Kept for the replay of runs recorded then only.
+ */
+function businessMismatch(onboarding: Onboarding, business: ExistingProfile['business']): string | undefined {
+  if (!business) return undefined;
   const name = (value: string | null) => (value ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
   const digits = (value: string | null) => (value ?? '').replace(/\D/g, '');
   const fields: string[] = [];
@@ -259,7 +252,7 @@ function businessMismatch(onboarding: Onboarding, business: ExistingProfile['bus
   ) {
     fields.push('business.registrationNumber');
   }
-  return fields;
+  return fields.length ? `The business information differs in ${fields.join(', ')}.` : undefined;
 }
 
 // 2. Link the ISV's approved primary profile.

@@ -30,6 +30,7 @@ import {
   type BundleKind,
 } from '../../trusthub/types.js';
 import {
+  ADOPTION_REFUSED_MESSAGE,
   StartRefusal,
   type Attestation,
   type CarriedState,
@@ -239,10 +240,18 @@ export class Onboarding {
     this.pendingCorrections = undefined;
   }
 
-  /** A start still waiting on the adoption hears this instead of waiting for ever. */
-  settleAdoption(message: string): void {
+  /**
+   * A start still waiting on the adoption hears it refused instead of waiting for ever (the run was
+   * cancelled, failed, or refused the adoption): one answer whatever happened (ADOPTION_REFUSED_MESSAGE).
+   */
+  settleAdoption(): void {
     if (this.adoption.state !== 'pending') return;
-    this.adoption = { state: 'refused', type: StartRefusal.AdoptionRefused, message, fields: [] };
+    this.adoption = {
+      state: 'refused',
+      type: StartRefusal.AdoptionRefused,
+      message: ADOPTION_REFUSED_MESSAGE,
+      fields: [],
+    };
   }
 
   get record(): OnboardingRecord {

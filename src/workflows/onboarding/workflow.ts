@@ -12,11 +12,13 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  log,
   patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  ADOPTION_REFUSED_MESSAGE,
   CorrectionRefusal,
   NumberChangeRefusal,
   StartRefusal,
@@ -71,7 +73,7 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
     return await serve(onboarding);
   } catch (error) {
     if (isCancellation(error)) {
-      onboarding.settleAdoption('The onboarding was cancelled before the profile was adopted.');
+      onboarding.settleAdoption();
       await CancellationScope.nonCancellable(async () => {
         await (onboarding.carried.serving ? offboard(onboarding) : compensate(onboarding));
         await onboarding.events.handedOver();
@@ -82,15 +84,12 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
     if (error instanceof ContinueAsNew) throw error;
     const adoptionRefused = error instanceof AdoptionRefused;
     if (adoptionRefused) {
-      // The start that asked for the adoption hears why; the run ends, having made nothing.
-      onboarding.adoption = {
-        state: 'refused',
-        type: error.type,
-        message: error.message,
-        fields: error.fields,
-      };
+      // The run ends, having made nothing. Why is for operators only: this log line (kinds and field
+      // names, no value) and the run's failure below (encrypted); the start and the record say the
+      // one refusal of every reason, so that no answer confirms a guess of a name or an EIN.
+      log.warn('customer profile adoption refused', { reason: error.message });
     }
-    onboarding.settleAdoption(`The onboarding failed: ${(error as Error).message}`);
+    onboarding.settleAdoption();
     // Runs recorded before this failed at once, handlers running or not: they replay that way.
     const endsCleanly = patched(CLEAN_UP_ON_FAILURE);
     // Nothing half-done: drafts come off Twilio, as on a cancel (submitted bundles stay, as there).
@@ -98,10 +97,12 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
       await CancellationScope.nonCancellable(() => compensate(onboarding, 'failed'));
     }
     const { message } = error as Error;
-    onboarding.fail(
-      message,
-      adoptionRefused ? { kind: 'adoption', message, codes: [], failures: [] } : undefined,
-    );
+    if (adoptionRefused) {
+      const refusal = ADOPTION_REFUSED_MESSAGE;
+      onboarding.fail(refusal, { kind: 'adoption', message: refusal, codes: [], failures: [] });
+    } else {
+      onboarding.fail(message);
+    }
     await CancellationScope.nonCancellable(async () => {
       if (endsCleanly) {
         // Callers still waiting (a number change, corrections) hear the ending, then the run closes.
