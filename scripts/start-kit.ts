@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { waitForHttp } from './toolchain.js';
 import { generatePayloadKey } from '../src/temporal/codec.js';
 import { loadSandboxConfig } from 'trusthub-sandbox';
-import { configDefault } from '../src/config.js';
+import { configDefault, TOKEN_VARIABLES } from '../src/config.js';
 import { childEnvironment, usesSandbox, type SandboxAccount, type TwilioSource } from './start-env.js';
 import { Supervisor, type Supervised } from './start-supervisor.js';
 
@@ -203,15 +203,15 @@ export function payloadEncryptionKeys(): string {
 }
 
 /**
- * The codec's token when npm start must make one: the caller guards the API (API_TOKEN or
- * METRICS_TOKEN) without giving the codec its own, which would leave the Web UI's codec refusing
+ * The codec's token when npm start must make one: the caller guards the API (any other token
+ * variable of TOKEN_VARIABLES) without giving the codec its own, which would leave the Web UI's codec refusing
  * everything (src/api/app.ts). It is generated once into .data/codec-token (owner-only) and reused;
  * the dev server's UI sends no token itself, so an operator adds it to the UI's codec calls (a proxy,
  * a browser extension) or passes it to `temporal … --codec-auth`. With no token configured at all the
  * API is open on loopback, codec included, as before; an exported CODEC_TOKEN is used as it is.
  */
 export function codecTokenFor(): { value: string; file: string } | undefined {
-  if (process.env.CODEC_TOKEN || !(process.env.API_TOKEN || process.env.METRICS_TOKEN)) return undefined;
+  if (!needsGeneratedCodecToken(process.env)) return undefined;
   const file = join(dataDir, 'codec-token');
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
@@ -219,6 +219,12 @@ export function codecTokenFor(): { value: string; file: string } | undefined {
     say(`generated a development CODEC_TOKEN for the Web UI's codec in ${file}`);
   }
   return { value: readFileSync(file, 'utf8').trim(), file };
+}
+
+/** Whether another scope's token is set and CODEC_TOKEN is not: then npm start makes the codec one. */
+export function needsGeneratedCodecToken(env: NodeJS.ProcessEnv): boolean {
+  if (env.CODEC_TOKEN) return false;
+  return TOKEN_VARIABLES.some((variable) => variable !== 'CODEC_TOKEN' && Boolean(env[variable]));
 }
 
 /** The codec endpoint as the operator's browser reaches it (src/api/routes/codec.ts). */

@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { childEnvironment, usesSandbox, type SandboxAccount } from '../../scripts/start-env.js';
+import { needsGeneratedCodecToken } from '../../scripts/start-kit.js';
+import { TOKEN_VARIABLES } from '../../src/config.js';
 
 const REAL = {
   TWILIO_API_KEY: `SK${'5'.repeat(32)}`,
@@ -70,5 +72,17 @@ describe("npm start's child environments", () => {
   test('with real Twilio credentials, the caller’s account is passed on as it is', () => {
     const real = { ...REAL, TWILIO_ACCOUNT_SID: `AC${'7'.repeat(32)}` };
     assert.deepEqual(twilioVariables(childEnvironment(real, {}, { from: 'caller' })), real);
+  });
+});
+
+describe("npm start's development codec token", () => {
+  test('is made whenever another scope is guarded, ADOPT_TOKEN alone included, and never over an exported one', () => {
+    const token = 'x'.repeat(32);
+    for (const variable of TOKEN_VARIABLES.filter((name) => name !== 'CODEC_TOKEN')) {
+      assert.equal(needsGeneratedCodecToken({ [variable]: token }), true, variable);
+      assert.equal(needsGeneratedCodecToken({ [variable]: token, CODEC_TOKEN: token }), false, variable);
+    }
+    assert.equal(needsGeneratedCodecToken({ ADOPT_TOKEN: token }), true);
+    assert.equal(needsGeneratedCodecToken({}), false);
   });
 });
