@@ -7,9 +7,14 @@
  * twice, this stops many different ones.
  *
  * A signal is only a hint: the workflow re-reads the bundle, and its poll is the fallback, so a hint
- * dropped here costs at most a poll interval. A customer has about four bundles with a few
- * transitions each, and a few numbers whose level changes rarely: a burst of ten, then one every ten
- * seconds, is far above what Twilio sends for one customer.
+ * dropped here costs at most a poll interval. A customer with every product has five bundles, each
+ * with three transitions (pending-review, in-review, a decision) and a few more for a correction:
+ * about twenty callbacks, which can come within a minute (the trust products are submitted together,
+ * and the sandbox decides in seconds). A burst of 30, then one every ten seconds, lets all of them
+ * through and still bounds a replay to a few hundred signals an hour instead of thousands a second.
+ * Observed calls are forwarded only when the level is news for a number, so a customer's first calls
+ * from each of its numbers are the burst: 20, then one every ten seconds (a level dropped comes again
+ * with the number's next call).
  *
  * The buckets live in this process, bounded (least recently used first out); a bucket untouched for
  * as long as it takes to refill is full again, so it is forgotten then. Several API replicas each
@@ -25,9 +30,9 @@ export interface SignalRateLimit {
 }
 
 /** Status callbacks of one onboarding's bundles (routes/webhooks.ts). */
-export const TRUSTHUB_SIGNAL_LIMIT: SignalRateLimit = { burst: 10, refillMs: 10_000 };
+export const TRUSTHUB_SIGNAL_LIMIT: SignalRateLimit = { burst: 30, refillMs: 10_000 };
 /** Observed calls of one onboarding's numbers, on top of the once-an-hour rule (call-forwarding.ts). */
-export const CALL_SIGNAL_LIMIT: SignalRateLimit = { burst: 10, refillMs: 10_000 };
+export const CALL_SIGNAL_LIMIT: SignalRateLimit = { burst: 20, refillMs: 10_000 };
 
 /** Onboardings whose buckets are remembered: far more than get a callback within a bucket's refill. */
 const BUCKETS = 100_000;
