@@ -9,7 +9,8 @@
  * A callback reaches only the onboarding Twilio signed it for. Twilio signs the URL followed by each
  * POST parameter, sorted by name, as name+value with no separator at all: a callback signed for
  * `…/onboarding-acme-42` signs the same string as one sent to `…/onboarding-acme` with a field `-` of
- * `42`, or to the URL plus `?&&&&` (an empty query adds nothing to what the parameters spell). So:
+ * `42`; and twilio.validateRequest also tries the URL with its query re-encoded, which drops empty
+ * parameters, so the signed URL padded with `&&&&` passed as the URL itself. So:
  * - the URL is exactly the path: any query string is refused (400), before the signature is checked;
  * - each route takes only the fields Twilio sends (a closed list, each bounded: 400 names any other),
  *   all starting with a capital letter; AccountSid (`AC` + 32 hex digits) is required and sorts first,
@@ -158,7 +159,7 @@ const CallCallback = Type.Object(
 type SharedOutcome = WebhookOutcome & CallCallbackOutcome;
 
 /** What Twilio signed, hashed: the URL, each parameter as name+value in name order, and the signature. */
-export function signedContentDigest(url: string, params: Record<string, string>, signature: string): string {
+function signedContentDigest(url: string, params: Record<string, string>, signature: string): string {
   const signed = Object.keys(params)
     .sort()
     .reduce((acc, key) => acc + key + params[key], url);
