@@ -131,6 +131,12 @@ export class LocalPostgres {
 
   /** Starts the server and resolves once it accepts connections. */
   async start(): Promise<void> {
+    this.spawn();
+    await this.ready();
+  }
+
+  /** Starts the server's process, without waiting for it (npm run start:cluster restarts it so). */
+  spawn(): ChildProcess {
     const user = pgUser();
     this.output = '';
     const child = spawn(
@@ -152,6 +158,12 @@ export class LocalPostgres {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.process = child;
+    return child;
+  }
+
+  /** Resolves once the process `spawn` started takes logins; rejects if it exits first. */
+  async ready(): Promise<void> {
+    const child = this.process!;
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) =>
         reject(new ToolchainError(`postgres exited (code ${code}) while starting:\n${this.output}`)),
@@ -363,4 +375,31 @@ export async function waitForServing(address: string, timeoutMs: number): Promis
       throw new ToolchainError(`the Temporal server at ${address} is not serving after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * The Temporal Web UI server's configuration under `npm run start:cluster` (it reads YAML only, no
+ * environment), as compose configures temporalio/ui through its environment. Write actions are off
+ * (`disableWriteActions`, TEMPORAL_DISABLE_WRITE_ACTIONS in the image): the UI has no login here, and
+ * its start, signal, reset and terminate would be a write path into the runs beside the API, one no
+ * API check sees. Reading histories, decoded through the codec, needs none of them.
+ */
+export function uiServerConfig(options: {
+  temporalAddress: string;
+  port: number;
+  namespace: string;
+  codecEndpoint: string;
+}): string {
+  return [
+    '# Written by scripts/start-cluster.ts on every start.',
+    `temporalGrpcAddress: ${options.temporalAddress}`,
+    'host: 127.0.0.1',
+    `port: ${options.port}`,
+    'enableUi: true',
+    'disableWriteActions: true',
+    `defaultNamespace: ${options.namespace}`,
+    'codec:',
+    `  endpoint: ${options.codecEndpoint}`,
+    '',
+  ].join('\n');
 }

@@ -10,12 +10,15 @@
  *      TEMPORAL_PRIORITIES=off), gRPC on TEMPORAL_DEV_SERVER_PORT (7233) as with npm start;
  *   4. compose's namespace/search-attribute job (scripts/cluster/temporal-namespace.sh);
  *   5. the Temporal Web UI (temporalio/ui's server, built from Go) on TEMPORAL_UI_PORT (8233), decoding
- *      through the API's codec endpoint;
+ *      through the API's codec endpoint, with write actions off as in compose;
  *   6. the sandbox without Twilio credentials, WORKERS worker processes (default 2; worker i's metrics
  *      on WORKER_METRICS_PORT + i), and the API on PORT (scripts/start-kit.ts, as npm start).
  *
- * The binaries build once into the cache (scripts/toolchain.ts). Ctrl-C stops everything, newest first;
- * a second start reuses .data/ (the jobs accept what the first left).
+ * The binaries build once into the cache (scripts/toolchain.ts). Once the cluster is up, a process that
+ * exits (a worker, the API, the server, PostgreSQL) is restarted with a back-off while the others keep
+ * serving, as compose's `restart:` does (scripts/start-supervisor.ts); only Ctrl-C, or the server or
+ * PostgreSQL not coming back, stops everything, newest first. A second start reuses .data/ (the jobs
+ * accept what the first left).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +30,7 @@ import {
   runSchemaJob,
   serverCommand,
   serverEnvironment,
+  uiServerConfig,
   waitForServing,
   type Database,
 } from './cluster.js';
@@ -42,6 +46,7 @@ import {
   printReady,
   run,
   say,
+  SERVICE_RESTARTS,
   startApplication,
   StartError,
   track,
@@ -69,7 +74,11 @@ async function startPostgres(): Promise<{ database: Database; where: string }> {
   say(`starting PostgreSQL in ${pg.dataDir} on 127.0.0.1:${pg.port}…`);
   pg.init();
   await pg.start();
-  track('postgres', pg.process!);
+  // Brought back on its data directory if it exits; everything stops if it will not take logins again.
+  track(
+    { name: 'postgres', spawn: () => pg.spawn(), ready: () => pg.ready(), giveUpAfter: SERVICE_RESTARTS },
+    pg.process!,
+  );
   return { database: pg.database, where: `127.0.0.1:${pg.port}, data in ${pg.dataDir}` };
 }
 
@@ -79,17 +88,12 @@ async function startUi(): Promise<void> {
   mkdirSync(configDir, { recursive: true });
   writeFileSync(
     join(configDir, 'cluster.yaml'),
-    [
-      '# Written by scripts/start-cluster.ts on every start.',
-      `temporalGrpcAddress: ${address}`,
-      'host: 127.0.0.1',
-      `port: ${uiPort}`,
-      'enableUi: true',
-      `defaultNamespace: ${NAMESPACE}`,
-      'codec:',
-      `  endpoint: ${codecEndpoint()}`,
-      '',
-    ].join('\n'),
+    uiServerConfig({
+      temporalAddress: address,
+      port: uiPort,
+      namespace: NAMESPACE,
+      codecEndpoint: codecEndpoint(),
+    }),
   );
   run(
     'ui',
@@ -129,6 +133,7 @@ async function main(): Promise<void> {
     args,
     { ...serverEnvironment(database, serverPorts), LOG_LEVEL: process.env.TEMPORAL_LOG_LEVEL ?? 'warn' },
     NO_TWILIO,
+    { ready: () => waitForServing(address, 120_000), giveUpAfter: SERVICE_RESTARTS },
   );
   await waitForServing(address, 120_000);
   say('running the namespace job (scripts/cluster/temporal-namespace.sh)…');

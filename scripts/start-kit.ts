@@ -1,8 +1,9 @@
 /**
  * What `npm start` (scripts/start.ts) and `npm run start:cluster` (scripts/start-cluster.ts) share: the
- * child processes and how they are run, logged and stopped (Ctrl-C stops them all, newest first), the
- * API's, sandbox's and worker's ports, the development payload key and codec token in DATA_DIR, the
- * sandbox, the worker(s) and the API, and the ready summary. The two commands differ only in the
+ * child processes and how they are run, logged, restarted when one exits once the stack is up
+ * (scripts/start-supervisor.ts, as compose's `restart:`) and stopped (Ctrl-C stops them all, newest
+ * first), the API's, sandbox's and worker's ports, the development payload key and codec token in
+ * DATA_DIR, the sandbox, the worker(s) and the API, and the ready summary. The two commands differ only in the
  * Temporal they start: the CLI's dev server, or the server on PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +17,7 @@ import { generatePayloadKey } from '../src/temporal/codec.js';
 import { loadSandboxConfig } from 'trusthub-sandbox';
 import { configDefault } from '../src/config.js';
 import { childEnvironment, usesSandbox, type SandboxAccount, type TwilioSource } from './start-env.js';
+import { Supervisor, type Supervised } from './start-supervisor.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const dataDir = resolve(process.env.DATA_DIR ?? join(repoRoot, '.data'));
@@ -42,7 +44,6 @@ const ports = appPorts;
 
 export class StartError extends Error {}
 
-const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
 
 export function say(message: string): void {
@@ -76,6 +77,24 @@ function pipe(
  */
 const SERVICES = new Set(['postgres', 'temporal', 'sandbox']);
 
+/** Every child, restarted when it exits once the stack is up; an exit before, or giving up, stops all. */
+const supervisor = new Supervisor({
+  say: (message) => say(color(33, message)),
+  fail: (message) => {
+    say(color(31, message));
+    void stop(1);
+  },
+});
+
+/** How a process is brought back (scripts/start-supervisor.ts); by default, as compose's `restart:`. */
+export type Restart = Pick<Supervised, 'ready' | 'giveUpAfter'>;
+
+/**
+ * The Temporal server and PostgreSQL: restarts in a row that do not come back before everything stops
+ * (about 30 s of back-off, plus their readiness checks).
+ */
+export const SERVICE_RESTARTS = 5;
+
 export function run(
   name: string,
   colorCode: number,
@@ -83,34 +102,32 @@ export function run(
   args: string[],
   env: NodeJS.ProcessEnv,
   twilio: TwilioSource,
+  restart: Restart = {},
 ) {
-  const child = spawn(command, args, {
-    cwd: repoRoot,
-    env: childEnvironment(
-      process.env,
-      { LOG_FORMAT: process.env.LOG_FORMAT ?? (pretty ? 'pretty' : 'json'), ...env },
-      twilio,
-    ),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: SERVICES.has(name),
-  });
-  pipe(name, colorCode, child.stdout, process.stdout);
-  pipe(name, colorCode, child.stderr, process.stderr);
-  track(name, child);
-  return child;
+  const spawnIt = () => {
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      env: childEnvironment(
+        process.env,
+        { LOG_FORMAT: process.env.LOG_FORMAT ?? (pretty ? 'pretty' : 'json'), ...env },
+        twilio,
+      ),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: SERVICES.has(name),
+    });
+    pipe(name, colorCode, child.stdout, process.stdout);
+    pipe(name, colorCode, child.stderr, process.stderr);
+    return child;
+  };
+  return supervisor.add({ name, spawn: spawnIt, ...restart });
 }
 
 /**
- * A child started elsewhere (PostgreSQL, by scripts/cluster.ts): stopped with the others, and its exit
- * stops everything, as for `run`'s.
+ * A child started elsewhere (PostgreSQL, by scripts/cluster.ts), supervised and stopped with the
+ * others: `spec.spawn` starts it again.
  */
-export function track(name: string, child: ChildProcess): void {
-  child.once('exit', (code, signal) => {
-    if (stopping) return;
-    say(color(31, `${name} exited (${signal ?? `code ${code}`}); stopping everything.`));
-    void stop(1);
-  });
-  children.push({ name, child });
+export function track(spec: Supervised, child: ChildProcess): void {
+  supervisor.add(spec, child);
 }
 
 /**
@@ -144,7 +161,7 @@ export function runNode(
 export async function stop(exitCode: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    for (const { name, child } of [...children].reverse()) {
+    for (const { name, child } of supervisor.stop()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       child.kill('SIGTERM');
       const exited = new Promise((done) => child.once('exit', done));
@@ -348,22 +365,27 @@ export function printReady(started: number, app: Application, temporal: string[]
       : '  Twilio         the real Trust Hub, account ' + String(process.env.TWILIO_ACCOUNT_SID),
     app.sandbox ? `  Phone numbers  ${app.sandbox.phoneNumbers.map((n) => n.phoneNumber).join(', ')}` : '',
     `  Status callbacks go to ${app.publicBaseUrl}/v1/webhooks/trusthub/<onboarding ID>`,
-    '  Ctrl-C stops everything.',
+    '  A process that exits is restarted (1 s, doubling to 30 s); Ctrl-C stops everything.',
     '',
   ].filter((line) => line !== '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** Installs Ctrl-C, runs `main`, and on failure says why in the command's name and stops everything. */
+/**
+ * Installs Ctrl-C, runs `main`, and on failure says why in the command's name and stops everything.
+ * Once `main` has brought the stack up, a process that exits is restarted rather than stopping it all.
+ */
 export function launch(command: string, main: () => Promise<void>): void {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
-  main().catch(async (error: unknown) => {
-    if (error instanceof StartError || (error as Error).name === 'ToolchainError') {
-      process.stderr.write(`\n${color(31, `${command} stopped:`)} ${(error as Error).message}\n`);
-    } else {
-      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    }
-    await stop(1);
-  });
+  main()
+    .then(() => supervisor.up())
+    .catch(async (error: unknown) => {
+      if (error instanceof StartError || (error as Error).name === 'ToolchainError') {
+        process.stderr.write(`\n${color(31, `${command} stopped:`)} ${(error as Error).message}\n`);
+      } else {
+        process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+      }
+      await stop(1);
+    });
 }

@@ -16,7 +16,10 @@
  * In sandbox mode the worker and the API get the sandbox's Twilio account and none of the caller's,
  * whatever is exported (scripts/start-env.ts).
  *
- * Ctrl-C stops them all, newest first. A second `npm start` reuses .data/.
+ * Once it is up, a process that exits is restarted with a back-off, the others serving meanwhile, as
+ * compose's `restart:` (scripts/start-supervisor.ts); the dev server is given up on, stopping
+ * everything, when it does not come back. Ctrl-C stops them all, newest first. A second `npm start`
+ * reuses .data/.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +38,7 @@ import {
   printReady,
   run,
   say,
+  SERVICE_RESTARTS,
   startApplication,
 } from './start-kit.js';
 
@@ -84,6 +88,8 @@ async function startTemporal(): Promise<void> {
     ],
     {},
     NO_TWILIO,
+    // Brought back on its database if it exits; everything stops if it will not serve again.
+    { ready: () => waitForPort(ports.temporal, 60_000), giveUpAfter: SERVICE_RESTARTS },
   );
   await waitForPort(ports.temporal, 60_000);
   // The CLI ignores --search-attribute when it reopens an existing database: register them here too.

@@ -60,9 +60,9 @@ const BearerTokens = (opens: string) =>
   );
 
 const TwilioCredentials = {
-  TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$', description: 'Your account SID, AC…' }),
+  TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-f]{32}$', description: 'Your account SID, AC…' }),
   TWILIO_AUTH_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
-  TWILIO_API_KEY: Type.Optional(Type.String({ pattern: '^SK[0-9a-fA-F]{32}$' })),
+  TWILIO_API_KEY: Type.Optional(Type.String({ pattern: '^SK[0-9a-f]{32}$' })),
   TWILIO_API_SECRET: Type.Optional(Type.String({ minLength: 1 })),
 };
 
@@ -76,11 +76,16 @@ const ApiSchema = Type.Object({
   CODEC_TOKEN: BearerTokens(
     "the Temporal Web UI's (or an operator's) calls to the codec, /v1/codec/*, and nothing else",
   ),
+  CODEC_ENCODE: Type.Boolean({
+    default: false,
+    description:
+      "Whether the codec also serves /v1/codec/encode. Off: the Web UI needs encode only for writes (start, signal, reset with input), which compose turns off, and with it the codec's token would mint ciphertext the worker trusts.",
+  }),
   PUBLIC_BASE_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^/]+(/.*)?$',
       description:
-        'The URL Twilio reaches this API at, e.g. https://onboarding.example.com; callback signatures are checked against it. Required when HOST is not loopback.',
+        'The URL Twilio reaches this API at, e.g. https://onboarding.example.com; callback signatures are checked against it. Required when HOST is not loopback; https unless its host is loopback.',
     }),
   ),
   TWILIO_AUTH_TOKEN: Type.Optional(
@@ -90,7 +95,7 @@ const ApiSchema = Type.Object({
     Type.String({
       pattern: '^https?://[^/]+(/.*)?$',
       description:
-        'Temporal Web UI base URL, for links in responses; the codec endpoint accepts browser calls from its origin.',
+        'Temporal Web UI base URL, for links in responses; the codec endpoint accepts browser calls from its origin. https unless its host is loopback.',
     }),
   ),
 });
@@ -124,7 +129,8 @@ const WorkerSchema = Type.Object({
   }),
   PUBLIC_BASE_URL: Type.String({
     pattern: '^https?://[^/]+(/.*)?$',
-    description: 'The URL Twilio reaches the API at; status callbacks go to <it>/v1/webhooks/trusthub.',
+    description:
+      'The URL Twilio reaches the API at; status callbacks go to <it>/v1/webhooks/trusthub. https unless its host is loopback.',
   }),
   VETTING_POLL_INTERVAL: Duration(
     '30m',
@@ -155,7 +161,7 @@ const WorkerSchema = Type.Object({
     Type.String({
       pattern: '^https?://[^/]+(/.*)?$',
       description:
-        "Your system's endpoint for onboarding events (submitted, approved, rejected, action-required, completed, attestation changed), POSTed as JSON and signed per Standard Webhooks; unset = no events.",
+        "Your system's endpoint for onboarding events (submitted, approved, rejected, action-required, completed, attestation changed), POSTed as JSON and signed per Standard Webhooks; https unless its host is loopback; unset = no events.",
     }),
   ),
   EVENTS_SECRET: Type.Optional(
@@ -263,22 +269,75 @@ export function isLoopbackHost(host: string): boolean {
   return family !== 0 && LOOPBACK.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** The host a URL variable names, or undefined when it is unset (the schema has checked its shape). */
+function urlHost(value: string | undefined): string | undefined {
+  return value ? new URL(value).hostname : undefined;
+}
+
+/**
+ * Why the API is reachable from beyond this machine, if it is; empty when nothing says so. Not HOST
+ * alone: the usual VM runs nginx or Caddy in front of an API on HOST=127.0.0.1, and then the public
+ * URL Twilio calls (PUBLIC_BASE_URL) or the Web UI's (TEMPORAL_UI_URL, whose browsers call the codec)
+ * is what says the internet reaches it.
+ */
+export function publicExposure(
+  config: Pick<ApiConfig, 'HOST' | 'PUBLIC_BASE_URL' | 'TEMPORAL_UI_URL'>,
+): string[] {
+  const reasons: string[] = [];
+  if (!isLoopbackHost(config.HOST)) reasons.push(`HOST=${config.HOST} is not a loopback address`);
+  for (const variable of ['PUBLIC_BASE_URL', 'TEMPORAL_UI_URL'] as const) {
+    const host = urlHost(config[variable]);
+    if (host !== undefined && !isLoopbackHost(host)) reasons.push(`${variable} names ${host}, not loopback`);
+  }
+  return reasons;
+}
+
+/**
+ * The rule for every URL the service calls or signs and hands out: https, unless its host is this
+ * machine (the sandbox, a proxy on the same VM). Over http anyone on the way reads and rewrites what
+ * goes there; `why` says what that is. Returns the problem, or undefined.
+ */
+function httpsUnlessLoopback(variable: string, value: string | undefined, why: string): string | undefined {
+  if (!value) return undefined;
+  const url = new URL(value);
+  if (url.protocol === 'https:' || isLoopbackHost(url.hostname)) return undefined;
+  return `${variable} must be https:// unless its host is loopback (127.0.0.0/8, localhost, [::1]): ${why} (${url.host} is not loopback).`;
+}
+
+/** Throws the problems found beyond the schema, one per line, if there are any. */
+function refuse(problems: (string | undefined)[]): void {
+  const found = problems.filter((p): p is string => p !== undefined);
+  if (found.length) throw new ConfigError(`Invalid configuration:\n${found.map((p) => `  ${p}`).join('\n')}`);
+}
+
+const PUBLIC_BASE_URL_HTTPS =
+  "Twilio's callbacks to it carry the onboarding and its signature, and a status callback rewritten on the way is one the API would act on";
+
 export function loadApiConfig(env = process.env): ApiConfig {
   const config = load(ApiSchema, env);
   checkPayloadKeys(config);
-  const problems: string[] = [];
-  if (!isLoopbackHost(config.HOST)) {
-    if (!config.API_TOKEN) {
-      problems.push(
-        `API_TOKEN is required when HOST=${config.HOST} is not a loopback address — without it anyone who reaches the port could start or cancel onboardings.`,
-      );
-    }
-    if (!config.PUBLIC_BASE_URL) {
-      problems.push(
-        `PUBLIC_BASE_URL is required when HOST=${config.HOST} is not a loopback address — Twilio's callback signatures are checked against the URL Twilio called, and without it that URL would come from the request's own headers, which a caller chooses.`,
-      );
-    }
+  const problems: (string | undefined)[] = [];
+  const exposure = publicExposure(config);
+  // Closed by default: with no token at all every scope is open, which is safe only while nothing
+  // beyond this machine reaches the API (and then app.ts still answers only loopback Host names).
+  if (exposure.length && !config.API_TOKEN) {
+    problems.push(
+      `API_TOKEN is required when the API is public (${exposure.join('; ')}) — without it anyone who reaches it, directly or through a proxy on this machine, could start or cancel onboardings, decode payloads and read metrics.`,
+    );
   }
+  if (!isLoopbackHost(config.HOST) && !config.PUBLIC_BASE_URL) {
+    problems.push(
+      `PUBLIC_BASE_URL is required when HOST=${config.HOST} is not a loopback address — Twilio's callback signatures are checked against the URL Twilio called, and without it that URL would come from the request's own headers, which a caller chooses.`,
+    );
+  }
+  problems.push(
+    httpsUnlessLoopback('PUBLIC_BASE_URL', config.PUBLIC_BASE_URL, PUBLIC_BASE_URL_HTTPS),
+    httpsUnlessLoopback(
+      'TEMPORAL_UI_URL',
+      config.TEMPORAL_UI_URL,
+      'it is the origin allowed to call the codec with CODEC_TOKEN, and a page served over http can be rewritten to decode every payload',
+    ),
+  );
   // A token in two variables would open both scopes: each scope's credential must be its own.
   const owner = new Map<string, TokenVariable>();
   for (const variable of TOKEN_VARIABLES) {
@@ -292,8 +351,7 @@ export function loadApiConfig(env = process.env): ApiConfig {
       owner.set(token, variable);
     }
   }
-  if (problems.length)
-    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  refuse(problems);
   return config;
 }
 
@@ -332,16 +390,22 @@ export function loadWorkerConfig(env = process.env): WorkerConfig {
       'Invalid configuration:\n  TWILIO_AUTH_TOKEN (or TWILIO_API_KEY with TWILIO_API_SECRET) is required to call Trust Hub.',
     );
   }
-  if (config.TWILIO_BASE_URL) {
+  refuse([
     // The worker sends the account's auth token or API secret with every request (HTTP basic auth):
     // in the clear only to a process on this machine, such as the sandbox under npm start.
-    const url = new URL(config.TWILIO_BASE_URL);
-    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
-      throw new ConfigError(
-        `Invalid configuration:\n  TWILIO_BASE_URL must be https:// unless its host is loopback (127.0.0.0/8, localhost, [::1]): the worker sends the Twilio credentials with every request, and over http anyone on the way reads them (${url.host} is not loopback).`,
-      );
-    }
-  }
+    httpsUnlessLoopback(
+      'TWILIO_BASE_URL',
+      config.TWILIO_BASE_URL,
+      'the worker sends the Twilio credentials with every request, and over http anyone on the way reads them',
+    ),
+    // The worker hands this URL to Twilio as the status callback of every bundle it creates.
+    httpsUnlessLoopback('PUBLIC_BASE_URL', config.PUBLIC_BASE_URL, PUBLIC_BASE_URL_HTTPS),
+    httpsUnlessLoopback(
+      'EVENTS_URL',
+      config.EVENTS_URL,
+      "each event carries the customer's onboarding, personal data included, and its signature proves only who sent it, not that no one read it",
+    ),
+  ]);
   if (config.WORKER_REPLICAS > 1 && workerRequestsPerSecond(config) < 1) {
     throw new ConfigError(
       `Invalid configuration:\n  WORKER_REPLICAS=${config.WORKER_REPLICAS} must be at most TWILIO_REQUESTS_PER_SECOND=${config.TWILIO_REQUESTS_PER_SECOND} rounded down: each worker's share is a whole number of requests per second, at least one.`,

@@ -60,7 +60,7 @@ describe('configuration', () => {
   test('the API refuses to listen beyond loopback without API_TOKEN', () => {
     assert.match(
       configError(() => loadApiConfig({ ...keys, HOST: '0.0.0.0' })),
-      /API_TOKEN is required when HOST=0\.0\.0\.0/,
+      /API_TOKEN is required when the API is public \(HOST=0\.0\.0\.0 is not a loopback address/,
     );
     const exposed = { ...keys, HOST: '0.0.0.0', PUBLIC_BASE_URL: 'https://onboarding.example.com' };
     assert.equal(loadApiConfig({ ...exposed, API_TOKEN: 'x'.repeat(32) }).HOST, '0.0.0.0');
@@ -76,9 +76,99 @@ describe('configuration', () => {
     }
   });
 
+  test('behind a proxy on this machine the API is public: a public URL requires API_TOKEN, whatever HOST is', () => {
+    // The usual VM: nginx or Caddy on :443 forwards to the API on HOST=127.0.0.1 (the default).
+    const behindProxy = { ...keys, PUBLIC_BASE_URL: 'https://onboarding.example.com' };
+    const message = configError(() => loadApiConfig(behindProxy));
+    assert.match(message, /API_TOKEN is required when the API is public/);
+    assert.match(message, /PUBLIC_BASE_URL names onboarding\.example\.com, not loopback/);
+    assert.match(message, /proxy/, 'the message says why');
+    assert.match(
+      configError(() => loadApiConfig({ ...keys, TEMPORAL_UI_URL: 'https://temporal.example.com' })),
+      /API_TOKEN is required when the API is public \(TEMPORAL_UI_URL names temporal\.example\.com/,
+    );
+    // With API_TOKEN it loads, and the scopes without their own token stay closed (test/api).
+    const guarded = loadApiConfig({ ...behindProxy, API_TOKEN: 'x'.repeat(32) });
+    assert.equal(guarded.HOST, '127.0.0.1');
+    assert.equal(guarded.PUBLIC_BASE_URL, 'https://onboarding.example.com');
+  });
+
+  test('open mode (no token at all) loads only while nothing names a host beyond this machine', () => {
+    for (const env of [
+      {},
+      { PUBLIC_BASE_URL: 'http://127.0.0.1:3000' },
+      { PUBLIC_BASE_URL: 'http://localhost:3000/base', TEMPORAL_UI_URL: 'http://[::1]:8233' },
+      { HOST: '::1', TEMPORAL_UI_URL: 'http://127.0.0.1:8233/' },
+    ]) {
+      assert.equal(loadApiConfig({ ...keys, ...env }).API_TOKEN, undefined, JSON.stringify(env));
+    }
+    for (const env of [
+      { PUBLIC_BASE_URL: 'https://127.0.0.1.nip.io' },
+      { TEMPORAL_UI_URL: 'https://localhost.example.com' },
+      { PUBLIC_BASE_URL: 'https://10.0.0.5' },
+    ]) {
+      assert.match(
+        configError(() => loadApiConfig({ ...keys, ...env })),
+        /API_TOKEN is required/,
+      );
+    }
+  });
+
+  test('every URL the service calls or signs is https unless its host is loopback', () => {
+    const token = { API_TOKEN: 'x'.repeat(32) };
+    const cases: [string, (url: string) => unknown][] = [
+      ['PUBLIC_BASE_URL', (url) => loadApiConfig({ ...keys, ...token, PUBLIC_BASE_URL: url })],
+      ['TEMPORAL_UI_URL', (url) => loadApiConfig({ ...keys, ...token, TEMPORAL_UI_URL: url })],
+      ['PUBLIC_BASE_URL', (url) => loadWorkerConfig({ ...worker, PUBLIC_BASE_URL: url })],
+      [
+        'EVENTS_URL',
+        (url) =>
+          loadWorkerConfig({
+            ...worker,
+            EVENTS_URL: url,
+            EVENTS_SECRET: `whsec_${Buffer.alloc(32, 9).toString('base64')}`,
+          }),
+      ],
+    ];
+    for (const [variable, load] of cases) {
+      for (const url of [
+        'https://x.example.com/a',
+        'http://127.0.0.1:3000',
+        'http://localhost/',
+        'http://[::1]:80',
+      ]) {
+        assert.doesNotThrow(() => load(url), `${variable}=${url}`);
+      }
+      for (const url of [
+        'http://x.example.com',
+        'http://api:3000',
+        'http://10.0.0.5/a',
+        'http://127.0.0.1.nip.io',
+      ]) {
+        const message = configError(() => load(url));
+        assert.match(
+          message,
+          new RegExp(`${variable} must be https:// unless its host is loopback`),
+          `${variable}=${url}`,
+        );
+        assert.match(message, /is not loopback\)/, 'the message names the host it refused');
+      }
+    }
+  });
+
+  test('the codec serves no encode unless CODEC_ENCODE=true', () => {
+    assert.equal(loadApiConfig(keys).CODEC_ENCODE, false);
+    assert.equal(loadApiConfig({ ...keys, CODEC_ENCODE: 'true' }).CODEC_ENCODE, true);
+    assert.match(
+      configError(() => loadApiConfig({ ...keys, CODEC_ENCODE: 'sometimes' })),
+      /CODEC_ENCODE/,
+    );
+  });
+
   test("Twilio's callbacks are checked against PUBLIC_BASE_URL, or on loopback the API's own address", () => {
     const at = (env: Record<string, string>) => signatureBaseUrl(loadApiConfig({ ...keys, ...env }));
-    assert.equal(at({ PUBLIC_BASE_URL: 'https://onb.example.com/base/' }), 'https://onb.example.com/base');
+    const public_ = { PUBLIC_BASE_URL: 'https://onb.example.com/base/', API_TOKEN: 'x'.repeat(32) };
+    assert.equal(at(public_), 'https://onb.example.com/base');
     assert.equal(at({}), 'http://127.0.0.1:3000');
     assert.equal(at({ HOST: 'localhost', PORT: '8080' }), 'http://localhost:8080');
     assert.equal(at({ HOST: '::1', PORT: '8080' }), 'http://[::1]:8080');

@@ -21,8 +21,15 @@ export function claimActivities() {
     /** Claims `key` for the customer: `owned-by-another` when another onboarding has it, or once had. */
     claim: async (input: ClaimInput): Promise<ClaimOutcome> => {
       const { client, info } = Context.current();
-      const outcome = await claim(client, { ...input, taskQueue: info.taskQueue });
       const { kind, key } = input;
+      const outcome = await claim(client, { ...input, taskQueue: info.taskQueue }, (found) =>
+        // Only an operator, or someone with Temporal's port, can have put it there: say so.
+        activityLog.warn('Claim ID held by something that is not a claim of it: treated as owned', {
+          kind,
+          key,
+          ...found,
+        }),
+      );
       // The key is a SID or the ISV's own customer id: neither is personal data.
       activityLog.info('Claim', { kind, key, outcome });
       return outcome;

@@ -7,6 +7,12 @@
  * Any answer but 2xx, a timeout or a refused connection fails the attempt and Temporal retries it with
  * backoff (src/workflows/event-delivery.ts); the onboarding itself never waits for this. Logs carry the
  * event's ID, type and the endpoint's status, never the payload (it names the customer's numbers).
+ *
+ * A redirect is never followed. fetch would otherwise re-send a 307's signed, personal body to whatever
+ * host the Location names, and count that host's 2xx as delivered. A 3xx is a failed attempt, retried
+ * like a 5xx rather than given up at once: redirects are mostly a moved or mistyped EVENTS_URL (http→
+ * https, a trailing slash), which the ISV fixes within the retry window, and the events queued
+ * meanwhile then arrive instead of being lost.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
@@ -47,6 +53,7 @@ export function eventActivities(destination: EventDestination | undefined) {
             'webhook-signature': webhook.sign(event.id, attemptedAt, body),
           },
           body,
+          redirect: 'manual',
           signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
         });
       } catch (error) {
@@ -58,6 +65,18 @@ export function eventActivities(destination: EventDestination | undefined) {
       }
       // The body is not ours to keep; reading it frees the connection.
       await response.arrayBuffer().catch(() => undefined);
+      if (response.status >= 300 && response.status < 400) {
+        // Where it points is not logged: the Location is the endpoint's text, not ours to repeat.
+        activityLog.warn('event endpoint answered a redirect; not followed', {
+          eventId: event.id,
+          type: event.type,
+          status: response.status,
+        });
+        throw ApplicationFailure.retryable(
+          `The event endpoint answered ${response.status}, a redirect, which is never followed: set EVENTS_URL to the endpoint itself.`,
+          'EventEndpointRedirected',
+        );
+      }
       if (!response.ok) {
         activityLog.warn('event endpoint refused a delivery', {
           eventId: event.id,

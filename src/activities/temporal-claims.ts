@@ -5,12 +5,18 @@
  * the run itself rather than from visibility, says whether it is ours. Two onboardings that claim the
  * same profile at the same instant get one "claimed" and one "owned-by-another", whatever the timing.
  *
+ * A claim checks its own kind: its memo records what it claims ({ kind, key }), and a run found at a
+ * claim's ID counts as this customer's only if it is a trustHubClaim of that same kind and key. Anything
+ * else there (a workflow planted through Temporal's port, say, with a CustomerId set to taste) is never
+ * ours: it is owned-by-another, and said in the worker's log.
+ *
  * Profiles owned by onboardings started before claims existed have no claim: a visibility query on the
  * BundleSids search attribute finds those (eventually consistent, but such owners are long settled).
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../workflows/contract.js';
 import type { trustHubClaim } from '../workflows/claim.js';
+import { PayloadDecryptionError } from '../temporal/codec.js';
 import { CustomerId } from '../workflows/search-attributes.js';
 import { stuckOnboardingQueries } from '../workflows/visibility-queries.js';
 
@@ -43,7 +49,20 @@ export interface ClaimRequest {
  */
 const CLAIM_HELD_FOR = '36500 days';
 
-export async function claim(client: Client, request: ClaimRequest): Promise<ClaimOutcome> {
+/** What a claim run's memo records, so that the run found at a claim's ID can be checked for what it claims. */
+export interface ClaimMemo {
+  kind: ClaimKind;
+  key: string;
+}
+
+/** Told when the run at a claim's ID is not a claim of that key: something planted, never ours. */
+export type ImpostorReport = (found: { workflowId: string; workflowType: string }) => void;
+
+export async function claim(
+  client: Client,
+  request: ClaimRequest,
+  onImpostor: ImpostorReport = () => {},
+): Promise<ClaimOutcome> {
   const { kind, key, customerId, taskQueue } = request;
   const workflowId = claimIdFor(kind, key);
   if (request.ownedBeforeClaims && (await ownedBeforeClaims(client, key, customerId))) {
@@ -55,6 +74,7 @@ export async function claim(client: Client, request: ClaimRequest): Promise<Clai
         taskQueue,
         workflowId,
         args: [{ kind, key }],
+        memo: { claim: { kind, key } satisfies ClaimMemo },
         workflowIdConflictPolicy: 'FAIL',
         // A released claim (closed) frees the key; an open one never lets a second owner in.
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
@@ -67,9 +87,23 @@ export async function claim(client: Client, request: ClaimRequest): Promise<Clai
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     try {
-      const existing = await client.workflow.getHandle(workflowId).describe();
+      let existing;
+      try {
+        existing = await client.workflow.getHandle(workflowId).describe();
+      } catch (error) {
+        // A memo our keys cannot read was not written by a claim of ours: planted (a claim's is encrypted).
+        if (!(error instanceof PayloadDecryptionError)) throw error;
+        onImpostor({ workflowId, workflowType: 'unknown: its memo does not decrypt' });
+        return 'owned-by-another';
+      }
       // Closed between our start and this describe (released): try to claim it again.
       if (existing.status.name !== 'RUNNING') continue;
+      const memo = existing.memo?.claim as Partial<ClaimMemo> | undefined;
+      const isClaim = existing.type === CLAIM_WORKFLOW_TYPE && memo?.kind === kind && memo.key === key;
+      if (!isClaim) {
+        onImpostor({ workflowId, workflowType: existing.type });
+        return 'owned-by-another';
+      }
       return (
         existing.typedSearchAttributes.get(CustomerId) === customerId ? 'already-ours' : 'owned-by-another'
       ) satisfies ClaimOutcome;

@@ -4,13 +4,21 @@
  *
  * Its routes sit in scopes by who calls them, each with its own credential (plugins/auth.ts): the
  * ISV's system (API_TOKEN), the Temporal Web UI's codec (CODEC_TOKEN) and Prometheus (METRICS_TOKEN);
- * the probes and Twilio's signed callbacks are open.
+ * the probes and Twilio's signed callbacks are open. With no token configured at all (loopback
+ * development; src/config.ts refuses it once anything is public) every scope is open, and the API
+ * answers only requests addressed to a loopback host (loopbackHostsOnly).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
-import { bearerTokens, TOKEN_VARIABLES, type ApiConfig, type TokenVariable } from '../config.js';
+import {
+  bearerTokens,
+  isLoopbackHost,
+  TOKEN_VARIABLES,
+  type ApiConfig,
+  type TokenVariable,
+} from '../config.js';
 import { loggerOptions } from '../logger.js';
 import cors from '@fastify/cors';
 import requireBearerToken from './plugins/auth.js';
@@ -82,6 +90,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     openWithoutKeys: noTokens,
   });
 
+  if (noTokens) loopbackHostsOnly(app);
   app.decorate('deps', deps);
   app.decorate(
     'forwardCall',
@@ -105,18 +114,23 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   // The Temporal Web UI's codec, called from the operator's browser: CORS for the UI's origin, then the
   // codec's own token (it decrypts every payload, so the ISV's token does not open it). CORS goes first
-  // so a preflight (which never carries credentials) is answered before the token is asked for.
-  await app.register(async function operatorCodec(scope) {
-    await scope.register(cors, {
-      // A list, so a request from any other origin gets no CORS headers at all.
-      origin: config.TEMPORAL_UI_URL ? [new URL(config.TEMPORAL_UI_URL).origin] : false,
-      methods: ['POST'],
-      allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
-      credentials: true,
-    });
-    await scope.register(requireBearerToken, tokenOf('CODEC_TOKEN'));
-    await scope.register(codecRoutes);
-  });
+  // so a preflight (which never carries credentials) is answered before the token is asked for. The
+  // prefix keeps the CORS plugin's own preflight route (OPTIONS <prefix>/*) under /v1/codec/: without
+  // it, the plugin answers a preflight for every path, the ISV's routes included.
+  await app.register(
+    async function operatorCodec(scope) {
+      await scope.register(cors, {
+        // A list, so a request from any other origin gets no CORS headers at all.
+        origin: config.TEMPORAL_UI_URL ? [new URL(config.TEMPORAL_UI_URL).origin] : false,
+        methods: ['POST'],
+        allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
+        credentials: true,
+      });
+      await scope.register(requireBearerToken, tokenOf('CODEC_TOKEN'));
+      await scope.register(codecRoutes);
+    },
+    { prefix: '/v1/codec' },
+  );
   // Prometheus scrapes with its own token (its `authorization` setting): the metrics say how many
   // onboardings start and how callbacks fare, which is the ISV's business and no one else's, and the
   // scraper's token opens nothing else.
@@ -125,4 +139,36 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await scope.register(metricsRoutes);
   });
   return app;
+}
+
+/**
+ * Open mode (no token anywhere) answers only requests whose Host names this machine: localhost,
+ * 127.0.0.0/8 or [::1], with any port. A loopback listener alone is not enough: through DNS rebinding
+ * a web page the operator visits sends its requests to 127.0.0.1 under the attacker's own name, and
+ * its JavaScript would then read onboardings and decode payloads. A browser cannot forge Host, so the
+ * attacker's name in it gives the page away. Every route, probes included: open mode only ever runs on
+ * loopback, where a probe comes from this machine and says so. Registered on the root instance,
+ * before any route, so its hook runs for all of them; with tokens the scopes' credentials do this work
+ * (a rebinding page has none), and a proxy is free to pass its public name.
+ */
+function loopbackHostsOnly(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (namesLoopback(request.host)) return;
+    return reply.code(421).send({
+      error: {
+        code: 'misdirected_request',
+        message: `This API runs without tokens and so answers only requests addressed to a loopback host (localhost, 127.0.0.1, [::1]). Set ${TOKEN_VARIABLES.join(', ')} (each for its own routes) to serve it under another name.`,
+      },
+    });
+  });
+}
+
+/** Whether a Host header (name or address, optional port) names this machine; unparsable is not. */
+function namesLoopback(host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return isLoopbackHost(new URL(`http://${host}`).hostname);
+  } catch {
+    return false;
+  }
 }

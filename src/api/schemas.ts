@@ -8,6 +8,7 @@ import { CURSOR_PATTERN } from './cursor.js';
 import { Type, type Static } from 'typebox';
 import {
   ATTESTATIONS,
+  CALL_SID_PATTERN,
   E164_PATTERN,
   ONBOARDING_ID_PATTERN,
   ONBOARDING_STATUSES,
@@ -43,8 +44,8 @@ export const CorrectionsBody = Corrections;
 /** POST /v1/onboardings/:id/products: Voice Integrity and/or CNAM for a serving customer. */
 export const ProductsBody = ProductsRequest;
 
-/** A Twilio call's SID. */
-export const CALL_SID_PATTERN = '^CA[0-9a-fA-F]{32}$';
+/** A Twilio call's SID (lower-case hex, as Twilio issues it): the webhook validates with it too. */
+export { CALL_SID_PATTERN };
 
 /**
  * POST /v1/onboardings/:id/calls: what the ISV's own call status handler relays of Twilio's callback,

@@ -96,7 +96,7 @@ export class ApiClient {
         );
       }
       if (response.status === 401) {
-        throw new AbortError(new ApiUnavailable('the API refused the token: set API_TOKEN (or --token).'));
+        throw new AbortError(new ApiUnavailable('the API refused the token: set API_TOKEN.'));
       }
       const parsed = (await response.json().catch(() => ({}))) as T;
       if (response.status === 429 || response.status >= 500) {

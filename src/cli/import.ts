@@ -6,6 +6,11 @@
  * A re-run after an interruption starts nothing twice, in two layers: the customers the service already
  * lists are skipped before any request, and POST /v1/onboardings is itself idempotent per customer (the
  * workflow ID is the customer's), which covers a row that was in flight when the first run stopped.
+ *
+ * The listing only ever saves a request the start would answer the same way: a customer is skipped for
+ * a listed run whose ID is the one the start itself would meet (`onboardingIdFor`), never for a run
+ * that merely carries the customer's ID in a search attribute (anyone with Temporal's port can plant
+ * one; the API drops those too, an older one may not).
  */
 import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
@@ -13,6 +18,7 @@ import pMap from 'p-map';
 import { ApiBusy, type ApiClient, type ErrorBody } from './api-client.js';
 import { parseCustomers, type CustomerRow, type RowProblem } from './customers-csv.js';
 import { table } from './table.js';
+import { onboardingIdFor } from '../workflows/contract.js';
 
 export interface ImportOptions {
   dryRun: boolean;
@@ -94,7 +100,9 @@ export async function importCustomers(
   // it), a cancelled one is not: cancelling was someone's decision.
   const known = new Set<string>();
   for await (const onboarding of api.onboardings()) {
-    if (onboarding.customerId && onboarding.status !== 'failed') known.add(onboarding.customerId);
+    const { customerId } = onboarding;
+    if (!customerId || onboarding.id !== onboardingIdFor(customerId)) continue;
+    if (onboarding.status !== 'failed') known.add(customerId);
   }
   const results: RowResult[] = rows
     .filter((row) => known.has(row.request.customerId))

@@ -5,10 +5,14 @@
  *
  * Exit codes: 0 everything was accepted; 1 some rows or customers were not (each one is reported);
  * 2 the command could not run (a bad flag, an unreadable file, an API it cannot reach or that refuses
- * the token).
+ * the token, a token it will not send over plain http: ./api-url.ts).
+ *
+ * The token is read from API_TOKEN and nowhere else: a `--token` flag would put it in the shell's
+ * history and in every `ps` listing on the machine.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiBusy, ApiClient, ApiUnavailable } from './api-client.js';
+import { tokenUrlProblem } from './api-url.js';
 import { importCustomers, UsageError } from './import.js';
 import { report } from './report.js';
 import { showStatus } from './status.js';
@@ -42,12 +46,18 @@ function program(): Command {
     .addOption(
       new Option('--api-url <url>', 'the API').env('API_URL').default(DEFAULT_API_URL).argParser(apiUrl),
     )
-    .addOption(new Option('--token <token>', 'the API token').env('API_TOKEN'))
+    .addHelpText(
+      'after',
+      '\nThe API token is read from the API_TOKEN environment variable (there is no flag).',
+    )
     .showHelpAfterError()
     .exitOverride();
   const client = () => {
-    const { apiUrl: url, token } = cli.opts<{ apiUrl: string; token?: string }>();
-    return new ApiClient(url, token || undefined);
+    const { apiUrl: url } = cli.opts<{ apiUrl: string }>();
+    const token = process.env.API_TOKEN || undefined;
+    const problem = tokenUrlProblem(url, token);
+    if (problem) throw new UsageError(problem);
+    return new ApiClient(url, token);
   };
   const concurrency = () =>
     new Option('--concurrency <n>', 'requests in flight at once').default(16).argParser(positiveInteger(64));

@@ -5,6 +5,13 @@
  * with what the service found when that differed. This is the sheet a support team sends around; every
  * cell comes from the workflow itself (GET /v1/onboardings/:id), the same derivation the API shows, so
  * the sheet and the service never disagree.
+ *
+ * Cells carry text the service did not write (Twilio's reasons, whatever a run's search attributes
+ * say), and a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula: one reading
+ * `=HYPERLINK(…)` becomes a link out of the support team's sheet. So every CSV the CLI writes goes
+ * through `toCsv`, which has csv-stringify prefix such a cell with `'` (shown as text, run as nothing).
+ * That includes E.164 numbers, which read `'+14155550100`; a spreadsheet would otherwise turn them
+ * into the number 14155550100 anyway.
  */
 import pMap from 'p-map';
 import { stringify } from 'csv-stringify/sync';
@@ -34,6 +41,11 @@ export const HEADER = [
   'observedAt',
   'mismatch',
 ];
+
+/** Every CSV the CLI prints, with formula-looking cells made text (the file header says why). */
+export function toCsv(rows: string[][]): string {
+  return stringify(rows, { escape_formulas: true }).trimEnd();
+}
 
 /** A product's cell: its state, and why when there is a reason; empty when the customer lacks it. */
 function productCell(product: NumberInProduct | undefined): string {
@@ -107,6 +119,6 @@ export async function report(
   for await (const onboarding of api.onboardings()) onboardings.push(onboarding);
   const rows = (await pMap(onboardings, (o) => rowsFor(api, o), { concurrency })).flat();
   rows.sort((a, b) => a[0]!.localeCompare(b[0]!) || a[4]!.localeCompare(b[4]!));
-  out(csv ? stringify([HEADER, ...rows]).trimEnd() : table(HEADER, rows));
+  out(csv ? toCsv([HEADER, ...rows]) : table(HEADER, rows));
   return 0;
 }

@@ -18,11 +18,22 @@
  * still draw a history that holds one (such a refused start, say), and the replay of histories
  * recorded before encryption (test/replay). Payloads Temporal keeps readable by design never reach
  * a codec: search attributes, headers and the SDK's patch markers.
+ *
+ * Each payload is also sealed for the workflow it belongs to: the workflow ID is AES-GCM's additional
+ * data, and travels beside the ciphertext (`encryption-workflow-id`). The SDK (1.24) tells a codec
+ * which workflow a payload is for, on the client and the worker alike (its serialization context,
+ * experimental: sdk-typescript#1996), so a start, signal or activity result lifted from one onboarding's
+ * history and replayed into another's fails to decode there, and ciphertext made without a workflow
+ * (the codec endpoint's encode, CODEC_ENCODE) is refused wherever a workflow reads it
+ * (`unbound: 'refuse'`, the default). The binding is to the workflow ID, not the run: the SDK's
+ * context carries no run ID, so a new run of the same customer's onboarding reads its predecessors'.
+ * Where the SDK gives no context (the codec endpoint, a few SDK paths) the payload's own workflow ID
+ * is checked against the tag and nothing else. Rotation is unchanged: the key ID still picks the key.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
@@ -30,6 +41,8 @@ const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+/** The workflow a payload is sealed for (AES-GCM's additional data); absent on an unbound one. */
+export const WORKFLOW_ID_METADATA = 'encryption-workflow-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -76,12 +89,27 @@ export class UnencryptedPayloadError extends PayloadDecryptionError {
   override name = 'UnencryptedPayloadError';
 }
 
+/** Ciphertext sealed for no workflow (or another one), met where a workflow reads its input. */
+export class UnboundPayloadError extends PayloadDecryptionError {
+  override name = 'UnboundPayloadError';
+}
+
 export interface EncryptionCodecOptions {
   /**
    * What decode does with a payload that is not ours: 'refuse' throws UnencryptedPayloadError (what
    * the worker and the API's client do), 'pass' returns it as it is (for showing payloads only).
    */
   plaintext?: 'refuse' | 'pass';
+  /**
+   * What decode does, for a workflow, with ciphertext sealed for none: 'refuse' (the worker, the API's
+   * client) or 'accept' (only to replay histories recorded before payloads were bound: test/replay).
+   */
+  unbound?: 'refuse' | 'accept';
+}
+
+/** The workflow the SDK says a payload belongs to: its own, or the one an activity runs for. */
+function workflowOf(context: SerializationContext | undefined): string | undefined {
+  return context?.workflowId || undefined;
 }
 
 /** The encoding a payload declares, fit to quote: a short token, or a description of it. */
@@ -95,33 +123,39 @@ function describeEncoding(payload: Payload): string {
 
 export class EncryptionCodec implements PayloadCodec {
   private readonly plaintext: 'refuse' | 'pass';
+  private readonly unbound: 'refuse' | 'accept';
 
   constructor(
     private readonly payloadKeys: PayloadKeys,
-    { plaintext = 'refuse' }: EncryptionCodecOptions = {},
+    { plaintext = 'refuse', unbound = 'refuse' }: EncryptionCodecOptions = {},
   ) {
     this.plaintext = plaintext;
+    this.unbound = unbound;
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const { activeId, keys } = this.payloadKeys;
     const key = keys.get(activeId)!;
+    const workflowId = workflowOf(context);
     return payloads.map((payload) => {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
+      if (workflowId) cipher.setAAD(Buffer.from(workflowId));
       const plain = PayloadMessage.encode(payload).finish();
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
         metadata: {
           encoding: Buffer.from(ENCRYPTED_ENCODING),
           [KEY_ID_METADATA]: Buffer.from(activeId),
+          ...(workflowId ? { [WORKFLOW_ID_METADATA]: Buffer.from(workflowId) } : {}),
         },
         data: sealed,
       };
     });
   }
 
-  async decode(payloads: Payload[]): Promise<Payload[]> {
+  async decode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const expected = workflowOf(context);
     return payloads.map((payload) => {
       if (Buffer.from(payload.metadata?.encoding ?? []).toString() !== ENCRYPTED_ENCODING) {
         if (this.plaintext === 'pass') return payload;
@@ -136,12 +170,27 @@ export class EncryptionCodec implements PayloadCodec {
           `A payload is encrypted with key "${keyId}", which PAYLOAD_ENCRYPTION_KEYS does not hold`,
         );
       }
+      const boundTo = payload.metadata?.[WORKFLOW_ID_METADATA]?.length
+        ? Buffer.from(payload.metadata[WORKFLOW_ID_METADATA]).toString()
+        : undefined;
+      // Neither message quotes a workflow ID: the one in the payload is the sender's to choose.
+      if (expected !== undefined && boundTo === undefined && this.unbound === 'refuse') {
+        throw new UnboundPayloadError(
+          `A payload encrypted with key "${keyId}" is sealed for no workflow, and this service reads a workflow's payloads only when they are sealed for it: it was made without the workflow's context (the codec endpoint's encode, or a client of an older version), and is not read`,
+        );
+      }
+      if (expected !== undefined && boundTo !== undefined && boundTo !== expected) {
+        throw new UnboundPayloadError(
+          `A payload encrypted with key "${keyId}" is sealed for another workflow than the one it arrived in: it was copied from another history, and is not read`,
+        );
+      }
       const sealed = Buffer.from(payload.data ?? []);
       if (sealed.length < IV_BYTES + TAG_BYTES) {
         throw new PayloadDecryptionError(`A payload encrypted with key "${keyId}" is truncated`);
       }
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+        if (boundTo !== undefined) decipher.setAAD(Buffer.from(boundTo));
         decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
         const plain = Buffer.concat([
           decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
@@ -150,7 +199,7 @@ export class EncryptionCodec implements PayloadCodec {
         return PayloadMessage.decode(plain);
       } catch {
         throw new PayloadDecryptionError(
-          `A payload encrypted with key "${keyId}" does not authenticate: it was altered, or the key under that ID changed`,
+          `A payload encrypted with key "${keyId}" does not authenticate: it was altered (its workflow included), or the key under that ID changed`,
         );
       }
     });

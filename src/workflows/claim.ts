@@ -5,7 +5,8 @@
  * starts. The owner is the run's CustomerId search attribute, set by whoever started it
  * (src/activities/temporal-claims.ts), with a start delay of a century: it holds the ID without ever running
  * (no worker time, no history), and a release terminates it. Should the delay ever run out, this code
- * keeps it open.
+ * keeps it open. Its memo records what it claims ({ kind, key }): a run found at a claim's ID that is not
+ * a trustHubClaim of that kind and key is never taken for one.
  */
 import { condition } from '@temporalio/workflow';
 import type { ClaimKind } from './contract.js';

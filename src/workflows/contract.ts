@@ -29,12 +29,22 @@ const ONBOARDING_ID_PREFIX = 'onboarding-';
 export const ONBOARDING_ID_PATTERN = `^${ONBOARDING_ID_PREFIX}${CUSTOMER_ID_PATTERN.slice(1)}`;
 /** A phone number in E.164, e.g. +14155550100. */
 export const E164_PATTERN = '^\\+[1-9]\\d{1,14}$';
+/**
+ * Twilio SIDs: two capital letters and 32 lower-case hex digits, as Twilio issues them. Lower case only,
+ * because claims (workflow IDs) and visibility compare SIDs as strings: `BUAB…` and `BUab…` would be two
+ * keys for one profile.
+ */
+const sidPattern = (prefix: string) => `^${prefix}[0-9a-f]{32}$`;
 /** The SID of one of the account's incoming phone numbers. */
-export const PHONE_NUMBER_SID_PATTERN = '^PN[0-9a-fA-F]{32}$';
+export const PHONE_NUMBER_SID_PATTERN = sidPattern('PN');
 /** How the ISV names a number: E.164 or a PN… SID. */
 export const PHONE_NUMBER_PATTERN = `^((${E164_PATTERN.slice(1, -1)})|(${PHONE_NUMBER_SID_PATTERN.slice(1, -1)}))$`;
 /** The SID of a Trust Hub bundle (customer profile, trust product). */
-export const CUSTOMER_PROFILE_SID_PATTERN = '^BU[0-9a-fA-F]{32}$';
+export const CUSTOMER_PROFILE_SID_PATTERN = sidPattern('BU');
+/** The account's SID (AC…): what Twilio's callbacks carry (the webhook's AccountSid should use this). */
+export const ACCOUNT_SID_PATTERN = sidPattern('AC');
+/** A call's SID (CA…). */
+export const CALL_SID_PATTERN = sidPattern('CA');
 
 export const E164_NUMBER = new RegExp(E164_PATTERN);
 export const PHONE_NUMBER_SID = new RegExp(PHONE_NUMBER_SID_PATTERN);
@@ -240,6 +250,11 @@ export interface CarriedState {
   assignmentsCheckedAt?: number;
   /** An adopted profile's registration authority as Twilio holds it (for Voice Integrity and CNAM: 18609). */
   profileRegistrationIdentifier?: string | null;
+  /**
+   * SIDs that were this customer's and left the record (replaced, deleted, a number dropped), the latest
+   * few: the timeline still names them, and the redaction (./redaction.ts) keeps them readable.
+   */
+  formerSids?: string[];
 }
 
 /**
@@ -442,8 +457,13 @@ export const CLAIM_WORKFLOW_TYPE = 'trustHubClaim';
  */
 export type ClaimKind = 'customer-profile' | 'customer';
 
+/**
+ * `claim:<kind>:<key>`. The separator is one no customer ID may contain (CUSTOMER_ID_PATTERN has no
+ * `:`), so no customer's claim can be another key's: with `-`, the customer `profile-BU…` held the
+ * claim of the profile BU… and locked its real owner out.
+ */
 export function claimIdFor(kind: ClaimKind, key: string): string {
-  return `claim-${kind}-${key}`;
+  return `claim:${kind}:${key}`;
 }
 
 /** Twilio's status callback, forwarded by the webhook. Only a hint: the workflow re-reads the bundle. */

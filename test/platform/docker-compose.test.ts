@@ -20,6 +20,8 @@ import {
   PRIORITY_DYNAMIC_CONFIG_FILE,
 } from '../../scripts/toolchain.js';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
+import { loadApiConfig, loadWorkerConfig } from '../../src/config.js';
+import { uiServerConfig } from '../../scripts/cluster.js';
 import { devServerEnvironment } from '../support/temporal.js';
 
 const composeFile = fileURLToPath(new URL('../../docker-compose.yml', import.meta.url));
@@ -434,8 +436,55 @@ describe(
       assert.equal(env.HOST, '0.0.0.0');
       assert.equal(env.API_TOKEN, REQUIRED_SECRETS.API_TOKEN);
       assert.equal(env.PUBLIC_BASE_URL, 'https://onboarding.example.com');
-      const sandboxMode = load([composeFile, sandboxFile]).project!.services.api?.environment ?? {};
-      assert.equal(sandboxMode.PUBLIC_BASE_URL, 'http://api:3000', 'where the sandbox calls back');
+      const sandboxMode = load([composeFile, sandboxFile]).project!.services.api!;
+      assert.equal(
+        sandboxMode.environment?.PUBLIC_BASE_URL,
+        'http://127.0.0.1:3000',
+        'where the sandbox calls back',
+      );
+      assert.equal(sandboxMode.network_mode, 'service:sandbox', "on the sandbox's loopback");
+    });
+
+    test('the API and the worker load what compose gives them, in production and in sandbox mode', () => {
+      // What src/config.ts refuses (http off loopback, a public API without API_TOKEN) must not be
+      // what compose hands over: sandbox mode keeps every callback on the sandbox's loopback.
+      const production = load(composeFile, {
+        env: {
+          PUBLIC_BASE_URL: 'https://onboarding.example.com',
+          TEMPORAL_UI_URL: 'https://temporal.example.com',
+          TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+          TWILIO_AUTH_TOKEN: 'compose-test-auth-token',
+          TWILIO_PRIMARY_CUSTOMER_PROFILE_SID: `BU${'2'.repeat(32)}`,
+        },
+      }).project!.services;
+      const sandboxMode = load([composeFile, sandboxFile]).project!.services;
+      for (const services of [production, sandboxMode]) {
+        const env = (name: string) => services[name]!.environment as NodeJS.ProcessEnv;
+        assert.doesNotThrow(() => loadApiConfig(env('api')));
+        assert.doesNotThrow(() => loadWorkerConfig(env('worker')));
+      }
+    });
+
+    test('the Web UI runs with its write actions off', () => {
+      for (const files of [composeFile, [composeFile, sandboxFile]]) {
+        const ui = load(files).project!.services['temporal-ui']!;
+        assert.equal(ui.environment?.TEMPORAL_DISABLE_WRITE_ACTIONS, 'true');
+      }
     });
   },
 );
+
+describe("npm run start:cluster's Web UI, compose's temporalio/ui on this machine", () => {
+  test('runs with its write actions off, and decodes through the codec endpoint', () => {
+    const config = parseYaml(
+      uiServerConfig({
+        temporalAddress: '127.0.0.1:7233',
+        port: 8233,
+        namespace: 'default',
+        codecEndpoint: 'http://127.0.0.1:3000/v1/codec',
+      }),
+    ) as { disableWriteActions?: unknown; codec?: { endpoint?: string } };
+    assert.equal(config.disableWriteActions, true);
+    assert.equal(config.codec?.endpoint, 'http://127.0.0.1:3000/v1/codec');
+  });
+});

@@ -40,8 +40,10 @@ export interface RunningService {
   apiUrl: string;
   sandboxUrl: string;
   uiUrl: string;
-  /** What npm start and its children printed so far (for failure messages). */
+  /** What npm start and its children printed so far (the last 20,000 characters). */
   output(): string;
+  /** Whether npm start itself is still running. */
+  running(): boolean;
   /** The PIDs of the service's processes, found among npm start's children. */
   pids(): ServicePids;
   /**
@@ -126,6 +128,7 @@ export async function startService(
     sandboxUrl: `http://127.0.0.1:${ports.sandbox}`,
     uiUrl: `http://127.0.0.1:${ports.ui}`,
     output: () => output,
+    running: () => child.exitCode === null && child.signalCode === null,
     pids: () => childPids(child.pid!),
     heaps: (pid) => [...(heaps.get(pid ?? -1)?.values() ?? [])],
     databaseBytes: () => (ports.postgres ? databaseBytes(dataDir, ports.postgres) : undefined),
@@ -133,7 +136,8 @@ export async function startService(
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000))]);
+        // Unref'd: a pending 30 s timer would otherwise hold the test's process open after a quick stop.
+        await Promise.race([exited, new Promise((done) => setTimeout(done, 30_000).unref())]);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });

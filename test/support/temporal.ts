@@ -62,7 +62,16 @@ export const testDataConverter = encryptingDataConverter(parsePayloadKeys(TEST_P
  */
 export const plaintextTolerantDataConverter = encryptingDataConverter(
   parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS),
-  { plaintext: 'pass' },
+  { plaintext: 'pass', unbound: 'accept' },
+);
+
+/**
+ * The same keys, reading ciphertext sealed for no workflow: only for replaying the histories recorded
+ * before payloads were sealed for their workflow (src/temporal/codec.ts), whose determinism they test.
+ */
+export const unboundTolerantDataConverter = encryptingDataConverter(
+  parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS),
+  { plaintext: 'refuse', unbound: 'accept' },
 );
 
 /** Temporal's Java test server: timers and `sleep` skip ahead whenever the workflow is only waiting. */

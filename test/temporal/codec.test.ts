@@ -5,13 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload, type SerializationContext } from '@temporalio/common';
 import {
   ENCRYPTED_ENCODING,
   EncryptionCodec,
   KEY_ID_METADATA,
   PayloadDecryptionError,
+  UnboundPayloadError,
   UnencryptedPayloadError,
+  WORKFLOW_ID_METADATA,
   generatePayloadKey,
   parsePayloadKeys,
 } from '../../src/temporal/codec.js';
@@ -111,5 +113,75 @@ describe('the AES-256-GCM payload codec', () => {
     // Passing plain ones through changes nothing for encrypted ones.
     const [old2] = await new EncryptionCodec(parsePayloadKeys(retired)).encode([plain(request)]);
     await assert.rejects(codec.decode([old2!]), /key "2026-05", which PAYLOAD_ENCRYPTION_KEYS does not hold/);
+  });
+});
+
+describe('the codec seals each payload for its workflow (issue 26, finding 4)', () => {
+  const keys = parsePayloadKeys(generatePayloadKey('2026-11'));
+  const codec = new EncryptionCodec(keys);
+  const of = (workflowId: string): SerializationContext => ({
+    type: 'workflow',
+    namespace: 'default',
+    workflowId,
+  });
+  const activityOf = (workflowId: string): SerializationContext => ({
+    type: 'activity',
+    namespace: 'default',
+    workflowId,
+    activityId: '1',
+    isLocal: false,
+  });
+
+  test("a workflow's payload decodes in that workflow and its activities, and names it beside the ciphertext", async () => {
+    const [sealed] = await codec.encode([plain(request)], of('onboarding-acme'));
+    assert.equal(metadata(sealed!, WORKFLOW_ID_METADATA), 'onboarding-acme');
+    for (const context of [of('onboarding-acme'), activityOf('onboarding-acme'), undefined]) {
+      assert.deepEqual(
+        defaultPayloadConverter.fromPayload((await codec.decode([sealed!], context))[0]!),
+        request,
+      );
+    }
+  });
+
+  test('moved into another workflow, it is refused there without quoting either workflow', async () => {
+    const [sealed] = await codec.encode([plain(request)], of('onboarding-victim'));
+    for (const context of [of('onboarding-intruder'), activityOf('onboarding-intruder')]) {
+      await assert.rejects(codec.decode([sealed!], context), (error: Error) => {
+        assert.ok(error instanceof UnboundPayloadError && error instanceof PayloadDecryptionError);
+        assert.match(error.message, /sealed for another workflow than the one it arrived in/);
+        assert.ok(!error.message.includes('victim') && !error.message.includes('intruder'), error.message);
+        return true;
+      });
+    }
+  });
+
+  test('the workflow named beside the ciphertext is authenticated: rewriting or dropping it fails', async () => {
+    const [sealed] = await codec.encode([plain(request)], of('onboarding-victim'));
+    const relabelled = {
+      ...sealed!,
+      metadata: { ...sealed!.metadata, [WORKFLOW_ID_METADATA]: Buffer.from('onboarding-intruder') },
+    };
+    await assert.rejects(codec.decode([relabelled], of('onboarding-intruder')), /does not authenticate/);
+    await assert.rejects(codec.decode([relabelled]), /does not authenticate/);
+    const { [WORKFLOW_ID_METADATA]: _, ...unlabelled } = sealed!.metadata!;
+    await assert.rejects(codec.decode([{ ...sealed!, metadata: unlabelled }]), /does not authenticate/);
+  });
+
+  test('ciphertext sealed for no workflow (what encode without a context makes) is refused by a workflow', async () => {
+    const [loose] = await codec.encode([plain(request)]);
+    assert.equal(metadata(loose!, WORKFLOW_ID_METADATA), '');
+    await assert.rejects(codec.decode([loose!], of('onboarding-acme')), (error: Error) => {
+      assert.ok(error instanceof UnboundPayloadError);
+      assert.match(error.message, /sealed for no workflow/);
+      return true;
+    });
+    // Shown to a person (no context), or replayed from before binding (unbound: 'accept'), it reads.
+    assert.deepEqual(defaultPayloadConverter.fromPayload((await codec.decode([loose!]))[0]!), request);
+    const tolerant = new EncryptionCodec(keys, { unbound: 'accept' });
+    const [read] = await tolerant.decode([loose!], of('onboarding-acme'));
+    assert.deepEqual(defaultPayloadConverter.fromPayload(read!), request);
+    // Tolerating unbound ones tolerates no moved ones.
+    const [sealed] = await codec.encode([plain(request)], of('onboarding-victim'));
+    await assert.rejects(tolerant.decode([sealed!], of('onboarding-intruder')), /another workflow/);
   });
 });

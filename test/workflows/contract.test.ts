@@ -30,7 +30,7 @@ test('customerIdOf refuses what is not an onboarding ID', () => {
     'onboarding-',
     'onboarding-.acme',
     `onboarding-${'x'.repeat(65)}`,
-    'claim-customer-acme',
+    'claim:customer:acme',
   ]) {
     assert.equal(customerIdOf(id), undefined, id);
   }

@@ -1,5 +1,5 @@
 /**
- * /v1/codec/encode and /v1/codec/decode: the remote codec the Temporal Web UI (and `temporal … --codec-endpoint`)
+ * /v1/codec/decode (and /v1/codec/encode with CODEC_ENCODE=true): the remote codec the Temporal Web UI (and `temporal … --codec-endpoint`)
  * calls to show an operator what is behind the ciphertext Temporal stores (src/temporal/codec.ts). It
  * speaks Temporal's remote-codec protocol: `{ payloads: [{ metadata: { key: base64 }, data: base64 }] }`
  * in and out.
@@ -8,6 +8,12 @@
  * and encrypts chosen ones, which is not the ISV's system's business — so an operator without the
  * token sees only ciphertext, and with CORS for the Web UI's origin (TEMPORAL_UI_URL), because the
  * browser, not the UI's server, makes the call.
+ *
+ * Encode is off unless CODEC_ENCODE=true: ciphertext made with the active key is what the worker
+ * trusts as input, so an encode endpoint would let the codec's token (a Web UI operator's) write a
+ * start or a signal no API check saw, given any write path to Temporal. The Web UI needs encode only
+ * for its write actions, which compose turns off; reading histories needs decode alone.
+ * Registered under the /v1/codec prefix (app.ts), so the paths here are relative to it.
  *
  * Unlike the worker's, this codec passes an unencrypted payload back as it is: it only shows payloads
  * to a person, and a history holding one (a start someone made without the codec, which the worker
@@ -48,16 +54,21 @@ export default async function codecRoutes(instance: FastifyInstance) {
     response: { 200: Payloads, 422: ErrorBody },
   });
 
-  app.post(
-    '/v1/codec/encode',
-    { bodyLimit: CODEC_BODY_LIMIT, schema: schema('Encrypt payloads (for the Temporal Web UI)') },
-    async (request) => ({
-      payloads: (await codec.encode(request.body.payloads.map(payloadFromJson))).map(payloadToJson),
-    }),
-  );
+  if (app.deps.config.CODEC_ENCODE) {
+    app.post(
+      '/encode',
+      {
+        bodyLimit: CODEC_BODY_LIMIT,
+        schema: schema('Encrypt payloads (for the Temporal Web UI; only with CODEC_ENCODE=true)'),
+      },
+      async (request) => ({
+        payloads: (await codec.encode(request.body.payloads.map(payloadFromJson))).map(payloadToJson),
+      }),
+    );
+  }
 
   app.post(
-    '/v1/codec/decode',
+    '/decode',
     { bodyLimit: CODEC_BODY_LIMIT, schema: schema('Decrypt payloads (for the Temporal Web UI)') },
     async (request, reply) => {
       try {

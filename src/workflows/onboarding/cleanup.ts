@@ -4,7 +4,7 @@
  * take the customer's numbers off the trust product and the profile, so their calls stop being signed
  * for this customer, and keep the approved bundles, which Twilio keeps anyway.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { NumberChangeRefusal } from '../contract.js';
 import { ADD_ON_PRODUCTS, type BundleSnapshot } from '../../trusthub/types.js';
 import { activities, type DeletableKind } from './activities.js';
@@ -66,7 +66,7 @@ export async function compensate(
       await activities.deleteResource({ kind, sid });
       onboarding.compensated({ kind, sid, outcome: 'deleted' });
     } catch (error) {
-      onboarding.compensated({ kind, sid, outcome: 'failed', reason: (error as Error).message });
+      onboarding.compensated({ kind, sid, outcome: 'failed', reason: failureReason(error) });
     }
   }
   const removed = `${record.compensation.filter((c) => c.outcome === 'deleted').length} resources removed`;
@@ -103,7 +103,7 @@ export async function offboard(onboarding: Onboarding): Promise<void> {
           kind: 'phone-number',
           sid: number.sid,
           outcome: 'failed',
-          reason: (error as Error).message,
+          reason: failureReason(error),
         });
       }
     }
@@ -115,4 +115,13 @@ export async function offboard(onboarding: Onboarding): Promise<void> {
     onboarding.numbersCleared(bundleSid);
   }
   onboarding.cancelled(`${record.phoneNumbers.length} numbers taken off the bundles`);
+}
+
+/**
+ * Why a clean-up step failed, in Twilio's words (an activity's failure says only "Activity task failed";
+ * its cause says what Twilio answered). The view redacts any other customer's SID in it on the way out.
+ */
+function failureReason(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  return (cause ?? (error as Error)).message;
 }

@@ -50,6 +50,7 @@ import {
   type ProductsRequest,
   type DriftEntry,
 } from '../contract.js';
+import { redactTexts, sidsNamedIn } from '../redaction.js';
 import { resourceName } from '../resource-names.js';
 import {
   BundleSids,
@@ -67,6 +68,8 @@ import type { ReplacedResource } from './personal-data.js';
 import { REQUEST_FROM_INPUT, UPSERT_CHANGED_ATTRIBUTES, YIELD_TO_QUEUED_WORK } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
+/** Former SIDs kept readable: the timeline's notes about them go back no further than its limit. */
+const FORMER_SIDS_LIMIT = TIMELINE_LIMIT;
 
 /** The resources the record holds one of. */
 type SingleResource = Exclude<keyof CreatedResources, 'representativeSids'>;
@@ -103,9 +106,6 @@ export const CALLBACK_READ_WINDOW_MS = 3_600_000;
 export const MISMATCH_CHECK_SPACING_MS = 3_600_000;
 /** A `rule` verdict for the same observed and inferred levels is not checked again before this. */
 export const RULE_VERDICT_STANDS_MS = 24 * 3_600_000;
-
-/** Twilio SIDs in free text (Twilio's error messages): two capital letters and 32 hex digits. */
-const SID_IN_TEXT = /\b([A-Z]{2})[0-9a-f]{32}\b/g;
 
 /** Where the adoption of `request.customerProfileSid` stands: the start waits until it is decided. */
 export type Adoption =
@@ -257,9 +257,14 @@ export class Onboarding {
     this.carried.request = request;
   }
 
-  /** The record with each number's attestation: what every query and update answers. */
+  /**
+   * The record with each number's attestation: what every query and update answers, and the run's
+   * result. Twilio's words in it are redacted here, on their way out (../redaction.ts), whichever
+   * field they reached.
+   */
   answer(): OnboardingView {
-    return { ...this.record, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+    const view = { ...this.record, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+    return redactTexts(view, this.ownSids());
   }
 
   /**
@@ -295,7 +300,7 @@ export class Onboarding {
    */
   showChange(): void {
     this.#upsertSearchAttributes();
-    setCurrentDetails(this.describe());
+    setCurrentDetails(this.redact(this.describe()));
     this.#queueEvents();
   }
 
@@ -331,9 +336,15 @@ export class Onboarding {
   /** Events for what changed since the last announcement (./events.ts), when this run sends them. */
   #queueEvents(): void {
     if (!sendsEvents(this.settings?.eventsEnabled)) return;
-    this.events.push(
-      eventsSinceAnnounced(this.carried, phoneNumberStatuses(this.carried, this.settings), new Date()),
+    const events = eventsSinceAnnounced(
+      this.carried,
+      phoneNumberStatuses(this.carried, this.settings),
+      new Date(),
     );
+    // Twilio's words in an event (a rejection's meanings, the problem) are redacted as the view's are.
+    if (!events.length) return;
+    const own = [...this.ownSids(), ...sidsNamedIn(this.record)];
+    this.events.push(events.map((event) => redactTexts(event, own)));
   }
 
   /**
@@ -426,12 +437,12 @@ export class Onboarding {
   }
 
   /**
-   * Twilio's words with any SID that is not this customer's (another customer's profile, say) taken out:
-   * what the ISV reads must never point at someone else's resources.
+   * The SIDs that are this customer's (its resources, its numbers, the ISV's primary profile): what the
+   * redaction (../redaction.ts) leaves readable in Twilio's words. The view's own SID fields add theirs.
    */
-  redact(text: string): string {
+  ownSids(): (string | undefined)[] {
     const { resources } = this.record;
-    const own = new Set<string | undefined>([
+    return [
       ...this.bundleSids(),
       resources.addressSid,
       resources.supportingDocumentSid,
@@ -441,10 +452,16 @@ export class Onboarding {
       ...resources.representativeSids,
       ...this.record.phoneNumbers.map((n) => n.sid),
       this.settings?.primaryCustomerProfileSid,
-    ]);
-    return text.replace(SID_IN_TEXT, (sid, prefix: string) =>
-      own.has(sid) ? sid : `another customer's ${prefix}…`,
-    );
+      ...(this.carried.formerSids ?? []),
+    ];
+  }
+
+  /**
+   * Twilio's words with any SID that is not this customer's taken out, for text that leaves the run
+   * other than through the view or an event (an update's refusal): those are redacted whole.
+   */
+  redact(text: string): string {
+    return redactTexts(text, [...this.ownSids(), ...sidsNamedIn(this.record)]);
   }
 
   bundleSids(): string[] {
@@ -574,6 +591,7 @@ export class Onboarding {
   }
 
   phoneNumberDropped(phoneNumberSid: string): void {
+    this.#formerly(phoneNumberSid);
     this.record.phoneNumbers = this.record.phoneNumbers.filter((n) => n.sid !== phoneNumberSid);
     delete this.carried.observed?.[phoneNumberSid];
     delete this.carried.mismatches?.[phoneNumberSid];
@@ -582,11 +600,22 @@ export class Onboarding {
   // ---- the record's resources: what was made (or adopted) at Twilio ---------------------------------
 
   resourceMade(kind: SingleResource, sid: string): void {
+    this.#formerly(this.record.resources[kind], sid);
     this.record.resources[kind] = sid;
   }
 
   resourceForgotten(kind: SingleResource): void {
+    this.#formerly(this.record.resources[kind]);
     this.record.resources[kind] = undefined;
+  }
+
+  /** `sid` was the customer's and is no longer in the record (unless it is `now`): kept readable. */
+  #formerly(sid: string | undefined, now?: string): void {
+    if (!sid || sid === now) return;
+    const former = (this.carried.formerSids ??= []);
+    if (former.includes(sid)) return;
+    former.push(sid);
+    if (former.length > FORMER_SIDS_LIMIT) former.splice(0, former.length - FORMER_SIDS_LIMIT);
   }
 
   /**
@@ -652,6 +681,7 @@ export class Onboarding {
     const pending = (this.carried.pendingDeletions ??= []);
     const fresh = replaced.filter((resource) => !pending.some(({ sid }) => sid === resource.sid));
     pending.push(...fresh);
+    for (const { sid } of fresh) this.#formerly(sid);
     return fresh;
   }
 
@@ -666,12 +696,15 @@ export class Onboarding {
   }
 
   representativeMade(index: number, sid: string): void {
+    this.#formerly(this.record.resources.representativeSids[index], sid);
     this.record.resources.representativeSids[index] = sid;
   }
 
   /** Representatives beyond the first `count`, taken out of the record: their SIDs, to unlink and delete. */
   representativesDroppedFrom(count: number): string[] {
-    return this.record.resources.representativeSids.splice(count);
+    const dropped = this.record.resources.representativeSids.splice(count);
+    for (const sid of dropped) this.#formerly(sid);
+    return dropped;
   }
 
   /** What a cancel, an offboarding or a failure's clean-up did with one resource. */

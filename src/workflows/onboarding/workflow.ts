@@ -115,7 +115,9 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
       }
       await onboarding.events.handedOver();
     });
-    if (error instanceof AdoptionRefused) throw ApplicationFailure.nonRetryable(error.message, error.type);
+    if (error instanceof AdoptionRefused) {
+      throw ApplicationFailure.nonRetryable(onboarding.redact(error.message), error.type);
+    }
     throw error;
   }
 }
@@ -184,7 +186,13 @@ function registerHandlers(onboarding: Onboarding): void {
       await condition(() => onboarding.adoption.state !== 'pending');
       if (onboarding.adoption.state === 'refused') {
         const { type, message, fields } = onboarding.adoption;
-        throw ApplicationFailure.create({ type, message, details: fields, nonRetryable: true });
+        // The refusal leaves the run here: Twilio's words in it are redacted as the view's are.
+        throw ApplicationFailure.create({
+          type,
+          message: onboarding.redact(message),
+          details: fields,
+          nonRetryable: true,
+        });
       }
       return { created, view: onboarding.answer() };
     },
