@@ -370,7 +370,7 @@ export function printReady(started: number, app: Application, temporal: string[]
       ? `  Sandbox        http://127.0.0.1:${appPorts.sandbox}  (state: /__sandbox/state, account ${app.sandbox.accountSid}, primary profile ${app.sandbox.primaryCustomerProfileSid})`
       : '  Twilio         the real Trust Hub, account ' + String(process.env.TWILIO_ACCOUNT_SID),
     app.sandbox ? `  Phone numbers  ${app.sandbox.phoneNumbers.map((n) => n.phoneNumber).join(', ')}` : '',
-    `  Status callbacks go to ${app.publicBaseUrl}/v1/webhooks/trusthub`,
+    `  Status callbacks go to ${app.publicBaseUrl}/v1/webhooks/trusthub/<onboarding ID>`,
     '  A process that exits is restarted (1 s, doubling to 30 s); Ctrl-C stops everything.',
     '',
   ].filter((line) => line !== '');

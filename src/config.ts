@@ -455,7 +455,11 @@ export function durationToMs(value: string): number {
   return Number(match[1]) * unit;
 }
 
-/** Where Twilio sends status callbacks: the API's webhook under PUBLIC_BASE_URL (which may carry a path). */
+/**
+ * Where Twilio sends status callbacks: the API's webhook under PUBLIC_BASE_URL (which may carry a
+ * path). Each bundle's StatusCallback is this followed by `/<onboarding ID>` (the workflow's
+ * `statusCallback`), so the onboarding is part of the URL Twilio signs (src/api/routes/webhooks.ts).
+ */
 export function statusCallbackUrl(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/v1/webhooks/trusthub`;
 }

@@ -22,7 +22,6 @@ import {
 } from '../config.js';
 import { loggerOptions } from '../logger.js';
 import cors from '@fastify/cors';
-import formbody from '@fastify/formbody';
 import requireBearerToken from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -97,14 +96,18 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('deps', deps);
   app.decorate(
     'forwardCall',
-    callForwarder(onboardingsClient(deps.temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE })),
+    callForwarder(onboardingsClient(deps.temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE }), {
+      // Names no one: an onboarding ID carries the ISV's customer ID.
+      onLimited: () =>
+        app.log.warn("observed calls over one onboarding's signal rate: dropped until it has room"),
+    }),
   );
   // First: its hooks must see every route registered after it, in every scope.
   await app.register(metricsPlugin);
   await app.register(errorsPlugin);
   await app.register(swaggerPlugin);
-  await app.register(formbody);
   await app.register(healthRoutes);
+  // Twilio's callbacks, and the only routes that parse a form body (in their own scope).
   await app.register(webhookRoutes);
   // Everything an ISV's system calls sits in one encapsulated scope whose every route needs its token.
   await app.register(async function isvApi(scope) {

@@ -31,7 +31,7 @@ import {
 } from '../workflows/contract.js';
 import { CustomerId, OnboardingStatus } from '../workflows/search-attributes.js';
 import type { OnboardingRequest } from '../workflows/contract.js';
-import { ONBOARDINGS, stuckOnboardingQueries } from '../workflows/visibility-queries.js';
+import { ONBOARDINGS } from '../workflows/visibility-queries.js';
 
 /** How long a request waits for the workflow to answer a query or an update before giving up. */
 const QUERY_TIMEOUT_MS = 5_000;
@@ -157,24 +157,13 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
     },
 
     /**
-     * Forwards a Trust Hub status callback as a signal to the onboardings holding the bundle: the one the
-     * callback URL names (each bundle's StatusCallback carries its onboardingId), or else those whose
-     * BundleSids search attribute lists it. Returns how many received it.
+     * Forwards a Trust Hub status callback as a signal to the onboarding its URL names (each bundle's
+     * StatusCallback is `…/v1/webhooks/trusthub/<onboardingId>`, and Twilio signs that URL); false when
+     * that onboarding does not run. Never found by the BundleSid in the body: the body is Twilio's
+     * too, but which onboarding hears it is what the signed URL says, nothing else.
      */
-    async notifyBundleStatus(bundleSid: string, status: string, onboardingId?: string): Promise<number> {
-      const targets = onboardingId ? [onboardingId] : [];
-      if (!onboardingId) {
-        for await (const execution of temporal.workflow.list({
-          query: `${stuckOnboardingQueries.byBundleSid(bundleSid)} AND ExecutionStatus = 'Running'`,
-        })) {
-          targets.push(execution.workflowId);
-        }
-      }
-      let delivered = 0;
-      for (const id of targets) {
-        if (await signalIfRunning(id, bundleStatusChanged, { bundleSid, status })) delivered += 1;
-      }
-      return delivered;
+    notifyBundleStatus(onboardingId: string, bundleSid: string, status: string): Promise<boolean> {
+      return signalIfRunning(onboardingId, bundleStatusChanged, { bundleSid, status });
     },
 
     /** Forwards an observed call to the onboarding; false when no such onboarding runs. */

@@ -11,6 +11,7 @@ export interface ValidationDetail {
 export function validationRule(detail: ValidationDetail): string {
   const params = detail.params as { allowedValues?: unknown[] } | undefined;
   if (detail.keyword === 'required') return 'is required';
+  if (detail.keyword === 'additionalProperties') return 'is not a field this accepts';
   if (detail.keyword === 'enum' && params?.allowedValues)
     return `must be one of: ${params.allowedValues.join(', ')}`;
   return detail.message ?? 'is invalid';

@@ -34,8 +34,8 @@ const rightToken = (template: string) =>
 const PUBLIC_ROUTES = new Set([
   'GET /healthz',
   'GET /readyz',
-  'POST /v1/webhooks/trusthub',
-  'POST /v1/webhooks/calls',
+  'POST /v1/webhooks/trusthub/:onboardingId',
+  'POST /v1/webhooks/calls/:onboardingId',
 ]);
 
 interface RawResponse {

@@ -1,6 +1,6 @@
 /**
  * Observed attestation reaches the onboarding two ways: Twilio's call status callback, signed like the
- * Trust Hub one (POST /v1/webhooks/calls?onboardingId=…), and the ISV's relay from its own handler
+ * Trust Hub one (POST /v1/webhooks/calls/:onboardingId), and the ISV's relay from its own handler
  * (POST /v1/onboardings/:id/calls, behind API_TOKEN). What Twilio never sends, or sends unsigned, is
  * refused before Temporal is asked; a callback without StirStatus is acknowledged and forwarded
  * nowhere; and a busy number's same level is signalled once an hour, by either way, not per call.
@@ -9,19 +9,15 @@
  * picks up: its history shows exactly the signals the API sent, and nothing else starts a workflow.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
-import { buildApp } from '../../src/api/app.js';
 import { observedAt } from '../../src/api/call-forwarding.js';
-import { loadApiConfig, signatureBaseUrl } from '../../src/config.js';
-import { EncryptionCodec, parsePayloadKeys } from '../../src/temporal/codec.js';
-import { WORKFLOW_TYPE, callObserved, onboardingIdFor } from '../../src/workflows/contract.js';
+import { signatureBaseUrl } from '../../src/config.js';
+import { callObserved, onboardingIdFor } from '../../src/workflows/contract.js';
 import { offlineApi, useOfflineApi } from '../support/api.js';
 import { parsePrometheus, total } from '../support/prometheus.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+import { useSignalRuns } from '../support/signal-runs.js';
 
 const AUTH_TOKEN = 'c'.repeat(32);
 const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
@@ -51,7 +47,7 @@ function callback(
   app: FastifyInstance,
   url: string,
   params: Record<string, string>,
-  { signedWith = AUTH_TOKEN, token }: { signedWith?: string | null; token?: string } = {},
+  { signedWith = AUTH_TOKEN }: { signedWith?: string | null } = {},
 ) {
   const signature =
     signedWith === null
@@ -69,7 +65,6 @@ function callback(
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       ...signature,
-      ...(token ? { 'i-twilio-idempotency-token': token } : {}),
     },
     payload: new URLSearchParams(params).toString(),
   });
@@ -77,7 +72,7 @@ function callback(
 
 describe('POST /v1/webhooks/calls refuses and drops before Temporal', () => {
   const api = useOfflineApi({ TWILIO_AUTH_TOKEN: AUTH_TOKEN });
-  const url = `/v1/webhooks/calls?onboardingId=${onboardingIdFor('acme-dental')}`;
+  const url = `/v1/webhooks/calls/${onboardingIdFor('acme-dental')}`;
 
   test('a wrong or missing signature is a 403', async () => {
     for (const signedWith of ['d'.repeat(32), null]) {
@@ -88,11 +83,12 @@ describe('POST /v1/webhooks/calls refuses and drops before Temporal', () => {
     assert.equal(api.temporalCalls(), 0);
   });
 
-  test('a callback that names no onboarding is a 400 naming the parameter', async () => {
-    const response = await callback(api.app, '/v1/webhooks/calls', ringing());
-    assert.equal(response.statusCode, 400, response.body);
-    const { error } = response.json<{ error: { fields: { field: string; rule: string }[] } }>();
-    assert.deepEqual(error.fields, [{ field: 'querystring.onboardingId', rule: 'is required' }]);
+  test('a callback that names no onboarding in its path matches no route; an ill-formed one is a 400', async () => {
+    const none = await callback(api.app, '/v1/webhooks/calls', ringing());
+    assert.equal(none.statusCode, 404, none.body);
+    const bad = await callback(api.app, '/v1/webhooks/calls/acme-dental', ringing());
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.match(bad.body, /params\.onboardingId/);
     assert.equal(api.temporalCalls(), 0);
   });
 
@@ -172,75 +168,37 @@ describe(
   'observed calls are signalled to the onboarding, once per level and number an hour',
   { timeout: 120_000 },
   () => {
-    let env: TestWorkflowEnvironment;
-    let app: FastifyInstance;
+    const runs = useSignalRuns({ TWILIO_AUTH_TOKEN: AUTH_TOKEN }, 'calls-test-no-worker');
     const id = onboardingIdFor('calls-observed');
-    const url = `/v1/webhooks/calls?onboardingId=${id}`;
-    const codec = new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS));
-
-    before(async () => {
-      env = await devServerEnvironment();
-      const config = loadApiConfig({
-        LOG_LEVEL: 'silent',
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-      });
-      app = await buildApp({ config, temporal: env.client });
-      // A run of the onboarding's ID on a task queue no worker polls: it only collects signals.
-      await env.client.workflow.start(WORKFLOW_TYPE, {
-        taskQueue: 'calls-test-no-worker',
-        workflowId: id,
-        args: [{ onboardingId: id }],
-      });
-    });
-    after(async () => {
-      await env?.client.workflow
-        .getHandle(id)
-        .terminate('test over')
-        .catch(() => undefined);
-      await app?.close();
-      await env?.teardown();
-    });
+    const url = `/v1/webhooks/calls/${id}`;
+    before(() => runs.start(id));
 
     /** The callObserved signals in the run's history, decoded. */
-    async function signals(): Promise<unknown[]> {
-      const history = await env.client.workflow.getHandle(id).fetchHistory();
-      const out: unknown[] = [];
-      for (const event of history.events ?? []) {
-        const signaled = event.workflowExecutionSignaledEventAttributes;
-        if (signaled?.signalName !== callObserved.name) continue;
-        const [payload] = await codec.decode(signaled.input?.payloads ?? []);
-        out.push(defaultPayloadConverter.fromPayload(payload!));
-      }
-      return out;
-    }
+    const signals = () => runs.signals(id, callObserved.name);
 
     const relay = (body: Record<string, string>, onboardingId = id) =>
-      app.inject({ method: 'POST', url: `/v1/onboardings/${onboardingId}/calls`, payload: body });
+      runs.app.inject({ method: 'POST', url: `/v1/onboardings/${onboardingId}/calls`, payload: body });
 
     test("Twilio's callback: the level, the call and Twilio's timestamp; the same level again is not sent", async () => {
-      const first = await callback(app, url, ringing(), { token: 'idem-1' });
+      const first = await callback(runs.app, url, ringing());
       assert.equal(first.statusCode, 204, first.body);
       assert.deepEqual(await signals(), [
         { callSid: CALL_SID, from: FROM, level: 'A', at: '2025-01-14T18:20:36.000Z' },
       ]);
       // The same call answered, and the next call from the number: the level the run already heard.
-      const answered = await callback(app, url, ringing({ CallStatus: 'in-progress' }), {
-        token: 'idem-2',
-      });
+      const answered = await callback(
+        runs.app,
+        url,
+        ringing({ CallStatus: 'in-progress', SequenceNumber: '1' }),
+      );
       assert.equal(answered.statusCode, 204);
-      const next = await callback(app, url, ringing({ CallSid: `CA${'3'.repeat(32)}` }), {
-        token: 'idem-3',
-      });
+      const next = await callback(runs.app, url, ringing({ CallSid: `CA${'3'.repeat(32)}` }));
       assert.equal(next.statusCode, 204);
       assert.equal((await signals()).length, 1);
     });
 
-    test('a replayed callback (its idempotency token seen) is not sent, a new level is', async () => {
-      const replay = await callback(app, url, ringing({ StirStatus: 'B' }), { token: 'idem-1' });
-      assert.equal(replay.statusCode, 204);
-      assert.equal((await signals()).length, 1);
-      const downgraded = await callback(app, url, ringing({ StirStatus: 'B' }), { token: 'idem-4' });
+    test('a new level is sent at once', async () => {
+      const downgraded = await callback(runs.app, url, ringing({ StirStatus: 'B' }));
       assert.equal(downgraded.statusCode, 204);
       assert.deepEqual((await signals()).at(-1), {
         callSid: CALL_SID,
@@ -269,11 +227,11 @@ describe(
 
     test('an onboarding that does not run: the webhook acknowledges (204), the relay says 404; nothing starts', async () => {
       const nobody = onboardingIdFor('calls-nobody');
-      const webhook = await callback(app, `/v1/webhooks/calls?onboardingId=${nobody}`, ringing());
+      const webhook = await callback(runs.app, `/v1/webhooks/calls/${nobody}`, ringing());
       assert.equal(webhook.statusCode, 204, webhook.body);
       const relayed = await relay({ callSid: CALL_SID, from: FROM, stirStatus: 'A' }, nobody);
       assert.equal(relayed.statusCode, 404, relayed.body);
-      await assert.rejects(env.client.workflow.getHandle(nobody).describe());
+      await assert.rejects(runs.env.client.workflow.getHandle(nobody).describe());
     });
   },
 );

@@ -29,9 +29,9 @@ describe('API metrics', { timeout: 300_000 }, () => {
     return parsePrometheus(await response.text());
   }
 
-  /** A status callback as Twilio sends it, signed with `authToken`, to the API's webhook. */
-  function callback(params: Record<string, string>, authToken: string) {
-    const url = `${stack.apiUrl}/v1/webhooks/trusthub`;
+  /** A status callback as Twilio sends it, signed with `authToken`, to the onboarding's webhook. */
+  function callback(onboardingId: string, params: Record<string, string>, authToken: string) {
+    const url = `${stack.apiUrl}/v1/webhooks/trusthub/${onboardingId}`;
     return fetch(url, {
       method: 'POST',
       headers: {
@@ -78,10 +78,10 @@ describe('API metrics', { timeout: 300_000 }, () => {
       Status: 'twilio-approved',
     };
     // Signed with another token: what a forger, or a wrong TWILIO_AUTH_TOKEN, produces.
-    assert.equal((await callback(params, 'f'.repeat(32))).status, 403);
-    // Signed, about a bundle no onboarding has.
+    assert.equal((await callback(id, params, 'f'.repeat(32))).status, 403);
+    // Signed, for an onboarding that does not run.
     const stranger = { ...params, BundleSid: `BU${'e'.repeat(32)}` };
-    const unknown = await callback(stranger, stack.info.authToken);
+    const unknown = await callback(onboardingIdFor('metrics-nobody'), stranger, stack.info.authToken);
     assert.equal(unknown.status, 200);
     assert.equal(((await unknown.json()) as { onboardings: number }).onboardings, 0);
 
@@ -103,7 +103,9 @@ describe('API metrics', { timeout: 300_000 }, () => {
       total(after, 'http_request_duration_seconds_count', labels);
     assert.ok(requests({ method: 'POST', route: '/v1/onboardings', status_code: '202' }) >= 1);
     assert.ok(requests({ method: 'GET', route: '/v1/onboardings/:id', status_code: '200' }) >= 1);
-    assert.ok(requests({ method: 'POST', route: '/v1/webhooks/trusthub', status_code: '403' }) >= 1);
+    assert.ok(
+      requests({ method: 'POST', route: '/v1/webhooks/trusthub/:onboardingId', status_code: '403' }) >= 1,
+    );
     assert.ok(total(after, 'process_cpu_user_seconds_total') > 0, "Node's process metrics are there");
   });
 

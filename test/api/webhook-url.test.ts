@@ -21,7 +21,7 @@ import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/t
 import { offlineApi } from '../support/api.js';
 
 const AUTH_TOKEN = 'a'.repeat(32);
-const PATH = '/v1/webhooks/trusthub?onboardingId=onboarding-webhook-url-nobody';
+const PATH = '/v1/webhooks/trusthub/onboarding-webhook-url-nobody';
 const PARAMS = {
   AccountSid: `AC${'1'.repeat(32)}`,
   BundleSid: `BU${'2'.repeat(32)}`,
@@ -55,8 +55,8 @@ describe("the webhook checks Twilio's signature against the configured URL", { t
     await env?.teardown();
   });
 
-  /** A callback signed for `signedFor`, sent to the API with `headers` (node:http sends them as given). */
-  function callback(signedFor: string, headers: Record<string, string> = {}) {
+  /** A callback signed for `signedFor`, sent to `path` with `headers` (node:http sends them as given). */
+  function callback(signedFor: string, headers: Record<string, string> = {}, path = PATH) {
     const body = new URLSearchParams(PARAMS).toString();
     return new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
@@ -64,7 +64,7 @@ describe("the webhook checks Twilio's signature against the configured URL", { t
           host: '127.0.0.1',
           port,
           method: 'POST',
-          path: PATH,
+          path,
           headers: {
             'content-type': 'application/x-www-form-urlencoded',
             'content-length': Buffer.byteLength(body),
@@ -105,6 +105,16 @@ describe("the webhook checks Twilio's signature against the configured URL", { t
     const behindHeaders = await callback(signed, { 'x-forwarded-host': 'evil.example.com' });
     assert.equal(behindHeaders.status, 200, behindHeaders.body);
   });
+
+  test('a query string, even a bare "?" or "&&&&", is refused before the signature is checked', async () => {
+    // Each signed for exactly the URL it is sent to: only the query makes it refused.
+    for (const query of ['?', '?&&&&', `?onboardingId=onboarding-webhook-url-other`]) {
+      const path = `${PATH}${query}`;
+      const response = await callback(`http://127.0.0.1:${port}${path}`, {}, path);
+      assert.equal(response.status, 400, `${query}: ${response.body}`);
+      assert.match(response.body, /querystring must be absent/);
+    }
+  });
 });
 
 describe('the webhook refuses what Twilio never sends', () => {
@@ -115,7 +125,7 @@ describe('the webhook refuses what Twilio never sends', () => {
       const keys = Array.from({ length: 110_000 }, (_, i) => `k${i}=v`).join('&');
       const reply = await app.inject({
         method: 'POST',
-        url: '/v1/webhooks/trusthub',
+        url: '/v1/webhooks/trusthub/onboarding-webhook-url-nobody',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: keys.padEnd(1024 * 1024, 'x'),
       });

@@ -43,7 +43,7 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
     stack.admin<{ callSid: string; stirStatus: string }>('POST', '/__sandbox/calls', {
       from,
       to: '+12125550199',
-      statusCallback: `${stack.apiUrl}/v1/webhooks/calls?onboardingId=${encodeURIComponent(onboardingId)}`,
+      statusCallback: `${stack.apiUrl}/v1/webhooks/calls/${encodeURIComponent(onboardingId)}`,
     });
 
   /** Starts a customer with both products and approves everything once Twilio has it in review. */

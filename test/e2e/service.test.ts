@@ -154,7 +154,7 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
       BundleSid: view.customerProfile!.sid,
       Status: 'twilio-approved',
     };
-    const url = `${stack.apiUrl}/v1/webhooks/trusthub?onboardingId=${id}`;
+    const url = `${stack.apiUrl}/v1/webhooks/trusthub/${id}`;
     // Signed the way Twilio signs, but with the wrong key.
     const data =
       url +
@@ -186,24 +186,25 @@ describe('the service on the dev server', { timeout: 300_000 }, () => {
     await stack.admin('DELETE', '/__sandbox/faults');
   });
 
-  test('a genuine callback without the onboarding in its URL still reaches it, by bundle SID', async () => {
+  test('a signed callback reaches the onboarding its path names, and only that one', async () => {
     const body = onboardingRequest('e2e-routing', [stack.info.phoneNumbers[3]!.phoneNumber]);
     const id = ((await (await call('POST', '/v1/onboardings', body)).json()) as { id: string }).id;
     const view = await stack.waitFor(id, (v) => v.step === 'waiting-for-customer-profile-vetting');
     const bundleSid = view.customerProfile!.sid;
-    // Visibility catches up with the BundleSids the workflow published.
-    await listIds(stuckOnboardingQueries.byBundleSid(bundleSid), (ids) => ids.includes(id));
-
-    const url = `${stack.apiUrl}/v1/webhooks/trusthub`;
-    const params = { AccountSid: stack.info.accountSid, BundleSid: bundleSid, Status: 'in-review' };
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.info.authToken, url, params),
-      },
-      body: new URLSearchParams(params).toString(),
-    });
+    // A status the sandbox never calls back with, so this is no duplicate of one of its callbacks.
+    const params = { AccountSid: stack.info.accountSid, BundleSid: bundleSid, Status: 'draft' };
+    const post = (url: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.info.authToken, url, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+    // No onboarding in the path: no route, however well signed; the bundle SID finds no one.
+    assert.equal((await post(`${stack.apiUrl}/v1/webhooks/trusthub`)).status, 404);
+    const response = await post(`${stack.apiUrl}/v1/webhooks/trusthub/${id}`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { received: true, onboardings: 1 });
     await stack.env.client.workflow.getHandle(id).cancel();

@@ -224,7 +224,7 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
     await stack.admin('POST', '/__sandbox/calls', {
       from: '+14155550103',
       to: '+12125550199',
-      statusCallback: `${stack.apiUrl}/v1/webhooks/calls?onboardingId=${id}`,
+      statusCallback: `${stack.apiUrl}/v1/webhooks/calls/${id}`,
     });
     await stack.waitFor(id, (v) => v.phoneNumbers[0]!.attestationMismatch?.cause === 'drift');
     const later = await eventually(async () => {

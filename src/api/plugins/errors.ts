@@ -22,11 +22,13 @@ type ValidationDetail = NonNullable<FastifyError['validation']>[number];
 /** Enough for any real request (an onboarding has about 30 fields); beyond it, a count. */
 export const MAX_FIELD_ERRORS = 20;
 
-/** `body/business/websiteUrl` → `business.websiteUrl`; a missing property names the property itself. */
+/** `body/business/websiteUrl` → `business.websiteUrl`; a missing or unknown property names the property itself. */
 function fieldOf(detail: ValidationDetail, context: string | undefined): string {
   const path = detail.instancePath.split('/').filter(Boolean);
-  const missing = (detail.params as { missingProperty?: string } | undefined)?.missingProperty;
-  if (missing) path.push(missing);
+  const params = detail.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+  // A missing property, or one the schema does not take, is named itself.
+  const named = params?.missingProperty ?? params?.additionalProperty;
+  if (named !== undefined) path.push(named === '' ? '""' : named);
   const prefix = context && context !== 'body' ? `${context}.` : '';
   return prefix + (path.length ? path.join('.') : (context ?? 'body'));
 }

@@ -24,18 +24,21 @@ const fastifyMetrics = fastifyMetricsModule.default;
 /**
  * How a Twilio status callback ended (src/api/routes/webhooks.ts):
  * - accepted: signed, and forwarded to at least one running onboarding;
- * - unknown_bundle: signed, but no running onboarding has the bundle (finished, cancelled, not ours);
+ * - unknown_bundle: signed, but the onboarding its URL names does not run (finished, cancelled);
  * - refused_signature: X-Twilio-Signature missing or wrong — PUBLIC_BASE_URL or the auth token do not
  *   match what Twilio signs with, or someone else is calling (403);
  * - not_configured: TWILIO_AUTH_TOKEN is not set, so nothing can be verified (503);
  * - invalid_request: the form failed the route's schema (400), before the signature was looked at;
  * - error: Temporal failed while the onboarding was found or signalled (5xx); Twilio retries;
- * - duplicate: a signed callback whose I-Twilio-Idempotency-Token was seen before (Twilio's retry, or
- *   a replay), answered without a signal.
+ * - duplicate: a signed callback whose signed content (URL, parameters, signature) was seen before
+ *   (Twilio's retry, or a replay), answered without a signal;
+ * - rate_limited: signed and new, but its onboarding already had its burst of signals from this API
+ *   process (src/api/signal-rate-limit.ts): answered as handled, without a signal.
  */
 export const WEBHOOK_OUTCOMES = [
   'accepted',
   'duplicate',
+  'rate_limited',
   'unknown_bundle',
   'refused_signature',
   'not_configured',
@@ -46,7 +49,8 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 /**
  * How a Twilio call status callback ended (POST /v1/webhooks/calls): refused_signature, not_configured,
- * invalid_request, error and duplicate as above, and
+ * invalid_request, error, duplicate and rate_limited as above (the limit also holds for the ISV's
+ * relay, which shares the forwarder), and
  * - forwarded: its attestation (StirStatus) was signalled to the onboarding;
  * - repeated: the level last forwarded for that number within the hour, acknowledged without a signal;
  * - no_attestation: a callback without StirStatus (completed, or a call Twilio did not sign), or not
@@ -56,6 +60,7 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 export const CALL_CALLBACK_OUTCOMES = [
   'forwarded',
   'repeated',
+  'rate_limited',
   'no_attestation',
   'unknown_onboarding',
   'duplicate',

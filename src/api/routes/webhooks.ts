@@ -1,29 +1,61 @@
 /**
- * Twilio's signed callbacks: POST /v1/webhooks/trusthub (a bundle's status changed) and POST
- * /v1/webhooks/calls (a call's status changed, with the attestation Twilio signed it with). Each
- * request is verified with X-Twilio-Signature against the public URL Twilio called, then forwarded to
- * the onboarding as a signal. A signal is only a hint — the workflow re-reads the bundle, or compares
- * the level with the one it infers — so duplicates and reordering are harmless, and the answer is quick.
+ * Twilio's signed callbacks: POST /v1/webhooks/trusthub/:onboardingId (a bundle's status changed) and
+ * POST /v1/webhooks/calls/:onboardingId (a call's status changed, with the attestation Twilio signed
+ * it with). Each request is verified with X-Twilio-Signature against the public URL Twilio called,
+ * then forwarded to the onboarding its path names as a signal. A signal is only a hint — the workflow
+ * re-reads the bundle, or compares the level with the one it infers — so duplicates and reordering
+ * are harmless, and the answer is quick.
+ *
+ * A callback reaches only the onboarding Twilio signed it for. Twilio signs the URL followed by each
+ * POST parameter, sorted by name, as name+value with no separator at all: a callback signed for
+ * `…/onboarding-acme-42` signs the same string as one sent to `…/onboarding-acme` with a field `-` of
+ * `42`; and twilio.validateRequest also tries the URL with its query re-encoded, which drops empty
+ * parameters, so the signed URL padded with `&&&&` passed as the URL itself. So:
+ * - the URL is exactly the path: any query string is refused (400), before the signature is checked;
+ * - each route takes only the fields Twilio sends (a closed list, each bounded: 400 names any other),
+ *   all starting with a capital letter; AccountSid (`AC` + 32 hex digits) is required and sorts first,
+ *   and the second field Twilio always sends (BundleSid, CallSid) is required with its SID pattern.
+ * Then no other split of a signed string names another onboarding. Write it B + id + P (B the base
+ * and route, P the parameters Twilio signed, starting `AccountSidAC…`), sent as B + id' + P'. If id'
+ * is id cut short, P' starts with the cut-off end of id followed by `AccountSid`…: its first field
+ * must be AccountSid with a value of exactly `AC` + 32 hex digits, which the original `AccountSid`
+ * text can only follow as a second AccountSid (a duplicate field, refused) or inside the value of a
+ * field that sorts between AccountSid and the required BundleSid or CallSid — none for Trust Hub, and
+ * for calls AnsweredBy, ApiVersion and CallDuration, whose values are lower-case, a date and digits.
+ * If id' is id lengthened, it takes the start of P, `AccountSid` + `AC…`, and P' has to begin with
+ * another `AccountSid` within the first 63 characters of P (an ID has at most 75): P's first 44 are
+ * the AccountSid and its value, and the next 20 are `BundleSidBU…` or one of those three bounded
+ * fields, none of which can hold it.
  *
  * A callback costs nothing twice. Twilio's signature carries no timestamp, so a signed callback can be
- * replayed for ever: Twilio's `I-Twilio-Idempotency-Token` (the same on each retry of one callback)
- * is remembered for a day, and a token seen before is answered without a signal. Past this process's
- * memory the workflow drops a callback whose status it already knows, and spaces the re-reads the rest
- * cause (src/workflows/onboarding/state.ts); a call's level is forwarded once an hour per number at
- * most (src/api/call-forwarding.ts). The body is a few hundred bytes from Twilio: anything past
+ * replayed for ever: what Twilio signed (the URL, the parameters as it concatenates them, and the
+ * signature) is hashed and remembered for a day, and content seen before is answered without a signal.
+ * Twilio's `I-Twilio-Idempotency-Token` header is not used: the signature does not cover it, so a
+ * replay with it dropped or changed would look new. Past this process's memory the workflow drops a
+ * callback whose status it already knows, and spaces the re-reads the rest cause
+ * (src/workflows/onboarding/state.ts); a call's level is forwarded once an hour per number at most
+ * (src/api/call-forwarding.ts). Different signed callbacks, replayed, are bounded per onboarding by
+ * a token bucket (src/api/signal-rate-limit.ts): over it, the callback is answered as handled (Twilio
+ * must not retry) and no signal is sent. The body is a few hundred bytes from Twilio: anything past
  * WEBHOOK_BODY_LIMIT is refused before it is parsed, let alone signature-checked.
+ *
+ * Form bodies are parsed in this scope only: every other route takes JSON, so a web page cannot POST
+ * a cross-site form to them.
  *
  * Every callback is counted by outcome (trusthub_webhook_callbacks_total, call_status_callbacks_total,
  * src/api/plugins/metrics.ts): refused signatures mean PUBLIC_BASE_URL or the auth token no longer
  * match what Twilio signs with, and then every vetting decision waits for the reconciliation poll.
  */
+import { createHash } from 'node:crypto';
 import twilio from 'twilio';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
+import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { LRUCache } from 'lru-cache';
 import { signatureBaseUrl, type ApiConfig } from '../../config.js';
 import {
+  ACCOUNT_SID_PATTERN,
   ATTESTATIONS,
   CUSTOMER_PROFILE_SID_PATTERN,
   E164_PATTERN,
@@ -31,8 +63,10 @@ import {
 } from '../../workflows/contract.js';
 import { observedAt } from '../call-forwarding.js';
 import { onboardingsClient } from '../onboardings-client.js';
+import { invalidRequest } from '../plugins/errors.js';
 import type { CallCallbackOutcome, WebhookOutcome } from '../plugins/metrics.js';
 import { CALL_SID_PATTERN } from '../schemas.js';
+import { TRUSTHUB_SIGNAL_LIMIT, signalRateLimiter } from '../signal-rate-limit.js';
 
 /**
  * Trust Hub's status callbacks are `AccountSid, BundleSid, Status` and perhaps a FailureReason; a
@@ -40,61 +74,135 @@ import { CALL_SID_PATTERN } from '../schemas.js';
  */
 export const WEBHOOK_BODY_LIMIT = 8 * 1024;
 
-/** Idempotency tokens remembered: a day of callbacks at far more than any account's rate. */
-const SEEN_TOKENS = 100_000;
-const SEEN_TOKEN_TTL_MS = 24 * 3_600_000;
+/** Signed callbacks remembered: a day of callbacks at far more than any account's rate. */
+const SEEN_CALLBACKS = 100_000;
+const SEEN_CALLBACK_TTL_MS = 24 * 3_600_000;
 
-const AccountSid = Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' });
+const AccountSid = Type.String({ pattern: ACCOUNT_SID_PATTERN });
 
+const OnboardingPath = Type.Object({
+  onboardingId: Type.String({
+    pattern: ONBOARDING_ID_PATTERN,
+    description:
+      'The onboarding the callback is for: onboarding-<customerId>. It is part of the URL Twilio signs, so a callback reaches no other.',
+  }),
+});
+
+/** A form field of free text: bounded, nothing more is known of it. */
+const text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
+const digits = Type.Optional(Type.String({ pattern: '^\\d{1,9}$' }));
+
+/** Trust Hub's status callback: these four, as Twilio sends them (and as DESIGN.md observed). */
 const Callback = Type.Object(
   {
     AccountSid,
     BundleSid: Type.String({ pattern: CUSTOMER_PROFILE_SID_PATTERN }),
+    FailureReason: text(2048),
     Status: Type.String({ maxLength: 64 }),
-    FailureReason: Type.Optional(Type.String({ maxLength: 2048 })),
   },
-  { additionalProperties: true, maxProperties: 16 },
+  { additionalProperties: false },
 );
 
+/** Where Twilio places `From`, `To`, `Called` or `Caller` (`FromCity`, …): optional, short. */
+function places(party: 'From' | 'To' | 'Called' | 'Caller'): Record<string, TSchema> {
+  return {
+    [`${party}City`]: text(64),
+    [`${party}State`]: text(64),
+    [`${party}Zip`]: text(16),
+    [`${party}Country`]: text(8),
+  };
+}
+
 /**
- * Twilio's call status callback. StirStatus comes on `ringing` and `in-progress`, and only on a call
- * Twilio signed; `completed` and unsigned calls have none.
+ * Twilio's call status callback: the parameters of every voice request, the status callback's own
+ * (CallDuration to SequenceNumber) and the STIR and answering-machine fields. StirStatus comes on
+ * `ringing` and `in-progress`, and only on a call Twilio signed; `completed` and unsigned calls have
+ * none. The fields that sort between AccountSid and CallSid (AnsweredBy, ApiVersion, CallDuration)
+ * have strict values: see the splice argument in the file header.
  */
 const CallCallback = Type.Object(
   {
     AccountSid,
+    AnsweredBy: Type.Optional(Type.String({ pattern: '^[a-z_]{1,32}$' })),
+    ApiVersion: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+    CallDuration: digits,
     CallSid: Type.String({ pattern: CALL_SID_PATTERN }),
-    From: Type.String({ maxLength: 256 }),
-    To: Type.Optional(Type.String({ maxLength: 256 })),
     CallStatus: Type.String({ maxLength: 32 }),
-    StirStatus: Type.Optional(Type.String({ maxLength: 16 })),
-    Timestamp: Type.Optional(Type.String({ maxLength: 64 })),
+    CallToken: text(4096),
+    CallbackSource: text(64),
+    CallerName: text(128),
+    Direction: text(32),
+    Duration: digits,
+    ForwardedFrom: text(256),
+    MachineDetectionDuration: digits,
+    ParentCallSid: Type.Optional(Type.String({ pattern: CALL_SID_PATTERN })),
+    RecordingDuration: digits,
+    RecordingSid: text(64),
+    RecordingUrl: text(512),
     SequenceNumber: Type.Optional(Type.String({ pattern: '^\\d{1,6}$' })),
+    SipResponseCode: Type.Optional(Type.String({ pattern: '^\\d{3}$' })),
+    StirStatus: text(16),
+    StirVerstat: text(64),
+    Timestamp: text(64),
+    // An E.164 number, a SIP URI or `client:…`.
+    From: Type.String({ maxLength: 256 }),
+    To: text(256),
+    Called: text(256),
+    Caller: text(256),
+    ...places('From'),
+    ...places('To'),
+    ...places('Called'),
+    ...places('Caller'),
   },
-  { additionalProperties: true, maxProperties: 64 },
+  { additionalProperties: false },
 );
 
 type SharedOutcome = WebhookOutcome & CallCallbackOutcome;
 
+/** What Twilio signed, hashed: the URL, each parameter as name+value in name order, and the signature. */
+function signedContentDigest(url: string, params: Record<string, string>, signature: string): string {
+  const signed = Object.keys(params)
+    .sort()
+    .reduce((acc, key) => acc + key + params[key], url);
+  // The signature is base64: a newline cannot be part of it, so the two cannot run together.
+  return createHash('sha256').update(`${signature}\n${signed}`).digest('hex');
+}
+
 /**
- * What both callbacks share: the body limit, the count of what fails the schema or Temporal, the
- * signature check against the configured URL, and the memory of idempotency tokens (one per route:
- * a token means nothing to the other).
+ * What both callbacks share: the body limit, the refusal of a query string, the count of what fails
+ * the schema or Temporal, the signature check against the configured URL, and the memory of signed
+ * callbacks handled (one per route).
  */
 function twilioCallbacks(config: ApiConfig, count: (outcome: SharedOutcome) => void) {
   const authToken = config.TWILIO_AUTH_TOKEN;
-  const seen = new LRUCache<string, true>({ max: SEEN_TOKENS, ttl: SEEN_TOKEN_TTL_MS });
-  // The one URL Twilio is told to call (src/config.ts): never a header the caller chose.
-  const signedUrl = (request: FastifyRequest) =>
-    `${signatureBaseUrl(config).replace(/\/+$/, '')}${request.url}`;
-  const tokenOf = (request: FastifyRequest) => {
-    const header = request.headers['i-twilio-idempotency-token'];
-    return typeof header === 'string' && header.length <= 128 ? header : undefined;
-  };
+  const seen = new LRUCache<string, true>({ max: SEEN_CALLBACKS, ttl: SEEN_CALLBACK_TTL_MS });
+  // The one URL Twilio is told to call (src/config.ts) and the path as sent: never a header the
+  // caller chose. The path is exactly the route's, with no query (refused below).
+  const signedUrl = (request: FastifyRequest) => `${signatureBaseUrl(config)}${request.url}`;
+  // Only once the signature held: then the header is a string and the body Twilio's fields.
+  const digestOf = (request: FastifyRequest) =>
+    signedContentDigest(
+      signedUrl(request),
+      request.body as Record<string, string>,
+      request.headers['x-twilio-signature'] as string,
+    );
 
   return {
     routeOptions: {
       bodyLimit: WEBHOOK_BODY_LIMIT,
+      /** Twilio calls the URL it was given, which has no query: anything after a `?` is someone else's. */
+      onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!request.url.includes('?')) return;
+        count('invalid_request');
+        await reply.code(400).send(
+          invalidRequest([
+            {
+              field: 'querystring',
+              rule: 'must be absent: the onboarding is in the path, and Twilio signs the whole URL',
+            },
+          ]),
+        );
+      },
       // A form that fails the schema, or Temporal failing below, ends here rather than in the handler.
       onError: async (_request: FastifyRequest, _reply: FastifyReply, error: FastifyError) => {
         count(error.validation ? 'invalid_request' : 'error');
@@ -122,18 +230,19 @@ function twilioCallbacks(config: ApiConfig, count: (outcome: SharedOutcome) => v
       return undefined;
     },
 
-    /** Whether this callback was handled before (Twilio's retry, or a replay); counted when it was. */
+    /** Whether this signed callback was handled before (Twilio's retry, or a replay); counted when it was. */
     isDuplicate(request: FastifyRequest): boolean {
-      const token = tokenOf(request);
-      const duplicate = token !== undefined && seen.has(token);
+      const duplicate = seen.has(digestOf(request));
       if (duplicate) count('duplicate');
       return duplicate;
     },
 
-    /** Remembered once handled: a callback that failed (5xx) is retried by Twilio, and heard. */
+    /**
+     * Remembered once handled: a callback that failed (5xx) is retried by Twilio, and heard; one
+     * dropped by the rate limit is not remembered, so a retry or replay may be heard once there is room.
+     */
     handled(request: FastifyRequest): void {
-      const token = tokenOf(request);
-      if (token !== undefined) seen.set(token, true);
+      seen.set(digestOf(request), true);
     },
   };
 }
@@ -141,6 +250,9 @@ function twilioCallbacks(config: ApiConfig, count: (outcome: SharedOutcome) => v
 const E164 = new RegExp(E164_PATTERN);
 
 export default async function webhookRoutes(instance: FastifyInstance) {
+  // This plugin is its own encapsulated scope (registered without fastify-plugin), so the form parser
+  // serves these two routes and no other.
+  await instance.register(formbody);
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { config, temporal } = app.deps;
   const { apiMetrics } = app;
@@ -149,17 +261,17 @@ export default async function webhookRoutes(instance: FastifyInstance) {
     app.log.warn('TWILIO_AUTH_TOKEN is not set: status callbacks will be refused (503)');
   const bundles = twilioCallbacks(config, (outcome) => apiMetrics.webhookCallback(outcome));
   const calls = twilioCallbacks(config, (outcome) => apiMetrics.callCallback(outcome));
+  const bundleSignals = signalRateLimiter(TRUSTHUB_SIGNAL_LIMIT);
 
   app.post(
-    '/v1/webhooks/trusthub',
+    '/v1/webhooks/trusthub/:onboardingId',
     {
       ...bundles.routeOptions,
       schema: {
         tags: ['webhooks'],
-        summary: "Twilio's Trust Hub status callback (form-encoded, signed with X-Twilio-Signature)",
-        querystring: Type.Object({
-          onboardingId: Type.Optional(Type.String({ pattern: ONBOARDING_ID_PATTERN })),
-        }),
+        summary:
+          "Twilio's Trust Hub status callback (form-encoded, signed with X-Twilio-Signature) for the onboarding in the path; no query string, no field beyond Twilio's",
+        params: OnboardingPath,
         body: Callback,
       },
     },
@@ -169,30 +281,33 @@ export default async function webhookRoutes(instance: FastifyInstance) {
       if (bundles.isDuplicate(request)) {
         return reply.code(200).send({ received: true, onboardings: 0, duplicate: true });
       }
+      const { onboardingId } = request.params;
+      const allowance = bundleSignals.take(onboardingId);
+      if (allowance !== 'sent') {
+        // The log names no one: an onboarding ID carries the ISV's customer ID.
+        if (allowance === 'limited_first')
+          request.log.warn("status callbacks over one onboarding's signal rate: dropped until it has room");
+        apiMetrics.webhookCallback('rate_limited');
+        return reply.code(200).send({ received: true, onboardings: 0, rateLimited: true });
+      }
       const { BundleSid: bundleSid, Status: status } = request.body;
-      const delivered = await onboardings.notifyBundleStatus(bundleSid, status, request.query.onboardingId);
+      const delivered = await onboardings.notifyBundleStatus(onboardingId, bundleSid, status);
       bundles.handled(request);
-      apiMetrics.webhookCallback(delivered > 0 ? 'accepted' : 'unknown_bundle');
-      request.log.info({ bundleSid, status, onboardings: delivered }, 'status callback forwarded');
-      return reply.code(200).send({ received: true, onboardings: delivered });
+      apiMetrics.webhookCallback(delivered ? 'accepted' : 'unknown_bundle');
+      request.log.info({ bundleSid, status, delivered }, 'status callback forwarded');
+      return reply.code(200).send({ received: true, onboardings: delivered ? 1 : 0 });
     },
   );
 
   app.post(
-    '/v1/webhooks/calls',
+    '/v1/webhooks/calls/:onboardingId',
     {
       ...calls.routeOptions,
       schema: {
         tags: ['webhooks'],
         summary:
-          "Twilio's call status callback (form-encoded, signed with X-Twilio-Signature): the attestation Twilio signed the call with, for the customer's onboarding; 204 once verified, forwarded or not",
-        querystring: Type.Object({
-          onboardingId: Type.String({
-            pattern: ONBOARDING_ID_PATTERN,
-            description:
-              'The onboarding of the customer whose number places the call: onboarding-<customerId>.',
-          }),
-        }),
+          "Twilio's call status callback (form-encoded, signed with X-Twilio-Signature): the attestation Twilio signed the call with, for the onboarding in the path; 204 once verified, forwarded or not",
+        params: OnboardingPath,
         body: CallCallback,
       },
     },
@@ -205,14 +320,15 @@ export default async function webhookRoutes(instance: FastifyInstance) {
       // Only a level from one of the customer's numbers says anything of its attestation.
       const outcome =
         level && E164.test(from)
-          ? await app.forwardCall(request.query.onboardingId, {
+          ? await app.forwardCall(request.params.onboardingId, {
               callSid,
               from,
               level,
               at: observedAt(Timestamp),
             })
           : 'no_attestation';
-      calls.handled(request);
+      // One dropped by the rate limit is not remembered (see handled).
+      if (outcome !== 'rate_limited') calls.handled(request);
       apiMetrics.callCallback(outcome);
       request.log.debug({ callSid, level, outcome }, 'call status callback');
       return reply.code(204).send();

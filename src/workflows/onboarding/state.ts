@@ -276,8 +276,13 @@ export class Onboarding {
     return redactTexts(view, this.ownSids());
   }
 
+  /**
+   * Each bundle's StatusCallback: the onboarding is in the path, part of what Twilio signs, so a
+   * callback reaches this onboarding and no other (src/api/routes/webhooks.ts). Only a new bundle
+   * takes it; nothing compares it with what an existing bundle has.
+   */
   get statusCallback(): string {
-    return `${this.settings.statusCallbackUrl}?onboardingId=${encodeURIComponent(this.id)}`;
+    return `${this.settings.statusCallbackUrl}/${encodeURIComponent(this.id)}`;
   }
 
   /** Creates look up first only when an earlier run of the customer may have made them. */
