@@ -19,16 +19,20 @@ const HEX = '0123456789abcdef0123456789abcdef';
 
 describe('SIDs are lower-case only', () => {
   const api = useOfflineApi();
-  const post = async (payload: object) => {
-    const reply = await api.app.inject({ method: 'POST', url: '/v1/onboardings', payload });
+  const post = async (payload: object, url = '/v1/onboardings') => {
+    const reply = await api.app.inject({ method: 'POST', url, payload });
     return { status: reply.statusCode, body: reply.json<ErrorAnswer>(), text: reply.body };
   };
 
   test('an upper-case customerProfileSid is refused with a 400 naming the field and the rule', async () => {
-    const reply = await post({
-      ...onboardingRequest('upper-profile', ['+14155550100']),
-      customerProfileSid: `BU${HEX.toUpperCase()}`,
-    });
+    // Only the adoption route takes a customerProfileSid at all.
+    const reply = await post(
+      {
+        ...onboardingRequest('upper-profile', ['+14155550100']),
+        customerProfileSid: `BU${HEX.toUpperCase()}`,
+      },
+      '/v1/adoptions',
+    );
     assert.equal(reply.status, 400, reply.text);
     assert.equal(reply.body.error.code, 'invalid_request');
     const fields = reply.body.error.fields ?? [];
