@@ -230,6 +230,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
       assert.match(cause?.message ?? '', /differs from the request in business\.websiteUrl, email/);
       return true;
     });
+    await recordHistory(stack.env.client, 'v11-adoption-refused-identity', view.id);
 
     // (d) The refused adoption gave its claim back: the profile's rightful business adopts it.
     const rightful = await adopt(

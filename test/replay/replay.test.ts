@@ -16,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from '@temporalio/worker';
-import { hasCompletedWorkflowTask, recordedHistories } from '../support/histories.js';
+import { hasCompletedWorkflowTask, recordedHistories, sealedFor } from '../support/histories.js';
 import { workflowBundle } from '../support/stack.js';
 import {
   installTestRuntime,
@@ -24,7 +24,6 @@ import {
   testDataConverter,
   unboundTolerantDataConverter,
 } from '../support/temporal.js';
-import { WORKFLOW_ID_METADATA } from '../../src/temporal/codec.js';
 
 /** Recorded before encryption was turned on. */
 const recordedInPlainText = (workflowId: string) => Number(/^v(\d+)-/.exec(workflowId)?.[1]) < 4;
@@ -41,20 +40,28 @@ test('recorded histories replay against the current workflow code', { timeout: 1
   const plain = histories.filter((h) => recordedInPlainText(h.workflowId));
   const encrypted = histories.filter((h) => !recordedInPlainText(h.workflowId));
   assert.ok(plain.length > 0 && encrypted.length > 0, 'fixtures from before and after encryption');
-  // By content, not by name: a payload's metadata keys are plain text in the history's JSON.
-  const sealed = (h: (typeof histories)[number]) =>
-    JSON.stringify(h.history).includes(`"${WORKFLOW_ID_METADATA}"`);
-  for (const [batch, dataConverter] of [
+  // By content, not by name: a history recorded since payloads were sealed for their workflow replays
+  // with the worker's own converter, under the ID it was sealed for (the replay's workflow ID is what
+  // the codec is told), one at a time so each result is known by its fixture's name.
+  const sealed = encrypted.flatMap((h) => {
+    const workflowId = sealedFor(h.history);
+    return workflowId ? [{ name: h.workflowId, workflowId, history: h.history }] : [];
+  });
+  const unsealed = encrypted.filter((h) => !sealed.some((s) => s.name === h.workflowId));
+  assert.ok(sealed.length > 0, 'fixtures recorded with sealed payloads');
+  const batches = [
     [plain, plaintextTolerantDataConverter],
-    [encrypted.filter((h) => !sealed(h)), unboundTolerantDataConverter],
-    [encrypted.filter(sealed), testDataConverter],
-  ] as const) {
+    [unsealed, unboundTolerantDataConverter],
+    ...sealed.map((h) => [[h], testDataConverter] as const),
+  ] as const;
+  for (const [batch, dataConverter] of batches) {
     for await (const result of Worker.runReplayHistories(
       { workflowBundle: await workflowBundle(), dataConverter, replayName: 'fixtures' },
-      batch,
+      batch.map(({ workflowId, history }) => ({ workflowId, history })),
     )) {
-      replayed.push(result.workflowId);
-      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+      const name = batch.length === 1 && 'name' in batch[0] ? batch[0].name : result.workflowId;
+      replayed.push(name);
+      if (result.error) failures.push(`${name}: ${result.error.message}`);
     }
   }
   assert.deepEqual(

@@ -11,7 +11,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { testDataConverter } from './temporal.js';
+import { unboundTolerantDataConverter } from './temporal.js';
+import { WORKFLOW_ID_METADATA } from '../../src/temporal/codec.js';
 import proto from '@temporalio/proto';
 
 // @temporalio/proto's own JSON mapping. The SDK's historyToJSON/historyFromJSON would give Temporal's
@@ -58,7 +59,28 @@ export function hasCompletedWorkflowTask(history: { events?: { eventType?: unkno
   return (history.events ?? []).some((e) => completed.includes(e.eventType as never));
 }
 
-/** Every recorded history, as `runReplayHistories` takes them. */
+/**
+ * The workflow a history's payloads are sealed for (src/temporal/codec.ts), read from the first
+ * payload that carries the seal's metadata; undefined for a history recorded before payloads were
+ * sealed. A replay must run under that ID: the worker's codec refuses a payload sealed for another.
+ */
+export function sealedFor(history: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown): string | undefined => {
+    if (!node || typeof node !== 'object' || seen.has(node) || ArrayBuffer.isView(node)) return undefined;
+    seen.add(node);
+    const sealed = (node as { metadata?: Record<string, Uint8Array> }).metadata?.[WORKFLOW_ID_METADATA];
+    if (sealed?.length) return Buffer.from(sealed).toString();
+    for (const value of Array.isArray(node) ? node : Object.values(node)) {
+      const found = visit(value);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return visit(history);
+}
+
+/** Every recorded history, as `runReplayHistories` takes them (workflowId is the fixture's name). */
 export async function recordedHistories() {
   const files = (await readdir(HISTORIES_DIR)).filter((f) => f.endsWith('.json')).sort();
   return Promise.all(
@@ -69,11 +91,15 @@ export async function recordedHistories() {
   );
 }
 
-/** Replays a recorded (v5, encrypted) history on `workflowBundle`: 'replayed', or the replay's error. */
+/**
+ * Replays a recorded (v5, encrypted) history on `workflowBundle`: 'replayed', or the replay's error.
+ * v5 was recorded before payloads were sealed for their workflow, so its converter reads unsealed
+ * ciphertext; it is the worker's in every other way (failure converter included).
+ */
 export async function replayOn(workflowBundle: WorkflowBundleOption, replayName: string): Promise<string> {
   const [history] = (await recordedHistories()).filter((h) => h.workflowId.startsWith('v5-'));
   return Worker.runReplayHistory(
-    { workflowBundle, dataConverter: testDataConverter, replayName },
+    { workflowBundle, dataConverter: unboundTolerantDataConverter, replayName },
     history!.history,
     history!.workflowId,
   ).then(

@@ -271,6 +271,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       ['A'],
     );
     await recordHistory(stack.env.client, 'v3-adopted-profile', view.id);
+    await recordHistory(stack.env.client, 'v11-adopted-whole-identity', view.id);
   });
 
   test('offboarding an approved customer takes its numbers off both bundles and ends its workflow', async () => {

@@ -107,6 +107,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await recordHistory(stack.env.client, 'v1-happy-path', handle.workflowId);
     await recordHistory(stack.env.client, 'v3-happy-path-overlapping', handle.workflowId);
     await recordHistory(stack.env.client, 'v4-encrypted-happy-path', handle.workflowId);
+    await recordHistory(stack.env.client, 'v11-sealed-happy-path', handle.workflowId);
   });
 
   test('every callback lost: the reconciliation poll completes the onboarding', async () => {
