@@ -181,6 +181,25 @@ describe(
       assert.equal(await signals(id, bundleStatusChanged.name), 1);
     });
 
+    test('a bundle rejected, corrected and rejected again is heard both times: only its last callback is a duplicate', async () => {
+      const id = await run('rejected-twice');
+      const path = `/v1/webhooks/trusthub/${id}`;
+      // Twilio's Trust Hub callback carries no time: the second rejection signs exactly as the first.
+      const rejected = captured(app, path, bundleCallback('twilio-rejected'));
+      const between = [
+        captured(app, path, bundleCallback('pending-review')),
+        captured(app, path, bundleCallback('in-review')),
+      ];
+      const answers = [];
+      for (const capture of [rejected, rejected, ...between, rejected, rejected]) {
+        answers.push((await send(app, path, capture, new URLSearchParams(capture.params).toString())).json());
+      }
+      const forwarded = { received: true, onboardings: 1 };
+      const duplicate = { received: true, onboardings: 0, duplicate: true };
+      assert.deepEqual(answers, [forwarded, duplicate, forwarded, forwarded, forwarded, duplicate]);
+      assert.equal(await signals(id, bundleStatusChanged.name), 4);
+    });
+
     test('two captured call callbacks sent alternately ten times are two signals', async () => {
       const id = await run('alternating');
       const path = `/v1/webhooks/calls/${id}`;

@@ -29,7 +29,9 @@
  *
  * A callback costs nothing twice. Twilio's signature carries no timestamp, so a signed callback can be
  * replayed for ever: what Twilio signed (the URL, the parameters as it concatenates them, and the
- * signature) is hashed and remembered for a day, and content seen before is answered without a signal.
+ * signature) is hashed and remembered for a day, and content seen before is answered without a signal:
+ * for a call, any callback handled before; for a bundle, the last one handled for it (a bundle's
+ * callback carries no time, so rejected, corrected and rejected again signs the same twice).
  * Twilio's `I-Twilio-Idempotency-Token` header is not used: the signature does not cover it, so a
  * replay with it dropped or changed would look new. Past this process's memory the workflow drops a
  * callback whose status it already knows, and spaces the re-reads the rest cause
@@ -173,9 +175,19 @@ function signedContentDigest(url: string, params: Record<string, string>, signat
  * the schema or Temporal, the signature check against the configured URL, and the memory of signed
  * callbacks handled (one per route).
  */
-function twilioCallbacks(config: ApiConfig, count: (outcome: SharedOutcome) => void) {
+function twilioCallbacks(
+  config: ApiConfig,
+  count: (outcome: SharedOutcome) => void,
+  /**
+   * Set when the same content may legitimately come again: then only the last callback handled under
+   * this key (a bundle of an onboarding) is a duplicate. Unset: every callback handled is remembered.
+   */
+  lastOneBy?: (request: FastifyRequest) => string,
+) {
   const authToken = config.TWILIO_AUTH_TOKEN;
-  const seen = new LRUCache<string, true>({ max: SEEN_CALLBACKS, ttl: SEEN_CALLBACK_TTL_MS });
+  // Digest to itself (every callback), or key to the last digest handled under it.
+  const seen = new LRUCache<string, string>({ max: SEEN_CALLBACKS, ttl: SEEN_CALLBACK_TTL_MS });
+  const memoryKey = (request: FastifyRequest, digest: string) => (lastOneBy ? lastOneBy(request) : digest);
   // The one URL Twilio is told to call (src/config.ts) and the path as sent: never a header the
   // caller chose. The path is exactly the route's, with no query (refused below).
   const signedUrl = (request: FastifyRequest) => `${signatureBaseUrl(config)}${request.url}`;
@@ -232,7 +244,8 @@ function twilioCallbacks(config: ApiConfig, count: (outcome: SharedOutcome) => v
 
     /** Whether this signed callback was handled before (Twilio's retry, or a replay); counted when it was. */
     isDuplicate(request: FastifyRequest): boolean {
-      const duplicate = seen.has(digestOf(request));
+      const digest = digestOf(request);
+      const duplicate = seen.get(memoryKey(request, digest)) === digest;
       if (duplicate) count('duplicate');
       return duplicate;
     },
@@ -242,7 +255,8 @@ function twilioCallbacks(config: ApiConfig, count: (outcome: SharedOutcome) => v
      * dropped by the rate limit is not remembered, so a retry or replay may be heard once there is room.
      */
     handled(request: FastifyRequest): void {
-      seen.set(digestOf(request), true);
+      const digest = digestOf(request);
+      seen.set(memoryKey(request, digest), digest);
     },
   };
 }
@@ -259,7 +273,16 @@ export default async function webhookRoutes(instance: FastifyInstance) {
   const onboardings = onboardingsClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
   if (!config.TWILIO_AUTH_TOKEN)
     app.log.warn('TWILIO_AUTH_TOKEN is not set: status callbacks will be refused (503)');
-  const bundles = twilioCallbacks(config, (outcome) => apiMetrics.webhookCallback(outcome));
+  // A bundle's callback carries no time: rejected, corrected and rejected again, Twilio signs the same
+  // content twice (with pending-review and in-review between). So a bundle's callback is a duplicate
+  // only of the last one handled for that bundle; an older one replayed costs one hint, which the
+  // workflow answers by re-reading the bundle, and the per-onboarding limit below bounds. A call's
+  // callbacks never repeat (CallSid, SequenceNumber, Timestamp): every one handled is remembered.
+  const bundles = twilioCallbacks(
+    config,
+    (outcome) => apiMetrics.webhookCallback(outcome),
+    (request) => `${request.url} ${(request.body as { BundleSid: string }).BundleSid}`,
+  );
   const calls = twilioCallbacks(config, (outcome) => apiMetrics.callCallback(outcome));
   const bundleSignals = signalRateLimiter(TRUSTHUB_SIGNAL_LIMIT);
 
