@@ -24,6 +24,7 @@ import { bundleStatusChanged, callObserved, onboardingIdFor } from '../../src/wo
 import { useOfflineApi } from '../support/api.js';
 import { parsePrometheus, total } from '../support/prometheus.js';
 import { useSignalRuns } from '../support/signal-runs.js';
+import { UNSUPPORTED_MEDIA_TYPE } from '../../src/api/plugins/errors.js';
 
 const AUTH_TOKEN = 'b'.repeat(32);
 const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
@@ -286,6 +287,12 @@ describe('form bodies are parsed by the two webhooks only', () => {
           authorization ? response.statusCode === 415 : [401, 415].includes(response.statusCode),
           `${url}: ${response.statusCode} ${response.body}`,
         );
+        if (response.statusCode === 415) {
+          // The answer names the header and the rule, in the API's one error shape.
+          assert.deepEqual(response.json<{ error: { fields: unknown } }>().error.fields, [
+            { field: 'content-type', rule: UNSUPPORTED_MEDIA_TYPE },
+          ]);
+        }
       }
     }
     assert.equal(api.temporalCalls(), 0);

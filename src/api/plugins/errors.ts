@@ -19,6 +19,9 @@ export interface ErrorBody {
 
 type ValidationDetail = NonNullable<FastifyError['validation']>[number];
 
+/** The one rule of a body in a type the route does not parse. */
+export const UNSUPPORTED_MEDIA_TYPE = "must be application/json: only Twilio's webhooks take a form body";
+
 /** Enough for any real request (an onboarding has about 30 fields); beyond it, a count. */
 export const MAX_FIELD_ERRORS = 20;
 
@@ -60,6 +63,10 @@ async function errors(app: FastifyInstance) {
     if (error.validation) {
       const fields = validationFields(error, MAX_FIELD_ERRORS);
       return reply.code(400).send(invalidRequest(fields, error.validation.length - fields.length));
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      // Most often a form a web page POSTed cross-site: only Twilio's webhooks parse one (routes/webhooks.ts).
+      return reply.code(415).send(invalidRequest([{ field: 'content-type', rule: UNSUPPORTED_MEDIA_TYPE }]));
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
