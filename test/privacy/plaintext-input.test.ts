@@ -9,47 +9,22 @@
  * the same stack is the control: it does reach Twilio.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import proto, { type temporal } from '@temporalio/proto';
 import { EncryptionCodec, parsePayloadKeys } from '../../src/temporal/codec.js';
 import { onboardingIdFor, WORKFLOW_TYPE } from '../../src/workflows/contract.js';
+import { EventType, useIntruderStack } from '../support/intruders.js';
 import { eventually } from '../support/sandbox.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-
-// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
-const { EventType } = proto.temporal.api.enums.v1;
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-interface SandboxState {
-  countsExcludingSeed: Record<string, number>;
-}
+import { onboardingRequest } from '../support/stack.js';
+import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
 describe('a run started without the codec', { timeout: 180_000 }, () => {
   const intruder = onboardingIdFor('plaintext-intruder');
   const request = onboardingRequest('plaintext-intruder', ['+14155550100']);
   request.email = 'intruder.plaintext@acmedental.com';
 
-  // Registered first, so it runs before the stack closes.
-  after(async () => {
-    await stack.env.client.workflow
-      .getHandle(intruder)
-      .terminate('test over')
-      .catch(() => undefined);
-  });
-  const stack = useStack(devServerEnvironment);
-
-  const events = async (workflowId: string): Promise<HistoryEvent[]> =>
-    (await stack.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const ofType = (list: HistoryEvent[], type: temporal.api.enums.v1.EventType) =>
-    list.filter((e) => e.eventType === type);
-  const created = async () =>
-    Object.values((await stack.admin<SandboxState>('GET', '/__sandbox/state')).countsExcludingSeed).reduce(
-      (sum, n) => sum + n,
-      0,
-    );
+  const { stack, events, ofType, created } = useIntruderStack([intruder]);
 
   test("fails its workflow task with the codec's error and creates nothing at Twilio", async () => {
     const plain = new Client({ connection: stack.env.connection, namespace: stack.env.namespace });

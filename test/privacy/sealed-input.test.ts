@@ -11,9 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import proto, { type temporal } from '@temporalio/proto';
 import {
   EncryptionCodec,
   parsePayloadKeys,
@@ -23,17 +22,10 @@ import {
 } from '../../src/temporal/codec.js';
 import { onboardingIdFor, WORKFLOW_TYPE } from '../../src/workflows/contract.js';
 import { offlineApi } from '../support/api.js';
+import { EventType, useIntruderStack } from '../support/intruders.js';
 import { eventually } from '../support/sandbox.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-
-// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
-const { EventType } = proto.temporal.api.enums.v1;
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-interface SandboxState {
-  countsExcludingSeed: Record<string, number>;
-}
+import { onboardingRequest } from '../support/stack.js';
+import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
 const CODEC_TOKEN = 'sealed-input-codec-token-0123456789';
 
@@ -41,26 +33,7 @@ describe('ciphertext not sealed for the run it arrives in', { timeout: 180_000 }
   const victim = onboardingIdFor('sealed-victim');
   const intruders = [onboardingIdFor('sealed-moved'), onboardingIdFor('sealed-minted')];
 
-  // Registered first, so it runs before the stack closes.
-  after(async () => {
-    for (const id of [victim, ...intruders]) {
-      await stack.env.client.workflow
-        .getHandle(id)
-        .terminate('test over')
-        .catch(() => undefined);
-    }
-  });
-  const stack = useStack(devServerEnvironment);
-
-  const events = async (workflowId: string): Promise<HistoryEvent[]> =>
-    (await stack.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const ofType = (list: HistoryEvent[], type: temporal.api.enums.v1.EventType) =>
-    list.filter((e) => e.eventType === type);
-  const created = async () =>
-    Object.values((await stack.admin<SandboxState>('GET', '/__sandbox/state')).countsExcludingSeed).reduce(
-      (sum, n) => sum + n,
-      0,
-    );
+  const { stack, events, ofType, created } = useIntruderStack([victim, ...intruders]);
 
   /** Starts `workflowId` through Temporal's gRPC API with `input` as it is: what the port allows. */
   async function startRaw(workflowId: string, input: Payload): Promise<void> {
