@@ -72,11 +72,12 @@ export const CALL_CALLBACK_OUTCOMES = [
 export type CallCallbackOutcome = (typeof CALL_CALLBACK_OUTCOMES)[number];
 
 /**
- * How POST /v1/onboardings ended (src/api/routes/onboardings.ts): accepted (202: the workflow was
- * started, or the customer's running one returned — the SDK does not say which) or already_onboarded
- * (409: the customer's onboarding already completed).
+ * How a start ended, POST /v1/onboardings and POST /v1/adoptions alike (startHandler in
+ * src/api/routes/onboardings.ts): created (202: this request started the onboarding), existing (200:
+ * it met the same request already there), already_onboarded (409: the customer's onboarding already
+ * completed), refused (any other failure: 409 for a different body, 422, or an error). A 400 from the
+ * schema or the product rules is answered before the start and not counted.
  */
-/** created: this POST made the run; existing: it met the same request already running; refused: 409/422. */
 export const ONBOARDING_START_RESULTS = ['created', 'existing', 'refused', 'already_onboarded'] as const;
 export type OnboardingStartResult = (typeof ONBOARDING_START_RESULTS)[number];
 
@@ -129,7 +130,7 @@ async function metrics(app: FastifyInstance) {
   });
   const onboardingStarts = new Counter({
     name: 'onboarding_starts_total',
-    help: 'POST /v1/onboardings answered: accepted (202: started, or already running) or already_onboarded (409)',
+    help: 'Onboarding starts answered, by result: created (202), existing (200: the same request again), already_onboarded (409) or refused',
     labelNames: ['result'],
     registers: [registry],
   });
