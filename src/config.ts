@@ -300,10 +300,15 @@ export function publicExposure(
  * machine (the sandbox, a proxy on the same VM). Over http anyone on the way reads and rewrites what
  * goes there; `why` says what that is. Returns the problem, or undefined.
  */
+/** Whether a secret or a signed body may travel to `url`: https, or any scheme to this machine only. */
+export function isHttpsOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || isLoopbackHost(url.hostname);
+}
+
 function httpsUnlessLoopback(variable: string, value: string | undefined, why: string): string | undefined {
   if (!value) return undefined;
   const url = new URL(value);
-  if (url.protocol === 'https:' || isLoopbackHost(url.hostname)) return undefined;
+  if (isHttpsOrLoopback(url)) return undefined;
   return `${variable} must be https:// unless its host is loopback (127.0.0.0/8, localhost, [::1]): ${why} (${url.host} is not loopback).`;
 }
 
