@@ -134,7 +134,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     assert.deepEqual(
       before.map((r) => r.phoneNumber),
       // `'` keeps a spreadsheet from reading the `+` as a formula (src/cli/report.ts).
-      ["'+14155550100", "'+14155550101", "'+14155550102", "'+14155550103"],
+      ["'+14155550100", "'+14155550101", "'+14155550104", "'+14155550105"],
     );
     for (const row of before) {
       assert.notEqual(row.attestation, 'A');
