@@ -1,9 +1,14 @@
 /**
  * The customer list an ISV exports from its own system, one row per end customer, and its mapping onto
  * POST /v1/onboardings. The columns are flat (a spreadsheet has no nesting); lists go in one cell,
- * separated by `;`. Every row is checked with the API's own JSON Schema (src/api/schemas.ts) and its
- * product rules (src/api/product-rules.ts: a CNAM display name Twilio would refuse) before anything is
- * started, and each broken rule is reported by line and column, the words the API would use.
+ * separated by `;`. Every row is checked before anything is started with the API's own JSON Schema
+ * (src/api/schemas.ts), its product rules (src/api/product-rules.ts: a CNAM display name Twilio would
+ * refuse) and the workflow's own pre-submit check (src/workflows/onboarding/checks.ts: 18606, an email
+ * off the website's domain), and each broken rule is reported by line and column, in the words the
+ * API or the workflow would use. Every problem of a row is reported, not the first: a row the schema
+ * refuses is still pre-checked when the fields the checks read are there. Two rows sharing a number
+ * are a problem too (Twilio puts a number on one customer's profile: 20409); numbers the service
+ * already onboards are checked through the API (./numbers-in-use.ts).
  * docs/bulk-import.md documents the columns; examples/customers.csv is a working file.
  */
 import { Ajv, type ErrorObject } from 'ajv';
@@ -12,7 +17,8 @@ import { parse } from 'csv-parse/sync';
 import { requestProductFailures } from '../api/product-rules.js';
 import { validationRule } from '../api/validation-rules.js';
 import { AdoptionRequestBody, OnboardingRequestBody } from '../api/schemas.js';
-import type { OnboardingRequest as ValidRequest } from '../workflows/contract.js';
+import type { EvaluationFieldResult, OnboardingRequest as ValidRequest } from '../workflows/contract.js';
+import { preSubmitProblem, preSubmitWarnings } from '../workflows/onboarding/checks.js';
 
 type Path = readonly (string | number)[];
 
@@ -83,9 +89,19 @@ export interface RowProblem {
   rule: string;
 }
 
+/** What Twilio often refuses but not always: said, and not a reason to stop. */
+export interface RowWarning {
+  line: number;
+  warning: string;
+}
+
 export interface ParsedCustomers {
+  /** The rows to start: empty unless there is not a single problem. */
   rows: CustomerRow[];
+  /** Every row as read, valid or not, for the checks that ask the API (./numbers-in-use.ts). */
+  read: CustomerRow[];
   problems: RowProblem[];
+  warnings: RowWarning[];
 }
 
 // The API validates with Fastify's Ajv; the same schema through the same library gives the same verdict.
@@ -182,6 +198,82 @@ interface ParsedRecord {
   info: { lines: number };
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+const objectAt = (value: unknown) => (value ?? {}) as Record<string, unknown>;
+
+/**
+ * Whether the fields the product rules read are there, with the types they read them as: then they
+ * can judge the row even when the schema refuses some other cell of it.
+ */
+function productRulesCanRead(request: OnboardingRequest): boolean {
+  const business = objectAt(request.business);
+  return (
+    isString(business.name) &&
+    Array.isArray(business.regionsOfOperation) &&
+    isString(objectAt(request.address).isoCountry) &&
+    (request.cnam === undefined || isString(objectAt(request.cnam).displayName))
+  );
+}
+
+/** The same for the pre-submit check: the website and every email it compares. */
+function preSubmitCheckCanRead(request: OnboardingRequest): boolean {
+  const representatives = request.authorizedRepresentatives;
+  return (
+    isString(objectAt(request.business).websiteUrl) &&
+    isString(request.email) &&
+    Array.isArray(representatives) &&
+    representatives.every((representative) => isString(objectAt(representative).email))
+  );
+}
+
+/** The request path of a field the pre-submit check names by Twilio's object type (`authorized_representative_1`). */
+function pathOfFailure({ objectType, field }: EvaluationFieldResult): Path {
+  const representative = /^authorized_representative_(\d+)$/.exec(objectType ?? '');
+  const name = field ?? '';
+  return representative ? ['authorizedRepresentatives', Number(representative[1]) - 1, name] : [name];
+}
+
+/**
+ * What the service's own checks find in a row, beyond its schema: the products' rules, as POST
+ * /v1/onboardings applies them, and, for a profile the service will make and submit, the workflow's
+ * pre-submit check (an adopted profile is judged by what Twilio holds, which the file does not say).
+ */
+function serviceCheckProblems(request: OnboardingRequest, line: number): RowProblem[] {
+  const problems: RowProblem[] = [];
+  if (productRulesCanRead(request)) {
+    for (const { field, rule } of requestProductFailures(request as unknown as ValidRequest))
+      problems.push({ line, column: columnOf(field.split('.')), rule });
+  }
+  if (request.customerProfileSid === undefined && preSubmitCheckCanRead(request)) {
+    for (const failure of preSubmitProblem(request as unknown as ValidRequest)?.failures ?? [])
+      problems.push({ line, column: columnOf(pathOfFailure(failure)), rule: failure.reason });
+  }
+  return problems;
+}
+
+/** Numbers of a row that an earlier row has too: one number goes on one customer's profile. */
+function sharedNumberProblems(
+  request: OnboardingRequest,
+  line: number,
+  firstLineOfNumber: Map<string, number>,
+): RowProblem[] {
+  const numbers = Array.isArray(request.phoneNumbers) ? (request.phoneNumbers as unknown[]) : [];
+  const problems: RowProblem[] = [];
+  numbers.forEach((number, index) => {
+    if (!isString(number)) return;
+    const earlier = firstLineOfNumber.get(number);
+    if (earlier === undefined) firstLineOfNumber.set(number, line);
+    else if (earlier !== line) {
+      problems.push({
+        line,
+        column: 'phoneNumbers',
+        rule: `item ${index + 1}: ${number} is on line ${earlier} too (a number goes on one customer's profile; Twilio refuses the second with 20409)`,
+      });
+    }
+  });
+  return problems;
+}
+
 /** Parses and checks a whole file; rows are returned only when there is not a single problem. */
 export function parseCustomers(text: string): ParsedCustomers {
   let header: string[] = [];
@@ -195,20 +287,30 @@ export function parseCustomers(text: string): ParsedCustomers {
     });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
-    return { rows: [], problems: [{ line, column: 'row', rule: (error as Error).message }] };
+    return {
+      rows: [],
+      read: [],
+      problems: [{ line, column: 'row', rule: (error as Error).message }],
+      warnings: [],
+    };
   }
   const problems = headerProblems(header);
-  if (problems.length) return { rows: [], problems };
+  if (problems.length) return { rows: [], read: [], problems, warnings: [] };
 
+  const read: CustomerRow[] = [];
   const rows: CustomerRow[] = [];
+  const warnings: RowWarning[] = [];
   const firstLineOf = new Map<string, number>();
+  const firstLineOfNumber = new Map<string, number>();
   for (const { record, info } of records) {
     const line = info.lines;
     const request = requestFromRecord(record);
+    read.push({ line, request });
+    const rowProblems: RowProblem[] = [];
     // Checked on every row, valid or not: two rows for one customer is a mistake either way.
     const earlier = request.customerId ? firstLineOf.get(request.customerId) : undefined;
     if (earlier !== undefined) {
-      problems.push({
+      rowProblems.push({
         line,
         column: 'customerId',
         rule: `repeats line ${earlier} (one onboarding per customer)`,
@@ -216,19 +318,29 @@ export function parseCustomers(text: string): ParsedCustomers {
     } else if (request.customerId) {
       firstLineOf.set(request.customerId, line);
     }
+    rowProblems.push(...sharedNumberProblems(request, line, firstLineOfNumber));
     const validateRequest = validatorOf(request);
-    if (!validateRequest(request)) {
-      for (const error of validateRequest.errors ?? []) {
-        problems.push({ line, column: columnOfError(error), rule: ruleOf(error) });
-      }
-      continue;
+    const valid = validateRequest(request);
+    const schemaProblems = (validateRequest.errors ?? []).map((error) => ({
+      line,
+      column: columnOfError(error),
+      rule: ruleOf(error),
+    }));
+    // A cell the schema already refuses is not judged again by the rules that read it.
+    const refused = new Set(schemaProblems.map((p) => p.column));
+    rowProblems.push(
+      ...schemaProblems,
+      ...serviceCheckProblems(request, line).filter((p) => !refused.has(p.column)),
+    );
+    problems.push(...rowProblems);
+    if (!valid) continue;
+    // Said where the workflow says them: before it submits a profile it made.
+    if (request.customerProfileSid === undefined) {
+      for (const warning of preSubmitWarnings(request)) warnings.push({ line, warning });
     }
-    // What the schema cannot say: a display name Twilio would refuse, as POST /v1/onboardings does.
-    const failures = requestProductFailures(request);
-    for (const { field, rule } of failures) problems.push({ line, column: columnOf(field.split('.')), rule });
-    if (!failures.length) rows.push({ line, request });
+    if (!rowProblems.length) rows.push({ line, request });
   }
   if (!rows.length && !problems.length)
     problems.push({ line: 1, column: 'row', rule: 'the file has no customers' });
-  return problems.length ? { rows: [], problems } : { rows, problems };
+  return problems.length ? { rows: [], read, problems, warnings } : { rows, read, problems, warnings };
 }
