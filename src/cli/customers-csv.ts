@@ -2,23 +2,20 @@
  * The customer list an ISV exports from its own system, one row per end customer, and its mapping onto
  * POST /v1/onboardings. The columns are flat (a spreadsheet has no nesting); lists go in one cell,
  * separated by `;`. Every row is checked before anything is started with the API's own JSON Schema
- * (src/api/schemas.ts), its product rules (src/api/product-rules.ts: a CNAM display name Twilio would
- * refuse) and the workflow's own pre-submit check (src/workflows/onboarding/checks.ts: 18606, an email
- * off the website's domain), and each broken rule is reported by line and column, in the words the
- * API or the workflow would use. Every problem of a row is reported, not the first: a row the schema
- * refuses is still pre-checked when the fields the checks read are there. Two rows sharing a number
- * are a problem too (Twilio puts a number on one customer's profile: 20409); numbers the service
- * already onboards are checked through the API (./numbers-in-use.ts).
+ * (src/api/schemas.ts) and what the service itself would stop it at (./row-checks.ts: the product
+ * rules, the workflow's 18606 pre-check, a number two rows share), and each broken rule is reported by
+ * line and column, in the words the API or the workflow would use: every problem of a row, not its
+ * first. Numbers the service already onboards are checked through the API (./numbers-in-use.ts).
  * docs/bulk-import.md documents the columns; examples/customers.csv is a working file.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
-import { requestProductFailures } from '../api/product-rules.js';
 import { validationRule } from '../api/validation-rules.js';
 import { AdoptionRequestBody, OnboardingRequestBody } from '../api/schemas.js';
-import type { EvaluationFieldResult, OnboardingRequest as ValidRequest } from '../workflows/contract.js';
-import { preSubmitProblem, preSubmitWarnings } from '../workflows/onboarding/checks.js';
+import type { OnboardingRequest as ValidRequest } from '../workflows/contract.js';
+import { preSubmitWarnings } from '../workflows/onboarding/checks.js';
+import { serviceCheckFailures, sharedNumberFailures, type RowFailure } from './row-checks.js';
 
 type Path = readonly (string | number)[];
 
@@ -198,81 +195,14 @@ interface ParsedRecord {
   info: { lines: number };
 }
 
-const isString = (value: unknown): value is string => typeof value === 'string';
-const objectAt = (value: unknown) => (value ?? {}) as Record<string, unknown>;
+/** A problem the row checks (./row-checks.ts) found at a request path, at the column holding it. */ const atColumn =
 
-/**
- * Whether the fields the product rules read are there, with the types they read them as: then they
- * can judge the row even when the schema refuses some other cell of it.
- */
-function productRulesCanRead(request: OnboardingRequest): boolean {
-  const business = objectAt(request.business);
-  return (
-    isString(business.name) &&
-    Array.isArray(business.regionsOfOperation) &&
-    isString(objectAt(request.address).isoCountry) &&
-    (request.cnam === undefined || isString(objectAt(request.cnam).displayName))
-  );
-}
-
-/** The same for the pre-submit check: the website and every email it compares. */
-function preSubmitCheckCanRead(request: OnboardingRequest): boolean {
-  const representatives = request.authorizedRepresentatives;
-  return (
-    isString(objectAt(request.business).websiteUrl) &&
-    isString(request.email) &&
-    Array.isArray(representatives) &&
-    representatives.every((representative) => isString(objectAt(representative).email))
-  );
-}
-
-/** The request path of a field the pre-submit check names by Twilio's object type (`authorized_representative_1`). */
-function pathOfFailure({ objectType, field }: EvaluationFieldResult): Path {
-  const representative = /^authorized_representative_(\d+)$/.exec(objectType ?? '');
-  const name = field ?? '';
-  return representative ? ['authorizedRepresentatives', Number(representative[1]) - 1, name] : [name];
-}
-
-/**
- * What the service's own checks find in a row, beyond its schema: the products' rules, as POST
- * /v1/onboardings applies them, and, for a profile the service will make and submit, the workflow's
- * pre-submit check (an adopted profile is judged by what Twilio holds, which the file does not say).
- */
-function serviceCheckProblems(request: OnboardingRequest, line: number): RowProblem[] {
-  const problems: RowProblem[] = [];
-  if (productRulesCanRead(request)) {
-    for (const { field, rule } of requestProductFailures(request as unknown as ValidRequest))
-      problems.push({ line, column: columnOf(field.split('.')), rule });
-  }
-  if (request.customerProfileSid === undefined && preSubmitCheckCanRead(request)) {
-    for (const failure of preSubmitProblem(request as unknown as ValidRequest)?.failures ?? [])
-      problems.push({ line, column: columnOf(pathOfFailure(failure)), rule: failure.reason });
-  }
-  return problems;
-}
-
-/** Numbers of a row that an earlier row has too: one number goes on one customer's profile. */
-function sharedNumberProblems(
-  request: OnboardingRequest,
-  line: number,
-  firstLineOfNumber: Map<string, number>,
-): RowProblem[] {
-  const numbers = Array.isArray(request.phoneNumbers) ? (request.phoneNumbers as unknown[]) : [];
-  const problems: RowProblem[] = [];
-  numbers.forEach((number, index) => {
-    if (!isString(number)) return;
-    const earlier = firstLineOfNumber.get(number);
-    if (earlier === undefined) firstLineOfNumber.set(number, line);
-    else if (earlier !== line) {
-      problems.push({
-        line,
-        column: 'phoneNumbers',
-        rule: `item ${index + 1}: ${number} is on line ${earlier} too (a number goes on one customer's profile; Twilio refuses the second with 20409)`,
-      });
-    }
-  });
-  return problems;
-}
+    (line: number) =>
+    (failure: RowFailure): RowProblem => ({
+      line,
+      column: columnOf(failure.path),
+      rule: failure.rule,
+    });
 
 /** Parses and checks a whole file; rows are returned only when there is not a single problem. */
 export function parseCustomers(text: string): ParsedCustomers {
@@ -318,7 +248,7 @@ export function parseCustomers(text: string): ParsedCustomers {
     } else if (request.customerId) {
       firstLineOf.set(request.customerId, line);
     }
-    rowProblems.push(...sharedNumberProblems(request, line, firstLineOfNumber));
+    rowProblems.push(...sharedNumberFailures(request, line, firstLineOfNumber).map(atColumn(line)));
     const validateRequest = validatorOf(request);
     const valid = validateRequest(request);
     const schemaProblems = (validateRequest.errors ?? []).map((error) => ({
@@ -330,7 +260,9 @@ export function parseCustomers(text: string): ParsedCustomers {
     const refused = new Set(schemaProblems.map((p) => p.column));
     rowProblems.push(
       ...schemaProblems,
-      ...serviceCheckProblems(request, line).filter((p) => !refused.has(p.column)),
+      ...serviceCheckFailures(request)
+        .map(atColumn(line))
+        .filter((p) => !refused.has(p.column)),
     );
     problems.push(...rowProblems);
     if (!valid) continue;
