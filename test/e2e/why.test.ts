@@ -16,6 +16,7 @@ import {
 import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
+import { recordHistory } from '../support/histories.js';
 
 interface Listed {
   onboardings: { id: string; problem: string | null }[];
@@ -154,6 +155,7 @@ describe('the why of every problem, in the view, the Web UI and the list', { tim
     assert.ok(!json.includes("another customer's BU"), 'no garbled redaction either');
     assert.match(await currentDetails(id), /Another of your customers/);
     assert.equal(await listedProblem(id, 'phone-numbers 20409'), 'phone-numbers 20409');
+    await recordHistory(stack.env.client, 'v12-number-taken-problem-attribute', id);
   });
 
   test('a number on a bundle the service did not make says it is outside this service', async () => {
