@@ -169,6 +169,8 @@ export function pointerOf(objectType: string | undefined, field: string | undefi
   if (object && !field) return object.whole;
   if (!field) return undefined;
   if (object?.fields[field]) return object.fields[field];
+  // The products' pre-check names the whole product in the request's words (`voiceIntegrity`: 18609).
+  if (object?.whole && field === object.whole.slice(1)) return object.whole;
   if (field.includes('.')) return pointerOfRequestPath(field);
   // A field name Twilio uses on one object only says which without its type.
   const owners = Object.values(TWILIO_OBJECTS).filter((o) => o.fields[field] !== undefined);

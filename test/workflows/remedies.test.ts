@@ -99,6 +99,7 @@ test("Twilio's end-user attributes and address fields map to the request's JSON 
     ['cnam_information', 'cnam_display_name', '/cnam/displayName'],
     // The pre-checks name fields in the request's own words.
     ['cnam_information', 'cnam.displayName', '/cnam/displayName'],
+    ['voice_integrity_information', 'voiceIntegrity', '/voiceIntegrity'],
     // A field only one object has needs no type.
     [undefined, 'business_registration_number', '/business/registrationNumber'],
     // The ISV's primary profile, linked by the service, is no field of the request.
