@@ -380,11 +380,14 @@ export function explainProblem(problem: Problem, context: ProblemContext): Probl
   const known = problem.codes.map(({ code }) => CODE_REMEDIES[code]).filter((r): r is CodeRemedy => !!r);
   const trustProductRejected =
     problem.kind === 'rejection' && problem.bundle === 'trust-product' && !problem.product;
+  // Only codes that cannot be fixed by a request (11005: wait for the profile) take the fix away, and
+  // then the kind's "correct them" is not said either.
+  const fixable = known.length === 0 || known.some((r) => r.fixable);
   const remedy =
     problem.remedy ??
     (trustProductRejected && known.length === 0
       ? TRUST_PRODUCT_REJECTED
-      : [KIND_REMEDIES[problem.kind], ...known.map((r) => r.remedy)].join(' '));
+      : [...(fixable ? [KIND_REMEDIES[problem.kind]] : []), ...known.map((r) => r.remedy)].join(' '));
   const named = failures.some((f) => f.pointer)
     ? failures.flatMap((f) => (f.pointer ? [{ pointer: f.pointer, twilio: twilioNameOfFailure(f) }] : []))
     : (trustProductRejected && known.length === 0
@@ -396,8 +399,6 @@ export function explainProblem(problem: Problem, context: ProblemContext): Probl
     named
       .filter((field, index) => named.findIndex((f) => f.pointer === field.pointer) === index)
       .map(({ pointer, twilio }) => (twilio ? { pointer, twilio } : { pointer }));
-  // Only codes that cannot be fixed by a request (11005: wait for the profile) take the fix away.
-  const fixable = known.length === 0 || known.some((r) => r.fixable);
   const fix = problem.fix !== undefined ? problem.fix : fixOf(problem, context, fixable);
   return { ...problem, failures, remedy, fields, fix };
 }

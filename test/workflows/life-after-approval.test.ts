@@ -165,7 +165,9 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       phoneNumbers: [three!.phoneNumber, numbers[0]!.phoneNumber],
     });
     assert.equal(taken.status, 422, JSON.stringify(taken.body));
-    assert.match(taken.body.error.message, /already assigned/);
+    // Whose kind of bundle has it (another customer of this service), never whose.
+    assert.match(taken.body.error.message, /already on .*another customer of this service/);
+    assert.doesNotMatch(taken.body.error.message, /BU[0-9a-f]{32}|another customer's BU/);
     view = await stack.view(id);
     assert.deepEqual(await numbersAtTwilio(view), { profile: both, trustProduct: both }, 'nothing changed');
     assert.equal(view.phoneNumbers.length, 2);

@@ -183,6 +183,11 @@ test('the call that applies it: PATCH, POST …/products while serving, POST a n
   const fix = (p: Partial<Problem>, ctx: Partial<ProblemContext> = {}) =>
     explainProblem(problem(p), { ...context, ...ctx }).fix;
   assert.equal(fix({ codes: [{ code: 11005, meaning: 'wait' }] }), null, 'nothing to send: wait');
+  const waiting = explainProblem(
+    problem({ kind: 'evaluation', codes: [{ code: 11005, meaning: '' }] }),
+    context,
+  );
+  assert.equal(waiting.remedy, CODE_REMEDIES[11005]!.remedy, 'and no "correct them" either');
   assert.equal(fix({ kind: 'approval-lost' }, { serving: true }), null, 'renewed at Twilio');
   assert.deepEqual(fix({ kind: 'adoption' }, { status: 'failed' }), {
     method: 'POST',
