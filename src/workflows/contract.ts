@@ -302,8 +302,8 @@ export interface OnboardingEvent {
     step: OnboardingStep;
     /** `customer-profile.*`, `trust-product.*`: the bundle, with Twilio's codes and their meanings when rejected. */
     bundle?: { sid: string; status: string; errors: { code: number; meaning?: string }[] };
-    /** `onboarding.action-required`: what the ISV must fix. */
-    problem?: { kind: Problem['kind']; message: string; codes: { code: number; meaning: string }[] };
+    /** `onboarding.action-required`: what the ISV must fix, the request's fields and the call that fixes it. */
+    problem?: Pick<Problem, 'kind' | 'message' | 'codes' | 'remedy' | 'fields' | 'fix'>;
     /** `*.drift`: what was found missing at Twilio, and whether it was put back. */
     drift?: {
       bundleSid: string;

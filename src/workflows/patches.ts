@@ -88,6 +88,12 @@ export const UPSERT_CHANGED_ATTRIBUTES = 'upsert-changed-attributes';
  */
 export const STRICT_ADOPTION = 'strict-adoption';
 
+/**
+ * The search attributes include OnboardingProblem, the problem in brief (src/workflows/remedies.ts
+ * `problemBrief`), so the operators' and the API's lists show it. Before, they did not.
+ */
+export const PROBLEM_SEARCH_ATTRIBUTE = 'problem-search-attribute';
+
 export interface PatchRecord {
   id: string;
   /** YYYY-MM-DD. */
@@ -118,4 +124,5 @@ export const PATCHES: readonly PatchRecord[] = [
   patch(DRIFT_CHECKS, '2026-12-01'),
   patch(UPSERT_CHANGED_ATTRIBUTES, '2026-12-01'),
   patch(STRICT_ADOPTION, '2026-12-07'),
+  patch(PROBLEM_SEARCH_ATTRIBUTE, '2026-12-07'),
 ];

@@ -34,6 +34,7 @@ import {
   type PhoneNumberStatus,
 } from '../contract.js';
 import { SIGNED_EVENTS } from '../patches.js';
+import { explainedProblemOf } from '../remedies.js';
 
 /** Bundle statuses that are news to the ISV, and the event each one is. */
 const BUNDLE_EVENTS: Record<string, 'submitted' | 'approved' | 'rejected'> = {
@@ -172,11 +173,21 @@ export function eventsSinceAnnounced(
 
   const statusEvent = view.status !== before.status ? STATUS_EVENTS[view.status] : undefined;
   if (statusEvent) {
-    const problem = view.problem;
+    // The problem as the view explains it (../remedies.ts): the remedy, the fields and the call.
+    const problem = explainedProblemOf(carried);
     add(
       statusEvent,
       problem && view.status === 'action-required'
-        ? { problem: { kind: problem.kind, message: problem.message, codes: problem.codes } }
+        ? {
+            problem: {
+              kind: problem.kind,
+              message: problem.message,
+              codes: problem.codes,
+              remedy: problem.remedy,
+              fields: problem.fields,
+              fix: problem.fix,
+            },
+          }
         : {},
     );
   }

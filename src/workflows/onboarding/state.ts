@@ -52,6 +52,7 @@ import {
   type DriftEntry,
 } from '../contract.js';
 import { redactTexts, sidsNamedIn } from '../redaction.js';
+import { explainedProblemOf, problemBrief, withPointer } from '../remedies.js';
 import { resourceName } from '../resource-names.js';
 import {
   BundleSids,
@@ -61,12 +62,18 @@ import {
   OnboardingStep as OnboardingStepAttribute,
   TrustProductStatus,
   WaitingSince,
+  OnboardingProblem,
 } from '../search-attributes.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
 import type { ReplacedResource } from './personal-data.js';
-import { REQUEST_FROM_INPUT, UPSERT_CHANGED_ATTRIBUTES, YIELD_TO_QUEUED_WORK } from '../patches.js';
+import {
+  PROBLEM_SEARCH_ATTRIBUTE,
+  REQUEST_FROM_INPUT,
+  UPSERT_CHANGED_ATTRIBUTES,
+  YIELD_TO_QUEUED_WORK,
+} from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
 /** Former SIDs kept readable: the timeline's notes about them go back no further than its limit. */
@@ -272,7 +279,17 @@ export class Onboarding {
    * field they reached.
    */
   answer(): OnboardingView {
-    const view = { ...this.record, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+    const { latestEvaluation } = this.record;
+    const view = {
+      ...this.record,
+      phoneNumbers: phoneNumberStatuses(this.carried, this.settings),
+      // The why, derived on the way out (../remedies.ts): runs recorded before it say it too.
+      problem: explainedProblemOf(this.carried),
+      latestEvaluation: latestEvaluation && {
+        ...latestEvaluation,
+        failures: latestEvaluation.failures.map(withPointer),
+      },
+    };
     return redactTexts(view, this.ownSids());
   }
 
@@ -333,6 +350,9 @@ export class Onboarding {
       { key: BundleSids, value: this.bundleSids() },
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ];
+    // A new attribute is a new command where recorded runs upserted without it: behind its patch.
+    if (patched(PROBLEM_SEARCH_ATTRIBUTE))
+      attributes.push({ key: OnboardingProblem, value: problemBrief(record.problem) });
     const set = workflowInfo().typedSearchAttributes;
     const changed = attributes.filter((pair) => !isSetTo(set, pair));
     if (changed.length < attributes.length && patched(UPSERT_CHANGED_ATTRIBUTES)) {
@@ -491,9 +511,15 @@ export class Onboarding {
       const bundle = this.addOnSnapshot(product);
       if (bundle) lines.push(`${PRODUCT_LABEL[product]} ${bundle.sid}: ${bundle.status}`);
     }
-    if (record.problem) {
-      lines.push(`Needs the ISV: ${record.problem.message}`);
-      for (const { code, meaning } of record.problem.codes) lines.push(`- ${code}: ${meaning}`);
+    const problem = explainedProblemOf(this.carried);
+    if (problem) {
+      lines.push(`Needs the ISV: ${problem.message}`);
+      for (const { code, meaning } of problem.codes) lines.push(`- ${code}: ${meaning}`);
+      if (problem.remedy) lines.push(`Remedy: ${problem.remedy}`);
+      for (const { pointer, twilio } of problem.fields ?? []) {
+        lines.push(`- change \`${pointer}\`${twilio ? ` (Twilio's ${twilio})` : ''}`);
+      }
+      if (problem.fix) lines.push(`Fix: ${problem.fix.method} ${problem.fix.path}`);
     }
     return lines.join('\n');
   }
