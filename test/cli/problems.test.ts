@@ -102,7 +102,17 @@ describe('the why in the CLI: status, report and a dry-run import', { timeout: 3
       const brief = [problem.kind, ...problem.codes.map((c) => c.code)].join(' ');
       assert.ok(result.stdout.includes(`problem: ${brief} (${problem.bundle}): ${problem.message}`), brief);
       for (const { code, meaning } of problem.codes) assert.ok(result.stdout.includes(`${code}: ${meaning}`));
+      // The remedy, the request paths to change and the call that applies them, as the view gives them.
+      assert.ok(problem.remedy, `${view.customerId} has a remedy`);
+      assert.ok(result.stdout.includes(`  remedy: ${problem.remedy}`), problem.remedy);
+      for (const f of problem.fields ?? [])
+        assert.ok(result.stdout.includes(`change ${f.pointer}`), f.pointer);
+      assert.ok(result.stdout.includes(`  fix: ${problem.fix!.method} ${problem.fix!.path}`));
     }
+    assert.match(
+      result.stdout,
+      /change \/authorizedRepresentatives\/0\/email \(Twilio: authorized_representative_1\.email\)/,
+    );
     assert.match(result.stdout, /pre-check 18606 \(customer-profile\)/);
     assert.match(result.stdout, /rejection 18601 \(customer-profile\)/);
     // The field at fault, as the pre-check names it.
@@ -143,6 +153,10 @@ describe('the why in the CLI: status, report and a dry-run import', { timeout: 3
     const rows = parse<Record<string, string>>(result.stdout, { columns: true });
     const problemOf = (customerId: string) => rows.find((r) => r.customerId === customerId)!.problem;
     assert.equal(problemOf('why-rejected'), `rejection 18601: ${rejected.problem!.message}`);
+    const rejectedRow = rows.find((r) => r.customerId === 'why-rejected')!;
+    const fix = rejected.problem!.fix!;
+    assert.equal(rejectedRow.remedy, rejected.problem!.remedy);
+    assert.equal(rejectedRow.fix, `${fix.method} ${fix.path}`);
     assert.equal(problemOf('why-precheck'), `pre-check 18606: ${precheck.problem!.message}`);
     assert.equal(problemOf('why-held'), '');
     const detail = rows.find((r) => r.customerId === 'why-precheck')!.problemDetail!;
