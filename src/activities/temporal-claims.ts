@@ -12,8 +12,18 @@
  *
  * Profiles owned by onboardings started before claims existed have no claim: a visibility query on the
  * BundleSids search attribute finds those (eventually consistent, but such owners are long settled).
+ *
+ * Claims live in a namespace of their own (TEMPORAL_CLAIMS_NAMESPACE), so that the operators' list of
+ * the onboardings' namespace shows one row per customer. Claims made before they moved stay where they
+ * were, in the onboardings' namespace, and still count: an open one there decides, as it did, and a
+ * release closes the claim in both. No new claim is made there, so that one cannot race a new claim.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../workflows/contract.js';
 import type { trustHubClaim } from '../workflows/claim.js';
 import { PayloadDecryptionError } from '../temporal/codec.js';
@@ -58,16 +68,43 @@ export interface ClaimMemo {
 /** Told when the run at a claim's ID is not a claim of that key: something planted, never ours. */
 export type ImpostorReport = (found: { workflowId: string; workflowType: string }) => void;
 
+/** The two namespaces a claim touches. */
+export interface ClaimClients {
+  /** Where claims are made (TEMPORAL_CLAIMS_NAMESPACE). */
+  claims: Client;
+  /** The onboardings' own: their BundleSids, and the claims made there before claims moved. */
+  onboardings: Client;
+}
+
+/**
+ * The claims' client beside the onboardings' (a worker's), on the same connection and data converter;
+ * one client for both when TEMPORAL_CLAIMS_NAMESPACE names the onboardings' namespace.
+ */
+export function claimClients(onboardings: Client, claimsNamespace: string): ClaimClients {
+  if (claimsNamespace === onboardings.options.namespace) return { claims: onboardings, onboardings };
+  const claims = new Client({
+    connection: onboardings.connection,
+    namespace: claimsNamespace,
+    dataConverter: onboardings.options.dataConverter,
+    identity: onboardings.options.identity,
+  });
+  return { claims, onboardings };
+}
+
 export async function claim(
-  client: Client,
+  clients: ClaimClients,
   request: ClaimRequest,
   onImpostor: ImpostorReport = () => {},
 ): Promise<ClaimOutcome> {
   const { kind, key, customerId, taskQueue } = request;
+  const { claims: client } = clients;
   const workflowId = claimIdFor(kind, key);
-  if (request.ownedBeforeClaims && (await ownedBeforeClaims(client, key, customerId))) {
+  if (request.ownedBeforeClaims && (await ownedBeforeClaims(clients.onboardings, key, customerId))) {
     return 'owned-by-another';
   }
+  const before = await claimMadeBeforeTheMove(clients, kind, key);
+  if (before)
+    return before.typedSearchAttributes.get(CustomerId) === customerId ? 'already-ours' : 'owned-by-another';
   for (;;) {
     try {
       await client.workflow.start<typeof trustHubClaim>(CLAIM_WORKFLOW_TYPE, {
@@ -118,12 +155,38 @@ export async function claim(
  * not a signal, because it closes the claim on the server there and then, with no worker involved: the
  * next claim of the key a moment later must not find it still open.
  */
-export async function releaseClaimOf(client: Client, kind: ClaimKind, key: string): Promise<void> {
-  try {
-    await client.workflow.getHandle(claimIdFor(kind, key)).terminate('claim released');
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
+export async function releaseClaimOf(clients: ClaimClients, kind: ClaimKind, key: string): Promise<void> {
+  const namespaces = new Set([clients.claims, clients.onboardings]);
+  for (const client of namespaces) {
+    try {
+      await client.workflow.getHandle(claimIdFor(kind, key)).terminate('claim released');
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
   }
+}
+
+/**
+ * The open claim of `key` made in the onboardings' namespace before claims had one of their own, if
+ * any. Only a real claim counts (type, kind and key in its encrypted memo): whatever else sits at the
+ * ID there is no claim, since claims are no longer made there.
+ */
+async function claimMadeBeforeTheMove(
+  { claims, onboardings }: ClaimClients,
+  kind: ClaimKind,
+  key: string,
+): Promise<WorkflowExecutionDescription | undefined> {
+  if (claims === onboardings) return undefined;
+  let found: WorkflowExecutionDescription;
+  try {
+    found = await onboardings.workflow.getHandle(claimIdFor(kind, key)).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError || error instanceof PayloadDecryptionError) return undefined;
+    throw error;
+  }
+  const memo = found.memo?.claim as Partial<ClaimMemo> | undefined;
+  const isClaim = found.type === CLAIM_WORKFLOW_TYPE && memo?.kind === kind && memo.key === key;
+  return isClaim && found.status.name === 'RUNNING' ? found : undefined;
 }
 
 async function ownedBeforeClaims(client: Client, sid: string, customerId: string): Promise<boolean> {
