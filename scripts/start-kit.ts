@@ -402,6 +402,15 @@ async function untilWorkersServe(ports: number[]): Promise<void> {
   }
 }
 
+/**
+ * How to run the Temporal CLI this command used (scripts/toolchain.ts builds it into the cache, off
+ * PATH) against the server it started: an alias line to paste, so that docs/operations.md's `temporal`
+ * commands work as written.
+ */
+export function temporalCliLine(cli: string, address: string): string {
+  return `  Temporal CLI   alias temporal='TEMPORAL_ADDRESS=${address} ${cli}'   (paste it; then e.g. temporal workflow list)`;
+}
+
 /** The ready summary, with `temporal`'s lines (what each command started) in the middle. */
 export function printReady(started: number, app: Application, temporal: string[]): void {
   const metricsHost = workerMetricsHost === '0.0.0.0' ? '127.0.0.1' : workerMetricsHost;

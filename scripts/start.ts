@@ -45,6 +45,7 @@ import {
   say,
   SERVICE_RESTARTS,
   startApplication,
+  temporalCliLine,
 } from './start-kit.js';
 
 // The dev server's ports are this script's; the API's, sandbox's and worker's are start-kit's.
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
     useDevServer
       ? `  Temporal UI    http://127.0.0.1:${ports.ui}   (gRPC 127.0.0.1:${ports.temporal}, data in ${dataDir}, decoded by ${codecEndpoint()}${codecToken ? ` with the CODEC_TOKEN in ${codecToken.file}` : process.env.CODEC_TOKEN ? ' with CODEC_TOKEN' : ''})`
       : `  Temporal       ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`,
+    useDevServer ? temporalCliLine(ensureTemporalCli({ quiet: true }), `127.0.0.1:${ports.temporal}`) : '',
   ]);
 }
 
