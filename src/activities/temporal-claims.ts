@@ -135,9 +135,7 @@ export async function claim(
       }
       // Closed between our start and this describe (released): try to claim it again.
       if (existing.status.name !== 'RUNNING') continue;
-      const memo = existing.memo?.claim as Partial<ClaimMemo> | undefined;
-      const isClaim = existing.type === CLAIM_WORKFLOW_TYPE && memo?.kind === kind && memo.key === key;
-      if (!isClaim) {
+      if (!isClaimOf(existing, kind, key)) {
         onImpostor({ workflowId, workflowType: existing.type });
         return 'owned-by-another';
       }
@@ -184,9 +182,13 @@ async function claimMadeBeforeTheMove(
     if (error instanceof WorkflowNotFoundError || error instanceof PayloadDecryptionError) return undefined;
     throw error;
   }
+  return isClaimOf(found, kind, key) && found.status.name === 'RUNNING' ? found : undefined;
+}
+
+/** Whether the run found at a claim's ID is a claim of that kind and key (its type and memo say so). */
+function isClaimOf(found: WorkflowExecutionDescription, kind: ClaimKind, key: string): boolean {
   const memo = found.memo?.claim as Partial<ClaimMemo> | undefined;
-  const isClaim = found.type === CLAIM_WORKFLOW_TYPE && memo?.kind === kind && memo.key === key;
-  return isClaim && found.status.name === 'RUNNING' ? found : undefined;
+  return found.type === CLAIM_WORKFLOW_TYPE && memo?.kind === kind && memo.key === key;
 }
 
 async function ownedBeforeClaims(client: Client, sid: string, customerId: string): Promise<boolean> {
