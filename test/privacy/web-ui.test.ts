@@ -167,9 +167,24 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
     assert.ok(codecCalls.length > 0 && codecCalls.every((status) => status === 401), String(codecCalls));
   });
 
+  /**
+   * The UI at the address the dev server's banner prints, localhost, while npm start configures
+   * 127.0.0.1: the codec answers the UI under either name (src/api/app.ts, codecOrigins), so the
+   * summary, which is a payload, is decoded there too.
+   */
+  const operatorUi = () => service.uiUrl.replace('//127.0.0.1:', '//localhost:');
+
   /** A page whose codec calls carry the codec's token, as a proxy in front of the UI would add it. */
-  async function operatorPage(): Promise<Page> {
-    const page = await browser.newPage();
+  async function operatorPage(): Promise<Page & { codec: { answered: number[]; refused: number } }> {
+    const page = Object.assign(await browser.newPage(), { codec: { answered: [] as number[], refused: 0 } });
+    // The codec's answers, and the calls the browser gave up on (a CORS refusal is one).
+    const toCodec = (url: string, method: string) => url.startsWith(api('/v1/codec/')) && method === 'POST';
+    page.on('response', (response) => {
+      if (toCodec(response.url(), response.request().method())) page.codec.answered.push(response.status());
+    });
+    page.on('requestfailed', (call) => {
+      if (toCodec(call.url(), call.method())) page.codec.refused += 1;
+    });
     await page.setViewport({ width: 1600, height: 1000 });
     // The columns docs/operations.md ("Saved views") has the operator set once per browser.
     await page.evaluateOnNewDocument(
@@ -208,7 +223,7 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
       'the stuck customer to need action',
     );
     const page = await operatorPage();
-    await page.goto(`${service.uiUrl}/namespaces/default/workflows`, { waitUntil: 'domcontentloaded' });
+    await page.goto(`${operatorUi()}/namespaces/default/workflows`, { waitUntil: 'domcontentloaded' });
     await page
       .waitForFunction(
         (ids: string[]) =>
@@ -237,7 +252,7 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
 
   test("the stuck run's page says why: its summary and current details", async () => {
     const page = await operatorPage();
-    await page.goto(`${service.uiUrl}/namespaces/default/workflows/${stuckId}`, {
+    await page.goto(`${operatorUi()}/namespaces/default/workflows/${stuckId}`, {
       waitUntil: 'domcontentloaded',
     });
     // The run's page opens on its history; the why is on its User Metadata tab.
@@ -252,6 +267,9 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
     const screenshot = join(artifacts, 'stuck-run.png');
     await page.screenshot({ path: screenshot });
     await page.close();
+    const { answered, refused } = page.codec;
+    assert.ok(answered.length > 0 && answered.every((status) => status === 200), String(answered));
+    assert.equal(refused, 0, 'the browser let the UI at localhost call the codec');
     assert.ok(text.includes(`customer web-ui-stuck`), `the summary names the customer (${screenshot})`);
     assert.ok(text.includes('action-required'), `the current details say it needs action (${screenshot})`);
     assert.ok(text.includes('18606'), `and why: Twilio's code (${screenshot})`);
