@@ -24,6 +24,7 @@ import {
   ToolchainError,
   waitForPort,
 } from './toolchain.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../src/workflows/contract.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_CONFIG_DIR = join(repoRoot, 'deploy', 'temporal');
@@ -257,11 +258,19 @@ export function runSchemaJob(database: Database): Promise<string> {
   });
 }
 
-/** scripts/cluster/temporal-namespace.sh, as compose's temporal-search-attributes job runs it. */
-export function runNamespaceJob(address: string, namespace: string): Promise<string> {
+/**
+ * scripts/cluster/temporal-namespace.sh, as compose's temporal-search-attributes job runs it: the
+ * onboardings' namespace and the claims' (TEMPORAL_CLAIMS_NAMESPACE, as the worker reads it).
+ */
+export function runNamespaceJob(
+  address: string,
+  namespace: string,
+  claimsNamespace = process.env.TEMPORAL_CLAIMS_NAMESPACE ?? DEFAULT_CLAIMS_NAMESPACE,
+): Promise<string> {
   return runJob('temporal-namespace.sh', {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_CLAIMS_NAMESPACE: claimsNamespace,
     TEMPORAL_CLI: ensureTemporalCli({ quiet: true }),
   });
 }

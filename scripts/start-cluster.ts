@@ -34,7 +34,7 @@ import {
   waitForServing,
   type Database,
 } from './cluster.js';
-import { ensureTemporalUiServer, freePort, waitForHttp } from './toolchain.js';
+import { ensureTemporalCli, ensureTemporalUiServer, freePort, waitForHttp } from './toolchain.js';
 import {
   appPortsWanted,
   checkPorts,
@@ -49,6 +49,7 @@ import {
   SERVICE_RESTARTS,
   startApplication,
   StartError,
+  temporalCliLine,
   track,
 } from './start-kit.js';
 
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
     `  Temporal       ${address} (the server at compose's release, namespace ${NAMESPACE}; ${workers} workers)`,
     `  Temporal UI    http://127.0.0.1:${uiPort}   (decoded by ${codecEndpoint()}${codecToken ? ` with the CODEC_TOKEN in ${codecToken.file}` : ''})`,
     `  PostgreSQL     ${where}`,
+    temporalCliLine(ensureTemporalCli({ quiet: true }), address),
   ]);
 }
 

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitForHttp } from './toolchain.js';
+import { freePort, waitForHttp } from './toolchain.js';
 import { generatePayloadKey } from '../src/temporal/codec.js';
 import { loadSandboxConfig } from 'trusthub-sandbox';
 import { configDefault, TOKEN_VARIABLES } from '../src/config.js';
@@ -318,8 +318,10 @@ export async function startApplication(
     PAYLOAD_ENCRYPTION_KEYS: payloadEncryptionKeys(),
   };
   const codecToken = codecTokenFor();
+  const healthPorts = await workerHealthPorts(workers);
   for (let i = 0; i < workers; i += 1) {
     const metrics = appPorts.workerMetrics ? { WORKER_METRICS_PORT: String(appPorts.workerMetrics + i) } : {};
+    const health = { WORKER_HEALTH_HOST: '127.0.0.1', WORKER_HEALTH_PORT: String(healthPorts[i] ?? 0) };
     // The workers started here share TWILIO_REQUESTS_PER_SECOND (src/config.ts, WORKER_REPLICAS), unless
     // WORKER_REPLICAS says more replicas run elsewhere too.
     const replicas = { WORKER_REPLICAS: process.env.WORKER_REPLICAS ?? String(workers) };
@@ -329,7 +331,7 @@ export async function startApplication(
       workers === 1 ? 'worker' : `worker-${i + 1}`,
       36,
       'src/worker.ts',
-      { ...shared, ...metrics, ...replicas, ...malloc },
+      { ...shared, ...metrics, ...health, ...replicas, ...malloc },
       twilio,
       // Node's own flags for the workers only: a heap limit, or --trace-gc when profiling their memory
       // (which NODE_OPTIONS does not take).
@@ -350,7 +352,63 @@ export async function startApplication(
     twilio,
   );
   await waitForHttp(`${apiBase()}/healthz`, 60_000);
+  await untilWorkersServe(healthPorts);
   return { sandbox, publicBaseUrl, codecToken, workers };
+}
+
+/**
+ * Each worker's health port (src/temporal/worker-health.ts): WORKER_HEALTH_PORT (+ i) when set, a free
+ * one otherwise, so that "is up" can wait for the workers. WORKER_HEALTH_PORT=0 turns it off, and the
+ * workers are then not waited for.
+ */
+async function workerHealthPorts(workers: number): Promise<number[]> {
+  const set = process.env.WORKER_HEALTH_PORT;
+  if (set !== undefined)
+    return Array.from({ length: workers }, (_, i) => (Number(set) ? Number(set) + i : 0));
+  return Promise.all(Array.from({ length: workers }, () => freePort()));
+}
+
+/** The longest npm start waits for a worker to poll and pass its start-up checks (Twilio may be slow). */
+const WORKER_START_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Resolves once every worker polls its task queue and has checked the primary customer profile with
+ * Twilio (its health endpoint says RUNNING and primaryProfile ok). A worker that exits meanwhile stops
+ * everything through the supervisor (the stack is not up yet), saying so, with exit code 1.
+ */
+async function untilWorkersServe(ports: number[]): Promise<void> {
+  const watched = ports.filter((port) => port !== 0);
+  if (watched.length < ports.length) say('WORKER_HEALTH_PORT=0: not waiting for the worker to poll.');
+  if (!watched.length) return;
+  say(
+    `waiting for the worker${watched.length > 1 ? 's' : ''} to poll Temporal and check the primary profile…`,
+  );
+  const deadline = Date.now() + WORKER_START_TIMEOUT_MS;
+  for (const port of watched) {
+    for (;;) {
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+        .then(async (r) => ({
+          ok: r.ok,
+          ...((await r.json()) as { state?: string; primaryProfile?: string }),
+        }))
+        .catch(() => undefined);
+      if (health?.ok && health.primaryProfile === 'ok') break;
+      if (Date.now() > deadline)
+        throw new StartError(
+          `the worker on health port ${port} did not start in ${WORKER_START_TIMEOUT_MS / 60_000} min (its state: ${health?.state ?? 'no answer'}, primary profile: ${health?.primaryProfile ?? 'unknown'}); see its lines above.`,
+        );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * How to run the Temporal CLI this command used (scripts/toolchain.ts builds it into the cache, off
+ * PATH) against the server it started: an alias line to paste, so that docs/operations.md's `temporal`
+ * commands work as written.
+ */
+export function temporalCliLine(cli: string, address: string): string {
+  return `  Temporal CLI   alias temporal='TEMPORAL_ADDRESS=${address} ${cli}'   (paste it; then e.g. temporal workflow list)`;
 }
 
 /** The ready summary, with `temporal`'s lines (what each command started) in the middle. */

@@ -24,7 +24,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_CLI_TYPES } from '../src/workflows/search-attributes.js';
+import {
+  CustomerId,
+  SEARCH_ATTRIBUTES,
+  SEARCH_ATTRIBUTE_CLI_TYPES,
+} from '../src/workflows/search-attributes.js';
+import { configDefault } from '../src/config.js';
 import { devServerPriorityArgs, ensureTemporalCli, waitForHttp, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes.js';
 import {
@@ -40,6 +45,7 @@ import {
   say,
   SERVICE_RESTARTS,
   startApplication,
+  temporalCliLine,
 } from './start-kit.js';
 
 // The dev server's ports are this script's; the API's, sandbox's and worker's are start-kit's.
@@ -48,6 +54,9 @@ const ports = {
   ui: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
 };
 const useDevServer = !process.env.TEMPORAL_ADDRESS;
+/** The claims' namespace (src/activities/temporal-claims.ts), made beside `default` so its list shows customers only. */
+const claimsNamespace =
+  process.env.TEMPORAL_CLAIMS_NAMESPACE ?? configDefault('worker', 'TEMPORAL_CLAIMS_NAMESPACE');
 
 async function startTemporal(): Promise<void> {
   const cli = ensureTemporalCli();
@@ -83,6 +92,9 @@ async function startTemporal(): Promise<void> {
       '--log-format',
       pretty ? 'pretty' : 'json',
       ...searchAttributeFlags,
+      // Claims apart from the onboardings: the Web UI's default list shows one row per customer.
+      '--namespace',
+      claimsNamespace,
       // Task priorities (interactive work ahead of bulk imports), unless TEMPORAL_PRIORITIES=off.
       ...devServerPriorityArgs(),
     ],
@@ -96,6 +108,7 @@ async function startTemporal(): Promise<void> {
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
   try {
     await registerSearchAttributes(connection, 'default', SEARCH_ATTRIBUTES);
+    await registerSearchAttributes(connection, claimsNamespace, [CustomerId]);
   } finally {
     await connection.close();
   }
@@ -118,7 +131,11 @@ async function main(): Promise<void> {
   );
 
   const temporalEnv: NodeJS.ProcessEnv = useDevServer
-    ? { TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`, TEMPORAL_NAMESPACE: 'default' }
+    ? {
+        TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+        TEMPORAL_NAMESPACE: 'default',
+        TEMPORAL_CLAIMS_NAMESPACE: claimsNamespace,
+      }
     : {};
   if (useDevServer) {
     say('starting the Temporal dev server…');
@@ -134,6 +151,7 @@ async function main(): Promise<void> {
     useDevServer
       ? `  Temporal UI    http://127.0.0.1:${ports.ui}   (gRPC 127.0.0.1:${ports.temporal}, data in ${dataDir}, decoded by ${codecEndpoint()}${codecToken ? ` with the CODEC_TOKEN in ${codecToken.file}` : process.env.CODEC_TOKEN ? ' with CODEC_TOKEN' : ''})`
       : `  Temporal       ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`,
+    useDevServer ? temporalCliLine(ensureTemporalCli({ quiet: true }), `127.0.0.1:${ports.temporal}`) : '',
   ]);
 }
 

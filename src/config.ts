@@ -10,7 +10,7 @@ import { BlockList, isIP } from 'node:net';
 import envSchema from 'env-schema';
 import { Type, type Static, type TSchema } from 'typebox';
 import { PAYLOAD_KEYS_RULE, parsePayloadKeys, type PayloadKeys } from './temporal/codec.js';
-import { CUSTOMER_PROFILE_SID_PATTERN } from './workflows/contract.js';
+import { CUSTOMER_PROFILE_SID_PATTERN, DEFAULT_CLAIMS_NAMESPACE } from './workflows/contract.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -107,6 +107,12 @@ const WorkerSchema = Type.Object({
   ...Common,
   ...Encryption,
   ...TwilioCredentials,
+  TEMPORAL_CLAIMS_NAMESPACE: Type.String({
+    default: DEFAULT_CLAIMS_NAMESPACE,
+    minLength: 1,
+    description:
+      "The Temporal namespace the claims live in (which onboarding owns a customer, a customer profile), apart from the onboardings' so that their list shows customers only. It must exist (npm start, compose and start:cluster make it; on Temporal Cloud, create it). Set it to TEMPORAL_NAMESPACE to keep claims beside the onboardings.",
+  }),
   TWILIO_BASE_URL: Type.Optional(
     Type.String({
       pattern: '^https?://[^/]+/?$',

@@ -15,7 +15,7 @@ import { ConfigError, loadWorkerConfig, payloadKeys } from './config.js';
 import { createLogger } from './logger.js';
 import { checkPrimaryProfile, untilTwilioAnswers } from './trusthub/primary-profile.js';
 import { TrustHubMetrics } from './trusthub/metrics.js';
-import { connectWorker, temporalTarget } from './temporal/connection.js';
+import { connectWorker, namespaceExists, temporalTarget } from './temporal/connection.js';
 import { encryptingDataConverter } from './temporal/codec.js';
 import { installWorkerRuntime, temporalLogger } from './temporal/runtime.js';
 import { serveWorkerHealth } from './temporal/worker-health.js';
@@ -49,8 +49,22 @@ async function main(): Promise<void> {
   primaryCheck.catch(
     (error: unknown) => (badPrimary = error instanceof Error ? error : new Error(String(error))),
   );
+  // Told by the health endpoint, for whoever waits for the worker to be really up (npm start).
+  let primaryProfile: 'checking' | 'ok' | 'failed' = 'checking';
+  primaryCheck.then(
+    () => (primaryProfile = 'ok'),
+    () => (primaryProfile = 'failed'),
+  );
 
   const { connection, namespace } = await connectWorker();
+  if (!(await namespaceExists(connection, config.TEMPORAL_CLAIMS_NAMESPACE))) {
+    await connection.close();
+    throw new ConfigError(
+      `TEMPORAL_CLAIMS_NAMESPACE=${config.TEMPORAL_CLAIMS_NAMESPACE}: no such namespace on ${temporalTarget().address}. ` +
+        'Claims (which onboarding owns a customer) live there: create it with its CustomerId search attribute ' +
+        '(docs/deployment.md#the-claims-namespace), or set TEMPORAL_CLAIMS_NAMESPACE to TEMPORAL_NAMESPACE.',
+    );
+  }
   const workers = await createWorkers(
     workersOptions(
       config,
@@ -82,6 +96,7 @@ async function main(): Promise<void> {
     host: config.WORKER_HEALTH_HOST,
     port: config.WORKER_HEALTH_PORT,
     logger,
+    details: () => ({ primaryProfile }),
   });
   try {
     const running = workers.run();

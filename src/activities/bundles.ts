@@ -18,6 +18,7 @@ import {
 import { BUSINESS_INFORMATION_TYPE, endUserApi, textAttribute } from '../trusthub/end-users.js';
 import { isNotFound } from '../trusthub/errors.js';
 import { withNumberHolder } from './number-holder.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../workflows/contract.js';
 import { metricProduct, type TrustHubMetrics } from '../trusthub/metrics.js';
 import type { BundleKind, BundleSnapshot, EvaluationSummary, Product } from '../trusthub/types.js';
 import { activityLog, isRetry, twilioCall } from './context.js';
@@ -108,7 +109,16 @@ async function removeAssignments(
   }
 }
 
-export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; metrics?: TrustHubMetrics }) {
+export function bundleActivities({
+  twilio,
+  metrics,
+  claimsNamespace = DEFAULT_CLAIMS_NAMESPACE,
+}: {
+  twilio: TwilioClient;
+  metrics?: TrustHubMetrics | undefined;
+  /** Where claims are (TEMPORAL_CLAIMS_NAMESPACE): a 20409's holder is looked up there. */
+  claimsNamespace?: string | undefined;
+}) {
   return {
     /** POST /v1/CustomerProfiles or /v1/TrustProducts, with the kind's policy and a StatusCallback. */
     createBundle: async ({
@@ -250,7 +260,7 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
           assignments.create({ channelEndpointType: 'phone-number', channelEndpointSid: phoneNumberSid }),
         refusedWhenExists: true,
       }).catch(async (error: unknown) => {
-        throw await withNumberHolder(error, bundleSid, phoneNumberSid);
+        throw await withNumberHolder(error, bundleSid, phoneNumberSid, claimsNamespace);
       });
       activityLog.info('Trust Hub phone number assigned', {
         kind,

@@ -1,10 +1,18 @@
 /**
  * Claims as activities: the workflow cannot talk to Temporal's API itself, so it asks here, through the
- * worker's own client (the activity context's), on the onboarding's task queue. No Twilio request is
- * made: claims cost Temporal calls only, never the Twilio budget.
+ * worker's own connection (the activity context's client), on the onboarding's task queue, in the claims'
+ * namespace (TEMPORAL_CLAIMS_NAMESPACE). No Twilio request is made: claims cost Temporal calls only,
+ * never the Twilio budget.
  */
 import { Context } from '@temporalio/activity';
-import { claim, releaseClaimOf, type ClaimOutcome } from './temporal-claims.js';
+import type { Client } from '@temporalio/client';
+import {
+  claim,
+  claimClients,
+  releaseClaimOf,
+  type ClaimClients,
+  type ClaimOutcome,
+} from './temporal-claims.js';
 import type { ClaimKind } from '../workflows/contract.js';
 import { activityLog } from './context.js';
 
@@ -16,13 +24,20 @@ export interface ClaimInput {
   ownedBeforeClaims?: boolean;
 }
 
-export function claimActivities() {
+export function claimActivities(claimsNamespace: string) {
+  // One claims client per worker client (per connection), made on first use.
+  const made = new WeakMap<Client, ClaimClients>();
+  const clientsOf = (client: Client) => {
+    let clients = made.get(client);
+    if (!clients) made.set(client, (clients = claimClients(client, claimsNamespace)));
+    return clients;
+  };
   return {
     /** Claims `key` for the customer: `owned-by-another` when another onboarding has it, or once had. */
     claim: async (input: ClaimInput): Promise<ClaimOutcome> => {
       const { client, info } = Context.current();
       const { kind, key } = input;
-      const outcome = await claim(client, { ...input, taskQueue: info.taskQueue }, (found) =>
+      const outcome = await claim(clientsOf(client), { ...input, taskQueue: info.taskQueue }, (found) =>
         // Only an operator, or someone with Temporal's port, can have put it there: say so.
         activityLog.warn('Claim ID held by something that is not a claim of it: treated as owned', {
           kind,
@@ -36,7 +51,7 @@ export function claimActivities() {
     },
 
     releaseClaim: async ({ kind, key }: Omit<ClaimInput, 'customerId'>): Promise<void> => {
-      await releaseClaimOf(Context.current().client, kind, key);
+      await releaseClaimOf(clientsOf(Context.current().client), kind, key);
       activityLog.info('Claim released', { kind, key });
     },
   };

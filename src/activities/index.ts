@@ -16,6 +16,7 @@ import type { TrustHubMetrics } from '../trusthub/metrics.js';
 import { addressActivities } from './addresses.js';
 import { bundleActivities } from './bundles.js';
 import { claimActivities } from './claims.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../workflows/contract.js';
 import { endUserActivities } from './end-users.js';
 import { phoneNumberActivities } from './phone-numbers.js';
 import { resourceActivities } from './resources.js';
@@ -24,12 +25,14 @@ export interface ActivityDeps {
   twilio: TwilioClient;
   /** The worker's counters of vetting decisions and evaluations; tests leave it out. */
   metrics?: TrustHubMetrics | undefined;
+  /** Where claims are made (TEMPORAL_CLAIMS_NAMESPACE); DEFAULT_CLAIMS_NAMESPACE when left out. */
+  claimsNamespace?: string | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...bundleActivities(deps),
-    ...claimActivities(),
+    ...claimActivities(deps.claimsNamespace ?? DEFAULT_CLAIMS_NAMESPACE),
     ...addressActivities(deps),
     ...endUserActivities(deps),
     ...phoneNumberActivities(deps),

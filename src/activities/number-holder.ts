@@ -11,7 +11,7 @@ import { Context, asyncLocalStorage } from '@temporalio/activity';
 import { CONFLICT_CODE, twilioErrorDetails, type NumberHolder } from '../trusthub/errors.js';
 import { customerIdOf } from '../workflows/contract.js';
 import { activityLog } from './context.js';
-import { bundleOwners } from './temporal-claims.js';
+import { bundleOwners, claimClients } from './temporal-claims.js';
 
 const BUNDLE_SID_IN_TEXT = /BU[0-9a-fA-F]{32}/g;
 
@@ -20,10 +20,11 @@ export async function withNumberHolder(
   error: unknown,
   bundleSid: string,
   phoneNumberSid: string,
+  claimsNamespace: string,
 ): Promise<unknown> {
   const details = twilioErrorDetails(error);
   if (details?.code !== CONFLICT_CODE || !(error instanceof ApplicationFailure)) return error;
-  const heldBy = await holderOf(details.message, bundleSid);
+  const heldBy = await holderOf(details.message, bundleSid, claimsNamespace);
   activityLog.info('Phone number already on another bundle', { bundleSid, phoneNumberSid, heldBy });
   return ApplicationFailure.create({
     type: error.type ?? undefined,
@@ -33,16 +34,17 @@ export async function withNumberHolder(
   });
 }
 
-async function holderOf(message: string, bundleSid: string): Promise<NumberHolder> {
+async function holderOf(message: string, bundleSid: string, claimsNamespace: string): Promise<NumberHolder> {
   const named = [...new Set(message.match(BUNDLE_SID_IN_TEXT) ?? [])]
     .map((sid) => `BU${sid.slice(2).toLowerCase()}`)
     .filter((sid) => sid !== bundleSid);
   if (!named.length || !asyncLocalStorage.getStore()) return 'unknown';
   const { client, info } = Context.current();
   const customerId = customerIdOf(info.workflowExecution?.workflowId ?? '');
+  const clients = claimClients(client, claimsNamespace);
   let ours = false;
   for (const sid of named) {
-    const owners = await bundleOwners(client, sid);
+    const owners = await bundleOwners(clients, sid);
     if (customerId !== undefined && owners.has(customerId)) return 'this-customer';
     if (owners.size) ours = true;
   }

@@ -12,8 +12,18 @@
  *
  * Profiles owned by onboardings started before claims existed have no claim: a visibility query on the
  * BundleSids search attribute finds those (eventually consistent, but such owners are long settled).
+ *
+ * Claims live in a namespace of their own (TEMPORAL_CLAIMS_NAMESPACE), so that the operators' list of
+ * the onboardings' namespace shows one row per customer. Claims made before they moved stay where they
+ * were, in the onboardings' namespace, and still count: an open one there decides, as it did, and a
+ * release closes the claim in both. No new claim is made there, so that one cannot race a new claim.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../workflows/contract.js';
 import type { trustHubClaim } from '../workflows/claim.js';
 import { PayloadDecryptionError } from '../temporal/codec.js';
@@ -58,16 +68,43 @@ export interface ClaimMemo {
 /** Told when the run at a claim's ID is not a claim of that key: something planted, never ours. */
 export type ImpostorReport = (found: { workflowId: string; workflowType: string }) => void;
 
+/** The two namespaces a claim touches. */
+export interface ClaimClients {
+  /** Where claims are made (TEMPORAL_CLAIMS_NAMESPACE). */
+  claims: Client;
+  /** The onboardings' own: their BundleSids, and the claims made there before claims moved. */
+  onboardings: Client;
+}
+
+/**
+ * The claims' client beside the onboardings' (a worker's), on the same connection and data converter;
+ * one client for both when TEMPORAL_CLAIMS_NAMESPACE names the onboardings' namespace.
+ */
+export function claimClients(onboardings: Client, claimsNamespace: string): ClaimClients {
+  if (claimsNamespace === onboardings.options.namespace) return { claims: onboardings, onboardings };
+  const claims = new Client({
+    connection: onboardings.connection,
+    namespace: claimsNamespace,
+    dataConverter: onboardings.options.dataConverter,
+    identity: onboardings.options.identity,
+  });
+  return { claims, onboardings };
+}
+
 export async function claim(
-  client: Client,
+  clients: ClaimClients,
   request: ClaimRequest,
   onImpostor: ImpostorReport = () => {},
 ): Promise<ClaimOutcome> {
   const { kind, key, customerId, taskQueue } = request;
+  const { claims: client } = clients;
   const workflowId = claimIdFor(kind, key);
-  if (request.ownedBeforeClaims && (await ownedBeforeClaims(client, key, customerId))) {
+  if (request.ownedBeforeClaims && (await ownedBeforeClaims(clients.onboardings, key, customerId))) {
     return 'owned-by-another';
   }
+  const before = await claimMadeBeforeTheMove(clients, kind, key);
+  if (before)
+    return before.typedSearchAttributes.get(CustomerId) === customerId ? 'already-ours' : 'owned-by-another';
   for (;;) {
     try {
       await client.workflow.start<typeof trustHubClaim>(CLAIM_WORKFLOW_TYPE, {
@@ -98,9 +135,7 @@ export async function claim(
       }
       // Closed between our start and this describe (released): try to claim it again.
       if (existing.status.name !== 'RUNNING') continue;
-      const memo = existing.memo?.claim as Partial<ClaimMemo> | undefined;
-      const isClaim = existing.type === CLAIM_WORKFLOW_TYPE && memo?.kind === kind && memo.key === key;
-      if (!isClaim) {
+      if (!isClaimOf(existing, kind, key)) {
         onImpostor({ workflowId, workflowType: existing.type });
         return 'owned-by-another';
       }
@@ -118,11 +153,14 @@ export async function claim(
  * not a signal, because it closes the claim on the server there and then, with no worker involved: the
  * next claim of the key a moment later must not find it still open.
  */
-export async function releaseClaimOf(client: Client, kind: ClaimKind, key: string): Promise<void> {
-  try {
-    await client.workflow.getHandle(claimIdFor(kind, key)).terminate('claim released');
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
+export async function releaseClaimOf(clients: ClaimClients, kind: ClaimKind, key: string): Promise<void> {
+  const namespaces = new Set([clients.claims, clients.onboardings]);
+  for (const client of namespaces) {
+    try {
+      await client.workflow.getHandle(claimIdFor(kind, key)).terminate('claim released');
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
   }
 }
 
@@ -132,17 +170,19 @@ export async function releaseClaimOf(client: Client, kind: ClaimKind, key: strin
  * products, and profiles from before claims). Empty when no onboarding of this service ever had it.
  * For the caller to compare only: another customer's ID must never reach what the ISV reads.
  */
-export async function bundleOwners(client: Client, sid: string): Promise<Set<string>> {
+export async function bundleOwners({ claims, onboardings }: ClaimClients, sid: string): Promise<Set<string>> {
   const owners = new Set<string>();
   try {
-    const claimed = await client.workflow.getHandle(claimIdFor('customer-profile', sid)).describe();
+    const claimed = await claims.workflow.getHandle(claimIdFor('customer-profile', sid)).describe();
     const owner = claimed.typedSearchAttributes.get(CustomerId);
-    if (claimed.type === CLAIM_WORKFLOW_TYPE && claimed.status.name === 'RUNNING' && owner) owners.add(owner);
+    if (isClaimOf(claimed, 'customer-profile', sid) && claimed.status.name === 'RUNNING' && owner) {
+      owners.add(owner);
+    }
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError) && !(error instanceof PayloadDecryptionError)) throw error;
   }
   try {
-    for await (const run of client.workflow.list({ query: stuckOnboardingQueries.byBundleSid(sid) })) {
+    for await (const run of onboardings.workflow.list({ query: stuckOnboardingQueries.byBundleSid(sid) })) {
       const owner = run.typedSearchAttributes.get(CustomerId);
       if (owner) owners.add(owner);
     }
@@ -156,6 +196,33 @@ export async function bundleOwners(client: Client, sid: string): Promise<Set<str
 function isUnimplemented(error: unknown): boolean {
   const { code, cause } = error as { code?: number; cause?: { code?: number } };
   return (code ?? cause?.code) === GRPC_UNIMPLEMENTED;
+}
+
+/**
+ * The open claim of `key` made in the onboardings' namespace before claims had one of their own, if
+ * any. Only a real claim counts (type, kind and key in its encrypted memo): whatever else sits at the
+ * ID there is no claim, since claims are no longer made there.
+ */
+async function claimMadeBeforeTheMove(
+  { claims, onboardings }: ClaimClients,
+  kind: ClaimKind,
+  key: string,
+): Promise<WorkflowExecutionDescription | undefined> {
+  if (claims === onboardings) return undefined;
+  let found: WorkflowExecutionDescription;
+  try {
+    found = await onboardings.workflow.getHandle(claimIdFor(kind, key)).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError || error instanceof PayloadDecryptionError) return undefined;
+    throw error;
+  }
+  return isClaimOf(found, kind, key) && found.status.name === 'RUNNING' ? found : undefined;
+}
+
+/** Whether the run found at a claim's ID is a claim of that kind and key (its type and memo say so). */
+function isClaimOf(found: WorkflowExecutionDescription, kind: ClaimKind, key: string): boolean {
+  const memo = found.memo?.claim as Partial<ClaimMemo> | undefined;
+  return found.type === CLAIM_WORKFLOW_TYPE && memo?.kind === kind && memo.key === key;
 }
 
 async function ownedBeforeClaims(client: Client, sid: string, customerId: string): Promise<boolean> {

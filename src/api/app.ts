@@ -129,7 +129,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     async function operatorCodec(scope) {
       await scope.register(cors, {
         // A list, so a request from any other origin gets no CORS headers at all.
-        origin: config.TEMPORAL_UI_URL ? [new URL(config.TEMPORAL_UI_URL).origin] : false,
+        origin: config.TEMPORAL_UI_URL ? codecOrigins(config.TEMPORAL_UI_URL) : false,
         methods: ['POST'],
         allowedHeaders: ['authorization', 'content-type', 'x-namespace'],
         credentials: true,
@@ -179,4 +179,23 @@ function namesLoopback(host: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** The loopback names a browser on this machine may give one address: the UI is one origin under each. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * The origins the codec answers: the Web UI's, and when its host is a loopback name, the same scheme
+ * and port under the other loopback names too. The dev server's banner prints http://localhost:8233
+ * while npm start configures http://127.0.0.1:8233, and the browser sends whichever the operator
+ * typed. Never a wildcard, and a UI on any other host gets its own origin alone.
+ */
+export function codecOrigins(uiUrl: string): string[] {
+  const ui = new URL(uiUrl);
+  if (!LOOPBACK_NAMES.includes(ui.hostname)) return [ui.origin];
+  return LOOPBACK_NAMES.map((name) => {
+    const alias = new URL(ui.origin);
+    alias.hostname = name;
+    return alias.origin;
+  });
 }

@@ -102,8 +102,9 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
             { key: OnboardingStatus, value: 'running' },
           ],
           staticSummary: `SHAKEN/STIR onboarding of customer ${request.customerId}`,
-          staticDetails:
-            'Secondary customer profile → link primary → address → document → business information → representatives → numbers → evaluate → submit (~24 h vetting) → SHAKEN/STIR trust product → evaluate → submit (~72 h vetting). Query `getOnboarding` for the state.',
+          // Static: written once, at the start. What the run waits for now, and why, is in its current
+          // details beside it (the workflow keeps them up to date), which is where this points.
+          staticDetails: `**Why it waits, and what to do:** see Current Details. The same as JSON: \`GET /v1/onboardings/${id}\`, or query \`getOnboarding\`.\n\nThe steps: secondary customer profile → link primary → address → document → business information → representatives → numbers → evaluate → submit (~24 h vetting) → SHAKEN/STIR trust product → evaluate → submit (~72 h vetting).`,
         },
       );
       return withDeadline(UPDATE_TIMEOUT_MS, () =>

@@ -66,3 +66,21 @@ export async function connectWorker(): Promise<{ connection: NativeConnection; n
   const { connectionOptions, namespace } = connectConfig();
   return { connection: await NativeConnection.connect(connectionOptions), namespace };
 }
+
+/** gRPC's status code NOT_FOUND. */
+const GRPC_NOT_FOUND = 5;
+
+/**
+ * Whether `namespace` exists on the server: the worker checks its claims' namespace
+ * (TEMPORAL_CLAIMS_NAMESPACE) at start, so a missing one stops it with the fix rather than leaving every
+ * new onboarding's claim retrying.
+ */
+export async function namespaceExists(connection: NativeConnection, namespace: string): Promise<boolean> {
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === GRPC_NOT_FOUND) return false;
+    throw error;
+  }
+}

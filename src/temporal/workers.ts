@@ -35,6 +35,8 @@ export interface WorkersOptions {
   workerRequestsPerSecond?: number;
   /** How long running activities may finish after shutdown; the SDK's default (none) when unset. */
   shutdownGraceTimeMs?: number;
+  /** Where claims are made (TEMPORAL_CLAIMS_NAMESPACE); DEFAULT_CLAIMS_NAMESPACE when unset. */
+  claimsNamespace?: string;
 }
 
 export interface WorkersDeps {
@@ -83,6 +85,7 @@ export function workersOptions(
     requestsPerSecond: config.TWILIO_REQUESTS_PER_SECOND,
     workerRequestsPerSecond: workerRequestsPerSecond(config),
     shutdownGraceTimeMs: 30_000,
+    claimsNamespace: config.TEMPORAL_CLAIMS_NAMESPACE,
   };
 }
 
@@ -112,7 +115,11 @@ export async function createWorkers(options: WorkersOptions, deps: WorkersDeps):
     taskQueue: options.taskQueue,
     workflowBundle: deps.workflowBundle,
     activities: {
-      ...createActivities({ twilio: deps.twilio, metrics: deps.metrics }),
+      ...createActivities({
+        twilio: deps.twilio,
+        metrics: deps.metrics,
+        claimsNamespace: options.claimsNamespace,
+      }),
       ...deps.activities,
       ...createSettingsActivities(options.settings),
     },

@@ -467,6 +467,13 @@ export function differingFields(a: unknown, b: unknown, path = ''): string[] {
 export const CLAIM_WORKFLOW_TYPE = 'trustHubClaim';
 
 /**
+ * The namespace claims live in by default (TEMPORAL_CLAIMS_NAMESPACE): one of their own, so that an
+ * operator's list of the onboardings' namespace shows customers only, not a century-long claim beside
+ * each (docs/operations.md#claims).
+ */
+export const DEFAULT_CLAIMS_NAMESPACE = 'trusthub-claims';
+
+/**
  * What can be claimed: a customer profile (by BU… SID), and a customer (by customerId: the run ledger,
  * whose existence tells a new run that an earlier one of the same customer may have left resources).
  */

@@ -3,6 +3,7 @@
  * (src/activities/number-holder.ts); anything else passes unchanged. Which of this service's customers
  * holds it is read from Temporal (test/e2e/why.test.ts); here, what needs no server.
  */
+import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/workflows/contract.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
@@ -20,7 +21,12 @@ const rejected = (code: number, message: string) =>
   });
 
 test('a 20409 naming no bundle says the holder is unknown, and stays a non-retryable rejection', async () => {
-  const failure = (await withNumberHolder(rejected(20409, `${PN} is taken`), BU, PN)) as ApplicationFailure;
+  const failure = (await withNumberHolder(
+    rejected(20409, `${PN} is taken`),
+    BU,
+    PN,
+    DEFAULT_CLAIMS_NAMESPACE,
+  )) as ApplicationFailure;
   assert.equal(failure.type, TrustHubFailureType.Rejected);
   assert.equal(failure.nonRetryable, true);
   assert.deepEqual((failure.details?.[0] as TwilioErrorDetails).numberTaken, {
@@ -34,10 +40,11 @@ test('the bundle being assigned to is not the holder; other codes and errors pas
     rejected(20409, `${PN} is already assigned to ${BU}`),
     BU,
     PN,
+    DEFAULT_CLAIMS_NAMESPACE,
   )) as ApplicationFailure;
   assert.equal((own.details?.[0] as TwilioErrorDetails).numberTaken?.heldBy, 'unknown');
   const other = rejected(21649, 'something else');
-  assert.equal(await withNumberHolder(other, BU, PN), other);
+  assert.equal(await withNumberHolder(other, BU, PN, DEFAULT_CLAIMS_NAMESPACE), other);
   const plain = new Error('not a failure');
-  assert.equal(await withNumberHolder(plain, BU, PN), plain);
+  assert.equal(await withNumberHolder(plain, BU, PN, DEFAULT_CLAIMS_NAMESPACE), plain);
 });

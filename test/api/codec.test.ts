@@ -113,6 +113,43 @@ describe('the codec endpoint for the Temporal Web UI', () => {
     assert.equal(elsewhere.headers['access-control-allow-origin'], undefined);
   });
 
+  test("a loopback UI is answered under each loopback name (the dev server's banner says localhost), nothing more", async () => {
+    const preflight = (origin: string, to = app) =>
+      to.inject({
+        method: 'OPTIONS',
+        url: '/v1/codec/decode',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+    for (const origin of ['http://localhost:8233', 'http://127.0.0.1:8233', 'http://[::1]:8233']) {
+      assert.equal((await preflight(origin)).headers['access-control-allow-origin'], origin, origin);
+    }
+    // Another port, scheme or loopback address is another origin: not the UI's.
+    for (const origin of [
+      'http://localhost:8234',
+      'https://localhost:8233',
+      'http://127.0.0.2:8233',
+      'null',
+    ]) {
+      assert.equal((await preflight(origin)).headers['access-control-allow-origin'], undefined, origin);
+    }
+    // A UI on a real host gets its own origin alone: no loopback name is let in beside it.
+    const remote = await offlineApi({
+      API_TOKEN: ISV_TOKEN,
+      CODEC_TOKEN: TOKEN,
+      TEMPORAL_UI_URL: 'https://temporal.example.com',
+    });
+    try {
+      const ui = 'https://temporal.example.com';
+      assert.equal((await preflight(ui, remote.app)).headers['access-control-allow-origin'], ui);
+      for (const origin of ['http://localhost:8233', 'https://localhost', 'http://127.0.0.1:8233']) {
+        const answer = await preflight(origin, remote.app);
+        assert.equal(answer.headers['access-control-allow-origin'], undefined, origin);
+      }
+    } finally {
+      await remote.close();
+    }
+  });
+
   test("CORS is the codec's alone: a preflight from the UI's origin to any other route is not answered", async () => {
     for (const url of [
       '/v1/onboardings',

@@ -22,11 +22,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig } from '../../src/config.js';
-import type { OnboardingView } from '../../src/workflows/contract.js';
+import { DEFAULT_CLAIMS_NAMESPACE, claimIdFor, type OnboardingView } from '../../src/workflows/contract.js';
 import { stuckOnboardingQueries } from '../../src/workflows/visibility-queries.js';
 import { runNamespaceJob, runSchemaJob } from '../../scripts/cluster.js';
 import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
@@ -190,6 +190,17 @@ describe('the production topology: Temporal on PostgreSQL, two workers', { timeo
     completed = await waitFor(id, (v) => v.status === 'completed');
     assert.equal(completed.trustProduct?.status, 'twilio-approved');
     assert.equal(workers[1]!.child.exitCode, null, 'the surviving worker is still running');
+
+    // The customer's claim is held in the claims' namespace (the namespace job made it), not beside
+    // the onboardings, whose list shows customers only.
+    const claimId = claimIdFor('customer', 'cluster-happy');
+    const claims = new Client({
+      connection,
+      namespace: DEFAULT_CLAIMS_NAMESPACE,
+      dataConverter: testDataConverter,
+    });
+    assert.equal((await claims.workflow.getHandle(claimId).describe()).status.name, 'RUNNING');
+    await assert.rejects(client.workflow.getHandle(claimId).describe(), WorkflowNotFoundError);
   });
 
   test('every operator query answers on SQL visibility, and GET /v1/onboardings pages with its cursor', async () => {

@@ -257,13 +257,23 @@ describe(
       const job = services['temporal-search-attributes']!;
       assert.equal(job.environment?.TEMPORAL_NAMESPACE, services.worker?.environment?.TEMPORAL_NAMESPACE);
       assert.equal(job.environment?.TEMPORAL_NAMESPACE, services.api?.environment?.TEMPORAL_NAMESPACE);
+      assert.equal(
+        job.environment?.TEMPORAL_CLAIMS_NAMESPACE,
+        services.worker?.environment?.TEMPORAL_CLAIMS_NAMESPACE,
+        "the job makes the worker's claims' namespace",
+      );
       const env = await devServerEnvironment();
       const bin = mkdtempSync(join(tmpdir(), 'compose-namespace-'));
       try {
         const cli = ensureTemporalCli({ quiet: true });
         symlinkSync(cli, join(bin, 'temporal'));
         // A namespace the dev server does not have, as the server image has none.
-        const jobEnv = { HOME: bin, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'compose-job' };
+        const jobEnv = {
+          HOME: bin,
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_NAMESPACE: 'compose-job',
+          TEMPORAL_CLAIMS_NAMESPACE: 'compose-job-claims',
+        };
         for (const attempt of ['first', 'second']) {
           const { status, output } = runScript(job, bin, jobEnv);
           assert.equal(status, 0, `${attempt} run: ${output}`);
@@ -276,6 +286,21 @@ describe(
         for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES)) {
           assert.match(listed, new RegExp(`\\b${name}\\s+${type}\\b`), `${name} is a ${type}`);
         }
+        // The claims' namespace, with a claim's owner (src/activities/temporal-claims.ts).
+        const claims = execFileSync(
+          cli,
+          [
+            'operator',
+            'search-attribute',
+            'list',
+            '--address',
+            env.address,
+            '--namespace',
+            'compose-job-claims',
+          ],
+          { encoding: 'utf8' },
+        );
+        assert.match(claims, /\bCustomerId\s+Keyword\b/, 'the claims namespace has CustomerId');
       } finally {
         rmSync(bin, { recursive: true, force: true });
         await env.teardown();

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type { Connection } from '@temporalio/client';
+import { WorkflowNotFoundError, type Connection } from '@temporalio/client';
+import { claim, claimClients, releaseClaimOf } from '../../src/activities/temporal-claims.js';
+import { DEFAULT_CLAIMS_NAMESPACE, claimIdFor } from '../../src/workflows/contract.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
@@ -43,7 +45,28 @@ describe('the time-skipping test server the toolchain provisions', () => {
     // The server's clock moved a whole day while the test ran (within its timeout).
     assert.ok((await env.currentTimeMs()) - serverTimeBefore >= 24 * 3600_000);
   });
+
+  test("holds a claim in the claims' namespace, apart from the onboardings'", async () => {
+    await claimHeldApart(env);
+  });
 });
+
+/** A claim made through the worker's client lands in the claims' namespace and nowhere else. */
+async function claimHeldApart(env: TestWorkflowEnvironment): Promise<void> {
+  const clients = claimClients(env.client, DEFAULT_CLAIMS_NAMESPACE);
+  const request = {
+    kind: 'customer',
+    key: 'server-check',
+    customerId: 'server-check',
+    taskQueue: 'claims',
+  } as const;
+  assert.equal(await claim(clients, request), 'claimed');
+  assert.equal(await claim(clients, request), 'already-ours');
+  const id = claimIdFor('customer', 'server-check');
+  assert.equal((await clients.claims.workflow.getHandle(id).describe()).status.name, 'RUNNING');
+  await assert.rejects(env.client.workflow.getHandle(id).describe(), WorkflowNotFoundError);
+  await releaseClaimOf(clients, 'customer', 'server-check');
+}
 
 describe('the dev server the toolchain provisions', () => {
   let env: TestWorkflowEnvironment;
@@ -68,6 +91,14 @@ describe('the dev server the toolchain provisions', () => {
       namespace: 'default',
     });
     for (const key of SEARCH_ATTRIBUTES) assert.ok(customAttributes?.[key.name], `${key.name} is registered`);
+  });
+
+  test("has the claims' namespace, with a claim's owner (CustomerId)", async () => {
+    const { customAttributes } = await env.connection.operatorService.listSearchAttributes({
+      namespace: DEFAULT_CLAIMS_NAMESPACE,
+    });
+    assert.ok(customAttributes?.CustomerId, 'CustomerId is registered there');
+    await claimHeldApart(env);
   });
 });
 

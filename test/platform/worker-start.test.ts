@@ -78,4 +78,15 @@ describe('the worker at start', () => {
       ),
     );
   });
+
+  test("stops with the fix when the claims' namespace does not exist", async () => {
+    const worker = spawnWorker(env, sandbox, {
+      TEMPORAL_TASK_QUEUE: 'worker-start-no-claims',
+      TEMPORAL_CLAIMS_NAMESPACE: 'no-such-claims',
+    });
+    const code = await worker.exited;
+    assert.equal(code, 1, worker.output());
+    assert.match(worker.output(), /TEMPORAL_CLAIMS_NAMESPACE=no-such-claims: no such namespace on /);
+    assert.match(worker.output(), /docs\/deployment\.md#the-claims-namespace/);
+  });
 });

@@ -17,6 +17,7 @@ import { generatePayloadKey } from '../../src/temporal/codec.js';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import { seededRandom } from 'trusthub-sandbox';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/workflows/contract.js';
 import { ensureTemporalCli, freePort, waitForHttp, waitForPort } from '../../scripts/toolchain.js';
 import { connectToSandbox } from './sandbox.js';
 import { onboardingRequest } from './stack.js';
@@ -167,6 +168,9 @@ export async function runScenario(
       '--log-level',
       'error',
       ...Object.entries(SEARCH_ATTRIBUTE_CLI_TYPES).flatMap(([n, t]) => ['--search-attribute', `${n}=${t}`]),
+      // The claims' namespace (TEMPORAL_CLAIMS_NAMESPACE's default), as npm start's dev server has it.
+      '--namespace',
+      DEFAULT_CLAIMS_NAMESPACE,
     ]);
 
   try {

@@ -44,6 +44,8 @@ export interface RunningService {
   output(): string;
   /** Whether npm start itself is still running. */
   running(): boolean;
+  /** npm start's exit code once it has ended (null after a signal). */
+  exited: Promise<number | null>;
   /** The PIDs of the service's processes, found among npm start's children. */
   pids(): ServicePids;
   /**
@@ -63,7 +65,16 @@ export interface RunningService {
  */
 export async function startService(
   env: Record<string, string> = {},
-  { readyTimeoutMs = 120_000, topology = 'dev' }: { readyTimeoutMs?: number; topology?: Topology } = {},
+  {
+    readyTimeoutMs = 120_000,
+    topology = 'dev',
+    waitForReady = true,
+  }: {
+    readyTimeoutMs?: number;
+    topology?: Topology;
+    /** false: hand the service back at once, for a test that watches it fail to start. */
+    waitForReady?: boolean;
+  } = {},
 ): Promise<RunningService> {
   const ports = {
     api: await freePort(),
@@ -119,6 +130,7 @@ export async function startService(
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
 
   const service: RunningService = {
     topology,
@@ -129,6 +141,7 @@ export async function startService(
     uiUrl: `http://127.0.0.1:${ports.ui}`,
     output: () => output,
     running: () => child.exitCode === null && child.signalCode === null,
+    exited,
     pids: () => childPids(child.pid!),
     heaps: (pid) => [...(heaps.get(pid ?? -1)?.values() ?? [])],
     databaseBytes: () => (ports.postgres ? databaseBytes(dataDir, ports.postgres) : undefined),
@@ -144,6 +157,7 @@ export async function startService(
     },
   };
 
+  if (!waitForReady) return service;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     const ready = await fetch(`${service.apiUrl}/readyz`).then(

@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/workflows/contract.js';
 import { encryptingDataConverter, parsePayloadKeys } from '../../src/temporal/codec.js';
 import { devServerPriorityArgs, ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
 
@@ -82,12 +83,16 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
     server: { executable: { type: 'existing-path', path } },
     client: { dataConverter: testDataConverter },
   });
-  // The workflow upserts the onboarding's search attributes: the server must know them.
+  // The workflow upserts the onboarding's search attributes: the server must know them. (This server
+  // takes any namespace without its being made, the claims' included, and its attributes are global.)
   await registerSearchAttributes(env.connection, env.namespace ?? 'default', SEARCH_ATTRIBUTES);
   return env;
 }
 
-/** The Temporal CLI's dev server with the onboarding's search attributes, for visibility queries. */
+/**
+ * The Temporal CLI's dev server with the onboarding's search attributes, for visibility queries, and the
+ * claims' namespace beside `default`, as npm start's (the CLI registers the attributes in both).
+ */
 export async function devServerEnvironment(
   options: { ui?: boolean; uiPort?: number; dbFilename?: string; extraArgs?: string[] } = {},
 ): Promise<TestWorkflowEnvironment> {
@@ -102,7 +107,12 @@ export async function devServerEnvironment(
       ...(options.uiPort ? { uiPort: options.uiPort } : {}),
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       // Priorities honoured, as npm start's dev server does.
-      extraArgs: [...devServerPriorityArgs(), ...(options.extraArgs ?? [])],
+      extraArgs: [
+        ...devServerPriorityArgs(),
+        '--namespace',
+        DEFAULT_CLAIMS_NAMESPACE,
+        ...(options.extraArgs ?? []),
+      ],
       log: { format: 'json', level: 'warn' },
     },
   });
