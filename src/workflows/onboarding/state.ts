@@ -50,6 +50,7 @@ import {
   type Problem,
   type ProductsRequest,
   type DriftEntry,
+  type TimelineEntry,
 } from '../contract.js';
 import { redactTexts, sidsNamedIn } from '../redaction.js';
 import { resourceName } from '../resource-names.js';
@@ -69,6 +70,8 @@ import type { ReplacedResource } from './personal-data.js';
 import { REQUEST_FROM_INPUT, UPSERT_CHANGED_ATTRIBUTES, YIELD_TO_QUEUED_WORK } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
+/** The one timeline entry for a run of steps that found their work already done (`setStep`). */
+export const CHECKED_NOTHING_TO_DO = 'checked, nothing to do';
 /** Former SIDs kept readable: the timeline's notes about them go back no further than its limit. */
 const FORMER_SIDS_LIMIT = TIMELINE_LIMIT;
 
@@ -192,6 +195,10 @@ export class Onboarding {
   startAnswered = false;
   /** The profile to adopt as the adoption check read it (this run only: adoption happens once). */
   adoptedProfile: ExistingProfile | undefined;
+  /** The last `step:` timeline entry and the workflow task (history length) it was written in. */
+  #lastStep: { entry: TimelineEntry; task: number } | undefined;
+  /** The `checked, nothing to do` entry the idle steps of the latest run of them are folded into. */
+  #checkedEntry: TimelineEntry | undefined;
 
   constructor(input: OnboardingInput) {
     this.id = input.onboardingId;
@@ -499,9 +506,35 @@ export class Onboarding {
   }
 
   setStep(step: OnboardingStep): void {
-    if (this.record.step !== step) this.note(`step: ${step}`);
+    if (this.record.step !== step) {
+      this.#foldIdleStep();
+      this.note(`step: ${step}`);
+      this.#lastStep = { entry: this.record.timeline.at(-1)!, task: workflowInfo().historyLength };
+    }
     this.record.step = step;
     this.showChange();
+  }
+
+  /**
+   * The guide asks every step "is this done?" again after a correction, a return from vetting or a
+   * continued run: the steps that found it done are one `checked, nothing to do` entry naming them,
+   * not a `step:` entry each at the same millisecond. A step found nothing to do when the next one
+   * begins in the same workflow task (no activity ran, nothing was waited for) and nothing was noted
+   * since its entry. Timeline text is state, not a command: replay is unchanged.
+   */
+  #foldIdleStep(): void {
+    const last = this.#lastStep;
+    const timeline = this.record.timeline;
+    if (!last || timeline.at(-1) !== last.entry || last.task !== workflowInfo().historyLength) return;
+    timeline.pop();
+    const step = last.entry.event.slice('step: '.length);
+    const before = timeline.at(-1);
+    if (before !== undefined && before === this.#checkedEntry) {
+      before.detail = `${before.detail}, ${step}`;
+      return;
+    }
+    this.#checkedEntry = { at: last.entry.at, event: CHECKED_NOTHING_TO_DO, detail: step };
+    timeline.push(this.#checkedEntry);
   }
 
   /** Twilio's latest word on a bundle, kept where the record shows it (a trust product by its product). */
