@@ -18,7 +18,8 @@ until "$temporal" operator search-attribute list --namespace "$ns" >/dev/null 2>
   tries=$((tries + 1)); [ "$tries" -lt 60 ] || exit 1; sleep 1
 done
 for spec in CustomerId=Keyword OnboardingStatus=Keyword OnboardingStep=Keyword \
-  CustomerProfileStatus=Keyword TrustProductStatus=Keyword BundleSids=KeywordList WaitingSince=Datetime; do
+  CustomerProfileStatus=Keyword TrustProductStatus=Keyword BundleSids=KeywordList WaitingSince=Datetime \
+  TwilioFailingSince=Datetime; do
   "$temporal" operator search-attribute list --namespace "$ns" | grep -qw "${spec%%=*}" ||
     "$temporal" operator search-attribute create --namespace "$ns" --name "${spec%%=*}" --type "${spec##*=}"
 done

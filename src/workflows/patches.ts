@@ -88,6 +88,14 @@ export const UPSERT_CHANGED_ATTRIBUTES = 'upsert-changed-attributes';
  */
 export const STRICT_ADOPTION = 'strict-adoption';
 
+/**
+ * A Trust Hub activity failing at Twilio tells its run (twilioFailing, twilioRecovered: see
+ * src/activities/twilio-outage.ts): the run records a `twilio-unavailable` problem, upserts
+ * TwilioFailingSince and announces it. Before, such signals had no handler: runs that recorded one
+ * under older code ignored it, and replay ignores it there too.
+ */
+export const TWILIO_OUTAGES = 'twilio-outages';
+
 export interface PatchRecord {
   id: string;
   /** YYYY-MM-DD. */
@@ -118,4 +126,5 @@ export const PATCHES: readonly PatchRecord[] = [
   patch(DRIFT_CHECKS, '2026-12-01'),
   patch(UPSERT_CHANGED_ATTRIBUTES, '2026-12-01'),
   patch(STRICT_ADOPTION, '2026-12-07'),
+  patch(TWILIO_OUTAGES, '2026-12-07'),
 ];

@@ -18,6 +18,12 @@ export const BundleSids = defineSearchAttributeKey('BundleSids', SearchAttribute
 /** When the current wait (vetting, corrections) began; unset while the onboarding is working. */
 export const WaitingSince = defineSearchAttributeKey('WaitingSince', SearchAttributeType.DATETIME);
 
+/** When the run's Twilio calls began failing (src/activities/twilio-outage.ts); unset while Twilio answers. */
+export const TwilioFailingSince = defineSearchAttributeKey(
+  'TwilioFailingSince',
+  SearchAttributeType.DATETIME,
+);
+
 export const SEARCH_ATTRIBUTES = [
   CustomerId,
   OnboardingStatus,
@@ -26,6 +32,7 @@ export const SEARCH_ATTRIBUTES = [
   TrustProductStatus,
   BundleSids,
   WaitingSince,
+  TwilioFailingSince,
 ] as const;
 
 /** The type names the Temporal CLI's `--search-attribute Name=Type` flag takes. */

@@ -51,6 +51,7 @@ import {
   type ProductsRequest,
   type DriftEntry,
   type TimelineEntry,
+  type TwilioOutage,
 } from '../contract.js';
 import { redactTexts, sidsNamedIn } from '../redaction.js';
 import { resourceName } from '../resource-names.js';
@@ -61,8 +62,10 @@ import {
   OnboardingStatus,
   OnboardingStep as OnboardingStepAttribute,
   TrustProductStatus,
+  TwilioFailingSince,
   WaitingSince,
 } from '../search-attributes.js';
+import { outageProblem } from './twilio-outage.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
@@ -279,7 +282,11 @@ export class Onboarding {
    * field they reached.
    */
   answer(): OnboardingView {
-    const view = { ...this.record, phoneNumbers: phoneNumberStatuses(this.carried, this.settings) };
+    const view = {
+      ...this.record,
+      problem: this.problem(),
+      phoneNumbers: phoneNumberStatuses(this.carried, this.settings),
+    };
     return redactTexts(view, this.ownSids());
   }
 
@@ -331,6 +338,8 @@ export class Onboarding {
     const record = this.record;
     if (!record.step.startsWith('waiting-')) this.#waitingSince = undefined;
     else this.#waitingSince ??= new Date();
+    const set = workflowInfo().typedSearchAttributes;
+    const failingSince = this.carried.twilioOutage ? new Date(this.carried.twilioOutage.since) : null;
     const attributes: SearchAttributeUpdatePair[] = [
       { key: CustomerId, value: record.customerId },
       { key: OnboardingStatus, value: record.status },
@@ -340,7 +349,11 @@ export class Onboarding {
       { key: BundleSids, value: this.bundleSids() },
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ];
-    const set = workflowInfo().typedSearchAttributes;
+    // Only ever written by a run that heard of an outage (TWILIO_OUTAGES): every other upsert, and so
+    // every recorded one, stays as it was, and a namespace without the attribute is never sent it.
+    if (failingSince || set.get(TwilioFailingSince) !== undefined) {
+      attributes.push({ key: TwilioFailingSince, value: failingSince });
+    }
     const changed = attributes.filter((pair) => !isSetTo(set, pair));
     if (changed.length < attributes.length && patched(UPSERT_CHANGED_ATTRIBUTES)) {
       if (changed.length) upsertSearchAttributes(changed);
@@ -489,6 +502,8 @@ export class Onboarding {
 
   describe(): string {
     const record = this.record;
+    const { problem } = record;
+    const outage = this.carried.twilioOutage;
     const lines = [`**${record.status}** — ${record.step.replaceAll('-', ' ')}`];
     if (record.customerProfile)
       lines.push(`Customer profile ${record.customerProfile.sid}: ${record.customerProfile.status}`);
@@ -498,9 +513,11 @@ export class Onboarding {
       const bundle = this.addOnSnapshot(product);
       if (bundle) lines.push(`${PRODUCT_LABEL[product]} ${bundle.sid}: ${bundle.status}`);
     }
-    if (record.problem) {
-      lines.push(`Needs the ISV: ${record.problem.message}`);
-      for (const { code, meaning } of record.problem.codes) lines.push(`- ${code}: ${meaning}`);
+    // Operators see an outage even behind the ISV's problem, which the view shows first.
+    if (outage) lines.push(`Twilio failing: ${outageProblem(outage).message}`);
+    if (problem) {
+      lines.push(`Needs the ISV: ${problem.message}`);
+      for (const { code, meaning } of problem.codes) lines.push(`- ${code}: ${meaning}`);
     }
     return lines.join('\n');
   }
@@ -786,6 +803,31 @@ export class Onboarding {
   /** An earlier run of the customer may have left resources: every create looks them up first. */
   earlierRunFound(): void {
     this.carried.earlierRun = true;
+  }
+
+  // ---- Twilio outages, told by the activities (./twilio-outage.ts) -----------------------------------
+
+  /** The view's problem: the ISV's to fix when there is one, else Twilio failing, if it is. */
+  problem(): Problem | null {
+    const outage = this.carried.twilioOutage;
+    return this.record.problem ?? (outage ? outageProblem(outage) : null);
+  }
+
+  /** Twilio keeps failing a call: since the first such call's first try, with the latest attempts. */
+  twilioFailing(outage: TwilioOutage): void {
+    const known = this.carried.twilioOutage;
+    this.carried.twilioOutage = { ...outage, since: known?.since ?? outage.since };
+    if (!known) this.note('Twilio failing', `${outage.operation}: ${outage.lastError.message}; retrying`);
+    this.showChange();
+  }
+
+  /** Twilio answers the run's calls again. */
+  twilioRecovered(): void {
+    const known = this.carried.twilioOutage;
+    if (!known) return;
+    delete this.carried.twilioOutage;
+    this.note('Twilio answers again', `failing since ${known.since}`);
+    this.showChange();
   }
 
   // ---- status: every change of it goes through one of these ----------------------------------------
