@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TWILIO_FAILING_AFTER_ATTEMPTS, type OnboardingView } from '../../src/workflows/contract.js';
 import { EVENTS_SECRET, startReceiver } from '../support/events-receiver.js';
+import { recordHistory } from '../support/histories.js';
 import { parsePrometheus, total } from '../support/prometheus.js';
 import { eventually } from '../support/sandbox.js';
 import { devServerEnvironment } from '../support/temporal.js';
@@ -100,5 +101,6 @@ describe('a Twilio outage', { timeout: 300_000 }, () => {
 
     await stack.approveBoth(id);
     await stack.waitFor(id, (v) => v.status === 'completed', 60_000);
+    await recordHistory(stack.env.client, 'v12-twilio-outage', id);
   });
 });
