@@ -103,4 +103,37 @@ describe('a Twilio outage', { timeout: 300_000 }, () => {
     await stack.waitFor(id, (v) => v.status === 'completed', 60_000);
     await recordHistory(stack.env.client, 'v12-twilio-outage', id);
   });
+
+  test('a run cancelled during the outage ends without it: no stale problem, not counted', async () => {
+    const customerId = 'outage-cancelled';
+    const id = `onboarding-${customerId}`;
+    await stack.admin('PUT', '/__sandbox/faults', { rules: [{ kind: '500', rate: 1 }] });
+    try {
+      const started = await fetch(`${stack.apiUrl}/v1/onboardings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(onboardingRequest(customerId, [stack.info.phoneNumbers[1]!.phoneNumber])),
+      });
+      assert.equal(started.status, 202, await started.text());
+      await until(
+        async () => ((await read(id))?.problem?.kind === 'twilio-unavailable' ? true : undefined),
+        'the view shows the outage',
+      );
+      const cancelled = await fetch(`${stack.apiUrl}/v1/onboardings/${id}`, { method: 'DELETE' });
+      assert.equal(cancelled.status, 202);
+      const view = await until(async () => {
+        const seen = await read(id);
+        return seen?.status === 'cancelled' ? seen : undefined;
+      }, 'the run is cancelled');
+      assert.equal(view.problem, null);
+      await until(async () => ((await failingGauge()) === 0 ? true : undefined), 'the gauge drops back');
+      await until(
+        async () => (eventTypes(customerId).includes('onboarding.cancelled') ? true : undefined),
+        'the ISV hears onboarding.cancelled',
+      );
+      assert.ok(!eventTypes(customerId).includes('onboarding.twilio-recovered'), 'Twilio never answered');
+    } finally {
+      await stack.admin('DELETE', '/__sandbox/faults');
+    }
+  });
 });

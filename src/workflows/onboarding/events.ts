@@ -178,7 +178,7 @@ export function eventsSinceAnnounced(
   if (outage && before.twilioFailing !== outage.since) {
     const { kind, message, codes } = outageProblem(outage);
     add('onboarding.twilio-failing', { problem: { kind, message, codes, outage } });
-  } else if (!outage && before.twilioFailing) {
+  } else if (!outage && before.twilioFailing && view.status !== 'failed' && view.status !== 'cancelled') {
     add('onboarding.twilio-recovered');
   }
 

@@ -830,6 +830,14 @@ export class Onboarding {
     this.showChange();
   }
 
+  /**
+   * The run ends: the call Twilio was failing was cancelled with it, and the run retries nothing more,
+   * so no `twilioRecovered` will come. Its end is the news (no `twilio-recovered` event).
+   */
+  #outageEnds(): void {
+    delete this.carried.twilioOutage;
+  }
+
   // ---- status: every change of it goes through one of these ----------------------------------------
 
   /** The ISV must act (corrections during onboarding, a lost approval while serving). */
@@ -894,6 +902,7 @@ export class Onboarding {
   cancelled(detail: string): void {
     this.record.status = 'cancelled';
     this.record.step = 'done';
+    this.#outageEnds();
     this.note('cancelled', detail);
     this.showChange();
   }
@@ -903,6 +912,7 @@ export class Onboarding {
     if (problem) this.record.problem = problem;
     this.record.status = 'failed';
     this.record.step = 'done';
+    this.#outageEnds();
     this.note('failed', this.redact(reason));
     this.showChange();
   }
