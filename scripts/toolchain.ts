@@ -68,7 +68,7 @@ export function cacheDir(): string {
   return base;
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

@@ -19,7 +19,7 @@ until "$temporal" operator search-attribute list --namespace "$ns" >/dev/null 2>
 done
 for spec in CustomerId=Keyword OnboardingStatus=Keyword OnboardingStep=Keyword \
   CustomerProfileStatus=Keyword TrustProductStatus=Keyword BundleSids=KeywordList WaitingSince=Datetime \
-  TwilioFailingSince=Datetime; do
+  OnboardingProblem=Keyword TwilioFailingSince=Datetime; do
   "$temporal" operator search-attribute list --namespace "$ns" | grep -qw "${spec%%=*}" ||
     "$temporal" operator search-attribute create --namespace "$ns" --name "${spec%%=*}" --type "${spec##*=}"
 done

@@ -17,6 +17,7 @@ import {
 } from '../trusthub/documents.js';
 import { BUSINESS_INFORMATION_TYPE, endUserApi, textAttribute } from '../trusthub/end-users.js';
 import { isNotFound } from '../trusthub/errors.js';
+import { withNumberHolder } from './number-holder.js';
 import { metricProduct, type TrustHubMetrics } from '../trusthub/metrics.js';
 import type { BundleKind, BundleSnapshot, EvaluationSummary, Product } from '../trusthub/types.js';
 import { activityLog, isRetry, twilioCall } from './context.js';
@@ -248,6 +249,8 @@ export function bundleActivities({ twilio, metrics }: { twilio: TwilioClient; me
         create: () =>
           assignments.create({ channelEndpointType: 'phone-number', channelEndpointSid: phoneNumberSid }),
         refusedWhenExists: true,
+      }).catch(async (error: unknown) => {
+        throw await withNumberHolder(error, bundleSid, phoneNumberSid);
       });
       activityLog.info('Trust Hub phone number assigned', {
         kind,

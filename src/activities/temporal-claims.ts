@@ -126,6 +126,38 @@ export async function releaseClaimOf(client: Client, kind: ClaimKind, key: strin
   }
 }
 
+/**
+ * The customers whose onboardings hold a bundle (BU…): the owner of its claim (customer profiles, read
+ * consistently from the claim run), and every onboarding whose BundleSids name it (visibility: trust
+ * products, and profiles from before claims). Empty when no onboarding of this service ever had it.
+ * For the caller to compare only: another customer's ID must never reach what the ISV reads.
+ */
+export async function bundleOwners(client: Client, sid: string): Promise<Set<string>> {
+  const owners = new Set<string>();
+  try {
+    const claimed = await client.workflow.getHandle(claimIdFor('customer-profile', sid)).describe();
+    const owner = claimed.typedSearchAttributes.get(CustomerId);
+    if (claimed.type === CLAIM_WORKFLOW_TYPE && claimed.status.name === 'RUNNING' && owner) owners.add(owner);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError) && !(error instanceof PayloadDecryptionError)) throw error;
+  }
+  try {
+    for await (const run of client.workflow.list({ query: stuckOnboardingQueries.byBundleSid(sid) })) {
+      const owner = run.typedSearchAttributes.get(CustomerId);
+      if (owner) owners.add(owner);
+    }
+  } catch (error) {
+    // A server without visibility queries (Temporal's Java time-skipping test server): the claim decides.
+    if (!isUnimplemented(error)) throw error;
+  }
+  return owners;
+}
+
+function isUnimplemented(error: unknown): boolean {
+  const { code, cause } = error as { code?: number; cause?: { code?: number } };
+  return (code ?? cause?.code) === GRPC_UNIMPLEMENTED;
+}
+
 async function ownedBeforeClaims(client: Client, sid: string, customerId: string): Promise<boolean> {
   try {
     const { count } = await client.workflow.count(
@@ -135,8 +167,7 @@ async function ownedBeforeClaims(client: Client, sid: string, customerId: string
   } catch (error) {
     // A server without visibility queries (Temporal's Java time-skipping test server) has no runs from
     // before claims either: the claim alone decides there.
-    const { code, cause } = error as { code?: number; cause?: { code?: number } };
-    if ((code ?? cause?.code) === GRPC_UNIMPLEMENTED) return false;
+    if (isUnimplemented(error)) return false;
     throw error;
   }
 }

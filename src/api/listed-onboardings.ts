@@ -21,6 +21,7 @@ import {
   ONBOARDING_ID_PATTERN,
   ONBOARDING_STATUSES,
   ONBOARDING_STEPS,
+  PROBLEM_KINDS,
   WORKFLOW_TYPE,
   onboardingIdFor,
 } from '../workflows/contract.js';
@@ -31,6 +32,7 @@ import {
   OnboardingStep,
   TrustProductStatus,
   WaitingSince,
+  OnboardingProblem,
 } from '../workflows/search-attributes.js';
 import { executionStatusName } from '../temporal/execution-status.js';
 
@@ -42,18 +44,30 @@ export interface ListedOnboarding {
   customerProfileStatus: string | null;
   trustProductStatus: string | null;
   waitingSince: string | null;
+  /** The problem in brief: its kind, then its codes (`rejection 18601`); null without one. */
+  problem: string | null;
   startedAt: string;
   temporalStatus: string;
 }
 
 /** Why a row was dropped: fixed words, safe to log. */
 export type DropReason =
-  'workflow-type' | 'workflow-id' | 'customer-id' | 'status' | 'step' | 'bundle-status' | 'start-time';
+  | 'workflow-type'
+  | 'workflow-id'
+  | 'customer-id'
+  | 'status'
+  | 'step'
+  | 'bundle-status'
+  | 'problem'
+  | 'start-time';
 
 const ONBOARDING_ID = new RegExp(ONBOARDING_ID_PATTERN);
 const CUSTOMER_ID = new RegExp(CUSTOMER_ID_PATTERN);
 /** What the workflow writes as a bundle's status: Twilio's, or `none` before the bundle exists. */
 const BUNDLE_STATUS_VALUES: readonly string[] = [...BUNDLE_STATUSES, 'none'];
+
+/** What the workflow writes as OnboardingProblem: a problem kind, then Twilio's codes. */
+const PROBLEM_BRIEF = new RegExp(`^(${PROBLEM_KINDS.join('|')})( \\d{1,9})*$`);
 
 /** Absent, or one of `known`. */
 const knownOrAbsent = (value: string | undefined, known: readonly string[]) =>
@@ -84,6 +98,8 @@ export function listedOnboarding(
   ) {
     return { dropped: 'bundle-status' };
   }
+  const problem = attributes.get(OnboardingProblem);
+  if (problem !== undefined && problem !== '' && !PROBLEM_BRIEF.test(problem)) return { dropped: 'problem' };
   const startedAt = optionalTsToDate(execution.startTime);
   if (!startedAt) return { dropped: 'start-time' };
   return {
@@ -95,6 +111,7 @@ export function listedOnboarding(
       customerProfileStatus: customerProfileStatus ?? null,
       trustProductStatus: trustProductStatus ?? null,
       waitingSince: attributes.get(WaitingSince)?.toISOString() ?? null,
+      problem: problem || null,
       startedAt: startedAt.toISOString(),
       temporalStatus: executionStatusName(execution.status),
     },

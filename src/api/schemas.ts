@@ -160,6 +160,10 @@ export const OnboardingList = Type.Object({
       customerProfileStatus: Type.Union([Type.String(), Type.Null()]),
       trustProductStatus: Type.Union([Type.String(), Type.Null()]),
       waitingSince: Type.Union([Type.String(), Type.Null()]),
+      problem: Type.Union([Type.String(), Type.Null()], {
+        description:
+          "The problem in brief: its kind, then Twilio's codes (`rejection 18601`, `phone-numbers 20409`); null without one. GET the onboarding for its remedy.",
+      }),
       startedAt: Type.String(),
       temporalStatus: Type.String(),
     }),

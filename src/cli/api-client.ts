@@ -5,6 +5,7 @@
  * a blip; a refusal of the request itself (4xx) is returned at once for the caller to report.
  */
 import pRetry, { AbortError } from 'p-retry';
+import type { Problem } from '../workflows/contract.js';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -21,7 +22,20 @@ export interface OnboardingSummary {
   status: string | null;
   step: string | null;
   startedAt: string;
+  /** The problem in brief, kind then codes ("rejection 18601"); from APIs that list it. */
+  problem?: string | null;
 }
+
+/**
+ * Why an onboarding needs the ISV, as GET /v1/onboardings/:id shows it. The remedy, the request paths
+ * to change (JSON pointers, with Twilio's names) and the request that applies the fix come from newer
+ * APIs: optional here, printed when present.
+ */
+export type ProblemView = Problem & {
+  remedy?: string;
+  fields?: { pointer: string; twilio?: string }[];
+  fix?: { method: 'PATCH' | 'POST'; path: string } | null;
+};
 
 type Attestation = 'A' | 'B' | 'C';
 
@@ -56,6 +70,8 @@ export interface OnboardingView {
   status: string;
   step: string;
   phoneNumbers: PhoneNumberView[];
+  /** Absent from records older than the field; null when nothing needs the ISV. */
+  problem?: ProblemView | null;
 }
 
 type OnboardingPage = { onboardings: OnboardingSummary[]; nextCursor: string | null } & Partial<ErrorBody>;
@@ -149,5 +165,22 @@ export class ApiClient {
       }
       cursor = body.nextCursor;
     } while (cursor);
+  }
+}
+
+/**
+ * One onboarding's record, or the HTTP status when there is none to show: 404, or 503 for an API that
+ * stayed busy through every retry (one customer's record should not stop a listing of many).
+ */
+export async function readView(
+  api: Pick<ApiClient, 'request'>,
+  id: string,
+): Promise<{ view: OnboardingView } | { status: number }> {
+  try {
+    const { status, body } = await api.request<OnboardingView>('GET', `/v1/onboardings/${id}`);
+    return status === 200 && body ? { view: body } : { status };
+  } catch (error) {
+    if (error instanceof ApiBusy) return { status: 503 };
+    throw error;
   }
 }

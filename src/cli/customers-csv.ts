@@ -1,18 +1,21 @@
 /**
  * The customer list an ISV exports from its own system, one row per end customer, and its mapping onto
  * POST /v1/onboardings. The columns are flat (a spreadsheet has no nesting); lists go in one cell,
- * separated by `;`. Every row is checked with the API's own JSON Schema (src/api/schemas.ts) and its
- * product rules (src/api/product-rules.ts: a CNAM display name Twilio would refuse) before anything is
- * started, and each broken rule is reported by line and column, the words the API would use.
+ * separated by `;`. Every row is checked before anything is started with the API's own JSON Schema
+ * (src/api/schemas.ts) and what the service itself would stop it at (./row-checks.ts: the product
+ * rules, the workflow's 18606 pre-check, a number two rows share), and each broken rule is reported by
+ * line and column, in the words the API or the workflow would use: every problem of a row, not its
+ * first. Numbers the service already onboards are checked through the API (./numbers-in-use.ts).
  * docs/bulk-import.md documents the columns; examples/customers.csv is a working file.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
-import { requestProductFailures } from '../api/product-rules.js';
 import { validationRule } from '../api/validation-rules.js';
 import { AdoptionRequestBody, OnboardingRequestBody } from '../api/schemas.js';
 import type { OnboardingRequest as ValidRequest } from '../workflows/contract.js';
+import { preSubmitWarnings } from '../workflows/onboarding/checks.js';
+import { serviceCheckFailures, sharedNumberFailures, type RowFailure } from './row-checks.js';
 
 type Path = readonly (string | number)[];
 
@@ -83,9 +86,19 @@ export interface RowProblem {
   rule: string;
 }
 
+/** What Twilio often refuses but not always: said, and not a reason to stop. */
+export interface RowWarning {
+  line: number;
+  warning: string;
+}
+
 export interface ParsedCustomers {
+  /** The rows to start: empty unless there is not a single problem. */
   rows: CustomerRow[];
+  /** Every row as read, valid or not, for the checks that ask the API (./numbers-in-use.ts). */
+  read: CustomerRow[];
   problems: RowProblem[];
+  warnings: RowWarning[];
 }
 
 // The API validates with Fastify's Ajv; the same schema through the same library gives the same verdict.
@@ -182,6 +195,15 @@ interface ParsedRecord {
   info: { lines: number };
 }
 
+/** A problem the row checks (./row-checks.ts) found at a request path, at the column holding it. */ const atColumn =
+
+    (line: number) =>
+    (failure: RowFailure): RowProblem => ({
+      line,
+      column: columnOf(failure.path),
+      rule: failure.rule,
+    });
+
 /** Parses and checks a whole file; rows are returned only when there is not a single problem. */
 export function parseCustomers(text: string): ParsedCustomers {
   let header: string[] = [];
@@ -195,20 +217,30 @@ export function parseCustomers(text: string): ParsedCustomers {
     });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
-    return { rows: [], problems: [{ line, column: 'row', rule: (error as Error).message }] };
+    return {
+      rows: [],
+      read: [],
+      problems: [{ line, column: 'row', rule: (error as Error).message }],
+      warnings: [],
+    };
   }
   const problems = headerProblems(header);
-  if (problems.length) return { rows: [], problems };
+  if (problems.length) return { rows: [], read: [], problems, warnings: [] };
 
+  const read: CustomerRow[] = [];
   const rows: CustomerRow[] = [];
+  const warnings: RowWarning[] = [];
   const firstLineOf = new Map<string, number>();
+  const firstLineOfNumber = new Map<string, number>();
   for (const { record, info } of records) {
     const line = info.lines;
     const request = requestFromRecord(record);
+    read.push({ line, request });
+    const rowProblems: RowProblem[] = [];
     // Checked on every row, valid or not: two rows for one customer is a mistake either way.
     const earlier = request.customerId ? firstLineOf.get(request.customerId) : undefined;
     if (earlier !== undefined) {
-      problems.push({
+      rowProblems.push({
         line,
         column: 'customerId',
         rule: `repeats line ${earlier} (one onboarding per customer)`,
@@ -216,19 +248,31 @@ export function parseCustomers(text: string): ParsedCustomers {
     } else if (request.customerId) {
       firstLineOf.set(request.customerId, line);
     }
+    rowProblems.push(...sharedNumberFailures(request, line, firstLineOfNumber).map(atColumn(line)));
     const validateRequest = validatorOf(request);
-    if (!validateRequest(request)) {
-      for (const error of validateRequest.errors ?? []) {
-        problems.push({ line, column: columnOfError(error), rule: ruleOf(error) });
-      }
-      continue;
+    const valid = validateRequest(request);
+    const schemaProblems = (validateRequest.errors ?? []).map((error) => ({
+      line,
+      column: columnOfError(error),
+      rule: ruleOf(error),
+    }));
+    // A cell the schema already refuses is not judged again by the rules that read it.
+    const refused = new Set(schemaProblems.map((p) => p.column));
+    rowProblems.push(
+      ...schemaProblems,
+      ...serviceCheckFailures(request)
+        .map(atColumn(line))
+        .filter((p) => !refused.has(p.column)),
+    );
+    problems.push(...rowProblems);
+    if (!valid) continue;
+    // Said where the workflow says them: before it submits a profile it made.
+    if (request.customerProfileSid === undefined) {
+      for (const warning of preSubmitWarnings(request)) warnings.push({ line, warning });
     }
-    // What the schema cannot say: a display name Twilio would refuse, as POST /v1/onboardings does.
-    const failures = requestProductFailures(request);
-    for (const { field, rule } of failures) problems.push({ line, column: columnOf(field.split('.')), rule });
-    if (!failures.length) rows.push({ line, request });
+    if (!rowProblems.length) rows.push({ line, request });
   }
   if (!rows.length && !problems.length)
     problems.push({ line: 1, column: 'row', rule: 'the file has no customers' });
-  return problems.length ? { rows: [], problems } : { rows, problems };
+  return problems.length ? { rows: [], read, problems, warnings } : { rows, read, problems, warnings };
 }

@@ -1,7 +1,11 @@
 /**
  * `trusthub-onboarding import customers.csv`: checks every row first and starts nothing if one is bad
  * (a half-imported list is harder to fix than a refused one), then starts the onboardings a few at a
- * time with a live progress bar.
+ * time with a live progress bar. The checks are the service's own (./customers-csv.ts: the API's
+ * schema and product rules, the workflow's pre-submit check) and the numbers other customers'
+ * onboardings already hold (./numbers-in-use.ts): a row that would start only to stop at
+ * action-required is a problem, reported with every other of its row. `--dry-run` runs the same
+ * checks and stops; the exit code says whether any row would need action.
  *
  * A re-run after an interruption starts nothing twice, in two layers: the customers the service already
  * lists are skipped before any request, and POST /v1/onboardings is itself idempotent per customer (the
@@ -19,8 +23,9 @@
 import { readFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import pMap from 'p-map';
-import { ApiBusy, type ApiClient, type ErrorBody } from './api-client.js';
-import { parseCustomers, type CustomerRow, type RowProblem } from './customers-csv.js';
+import { ApiBusy, type ApiClient, type ErrorBody, type OnboardingSummary } from './api-client.js';
+import { parseCustomers, type CustomerRow, type RowProblem, type RowWarning } from './customers-csv.js';
+import { numbersInUse } from './numbers-in-use.js';
 import { table } from './table.js';
 import { onboardingIdFor } from '../workflows/contract.js';
 
@@ -55,6 +60,13 @@ async function readCsv(file: string): Promise<string> {
 
 function describeProblems(problems: RowProblem[]): string {
   return problems.map((p) => `  line ${p.line}, ${p.column}: ${p.rule}`).join('\n');
+}
+
+function describeWarnings(warnings: RowWarning[]): string {
+  return [
+    `${warnings.length} warning(s): Twilio often refuses these, though not always.`,
+    ...warnings.map((w) => `  line ${w.line}: ${w.warning}`),
+  ].join('\n');
 }
 
 /** Where a row goes: a new profile (API_TOKEN), or the adoption of the one it names (ADOPT_TOKEN). */
@@ -97,11 +109,30 @@ export async function importCustomers(
   out: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const { rows, problems } = parseCustomers(await readCsv(file));
+  const parsed = parseCustomers(await readCsv(file));
+  // One listing serves both the numbers check and, below, the customers to skip.
+  const listed: OnboardingSummary[] = [];
+  if (parsed.read.length) for await (const onboarding of api.onboardings()) listed.push(onboarding);
+  const taken = await numbersInUse(api, parsed.read, listed, options.concurrency);
+  // By line, each row's problems together (a stable sort keeps each row's own order).
+  const problems = [...parsed.problems, ...taken.problems].sort((a, b) => a.line - b.line);
+  const { rows, warnings } = parsed;
+  if (taken.unchecked) {
+    out(
+      `${file}: the numbers of ${taken.unchecked} onboarding(s) could not be read (the API did not answer); a number one of them holds is not caught here.`,
+    );
+  }
   if (problems.length) {
-    out(`${file}: ${problems.length} problem(s); nothing was started.\n${describeProblems(problems)}`);
+    const lines = new Set(problems.map((p) => p.line)).size;
+    // A file refused at its header or its CSV syntax has no rows to count.
+    const where = parsed.read.length ? ` in ${lines} of ${parsed.read.length} row(s)` : '';
+    out(
+      `${file}: ${problems.length} problem(s)${where}; nothing was started.\n${describeProblems(problems)}`,
+    );
+    if (warnings.length) out(describeWarnings(warnings));
     return 1;
   }
+  if (warnings.length) out(describeWarnings(warnings));
   const adopting = rows.filter((row) => row.request.customerProfileSid !== undefined);
   const routes: Routes = { start: api, adopt: adopting.length ? api.adopting(env) : api };
   // With API_TOKEN set the API takes tokens, and its adoption route takes ADOPT_TOKEN alone: refused
@@ -121,7 +152,7 @@ export async function importCustomers(
   // Customers the service already has, skipped; a failed onboarding is started again (the API allows
   // it), a cancelled one is not: cancelling was someone's decision.
   const known = new Set<string>();
-  for await (const onboarding of api.onboardings()) {
+  for (const onboarding of listed) {
     const { customerId } = onboarding;
     if (!customerId || onboarding.id !== onboardingIdFor(customerId)) continue;
     if (onboarding.status !== 'failed') known.add(customerId);
@@ -177,6 +208,7 @@ export async function importCustomers(
   out(`${rows.length} row(s) from ${file} in ${seconds.toFixed(1)} s.`);
   const bad = results.filter((r) => r.outcome === 'refused' || r.outcome === 'failed');
   if (bad.length) {
+    out(`${bad.length} of ${rows.length} row(s) were not started:`);
     out(
       bad
         .map((r) => `  line ${r.row.line} (${r.row.request.customerId}): ${r.outcome}: ${r.detail}`)

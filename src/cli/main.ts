@@ -3,7 +3,8 @@
  * customer at a time. It is a client of the public API (API_URL, API_TOKEN), nothing more, so it works
  * the same against `npm start`, the Docker deployment or a production service.
  *
- * Exit codes: 0 everything was accepted; 1 some rows or customers were not (each one is reported);
+ * Exit codes: 0 everything was accepted; 1 some rows or customers were not, or would need action
+ * (`import --dry-run`; each one is reported);
  * 2 the command could not run (a bad flag, an unreadable file, an API it cannot reach or that refuses
  * the token, a token it will not send over plain http: ./api-url.ts).
  *
@@ -80,13 +81,36 @@ function program(): Command {
 
   cli
     .command('status')
-    .description('How many customers are at each status and step (every onboarding, paged through).')
+    .description(
+      'How many customers are at each status and step (every onboarding, paged through); with a filter, also which customers, each with its problem.',
+    )
     .option('--status <status>', 'only this status: running, action-required, completed, failed, cancelled')
     .option('--step <step>', 'only this step, e.g. waiting-for-corrections')
     .option('--waiting-longer-than <age>', 'only those waiting longer than this, e.g. 3d or 12h')
-    .action(async (filters: { status?: string; step?: string; waitingLongerThan?: string }) => {
-      process.exitCode = await showStatus(client(), filters, print);
-    });
+    .addOption(
+      new Option('--limit <n>', 'name at most this many customers (newest first)')
+        .default(20)
+        .argParser(positiveInteger(10_000)),
+    )
+    .option('--json', 'one JSON document on stdout (counts, customers with problems, how many more)', false)
+    .addOption(concurrency())
+    .action(
+      async ({
+        limit,
+        json,
+        concurrency,
+        ...filters
+      }: {
+        status?: string;
+        step?: string;
+        waitingLongerThan?: string;
+        limit: number;
+        json: boolean;
+        concurrency: number;
+      }) => {
+        process.exitCode = await showStatus(client(), filters, { limit, json, concurrency }, print);
+      },
+    );
 
   cli
     .command('report')

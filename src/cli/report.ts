@@ -2,7 +2,9 @@
  * `trusthub-onboarding report --csv`: one row per phone number, with its customer, the attestation its
  * calls get today and what stands between it and A, in words; where it stands in each of the
  * customer's trust products; and the attestation Twilio actually signed its last reported call with,
- * with what the service found when that differed. This is the sheet a support team sends around; every
+ * with what the service found when that differed; and the customer's problem, when it has one (the
+ * kind, codes and message, each field at fault, and the remedy and fix from APIs that give them:
+ * ./problem.ts). This is the sheet a support team sends around; every
  * cell comes from the workflow itself (GET /v1/onboardings/:id), the same derivation the API shows, so
  * the sheet and the service never disagree.
  *
@@ -16,13 +18,15 @@
 import pMap from 'p-map';
 import { stringify } from 'csv-stringify/sync';
 import {
-  ApiBusy,
+  readView,
   type ApiClient,
   type NumberInProduct,
   type OnboardingSummary,
   type OnboardingView,
   type PhoneNumberView,
+  type ProblemView,
 } from './api-client.js';
+import { PROBLEM_COLUMNS, problemCells, problemLines } from './problem.js';
 import { table } from './table.js';
 
 export const HEADER = [
@@ -40,7 +44,11 @@ export const HEADER = [
   'observedAttestation',
   'observedAt',
   'mismatch',
+  ...PROBLEM_COLUMNS,
 ];
+
+/** The table on a terminal leaves the problem's long cells out; they follow it, one block a customer. */
+const TABLE_COLUMNS = HEADER.length - PROBLEM_COLUMNS.length;
 
 /** Every CSV the CLI prints, with formula-looking cells made text (the file header says why). */
 export function toCsv(rows: string[][]): string {
@@ -69,17 +77,34 @@ function observedCells(n: PhoneNumberView): string[] {
 }
 
 /** A customer's line when there is no number to show: `why` in the blockedBy column. */
-function customerLine(customerId: string, id: string, status: string, step: string, why: string): string[] {
+function customerLine(
+  customerId: string,
+  id: string,
+  status: string,
+  step: string,
+  why: string,
+  problem?: ProblemView | null,
+): string[] {
   const row = [customerId, id, status, step, '', '', '', why];
-  return [...row, ...Array<string>(HEADER.length - row.length).fill('')];
+  return [...row, ...Array<string>(TABLE_COLUMNS - row.length).fill(''), ...problemCells(problem)];
 }
 
 /** The report's rows for one customer's record, one per number (or one saying why there is none). */
 export function numberRows(customerId: string, view: OnboardingView): string[][] {
   if (!view.phoneNumbers.length) {
     // Numbers are looked up early in the run; until then the customer still deserves a line.
-    return [customerLine(customerId, view.id, view.status, view.step, 'phone numbers not resolved yet')];
+    return [
+      customerLine(
+        customerId,
+        view.id,
+        view.status,
+        view.step,
+        'phone numbers not resolved yet',
+        view.problem,
+      ),
+    ];
   }
+  const problem = problemCells(view.problem);
   return view.phoneNumbers.map((n) => [
     customerId,
     view.id,
@@ -90,24 +115,26 @@ export function numberRows(customerId: string, view: OnboardingView): string[][]
     n.attestation,
     n.blockedBy ?? '',
     ...observedCells(n),
+    ...problem,
   ]);
 }
 
-async function rowsFor(api: ApiClient, onboarding: OnboardingSummary): Promise<string[][]> {
+interface CustomerReport {
+  customerId: string;
+  rows: string[][];
+  problem?: ProblemView | null;
+}
+
+async function reportFor(api: ApiClient, onboarding: OnboardingSummary): Promise<CustomerReport> {
   const customerId = onboarding.customerId ?? '';
   // A customer the API could not answer for through its retries still gets its line, saying so.
-  const answer = await api
-    .request<OnboardingView>('GET', `/v1/onboardings/${onboarding.id}`)
-    .catch((error: unknown) => {
-      if (error instanceof ApiBusy) return { status: 503, body: undefined };
-      throw error;
-    });
-  const { status, body } = answer;
-  if (status !== 200 || !body) {
+  const answer = await readView(api, onboarding.id);
+  if ('status' in answer) {
     const { id, status: lastStatus, step } = onboarding;
-    return [customerLine(customerId, id, lastStatus ?? '', step ?? '', `state unavailable (HTTP ${status})`)];
+    const why = `state unavailable (HTTP ${answer.status})`;
+    return { customerId, rows: [customerLine(customerId, id, lastStatus ?? '', step ?? '', why)] };
   }
-  return numberRows(customerId, body);
+  return { customerId, rows: numberRows(customerId, answer.view), problem: answer.view.problem };
 }
 
 export async function report(
@@ -117,8 +144,25 @@ export async function report(
 ): Promise<number> {
   const onboardings: OnboardingSummary[] = [];
   for await (const onboarding of api.onboardings()) onboardings.push(onboarding);
-  const rows = (await pMap(onboardings, (o) => rowsFor(api, o), { concurrency })).flat();
+  const customers = await pMap(onboardings, (o) => reportFor(api, o), { concurrency });
+  const rows = customers.flatMap((c) => c.rows);
   rows.sort((a, b) => a[0]!.localeCompare(b[0]!) || a[4]!.localeCompare(b[4]!));
-  out(csv ? toCsv([HEADER, ...rows]) : table(HEADER, rows));
+  if (csv) {
+    out(toCsv([HEADER, ...rows]));
+    return 0;
+  }
+  out(
+    table(
+      HEADER.slice(0, TABLE_COLUMNS),
+      rows.map((row) => row.slice(0, TABLE_COLUMNS)),
+    ),
+  );
+  const withProblems = customers
+    .filter((c) => c.problem)
+    .sort((a, b) => a.customerId.localeCompare(b.customerId));
+  if (withProblems.length) {
+    out(`\n${withProblems.length} customer(s) need you:`);
+    out(withProblems.flatMap((c) => [c.customerId, ...problemLines(c.problem)]).join('\n'));
+  }
   return 0;
 }

@@ -37,7 +37,22 @@ export interface TwilioErrorDetails {
   code: number | null;
   message: string;
   moreInfo: string | null;
+  /**
+   * A 20409 on a number's assignment: which number, and whose bundle already holds it (never which
+   * bundle: src/activities/bundles.ts finds out, and keeps the other customer's name to itself).
+   */
+  numberTaken?: { phoneNumberSid: string; heldBy: NumberHolder };
 }
+
+/**
+ * Whose bundle holds a number Twilio refused to assign (20409): one this service made for this same
+ * customer (an earlier run), for another of the ISV's customers, one it did not make (the Console,
+ * another integration, the ISV's primary profile), or unknown when Twilio's message names no bundle.
+ */
+export type NumberHolder = 'this-customer' | 'another-customer' | 'outside' | 'unknown';
+
+/** Twilio's generic conflict code: on a number's assignment, the number is on another bundle already. */
+export const CONFLICT_CODE = 20409;
 
 /**
  * What a PhoneNumberNotOwned failure carries in `details`: one entry per number not owned. The number

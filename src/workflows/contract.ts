@@ -309,15 +309,11 @@ export interface OnboardingEvent {
     /** `customer-profile.*`, `trust-product.*`: the bundle, with Twilio's codes and their meanings when rejected. */
     bundle?: { sid: string; status: string; errors: { code: number; meaning?: string }[] };
     /**
-     * `onboarding.action-required`: what the ISV must fix; `onboarding.twilio-failing`: Twilio's
-     * calls failing, with `outage` (since when, attempts, the last error), nothing to fix.
+     * `onboarding.action-required`: what the ISV must fix, the request's fields and the call that fixes
+     * it; `onboarding.twilio-failing`: Twilio's calls failing, with `outage` (since when, attempts, the
+     * last error), nothing to fix.
      */
-    problem?: {
-      kind: Problem['kind'];
-      message: string;
-      codes: { code: number; meaning: string }[];
-      outage?: TwilioOutage;
-    };
+    problem?: Pick<Problem, 'kind' | 'message' | 'codes' | 'remedy' | 'fields' | 'fix' | 'outage'>;
     /** `*.drift`: what was found missing at Twilio, and whether it was put back. */
     drift?: {
       bundleSid: string;

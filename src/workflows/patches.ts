@@ -89,6 +89,12 @@ export const UPSERT_CHANGED_ATTRIBUTES = 'upsert-changed-attributes';
 export const STRICT_ADOPTION = 'strict-adoption';
 
 /**
+ * The search attributes include OnboardingProblem, the problem in brief (src/workflows/remedies.ts
+ * `problemBrief`), so the operators' and the API's lists show it. Before, they did not.
+ */
+export const PROBLEM_SEARCH_ATTRIBUTE = 'problem-search-attribute';
+
+/**
  * A Trust Hub activity failing at Twilio tells its run (twilioFailing, twilioRecovered: see
  * src/activities/twilio-outage.ts): the run records a `twilio-unavailable` problem, upserts
  * TwilioFailingSince and announces it. Before, such signals had no handler: runs that recorded one
@@ -126,5 +132,6 @@ export const PATCHES: readonly PatchRecord[] = [
   patch(DRIFT_CHECKS, '2026-12-01'),
   patch(UPSERT_CHANGED_ATTRIBUTES, '2026-12-01'),
   patch(STRICT_ADOPTION, '2026-12-07'),
+  patch(PROBLEM_SEARCH_ATTRIBUTE, '2026-12-07'),
   patch(TWILIO_OUTAGES, '2026-12-07'),
 ];

@@ -228,6 +228,8 @@ export const EvaluationFieldResult = Type.Object({
   field: Type.Optional(Type.String()),
   errorCode: Type.Optional(Type.Number()),
   reason: Type.String(),
+  /** The onboarding request's field this is about, as a JSON pointer (`/authorizedRepresentatives/0/email`). */
+  pointer: Type.Optional(Type.String()),
 });
 
 export const EvaluationSummary = Type.Object({
@@ -274,6 +276,25 @@ export const Problem = Type.Object({
   codes: Type.Array(Type.Object({ code: Type.Number(), meaning: Type.String() })),
   /** Field-level results of the latest evaluation, when that is what failed. */
   failures: Type.Array(EvaluationFieldResult),
+  /** What the ISV does about it, in words (docs/problems.md lists every code's). */
+  remedy: Type.Optional(Type.String()),
+  /** The request's fields to change, as JSON pointers, each with Twilio's name for it beside. */
+  fields: Type.Optional(
+    Type.Array(
+      Type.Object({
+        pointer: Type.String({
+          description: 'A JSON pointer into the onboarding request, e.g. /business/name.',
+        }),
+        twilio: Type.Optional(
+          Type.String({ description: "Twilio's name, e.g. authorized_representative_1.email." }),
+        ),
+      }),
+    ),
+  ),
+  /** The call that applies the remedy; null when nothing the ISV sends fixes it. */
+  fix: Type.Optional(
+    Type.Union([Type.Object({ method: Type.Enum(['PATCH', 'POST']), path: Type.String() }), Type.Null()]),
+  ),
   /** Kind `twilio-unavailable`: since when Twilio's calls fail, the attempts, the last error, the next try. */
   outage: Type.Optional(TwilioOutage),
 });

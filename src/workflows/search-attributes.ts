@@ -17,6 +17,12 @@ export const TrustProductStatus = defineSearchAttributeKey('TrustProductStatus',
 export const BundleSids = defineSearchAttributeKey('BundleSids', SearchAttributeType.KEYWORD_LIST);
 /** When the current wait (vetting, corrections) began; unset while the onboarding is working. */
 export const WaitingSince = defineSearchAttributeKey('WaitingSince', SearchAttributeType.DATETIME);
+/**
+ * The problem in brief: its kind followed by its codes, space separated (`rejection 18601`,
+ * `phone-numbers 20409`, `evaluation`); unset without one. Saved views filter on
+ * `OnboardingProblem STARTS_WITH '<kind>'` (src/workflows/remedies.ts `problemBrief`).
+ */
+export const OnboardingProblem = defineSearchAttributeKey('OnboardingProblem', SearchAttributeType.KEYWORD);
 
 /** When the run's Twilio calls began failing (src/activities/twilio-outage.ts); unset while Twilio answers. */
 export const TwilioFailingSince = defineSearchAttributeKey(
@@ -32,6 +38,7 @@ export const SEARCH_ATTRIBUTES = [
   TrustProductStatus,
   BundleSids,
   WaitingSince,
+  OnboardingProblem,
   TwilioFailingSince,
 ] as const;
 

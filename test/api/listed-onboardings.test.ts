@@ -15,6 +15,7 @@ import { WORKFLOW_TYPE } from '../../src/workflows/contract.js';
 import {
   CustomerId,
   CustomerProfileStatus,
+  OnboardingProblem,
   OnboardingStatus,
   OnboardingStep,
   TrustProductStatus,
@@ -25,7 +26,7 @@ const STARTED = new Date('2026-12-01T10:00:00.000Z');
 /** One row as visibility returns it; `attributes` replace the real onboarding's. */
 function execution(
   workflowId: string,
-  attributes: Partial<Record<'customerId' | 'status' | 'step' | 'profile' | 'product', string>>,
+  attributes: Partial<Record<'customerId' | 'status' | 'step' | 'profile' | 'product' | 'problem', string>>,
   type = WORKFLOW_TYPE,
 ): temporal.api.workflow.v1.IWorkflowExecutionInfo {
   const pairs: SearchAttributeUpdatePair[] = [];
@@ -34,6 +35,7 @@ function execution(
   if (attributes.step !== undefined) pairs.push({ key: OnboardingStep, value: attributes.step });
   if (attributes.profile !== undefined) pairs.push({ key: CustomerProfileStatus, value: attributes.profile });
   if (attributes.product !== undefined) pairs.push({ key: TrustProductStatus, value: attributes.product });
+  if (attributes.problem !== undefined) pairs.push({ key: OnboardingProblem, value: attributes.problem });
   return {
     execution: { workflowId, runId: '0195c6d4-0000-7000-8000-000000000000' },
     type: { name: type },
@@ -62,10 +64,19 @@ describe('listedOnboarding', () => {
         customerProfileStatus: 'in-review',
         trustProductStatus: 'none',
         waitingSince: null,
+        problem: null,
         startedAt: STARTED.toISOString(),
         temporalStatus: 'RUNNING',
       },
     });
+  });
+
+  test('the problem in brief is listed as the workflow writes it: a kind, then its codes', () => {
+    for (const problem of ['rejection 18601', 'phone-numbers 20409', 'evaluation', 'pre-check 18606']) {
+      const checked = listedOnboarding(execution('onboarding-acme-dental', { ...acme, problem }));
+      assert.ok('row' in checked);
+      assert.equal(checked.row.problem, problem);
+    }
   });
 
   test('a run started but not picked up yet (no step, no bundles) is listed', () => {
@@ -91,6 +102,8 @@ describe('listedOnboarding', () => {
       ['step', execution('onboarding-acme-dental', { ...acme, step: 'wire-the-money' })],
       ['bundle-status', execution('onboarding-acme-dental', { ...acme, profile: 'approved-by-me' })],
       ['bundle-status', execution('onboarding-acme-dental', { ...acme, product: '@cmd' })],
+      ['problem', execution('onboarding-acme-dental', { ...acme, problem: '=HYPERLINK("https://evil")' })],
+      ['problem', execution('onboarding-acme-dental', { ...acme, problem: 'rejection 18601; call us' })],
     ];
     for (const [reason, row] of cases) {
       assert.deepEqual(listedOnboarding(row), { dropped: reason }, JSON.stringify(row.execution));

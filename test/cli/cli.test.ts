@@ -59,10 +59,13 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     ]) {
       const result = await run(...args);
       assert.equal(result.code, 1, result.stdout + result.stderr);
-      assert.match(result.stdout, /3 problem\(s\); nothing was started/);
+      assert.match(result.stdout, /4 problem\(s\) in 3 of 3 row\(s\); nothing was started/);
       assert.match(result.stdout, /line 2, registrationNumber: must match pattern/);
       assert.match(result.stdout, /line 3, rep1Email: must match format "email"/);
       assert.match(result.stdout, /line 4, customerId: repeats line 2/);
+      // Blue River's number, asked for again by the row under another customer's ID.
+      const blueRivers = /(\+\d+),$/.exec(second!)![1]!;
+      assert.ok(result.stdout.includes(`line 4, phoneNumbers: item 1: ${blueRivers} is on line 3 too`));
     }
     const described = await stack.env.client.workflow
       .getHandle(onboardingIdFor('bad-rows-2'))
@@ -134,7 +137,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     assert.deepEqual(
       before.map((r) => r.phoneNumber),
       // `'` keeps a spreadsheet from reading the `+` as a formula (src/cli/report.ts).
-      ["'+14155550100", "'+14155550101", "'+14155550102", "'+14155550103"],
+      ["'+14155550100", "'+14155550101", "'+14155550104", "'+14155550105"],
     );
     for (const row of before) {
       assert.notEqual(row.attestation, 'A');
@@ -160,8 +163,12 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
   test('a row adopting a profile goes to /v1/adoptions with ADOPT_TOKEN from the environment, and without it nothing starts', async () => {
     const [header, first] = exampleLines();
     const file = join(dir, 'adopting.csv');
-    // A profile Twilio does not have: the adoption is refused, which only /v1/adoptions answers.
-    const adopting = first!.replace('acme-dental,', 'cli-adopter,').replace(/,$/, `,BU${'0'.repeat(32)}`);
+    // A profile Twilio does not have: the adoption is refused, which only /v1/adoptions answers. Its
+    // own number: acme-dental's are taken.
+    const adopting = first!
+      .replace('acme-dental,', 'cli-adopter,')
+      .replace(/\+14155550100;\+14155550101/, '+14155550108')
+      .replace(/,$/, `,BU${'0'.repeat(32)}`);
     const plain = first!
       .replace('acme-dental,', 'cli-plain,')
       .replace(/\+14155550100;\+14155550101/, '+14155550109');
@@ -180,6 +187,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     });
     assert.equal(withToken.code, 1, withToken.stdout + withToken.stderr);
     assert.match(withToken.stdout, /started +1\n/);
+    assert.match(withToken.stdout, /^1 of 2 row\(s\) were not started:$/m);
     assert.match(
       withToken.stdout,
       /line 3 \(cli-adopter\): refused: 422 This customer profile cannot be adopted/,
@@ -246,7 +254,11 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
 
     const [header, first] = exampleLines();
     const file = join(dir, 'victim.csv');
-    writeFileSync(file, `${header}\n${first!.replace('acme-dental,', 'dental-victim,')}\n`);
+    // Its own number: acme-dental's are taken.
+    const victim = first!
+      .replace('acme-dental,', 'dental-victim,')
+      .replace(/\+14155550100;\+14155550101/, '+14155550107');
+    writeFileSync(file, `${header}\n${victim}\n`);
     const result = await run('import', file);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /started +1\n/);

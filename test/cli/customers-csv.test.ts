@@ -109,3 +109,75 @@ describe('the Voice Integrity and CNAM columns', () => {
     );
   });
 });
+
+describe("the service's own pre-checks, every problem of a row, and numbers two rows share", () => {
+  const CEDAR = readFileSync(EXAMPLE, 'utf8').trimEnd().split('\n')[3]!;
+
+  test("an email off the website's domain is the workflow's 18606, named by its column, before anything starts", () => {
+    const { rows, problems } = parseCustomers(
+      [HEADER, ACME.replace('dana.reyes@acmedental.com', 'dana@gmail.com'), BLUE_RIVER].join('\n'),
+    );
+    assert.deepEqual(rows, []);
+    assert.deepEqual(problems, [
+      {
+        line: 2,
+        column: 'rep1Email',
+        rule: 'The email is on gmail.com, the website on acmedental.com: Twilio rejects the profile with 18606. Use an address on acmedental.com.',
+      },
+    ]);
+  });
+
+  test('a row the schema refuses still gets every other check: one line per problem, not the first alone', () => {
+    const { problems } = parseCustomers(
+      file(
+        ['', '', '', '', 'FBI Dental'],
+        // Refused by the schema (the email's format): judged once, not a second time as off the domain.
+        ['', '', '', '', ''],
+      )
+        .replace('12-3456789', '12-34')
+        .replace('compliance@acmedental.com', 'owner@gmail.com')
+        .replace('luis@blueriverplumbing.com', 'luis-at-home'),
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.line, p.column]),
+      [
+        [2, 'registrationNumber'],
+        [2, 'cnam_display_name'],
+        [2, 'email'],
+        [3, 'rep1Email'],
+      ],
+    );
+    assert.match(problems[2]!.rule, /18606/);
+    assert.equal(problems[3]!.rule, 'must match format "email"');
+  });
+
+  test('a number on two rows is a problem on the second, naming the first', () => {
+    // Acme's second number made Blue River's (the last cell but the empty customerProfileSid).
+    const blueRivers = /(\+\d+),$/.exec(BLUE_RIVER)![1]!;
+    const { rows, problems } = parseCustomers(
+      [HEADER, BLUE_RIVER, ACME.replace('+14155550101', blueRivers)].join('\n'),
+    );
+    assert.deepEqual(rows, []);
+    assert.deepEqual(problems, [
+      {
+        line: 3,
+        column: 'phoneNumbers',
+        rule: `item 2: ${blueRivers} is on line 2 too (a number goes on one customer's profile; Twilio refuses the second with 20409)`,
+      },
+    ]);
+  });
+
+  test("an adopted profile is not pre-checked (Twilio holds its emails); a made one's warnings are said, not refused", () => {
+    const adopting = ACME.replace('dana.reyes@acmedental.com', 'dana@gmail.com').replace(
+      /,$/,
+      `,BU${'0'.repeat(32)}`,
+    );
+    const { rows, problems, warnings } = parseCustomers([HEADER, adopting, CEDAR].join('\n'));
+    assert.deepEqual(problems, []);
+    assert.equal(rows.length, 2);
+    // Cedar Law is registered by DUNS: 18609 is likely, and the row is still imported.
+    assert.equal(warnings.length, 1);
+    assert.equal(warnings[0]!.line, 3);
+    assert.match(warnings[0]!.warning, /^18609 \(ineligible business registration authority\) is likely/);
+  });
+});

@@ -102,6 +102,13 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
       actionRequired.data.problem!.codes.map((c) => c.code),
       [18601],
     );
+    // The why, as the view says it: the remedy, the request's paths and the call that applies it.
+    assert.match(actionRequired.data.problem!.remedy ?? '', /legal name/);
+    assert.deepEqual(
+      actionRequired.data.problem!.fields?.map((f) => f.pointer),
+      ['/business/name', '/business/websiteUrl'],
+    );
+    assert.deepEqual(actionRequired.data.problem!.fix, { method: 'PATCH', path: `/v1/onboardings/${id}` });
     await recordHistory(stack.env.client, 'v6-events-rejected', id);
   });
 

@@ -64,6 +64,7 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
       TrustProductStatus: 'twilio-approved',
       BundleSids: [done.resources.customerProfileSid, done.resources.trustProductSid],
       WaitingSince: undefined,
+      OnboardingProblem: undefined,
       TwilioFailingSince: undefined,
     });
 

@@ -1,7 +1,8 @@
 /** The `twilio-unavailable` problem the run shows while Twilio fails its calls (src/workflows/onboarding/twilio-outage.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isOutage, outageProblem, TWILIO_STATUS_PAGE } from '../../src/workflows/onboarding/twilio-outage.js';
+import { isOutage, outageProblem } from '../../src/workflows/onboarding/twilio-outage.js';
+import { TWILIO_STATUS_PAGE } from '../../src/workflows/remedies.js';
 import { RECORDED_OUTAGE } from '../support/outage.js';
 
 const outage = RECORDED_OUTAGE;
@@ -12,9 +13,12 @@ describe('outageProblem', () => {
     assert.equal(problem.kind, 'twilio-unavailable');
     assert.deepEqual(problem.outage, outage);
     assert.deepEqual([problem.codes, problem.failures], [[], []]);
-    for (const part of [outage.since, 'createBundle', 'HTTP 500', 'Nothing to send', TWILIO_STATUS_PAGE]) {
+    for (const part of [outage.since, 'createBundle', 'HTTP 500']) {
       assert.ok(problem.message.includes(part), `${part} in ${problem.message}`);
     }
+    assert.match(problem.remedy ?? '', /^Nothing to send: .*retries until Twilio answers/);
+    assert.ok(problem.remedy?.includes(TWILIO_STATUS_PAGE));
+    assert.deepEqual([problem.fields, problem.fix], [[], null], 'no field to change, no call to make');
   });
 });
 

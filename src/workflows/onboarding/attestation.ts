@@ -14,9 +14,11 @@ import type {
   PhoneNumberStatus,
 } from '../contract.js';
 import { numberIneligibility } from '../product-checks.js';
+import { numberBlocker } from '../remedies.js';
 
 export function phoneNumberStatuses(
-  carried: Pick<CarriedState, 'view' | 'numbers' | 'observed' | 'mismatches'>,
+  carried: Pick<CarriedState, 'view' | 'numbers' | 'observed' | 'mismatches'> &
+    Partial<Pick<CarriedState, 'request'>>,
   settings: Pick<OnboardingSettings, 'primaryTrustProductApproved'> | undefined,
 ): PhoneNumberStatus[] {
   const { view, numbers } = carried;
@@ -26,6 +28,8 @@ export function phoneNumberStatuses(
   const withoutA: Attestation = settings?.primaryTrustProductApproved ? 'B' : 'C';
   return view.phoneNumbers.map((number) => {
     const blockedBy =
+      // Twilio refused the number itself (another bundle has it): that, not the bundles' state, blocks it.
+      numberBlocker(view.problem, carried.request, number) ??
       bundleBlocker('customer profile', view.customerProfile, view.timeline) ??
       (onProfile.includes(number.sid) ? null : 'number not on the customer profile') ??
       bundleBlocker('trust product', view.trustProduct, view.timeline) ??

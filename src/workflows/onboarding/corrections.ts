@@ -6,7 +6,14 @@ import { ActivityFailure, ApplicationFailure, condition, patched } from '@tempor
 import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
 import { ADD_ON_FIELD, ADD_ON_PRODUCTS, describeTwilioCode } from '../../trusthub/types.js';
-import { NOT_OWNED_ATTESTATION, type Corrections, type Problem } from '../contract.js';
+import {
+  NOT_OWNED_ATTESTATION,
+  type Corrections,
+  type OnboardingRequest,
+  type PhoneNumberRef,
+  type Problem,
+} from '../contract.js';
+import { numberTakenProblem, phoneNumberPointer } from '../remedies.js';
 import { activities } from './activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
 import { updateAddOnInformation } from './products.js';
@@ -246,10 +253,22 @@ export function failureType(error: unknown): string | undefined {
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
-/** Twilio refused a request (bad value, not owned number): the ISV can fix it with a correction. */
-export function refusalProblem(error: unknown): Problem | undefined {
+/**
+ * Twilio refused a request (bad value, not owned number, a number another bundle has): the ISV can fix
+ * it with a correction. `numbers` (the record's and the request's) names the number a 20409 is about.
+ */
+export function refusalProblem(
+  error: unknown,
+  numbers?: { phoneNumbers: PhoneNumberRef[]; request: Pick<OnboardingRequest, 'phoneNumbers'> },
+): Problem | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : undefined;
   if (!(cause instanceof ApplicationFailure)) return undefined;
+  const taken = (cause.details?.[0] as Partial<TwilioErrorDetails> | undefined)?.numberTaken;
+  if (cause.type === TrustHubFailureType.Rejected && taken) {
+    const number = numbers?.phoneNumbers.find((n) => n.sid === taken.phoneNumberSid);
+    const pointer = number && numbers ? phoneNumberPointer(numbers.request, number) : undefined;
+    return numberTakenProblem(number, taken.heldBy, pointer);
+  }
   if (cause.type === TrustHubFailureType.PhoneNumberNotOwned) {
     return {
       kind: 'phone-numbers',

@@ -35,6 +35,7 @@ import {
   type PhoneNumberStatus,
 } from '../contract.js';
 import { SIGNED_EVENTS } from '../patches.js';
+import { explainedProblemOf } from '../remedies.js';
 import { outageProblem } from './twilio-outage.js';
 
 /** Bundle statuses that are news to the ISV, and the event each one is. */
@@ -176,19 +177,29 @@ export function eventsSinceAnnounced(
   // Twilio failing the run's calls, and answering again (./twilio-outage.ts): each outage told once.
   const outage = carried.twilioOutage;
   if (outage && before.twilioFailing !== outage.since) {
-    const { kind, message, codes } = outageProblem(outage);
-    add('onboarding.twilio-failing', { problem: { kind, message, codes, outage } });
+    const { kind, message, codes, remedy, fields, fix } = outageProblem(outage);
+    add('onboarding.twilio-failing', { problem: { kind, message, codes, remedy, fields, fix, outage } });
   } else if (!outage && before.twilioFailing && view.status !== 'failed' && view.status !== 'cancelled') {
     add('onboarding.twilio-recovered');
   }
 
   const statusEvent = view.status !== before.status ? STATUS_EVENTS[view.status] : undefined;
   if (statusEvent) {
-    const problem = view.problem;
+    // The problem as the view explains it (../remedies.ts): the remedy, the fields and the call.
+    const problem = explainedProblemOf(carried);
     add(
       statusEvent,
       problem && view.status === 'action-required'
-        ? { problem: { kind: problem.kind, message: problem.message, codes: problem.codes } }
+        ? {
+            problem: {
+              kind: problem.kind,
+              message: problem.message,
+              codes: problem.codes,
+              remedy: problem.remedy,
+              fields: problem.fields,
+              fix: problem.fix,
+            },
+          }
         : {},
     );
   }

@@ -37,6 +37,7 @@ import {
   type ProductsRequest,
 } from '../contract.js';
 import { describeFailures, numberIneligibility, productFailures } from '../product-checks.js';
+import { NUMBER_HOLDERS, numberTakenProblem } from '../remedies.js';
 import { DRIFT_CHECKS } from '../patches.js';
 import { refusalProblem } from './corrections.js';
 import { activities, interactively } from './activities.js';
@@ -283,10 +284,13 @@ function numberRefusal(error: unknown, redact: (text: string) => string): Applic
   const cause = error instanceof ActivityFailure ? error.cause : undefined;
   if (cause instanceof ApplicationFailure) {
     const details = (cause.details?.[0] ?? {}) as Partial<TwilioErrorDetails>;
+    const taken = details.numberTaken;
     const reason =
       cause.type === TrustHubFailureType.PhoneNumberNotOwned
         ? `${cause.message}. ${NOT_OWNED_ATTESTATION}`
-        : `Twilio refused: ${details.message ?? cause.message}`;
+        : taken
+          ? `${numberTakenProblem(undefined, taken.heldBy, undefined).message} ${NUMBER_HOLDERS[taken.heldBy].remedy}`
+          : `Twilio refused: ${details.message ?? cause.message}`;
     return ApplicationFailure.create({
       type: NumberChangeRefusal.TwilioRefused,
       message: redact(reason),

@@ -54,6 +54,7 @@ import {
   type TwilioOutage,
 } from '../contract.js';
 import { redactTexts, sidsNamedIn } from '../redaction.js';
+import { explainedProblemOf, problemBrief, withPointer } from '../remedies.js';
 import { resourceName } from '../resource-names.js';
 import {
   BundleSids,
@@ -64,13 +65,19 @@ import {
   TrustProductStatus,
   TwilioFailingSince,
   WaitingSince,
+  OnboardingProblem,
 } from '../search-attributes.js';
 import { outageProblem } from './twilio-outage.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
 import type { ReplacedResource } from './personal-data.js';
-import { REQUEST_FROM_INPUT, UPSERT_CHANGED_ATTRIBUTES, YIELD_TO_QUEUED_WORK } from '../patches.js';
+import {
+  PROBLEM_SEARCH_ATTRIBUTE,
+  REQUEST_FROM_INPUT,
+  UPSERT_CHANGED_ATTRIBUTES,
+  YIELD_TO_QUEUED_WORK,
+} from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
 /** The one timeline entry for a run of steps that found their work already done (`setStep`). */
@@ -282,10 +289,16 @@ export class Onboarding {
    * field they reached.
    */
   answer(): OnboardingView {
+    const { latestEvaluation } = this.record;
     const view = {
       ...this.record,
-      problem: this.problem(),
       phoneNumbers: phoneNumberStatuses(this.carried, this.settings),
+      // The why, derived on the way out (../remedies.ts): runs recorded before it say it too.
+      problem: this.problem(),
+      latestEvaluation: latestEvaluation && {
+        ...latestEvaluation,
+        failures: latestEvaluation.failures.map(withPointer),
+      },
     };
     return redactTexts(view, this.ownSids());
   }
@@ -349,6 +362,10 @@ export class Onboarding {
       { key: BundleSids, value: this.bundleSids() },
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ];
+    // A new attribute is a new command where recorded runs upserted without it: behind its patch.
+    // A Twilio outage shows there too when the ISV has nothing else to fix (as in the view).
+    if (patched(PROBLEM_SEARCH_ATTRIBUTE))
+      attributes.push({ key: OnboardingProblem, value: problemBrief(this.problem()) });
     // Only ever written by a run that heard of an outage (TWILIO_OUTAGES): every other upsert, and so
     // every recorded one, stays as it was, and a namespace without the attribute is never sent it.
     if (failingSince || set.get(TwilioFailingSince) !== undefined) {
@@ -502,7 +519,6 @@ export class Onboarding {
 
   describe(): string {
     const record = this.record;
-    const { problem } = record;
     const outage = this.carried.twilioOutage;
     const lines = [`**${record.status}** — ${record.step.replaceAll('-', ' ')}`];
     if (record.customerProfile)
@@ -515,9 +531,15 @@ export class Onboarding {
     }
     // Operators see an outage even behind the ISV's problem, which the view shows first.
     if (outage) lines.push(`Twilio failing: ${outageProblem(outage).message}`);
+    const problem = explainedProblemOf(this.carried);
     if (problem) {
       lines.push(`Needs the ISV: ${problem.message}`);
       for (const { code, meaning } of problem.codes) lines.push(`- ${code}: ${meaning}`);
+      if (problem.remedy) lines.push(`Remedy: ${problem.remedy}`);
+      for (const { pointer, twilio } of problem.fields ?? []) {
+        lines.push(`- change \`${pointer}\`${twilio ? ` (Twilio's ${twilio})` : ''}`);
+      }
+      if (problem.fix) lines.push(`Fix: ${problem.fix.method} ${problem.fix.path}`);
     }
     return lines.join('\n');
   }
@@ -807,10 +829,10 @@ export class Onboarding {
 
   // ---- Twilio outages, told by the activities (./twilio-outage.ts) -----------------------------------
 
-  /** The view's problem: the ISV's to fix when there is one, else Twilio failing, if it is. */
+  /** The view's problem: the ISV's to fix (explained: ../remedies.ts) when there is one, else Twilio failing. */
   problem(): Problem | null {
     const outage = this.carried.twilioOutage;
-    return this.record.problem ?? (outage ? outageProblem(outage) : null);
+    return explainedProblemOf(this.carried) ?? (outage ? outageProblem(outage) : null);
   }
 
   /** Twilio keeps failing a call: since the first such call's first try, with the latest attempts. */

@@ -6,21 +6,20 @@
  * The API adds the live attempt count and next try from the pending activity (src/api/twilio-outage.ts).
  */
 import type { Problem, TwilioOutage } from '../contract.js';
-
-/** Twilio's public status page: whether the outage is Twilio's, and when it expects it over. */
-export const TWILIO_STATUS_PAGE = 'https://status.twilio.com';
+import { KIND_REMEDIES } from '../remedies.js';
 
 /** The recorded outage, shaped as the view's problem (kind `twilio-unavailable`). */
 export function outageProblem(outage: TwilioOutage): Problem {
   const { since, operation, lastError } = outage;
   return {
     kind: 'twilio-unavailable',
-    message:
-      `Twilio's calls have been failing since ${since} (${operation}: ${lastError.message}). ` +
-      `Nothing to send: the service retries until Twilio answers, then goes on by itself. ` +
-      `Twilio's status page: ${TWILIO_STATUS_PAGE}.`,
+    message: `Twilio's calls have been failing since ${since} (${operation}: ${lastError.message}).`,
     codes: [],
     failures: [],
+    remedy: KIND_REMEDIES['twilio-unavailable'],
+    fields: [],
+    // Nothing the ISV sends fixes it.
+    fix: null,
     outage,
   };
 }

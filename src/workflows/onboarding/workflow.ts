@@ -164,7 +164,13 @@ async function onboard(onboarding: Onboarding): Promise<void> {
       await followTheGuide(onboarding);
       return;
     } catch (error) {
-      problem = error instanceof NeedsCorrections ? error.problem : refusalProblem(error);
+      problem =
+        error instanceof NeedsCorrections
+          ? error.problem
+          : refusalProblem(error, {
+              phoneNumbers: onboarding.record.phoneNumbers,
+              request: onboarding.request,
+            });
       if (!problem) throw error;
       problem = { ...problem, message: onboarding.redact(problem.message) };
     }
