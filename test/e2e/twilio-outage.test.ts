@@ -74,7 +74,8 @@ describe('a Twilio outage', { timeout: 300_000 }, () => {
       { type: outage.lastError.type, status: outage.lastError.status },
       { type: 'TwilioUnavailable', status: 500 },
     );
-    assert.match(problem.message, /Nothing to send: the service retries/);
+    assert.match(problem.remedy ?? '', /^Nothing to send: .*the service retries/);
+    assert.equal(problem.fix, null, 'no call of the ISV fixes it');
     assert.ok(failing.timeline.some((e) => e.event === 'Twilio failing'));
 
     await until(
@@ -85,6 +86,15 @@ describe('a Twilio outage', { timeout: 300_000 }, () => {
     assert.ok(announced.verified, 'signed');
     assert.equal(announced.event.data.problem?.outage?.since, outage.since);
     await until(async () => ((await failingGauge()) >= 1 ? true : undefined), 'the gauge counts it');
+    // The operators' list: the run says it in brief too (OnboardingProblem).
+    await until(async () => {
+      const response = await fetch(`${stack.apiUrl}/v1/onboardings?status=running`);
+      const { onboardings } = (await response.json()) as {
+        onboardings: { customerId: string; problem: string | null }[];
+      };
+      const row = onboardings.find((o) => o.customerId === customerId);
+      return row?.problem === 'twilio-unavailable' ? true : undefined;
+    }, 'the list shows the problem in brief');
 
     // Twilio answers again: the next attempt goes through and the run carries on by itself.
     await stack.admin('DELETE', '/__sandbox/faults');
