@@ -32,5 +32,5 @@ namespace() {
 
 namespace "$ns" CustomerId=Keyword OnboardingStatus=Keyword OnboardingStep=Keyword \
   CustomerProfileStatus=Keyword TrustProductStatus=Keyword BundleSids=KeywordList WaitingSince=Datetime \
-  OnboardingProblem=Keyword
+  OnboardingProblem=Keyword TwilioFailingSince=Datetime
 [ "$claims" = "$ns" ] || namespace "$claims" CustomerId=Keyword

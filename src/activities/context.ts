@@ -7,6 +7,7 @@
  */
 import { asyncLocalStorage, log } from '@temporalio/activity';
 import { classifyTwilioError } from '../trusthub/errors.js';
+import { twilioCallAnswered, twilioCallFailed } from './twilio-outage.js';
 
 type LogMeta = Record<string, string | number | boolean | null | readonly string[] | undefined>;
 
@@ -52,9 +53,14 @@ export async function twilioCall<T>(call: () => Promise<T>): Promise<T> {
   const activity = asyncLocalStorage.getStore();
   const beating = activity ? setInterval(() => activity.heartbeat(), HEARTBEAT_EVERY_MS) : undefined;
   try {
-    return await call();
+    const answer = await call();
+    await twilioCallAnswered();
+    return answer;
   } catch (error) {
-    throw classifyTwilioError(error);
+    const failure = classifyTwilioError(error);
+    // A call failing for the third time tells its run, which shows it (./twilio-outage.ts).
+    await twilioCallFailed(failure);
+    throw failure;
   } finally {
     clearInterval(beating);
   }

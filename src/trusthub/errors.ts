@@ -242,3 +242,34 @@ export function phoneNumberNotOwned(problems: PhoneNumberNotOwnedDetails[]): App
     nonRetryable: true,
   });
 }
+
+/** A retryable Twilio failure as the view shows it (`Problem.outage.lastError`): no Twilio text. */
+export interface TwilioOutageError {
+  type: typeof TrustHubFailureType.Unavailable | typeof TrustHubFailureType.Auth;
+  status: number | null;
+  code: number | null;
+  message: string;
+}
+
+/**
+ * What a failure tells of a Twilio outage, when it is a retryable Twilio failure (TwilioUnavailable,
+ * TwilioAuth); undefined for anything else. The message is the status and code in words only: Twilio's
+ * own text goes into the run's failure (encrypted), not into a view or an event that may be logged.
+ */
+export function twilioOutageError(error: unknown): TwilioOutageError | undefined {
+  if (!(error instanceof ApplicationFailure)) return undefined;
+  const details = twilioErrorDetails(error);
+  if (!details) return undefined;
+  const { status, code } = details;
+  const codeText = code !== null ? `, code ${code}` : '';
+  if (error.type === TrustHubFailureType.Auth) {
+    const message = `Twilio refused the service's credentials (HTTP ${status}${codeText}): the operators must fix them`;
+    return { type: TrustHubFailureType.Auth, status, code, message };
+  }
+  if (error.type !== TrustHubFailureType.Unavailable) return undefined;
+  const message =
+    status === null
+      ? 'No answer from Twilio (connection refused, reset or timed out)'
+      : `Twilio answered HTTP ${status}${codeText}`;
+  return { type: TrustHubFailureType.Unavailable, status, code, message };
+}

@@ -120,6 +120,9 @@ export const PROBLEM_KINDS = [
   'phone-numbers',
   'approval-lost',
   'adoption',
+  // Twilio's calls keep failing (5xx, 429, timeouts, refused credentials): nothing for the ISV to
+  // fix, the status stays `running`; set and cleared by twilioFailing/twilioRecovered below.
+  'twilio-unavailable',
 ] as const;
 
 /**
@@ -250,6 +253,8 @@ export interface CarriedState {
   assignmentsCheckedAt?: number;
   /** An adopted profile's registration authority as Twilio holds it (for Voice Integrity and CNAM: 18609). */
   profileRegistrationIdentifier?: string | null;
+  /** Twilio keeps failing the run's calls (./onboarding/twilio-outage.ts); absent once it answers. */
+  twilioOutage?: TwilioOutage;
   /**
    * SIDs that were this customer's and left the record (replaced, deleted, a number dropped), the latest
    * few: the timeline still names them, and the redaction (./redaction.ts) keeps them readable.
@@ -285,6 +290,7 @@ export type OnboardingEventType =
   | `${BundleKind | 'voice-integrity' | 'cnam'}.${'submitted' | 'approved' | 'rejected'}`
   | `${BundleKind | 'voice-integrity' | 'cnam'}.drift`
   | `onboarding.${'action-required' | 'completed' | 'failed' | 'cancelled'}`
+  | `onboarding.${'twilio-failing' | 'twilio-recovered'}`
   | 'phone-number.attestation-changed'
   | 'phone-number.attestation-mismatch';
 
@@ -302,8 +308,12 @@ export interface OnboardingEvent {
     step: OnboardingStep;
     /** `customer-profile.*`, `trust-product.*`: the bundle, with Twilio's codes and their meanings when rejected. */
     bundle?: { sid: string; status: string; errors: { code: number; meaning?: string }[] };
-    /** `onboarding.action-required`: what the ISV must fix, the request's fields and the call that fixes it. */
-    problem?: Pick<Problem, 'kind' | 'message' | 'codes' | 'remedy' | 'fields' | 'fix'>;
+    /**
+     * `onboarding.action-required`: what the ISV must fix, the request's fields and the call that fixes
+     * it; `onboarding.twilio-failing`: Twilio's calls failing, with `outage` (since when, attempts, the
+     * last error), nothing to fix.
+     */
+    problem?: Pick<Problem, 'kind' | 'message' | 'codes' | 'remedy' | 'fields' | 'fix' | 'outage'>;
     /** `*.drift`: what was found missing at Twilio, and whether it was put back. */
     drift?: {
       bundleSid: string;
@@ -342,6 +352,8 @@ export interface AnnouncedState {
   mismatches?: Record<string, string>;
   /** Drift entries announced so far (their `at` + object SID). */
   drift?: string[];
+  /** The `since` of the Twilio outage last announced as failing; absent when none is (or was). */
+  twilioFailing?: string;
 }
 
 // ---- priorities: interactive work ahead of bulk work ----------------------------------------------
@@ -493,6 +505,23 @@ export const bundleStatusChanged =
   defineSignal<[{ bundleSid: string; status: string }]>('bundleStatusChanged');
 
 export const getOnboarding = defineQuery<OnboardingView>('getOnboarding');
+
+// ---- Twilio outages: an activity tells its own run that its calls keep failing ----------------------
+
+/** A Trust Hub activity tells its run once its calls have failed this many attempts in a row. */
+export const TWILIO_FAILING_AFTER_ATTEMPTS = 3;
+
+/** What the view's `twilio-unavailable` problem says (`Problem.outage`). */
+export type TwilioOutage = Static<typeof Schema.TwilioOutage>;
+
+/**
+ * Sent by a Trust Hub activity (src/activities/twilio-outage.ts) when attempt
+ * TWILIO_FAILING_AFTER_ATTEMPTS fails as retryable (TwilioUnavailable, TwilioAuth): the run records a
+ * `twilio-unavailable` problem while its status stays `running`, and announces it.
+ */
+export const twilioFailing = defineSignal<[Omit<TwilioOutage, 'nextAttemptAt'>]>('twilioFailing');
+/** Sent by the same activity when Twilio answers it again after that: the problem is cleared. */
+export const twilioRecovered = defineSignal<[{ operation: string }]>('twilioRecovered');
 
 /** Accepted only while the onboarding waits for corrections (status action-required). */
 export const submitCorrections = defineUpdate<OnboardingView, [Corrections]>('submitCorrections');

@@ -94,6 +94,14 @@ export const STRICT_ADOPTION = 'strict-adoption';
  */
 export const PROBLEM_SEARCH_ATTRIBUTE = 'problem-search-attribute';
 
+/**
+ * A Trust Hub activity failing at Twilio tells its run (twilioFailing, twilioRecovered: see
+ * src/activities/twilio-outage.ts): the run records a `twilio-unavailable` problem, upserts
+ * TwilioFailingSince and announces it. Before, such signals had no handler: runs that recorded one
+ * under older code ignored it, and replay ignores it there too.
+ */
+export const TWILIO_OUTAGES = 'twilio-outages';
+
 export interface PatchRecord {
   id: string;
   /** YYYY-MM-DD. */
@@ -125,4 +133,5 @@ export const PATCHES: readonly PatchRecord[] = [
   patch(UPSERT_CHANGED_ATTRIBUTES, '2026-12-01'),
   patch(STRICT_ADOPTION, '2026-12-07'),
   patch(PROBLEM_SEARCH_ATTRIBUTE, '2026-12-07'),
+  patch(TWILIO_OUTAGES, '2026-12-07'),
 ];

@@ -311,6 +311,9 @@ export const CODE_REMEDIES: Readonly<Record<number, CodeRemedy>> = {
   },
 };
 
+/** Twilio's public status page: whether an outage is Twilio's, and when it expects it over. */
+export const TWILIO_STATUS_PAGE = 'https://status.twilio.com';
+
 /** What each kind of problem asks when its codes say nothing more (or it has none). */
 export const KIND_REMEDIES: Readonly<Record<Problem['kind'], string>> = {
   evaluation:
@@ -327,6 +330,7 @@ export const KIND_REMEDIES: Readonly<Record<Problem['kind'], string>> = {
     "An approval is no longer current at Twilio. Nothing the API takes fixes it: renew or resubmit it in Twilio's Trust Hub; the service sees the new approval at its next check.",
   adoption:
     'The customer profile named by customerProfileSid cannot be adopted; an operator can read why in the onboarding run. Start again without customerProfileSid and a profile is made for the customer.',
+  'twilio-unavailable': `Nothing to send: Twilio is failing the service's calls (an outage at Twilio or on the way to it, or credentials the operators must fix), and the service retries until Twilio answers, then goes on by itself. Twilio's status page: ${TWILIO_STATUS_PAGE}.`,
 };
 
 /** The remedy of a trust product's rejection: replaced, not edited (Twilio keeps its decision). */

@@ -239,6 +239,33 @@ export const EvaluationSummary = Type.Object({
   failures: Type.Array(EvaluationFieldResult),
 });
 
+/**
+ * A run's Twilio calls failing (problem kind `twilio-unavailable`): recorded by the workflow when an
+ * activity's third attempt fails (src/activities/twilio-outage.ts); the API fills in the live attempt
+ * count, last error and next try from the run's pending activity (src/api/twilio-outage.ts).
+ */
+export const TwilioOutage = Type.Object({
+  since: Type.String({ description: 'When the failing Twilio call was first tried (ISO 8601).' }),
+  attempts: Type.Number({ description: 'Attempts of that call so far, every one failed.' }),
+  operation: Type.String({
+    description: 'The Trust Hub operation that fails (an activity, e.g. createBundle).',
+  }),
+  lastError: Type.Object({
+    type: Type.Enum(['TwilioUnavailable', 'TwilioAuth']),
+    /** HTTP status Twilio answered, or null when no answer came (refused, reset, timed out). */
+    status: Type.Union([Type.Number(), Type.Null()]),
+    code: Type.Union([Type.Number(), Type.Null()]),
+    message: Type.String({
+      description: "Status and code in words: never Twilio's text, which may echo data.",
+    }),
+  }),
+  nextAttemptAt: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: 'When the service tries again (ISO 8601); null while an attempt is under way.',
+    }),
+  ),
+});
+
 /** Why the onboarding needs the ISV: what Twilio said, in codes and in words. */
 export const Problem = Type.Object({
   kind: Type.Enum([...PROBLEM_KINDS]),
@@ -268,6 +295,8 @@ export const Problem = Type.Object({
   fix: Type.Optional(
     Type.Union([Type.Object({ method: Type.Enum(['PATCH', 'POST']), path: Type.String() }), Type.Null()]),
   ),
+  /** Kind `twilio-unavailable`: since when Twilio's calls fail, the attempts, the last error, the next try. */
+  outage: Type.Optional(TwilioOutage),
 });
 
 export const PhoneNumberRef = Type.Object({

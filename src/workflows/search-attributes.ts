@@ -24,6 +24,12 @@ export const WaitingSince = defineSearchAttributeKey('WaitingSince', SearchAttri
  */
 export const OnboardingProblem = defineSearchAttributeKey('OnboardingProblem', SearchAttributeType.KEYWORD);
 
+/** When the run's Twilio calls began failing (src/activities/twilio-outage.ts); unset while Twilio answers. */
+export const TwilioFailingSince = defineSearchAttributeKey(
+  'TwilioFailingSince',
+  SearchAttributeType.DATETIME,
+);
+
 export const SEARCH_ATTRIBUTES = [
   CustomerId,
   OnboardingStatus,
@@ -33,6 +39,7 @@ export const SEARCH_ATTRIBUTES = [
   BundleSids,
   WaitingSince,
   OnboardingProblem,
+  TwilioFailingSince,
 ] as const;
 
 /** The type names the Temporal CLI's `--search-attribute Name=Type` flag takes. */

@@ -23,6 +23,8 @@ export const stuckOnboardingQueries = {
   profilesRejected: () => `${ONBOARDINGS} AND CustomerProfileStatus = 'twilio-rejected'`,
   /** Onboardings that ended in failure (not cancelled). */
   failed: () => `${ONBOARDINGS} AND OnboardingStatus = 'failed'`,
+  /** Running onboardings whose Twilio calls keep failing (src/activities/twilio-outage.ts). */
+  twilioFailing: () => `${RUNNING} AND TwilioFailingSince IS NOT NULL`,
   /** One customer's onboarding. */
   byCustomer: (customerId: string) => `${ONBOARDINGS} AND CustomerId = '${customerId}'`,
   /** The onboarding a bundle SID (BU…) belongs to — e.g. from a Twilio Console page. */

@@ -11,6 +11,7 @@ import {
   isNotFound,
   phoneNumberNotOwned,
   twilioErrorDetails,
+  twilioOutageError,
 } from '../../src/trusthub/errors.js';
 import { twilioCall } from '../../src/activities/context.js';
 
@@ -184,5 +185,42 @@ describe('phoneNumberNotOwned', () => {
       { position: 1, reason: 'not-owned' },
       { position: 3, reason: 'invalid' },
     ]);
+  });
+});
+
+describe('twilioOutageError: what a view and an event say of a retryable Twilio failure', () => {
+  it("gives the status and code in words, never Twilio's own text", () => {
+    const failure = classify(
+      restException(503, { code: 20503, message: 'Service unavailable for jane@example.com', status: 503 }),
+    );
+    assert.deepEqual(twilioOutageError(failure), {
+      type: TrustHubFailureType.Unavailable,
+      status: 503,
+      code: 20503,
+      message: 'Twilio answered HTTP 503, code 20503',
+    });
+  });
+
+  it('says when no answer came at all', () => {
+    const outage = twilioOutageError(
+      classify(networkError('connect ECONNREFUSED 10.0.0.1:443', 'ECONNREFUSED')),
+    );
+    assert.equal(outage?.status, null);
+    assert.match(outage?.message ?? '', /No answer from Twilio/);
+  });
+
+  it('names refused credentials as the operators’ to fix', () => {
+    const outage = twilioOutageError(classify(restException(401, { code: 20003, message: 'Authenticate' })));
+    assert.equal(outage?.type, TrustHubFailureType.Auth);
+    assert.match(outage?.message ?? '', /HTTP 401, code 20003.*operators/);
+  });
+
+  it('is nothing for a refusal, or for anything that is not a Twilio failure', () => {
+    assert.equal(
+      twilioOutageError(classify(restException(400, { code: 21211, message: 'Invalid' }))),
+      undefined,
+    );
+    assert.equal(twilioOutageError(new Error('a bug')), undefined);
+    assert.equal(twilioOutageError(undefined), undefined);
   });
 });

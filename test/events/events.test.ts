@@ -4,72 +4,14 @@
  * the dev server and the sandbox are real; Twilio's decisions are the sandbox's.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Webhook } from 'standardwebhooks';
 import { EVENT_DELIVERY_WORKFLOW_TYPE, type OnboardingEvent } from '../../src/workflows/contract.js';
 import { describeTwilioCode } from '../../src/trusthub/types.js';
+import { EVENTS_SECRET as SECRET, startReceiver } from '../support/events-receiver.js';
 import { recordHistory } from '../support/histories.js';
 import { eventually } from '../support/sandbox.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
-
-const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-
-interface Delivery {
-  id: string;
-  verified: boolean;
-  event: Omit<OnboardingEvent, 'id'>;
-}
-
-/** The ISV's endpoint: verifies each delivery; answers `status()` (503 while "down"). */
-async function startReceiver(): Promise<{
-  url: string;
-  deliveries: Delivery[];
-  attempts: string[];
-  down: boolean;
-  close(): Promise<void>;
-}> {
-  const webhook = new Webhook(SECRET);
-  const receiver = {
-    url: '',
-    deliveries: [] as Delivery[],
-    /** Every attempt's webhook-id, accepted or not. */
-    attempts: [] as string[],
-    down: false,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)]));
-      receiver.attempts.push(headers['webhook-id'] ?? '');
-      if (receiver.down) {
-        response.writeHead(503).end();
-        return;
-      }
-      let verified = true;
-      try {
-        webhook.verify(body, headers);
-      } catch {
-        verified = false;
-      }
-      receiver.deliveries.push({
-        id: headers['webhook-id'] ?? '',
-        verified,
-        event: JSON.parse(body) as Delivery['event'],
-      });
-      response.writeHead(verified ? 204 : 400).end();
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/trusthub`;
-  return receiver;
-}
 
 describe('signed onboarding events', { timeout: 300_000 }, () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;

@@ -16,6 +16,7 @@ import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 
 import { recordHistory } from '../support/histories.js';
+import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/state.js';
 
 interface SandboxState {
   resources: Record<string, { sid: string; friendlyName?: string | null; friendly_name?: string | null }[]>;
@@ -225,6 +226,19 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(patched.statusCode, 200, patched.body);
     assert.equal(patched.json<OnboardingView>().step, 'waiting-for-customer-profile-vetting');
     assert.equal(patched.json<OnboardingView>().corrections, 1);
+    // The guide asked every step again: those already done are one entry, not one each.
+    const { timeline } = patched.json<OnboardingView>();
+    const sinceCorrection = timeline.slice(timeline.findIndex((e) => e.event === 'corrections received'));
+    const checked = sinceCorrection.filter((e) => e.event === CHECKED_NOTHING_TO_DO);
+    assert.equal(checked.length, 1, JSON.stringify(sinceCorrection, null, 1));
+    assert.match(checked[0]!.detail ?? '', /linking-primary-profile, .*creating-business-information/);
+    const steps = sinceCorrection.filter((e) => e.event.startsWith('step: '));
+    assert.deepEqual(
+      steps.map((e) => e.event),
+      [...new Set(steps.map((e) => e.event))],
+      'no step noted twice after the correction',
+    );
+    assert.equal(new Set(steps.map((e) => e.at)).size, steps.length, 'no two steps at the same instant');
 
     // Nothing waits for corrections now: a second PATCH is a conflict.
     const conflict = await stack.api.inject({

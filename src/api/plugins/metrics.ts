@@ -16,7 +16,8 @@
 import type { FastifyInstance } from 'fastify';
 import fastifyMetricsModule from 'fastify-metrics';
 import fp from 'fastify-plugin';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { stuckOnboardingQueries } from '../../workflows/visibility-queries.js';
 
 // fastify-metrics is CommonJS with an `exports.default`: imported from ESM, the plugin is under it.
 const fastifyMetrics = fastifyMetricsModule.default;
@@ -94,6 +95,9 @@ declare module 'fastify' {
   }
 }
 
+/** A scrape waits this long for visibility's count of failing onboardings. */
+const SCRAPE_COUNT_TIMEOUT_MS = 3_000;
+
 /** Seconds; from a health probe (milliseconds) to a workflow update that waits up to 60 s. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
@@ -133,6 +137,29 @@ async function metrics(app: FastifyInstance) {
     help: 'Onboarding starts answered, by result: created (202), existing (200: the same request again), already_onboarded (409) or refused',
     labelNames: ['result'],
     registers: [registry],
+  });
+  // Counted by Temporal at each scrape rather than by the workers: right across any number of worker
+  // replicas and restarts. Every API instance reports the same number (alert on max, not sum); NaN
+  // when visibility does not answer (or an app has no Temporal client), rather than a reassuring 0.
+  new Gauge({
+    name: 'onboardings_twilio_failing',
+    help: 'Running onboardings whose Twilio calls keep failing (TwilioFailingSince set), counted in Temporal visibility at each scrape',
+    registers: [registry],
+    async collect() {
+      const temporal = app.hasDecorator('deps') ? app.deps.temporal : undefined;
+      if (!temporal) return this.set(Number.NaN);
+      try {
+        const { count } = await temporal.connection.withDeadline(Date.now() + SCRAPE_COUNT_TIMEOUT_MS, () =>
+          temporal.workflowService.countWorkflowExecutions({
+            namespace: temporal.options.namespace,
+            query: stuckOnboardingQueries.twilioFailing(),
+          }),
+        );
+        this.set(typeof count === 'number' ? count : (count?.toNumber() ?? 0));
+      } catch {
+        this.set(Number.NaN);
+      }
+    },
   });
   // Every outcome exists from the start at 0, so a rate or an alert on one is defined before it happens.
   for (const outcome of WEBHOOK_OUTCOMES) webhookCallbacks.inc({ outcome }, 0);

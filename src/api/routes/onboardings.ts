@@ -36,6 +36,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { listedOnboardings } from '../listed-onboardings.js';
 import { parseListQuery } from '../list-query.js';
 import { onboardingsClient } from '../onboardings-client.js';
+import { withLiveOutage } from '../twilio-outage.js';
 import { invalidRequest } from '../plugins/errors.js';
 import { addedProductFailures, correctionProductFailures, requestProductFailures } from '../product-rules.js';
 import {
@@ -245,7 +246,8 @@ export default async function onboardingRoutes(instance: FastifyInstance) {
     async (request, reply) => {
       const { id } = request.params;
       try {
-        return { ...(await onboardings.read(id)), links: links(id) };
+        // A Twilio outage's live attempts and next try come from the run's pending activity.
+        return { ...(await withLiveOutage(temporal, await onboardings.read(id))), links: links(id) };
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return notFound(reply, id);
         throw error;

@@ -1,7 +1,8 @@
 /**
  * Events to the ISV's own system (EVENTS_URL): each change a person would act on — a bundle submitted,
- * approved or rejected, the onboarding needing the ISV, completing, failing or being cancelled, a
- * number's attestation changing — so the ISV's system is told instead of polling GET.
+ * approved or rejected, the onboarding needing the ISV, Twilio failing its calls and answering again,
+ * completing, failing or being cancelled, a number's attestation changing — so the ISV's system is
+ * told instead of polling GET.
  *
  * Events are derived, not sprinkled through the phases: every change already goes through `showChange()`
  * (./state.ts), which compares the state with what was last announced (`carried.announced`, handed on
@@ -35,6 +36,7 @@ import {
 } from '../contract.js';
 import { SIGNED_EVENTS } from '../patches.js';
 import { explainedProblemOf } from '../remedies.js';
+import { outageProblem } from './twilio-outage.js';
 
 /** Bundle statuses that are news to the ISV, and the event each one is. */
 const BUNDLE_EVENTS: Record<string, 'submitted' | 'approved' | 'rejected'> = {
@@ -73,6 +75,7 @@ function snapshot(carried: CarriedState, numbers: PhoneNumberStatus[], sequence:
   if (mismatches.length)
     announced.mismatches = Object.fromEntries(mismatches.map(([sid, m]) => [sid, mismatchKey(m)]));
   if (view.drift?.length) announced.drift = view.drift.map(driftKey);
+  if (carried.twilioOutage) announced.twilioFailing = carried.twilioOutage.since;
   return announced;
 }
 
@@ -169,6 +172,15 @@ export function eventsSinceAnnounced(
         blockedBy: number.blockedBy,
       },
     });
+  }
+
+  // Twilio failing the run's calls, and answering again (./twilio-outage.ts): each outage told once.
+  const outage = carried.twilioOutage;
+  if (outage && before.twilioFailing !== outage.since) {
+    const { kind, message, codes, remedy, fields, fix } = outageProblem(outage);
+    add('onboarding.twilio-failing', { problem: { kind, message, codes, remedy, fields, fix, outage } });
+  } else if (!outage && before.twilioFailing && view.status !== 'failed' && view.status !== 'cancelled') {
+    add('onboarding.twilio-recovered');
   }
 
   const statusEvent = view.status !== before.status ? STATUS_EVENTS[view.status] : undefined;

@@ -50,6 +50,8 @@ import {
   type Problem,
   type ProductsRequest,
   type DriftEntry,
+  type TimelineEntry,
+  type TwilioOutage,
 } from '../contract.js';
 import { redactTexts, sidsNamedIn } from '../redaction.js';
 import { explainedProblemOf, problemBrief, withPointer } from '../remedies.js';
@@ -61,9 +63,11 @@ import {
   OnboardingStatus,
   OnboardingStep as OnboardingStepAttribute,
   TrustProductStatus,
+  TwilioFailingSince,
   WaitingSince,
   OnboardingProblem,
 } from '../search-attributes.js';
+import { outageProblem } from './twilio-outage.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
@@ -76,6 +80,8 @@ import {
 } from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
+/** The one timeline entry for a run of steps that found their work already done (`setStep`). */
+export const CHECKED_NOTHING_TO_DO = 'checked, nothing to do';
 /** Former SIDs kept readable: the timeline's notes about them go back no further than its limit. */
 const FORMER_SIDS_LIMIT = TIMELINE_LIMIT;
 
@@ -199,6 +205,10 @@ export class Onboarding {
   startAnswered = false;
   /** The profile to adopt as the adoption check read it (this run only: adoption happens once). */
   adoptedProfile: ExistingProfile | undefined;
+  /** The last `step:` timeline entry and the workflow task (history length) it was written in. */
+  #lastStep: { entry: TimelineEntry; task: number } | undefined;
+  /** The `checked, nothing to do` entry the idle steps of the latest run of them are folded into. */
+  #checkedEntry: TimelineEntry | undefined;
 
   constructor(input: OnboardingInput) {
     this.id = input.onboardingId;
@@ -284,7 +294,7 @@ export class Onboarding {
       ...this.record,
       phoneNumbers: phoneNumberStatuses(this.carried, this.settings),
       // The why, derived on the way out (../remedies.ts): runs recorded before it say it too.
-      problem: explainedProblemOf(this.carried),
+      problem: this.problem(),
       latestEvaluation: latestEvaluation && {
         ...latestEvaluation,
         failures: latestEvaluation.failures.map(withPointer),
@@ -341,6 +351,8 @@ export class Onboarding {
     const record = this.record;
     if (!record.step.startsWith('waiting-')) this.#waitingSince = undefined;
     else this.#waitingSince ??= new Date();
+    const set = workflowInfo().typedSearchAttributes;
+    const failingSince = this.carried.twilioOutage ? new Date(this.carried.twilioOutage.since) : null;
     const attributes: SearchAttributeUpdatePair[] = [
       { key: CustomerId, value: record.customerId },
       { key: OnboardingStatus, value: record.status },
@@ -351,9 +363,14 @@ export class Onboarding {
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ];
     // A new attribute is a new command where recorded runs upserted without it: behind its patch.
+    // A Twilio outage shows there too when the ISV has nothing else to fix (as in the view).
     if (patched(PROBLEM_SEARCH_ATTRIBUTE))
-      attributes.push({ key: OnboardingProblem, value: problemBrief(record.problem) });
-    const set = workflowInfo().typedSearchAttributes;
+      attributes.push({ key: OnboardingProblem, value: problemBrief(this.problem()) });
+    // Only ever written by a run that heard of an outage (TWILIO_OUTAGES): every other upsert, and so
+    // every recorded one, stays as it was, and a namespace without the attribute is never sent it.
+    if (failingSince || set.get(TwilioFailingSince) !== undefined) {
+      attributes.push({ key: TwilioFailingSince, value: failingSince });
+    }
     const changed = attributes.filter((pair) => !isSetTo(set, pair));
     if (changed.length < attributes.length && patched(UPSERT_CHANGED_ATTRIBUTES)) {
       if (changed.length) upsertSearchAttributes(changed);
@@ -502,6 +519,7 @@ export class Onboarding {
 
   describe(): string {
     const record = this.record;
+    const outage = this.carried.twilioOutage;
     const lines = [`**${record.status}** — ${record.step.replaceAll('-', ' ')}`];
     if (record.customerProfile)
       lines.push(`Customer profile ${record.customerProfile.sid}: ${record.customerProfile.status}`);
@@ -511,6 +529,8 @@ export class Onboarding {
       const bundle = this.addOnSnapshot(product);
       if (bundle) lines.push(`${PRODUCT_LABEL[product]} ${bundle.sid}: ${bundle.status}`);
     }
+    // Operators see an outage even behind the ISV's problem, which the view shows first.
+    if (outage) lines.push(`Twilio failing: ${outageProblem(outage).message}`);
     const problem = explainedProblemOf(this.carried);
     if (problem) {
       lines.push(`Needs the ISV: ${problem.message}`);
@@ -525,9 +545,35 @@ export class Onboarding {
   }
 
   setStep(step: OnboardingStep): void {
-    if (this.record.step !== step) this.note(`step: ${step}`);
+    if (this.record.step !== step) {
+      this.#foldIdleStep();
+      this.note(`step: ${step}`);
+      this.#lastStep = { entry: this.record.timeline.at(-1)!, task: workflowInfo().historyLength };
+    }
     this.record.step = step;
     this.showChange();
+  }
+
+  /**
+   * The guide asks every step "is this done?" again after a correction, a return from vetting or a
+   * continued run: the steps that found it done are one `checked, nothing to do` entry naming them,
+   * not a `step:` entry each at the same millisecond. A step found nothing to do when the next one
+   * begins in the same workflow task (no activity ran, nothing was waited for) and nothing was noted
+   * since its entry. Timeline text is state, not a command: replay is unchanged.
+   */
+  #foldIdleStep(): void {
+    const last = this.#lastStep;
+    const timeline = this.record.timeline;
+    if (!last || timeline.at(-1) !== last.entry || last.task !== workflowInfo().historyLength) return;
+    timeline.pop();
+    const step = last.entry.event.slice('step: '.length);
+    const before = timeline.at(-1);
+    if (before !== undefined && before === this.#checkedEntry) {
+      before.detail = `${before.detail}, ${step}`;
+      return;
+    }
+    this.#checkedEntry = { at: last.entry.at, event: CHECKED_NOTHING_TO_DO, detail: step };
+    timeline.push(this.#checkedEntry);
   }
 
   /** Twilio's latest word on a bundle, kept where the record shows it (a trust product by its product). */
@@ -781,6 +827,39 @@ export class Onboarding {
     this.carried.earlierRun = true;
   }
 
+  // ---- Twilio outages, told by the activities (./twilio-outage.ts) -----------------------------------
+
+  /** The view's problem: the ISV's to fix (explained: ../remedies.ts) when there is one, else Twilio failing. */
+  problem(): Problem | null {
+    const outage = this.carried.twilioOutage;
+    return explainedProblemOf(this.carried) ?? (outage ? outageProblem(outage) : null);
+  }
+
+  /** Twilio keeps failing a call: since the first such call's first try, with the latest attempts. */
+  twilioFailing(outage: TwilioOutage): void {
+    const known = this.carried.twilioOutage;
+    this.carried.twilioOutage = { ...outage, since: known?.since ?? outage.since };
+    if (!known) this.note('Twilio failing', `${outage.operation}: ${outage.lastError.message}; retrying`);
+    this.showChange();
+  }
+
+  /** Twilio answers the run's calls again. */
+  twilioRecovered(): void {
+    const known = this.carried.twilioOutage;
+    if (!known) return;
+    delete this.carried.twilioOutage;
+    this.note('Twilio answers again', `failing since ${known.since}`);
+    this.showChange();
+  }
+
+  /**
+   * The run ends: the call Twilio was failing was cancelled with it, and the run retries nothing more,
+   * so no `twilioRecovered` will come. Its end is the news (no `twilio-recovered` event).
+   */
+  #outageEnds(): void {
+    delete this.carried.twilioOutage;
+  }
+
   // ---- status: every change of it goes through one of these ----------------------------------------
 
   /** The ISV must act (corrections during onboarding, a lost approval while serving). */
@@ -845,6 +924,7 @@ export class Onboarding {
   cancelled(detail: string): void {
     this.record.status = 'cancelled';
     this.record.step = 'done';
+    this.#outageEnds();
     this.note('cancelled', detail);
     this.showChange();
   }
@@ -854,6 +934,7 @@ export class Onboarding {
     if (problem) this.record.problem = problem;
     this.record.status = 'failed';
     this.record.step = 'done';
+    this.#outageEnds();
     this.note('failed', this.redact(reason));
     this.showChange();
   }

@@ -34,6 +34,8 @@ import {
   submitCorrections,
   addProducts,
   callObserved,
+  twilioFailing,
+  twilioRecovered,
   ATTESTATIONS,
   type ProductsRequest,
   type Corrections,
@@ -55,7 +57,9 @@ import {
   CLAIMED_PROFILES,
   BOUNDED_CALLBACKS,
   CLEAN_UP_ON_FAILURE,
+  TWILIO_OUTAGES,
 } from '../patches.js';
+import { isOutage } from './twilio-outage.js';
 
 export async function shakenStirOnboarding(input: OnboardingInput): Promise<OnboardingView> {
   const onboarding = new Onboarding(input);
@@ -233,6 +237,15 @@ function registerHandlers(onboarding: Onboarding): void {
       typeof observed.callSid === 'string' &&
       !Number.isNaN(Date.parse(observed.at));
     if (valid) onboarding.callObserved(observed);
+  });
+
+  // A Trust Hub activity says Twilio keeps failing its calls, or answers again (./twilio-outage.ts).
+  // Older code had no handler: a run that recorded such a signal then replays ignoring it.
+  setHandler(twilioFailing, (outage) => {
+    if (isOutage(outage) && patched(TWILIO_OUTAGES)) onboarding.twilioFailing(outage);
+  });
+  setHandler(twilioRecovered, () => {
+    if (onboarding.carried.twilioOutage && patched(TWILIO_OUTAGES)) onboarding.twilioRecovered();
   });
 
   setHandler(addProducts, (products) => requestNumberChange(onboarding, { products }), {
