@@ -21,7 +21,14 @@ function detailLines(problem: ProblemView): string[] {
       return `${where || f.requirement}: ${f.reason}`;
     }),
     ...(problem.fields ?? []).map((f) => `change ${f.pointer}${f.twilio ? ` (Twilio: ${f.twilio})` : ''}`),
+    ...(problem.outage ? [outageLine(problem.outage)] : []),
   ];
+}
+
+/** A failing Twilio call: since when, how often, the last answer, and the next try. */
+function outageLine(outage: NonNullable<ProblemView['outage']>): string {
+  const next = outage.nextAttemptAt ? `next try ${outage.nextAttemptAt}` : 'an attempt is under way';
+  return `${outage.operation} failing since ${outage.since}, ${outage.attempts} attempt(s), last: ${outage.lastError.message}; ${next}`;
 }
 
 const fixOf = (problem: ProblemView) => (problem.fix ? `${problem.fix.method} ${problem.fix.path}` : '');

@@ -72,3 +72,31 @@ test('as cells: one per column, all empty without a problem', () => {
     'PATCH /v1/onboardings/onboarding-acme-dental',
   ]);
 });
+
+test('a Twilio outage: since when, how many attempts, the last answer and the next try', () => {
+  const outage: ProblemView = {
+    kind: 'twilio-unavailable',
+    message: 'Twilio is not answering this onboarding’s calls.',
+    codes: [],
+    failures: [],
+    remedy: 'Nothing to send: the service retries.',
+    fix: null,
+    outage: {
+      since: '2026-12-07T10:00:00.000Z',
+      attempts: 4,
+      operation: 'createBundle',
+      lastError: { type: 'TwilioUnavailable', status: 500, code: null, message: 'HTTP 500' },
+      nextAttemptAt: '2026-12-07T10:00:40.000Z',
+    },
+  };
+  const lines = problemLines(outage);
+  assert.ok(
+    lines.includes(
+      '    createBundle failing since 2026-12-07T10:00:00.000Z, 4 attempt(s), last: HTTP 500; next try 2026-12-07T10:00:40.000Z',
+    ),
+    lines.join('\n'),
+  );
+  assert.ok(lines.includes('  remedy: Nothing to send: the service retries.'));
+  const under = problemLines({ ...outage, outage: { ...outage.outage!, nextAttemptAt: null } });
+  assert.match(under.join('\n'), /4 attempt\(s\), last: HTTP 500; an attempt is under way/);
+});

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TWILIO_FAILING_AFTER_ATTEMPTS, type OnboardingView } from '../../src/workflows/contract.js';
 import { EVENTS_SECRET, startReceiver } from '../support/events-receiver.js';
+import { cli } from '../support/cli.js';
 import { recordHistory } from '../support/histories.js';
 import { parsePrometheus, total } from '../support/prometheus.js';
 import { eventually } from '../support/sandbox.js';
@@ -77,6 +78,17 @@ describe('a Twilio outage', { timeout: 300_000 }, () => {
     assert.match(problem.remedy ?? '', /^Nothing to send: .*the service retries/);
     assert.equal(problem.fix, null, 'no call of the ISV fixes it');
     assert.ok(failing.timeline.some((e) => e.event === 'Twilio failing'));
+    // The CLI and the Web UI's current details say it too.
+    const status = await cli(['status', '--status', 'running'], { API_URL: stack.apiUrl });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /problem: twilio-unavailable: /);
+    assert.match(status.stdout, /createBundle failing since \S+, \d+ attempt\(s\), last: .*500/);
+    assert.match(status.stdout, /remedy: Nothing to send: /);
+    const { currentDetails } = await stack.env.client.workflow
+      .getHandle(id)
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(currentDetails ?? '', /twilio-unavailable/);
+    assert.match(currentDetails ?? '', /Nothing to send/);
 
     await until(
       async () => (eventTypes(customerId).includes('onboarding.twilio-failing') ? true : undefined),

@@ -17,6 +17,7 @@ import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
+import { cli } from '../support/cli.js';
 
 interface Listed {
   onboardings: { id: string; problem: string | null }[];
@@ -46,6 +47,30 @@ describe('the why of every problem, in the view, the Web UI and the list', { tim
         .getHandle(id)
         .query<{ currentDetails?: string }>('__temporal_workflow_metadata')
     ).currentDetails ?? '';
+  /** What `trusthub-onboarding status --status <status>` prints about `customerId`: its block. */
+  const cliBlock = async (status: string, customerId: string) => {
+    const run = await cli(['status', '--status', status, '--limit', '100'], { API_URL: stack.apiUrl });
+    assert.equal(run.code, 0, run.stderr);
+    const start = run.stdout.search(new RegExp(`^${customerId}  ${status}  `, 'm'));
+    assert.ok(start >= 0, run.stdout);
+    const rest = run.stdout.slice(start);
+    // The block ends where the next customer's line (unindented) begins.
+    const end = rest.search(/\n\S/);
+    return end < 0 ? rest : rest.slice(0, end);
+  };
+  /** The CLI says what is wrong, the request paths and the remedy, as the view does. */
+  const assertCliShows = async (status: string, view: OnboardingView) => {
+    const block = await cliBlock(status, view.customerId);
+    const problem = view.problem!;
+    assert.ok(
+      block.includes(`problem: ${[problem.kind, ...problem.codes.map((c) => c.code)].join(' ')}`),
+      block,
+    );
+    assert.ok(block.includes(problem.message), block);
+    for (const field of problem.fields ?? []) assert.ok(block.includes(`change ${field.pointer}`), block);
+    assert.ok(block.includes(`remedy: ${problem.remedy}`), block);
+    return block;
+  };
   /** GET /v1/onboardings' item for `id` once visibility shows `problem` (it is eventually consistent). */
   async function listedProblem(id: string, expected: string | null): Promise<string | null | undefined> {
     let problem: string | null | undefined;
@@ -155,6 +180,8 @@ describe('the why of every problem, in the view, the Web UI and the list', { tim
     assert.ok(!json.includes("another customer's BU"), 'no garbled redaction either');
     assert.match(await currentDetails(id), /Another of your customers/);
     assert.equal(await listedProblem(id, 'phone-numbers 20409'), 'phone-numbers 20409');
+    const block = await assertCliShows('action-required', view);
+    assert.ok(!block.includes('why-owner'), block);
     await recordHistory(stack.env.client, 'v12-number-taken-problem-attribute', id);
   });
 
@@ -185,6 +212,7 @@ describe('the why of every problem, in the view, the Web UI and the list', { tim
     );
     assert.match(view.phoneNumbers[0]!.blockedBy ?? '', /outside this service/);
     assert.ok(!JSON.stringify(view).includes(profile.sid));
+    assert.match(await assertCliShows('action-required', view), /outside this service/);
   });
 
   test("a refused adoption keeps its one 422 body; the run's view carries the remedy and the new start", async () => {
@@ -205,5 +233,7 @@ describe('the why of every problem, in the view, the Web UI and the list', { tim
     assert.match(view.problem.remedy ?? '', /without customerProfileSid/);
     assert.deepEqual(view.problem.fix, { method: 'POST', path: '/v1/onboardings' });
     assert.equal(await listedProblem(id, 'adoption'), 'adoption');
+    assert.match(await assertCliShows('failed', view), /fix: POST \/v1\/onboardings/);
+    assert.match(await currentDetails(id), /without customerProfileSid/);
   });
 });

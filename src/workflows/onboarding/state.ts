@@ -530,7 +530,13 @@ export class Onboarding {
       if (bundle) lines.push(`${PRODUCT_LABEL[product]} ${bundle.sid}: ${bundle.status}`);
     }
     // Operators see an outage even behind the ISV's problem, which the view shows first.
-    if (outage) lines.push(`Twilio failing: ${outageProblem(outage).message}`);
+    if (outage) {
+      const failing = outageProblem(outage);
+      lines.push(`Twilio failing (twilio-unavailable): ${failing.message}`, `Remedy: ${failing.remedy}`);
+      lines.push(
+        `Told after ${outage.attempts} failed attempts of ${outage.operation}: Pending Activities shows the attempts since and the next try.`,
+      );
+    }
     const problem = explainedProblemOf(this.carried);
     if (problem) {
       lines.push(`Needs the ISV: ${problem.message}`);
