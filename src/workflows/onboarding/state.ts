@@ -547,7 +547,8 @@ export class Onboarding {
       }
       if (problem.fix) lines.push(`Fix: ${problem.fix.method} ${problem.fix.path}`);
     }
-    return lines.join('\n');
+    // Markdown, as the Web UI renders it: one paragraph (or list item) per line, never run together.
+    return lines.join('\n\n');
   }
 
   setStep(step: OnboardingStep): void {
