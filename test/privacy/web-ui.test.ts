@@ -66,6 +66,20 @@ describe('the Temporal Web UI under npm start', { skip, timeout: 240_000 }, () =
       body: JSON.stringify(stuckRequest),
     });
     assert.equal(stuckStart.status, 202, await stuckStart.text());
+    // Pages are read once both runs are at rest: a run still making progress adds events while the page
+    // is read, and the UI draws each new payload raw for a moment before the codec answers.
+    const statusOf = async (onboardingId: string) =>
+      (
+        (await (await fetch(api(`/v1/onboardings/${onboardingId}`), { headers: auth })).json()) as {
+          status?: string;
+        }
+      ).status;
+    await until(async () => (await statusOf(id)) === 'completed', 120_000, 'the onboarding to complete');
+    await until(
+      async () => (await statusOf(stuckId)) === 'action-required',
+      120_000,
+      'the stuck run to wait',
+    );
     browser = await puppeteer.launch({ executablePath: chromium, args: ['--no-sandbox', '--headless=new'] });
     mkdirSync(artifacts, { recursive: true });
   });
