@@ -4,7 +4,8 @@
 import type { TwilioClient } from '../trusthub/client.js';
 import { isNotFound, phoneNumberNotOwned, type PhoneNumberNotOwnedDetails } from '../trusthub/errors.js';
 import { incomingNumberApi } from '../trusthub/phone-numbers.js';
-import { E164_NUMBER, PHONE_NUMBER_SID, type PhoneNumberRef } from '../trusthub/types.js';
+import { E164_NUMBER, PHONE_NUMBER_SID } from '../contract/ids.js';
+import type { PhoneNumberRef } from '../contract/types.js';
 import { activityLog, twilioCall } from './context.js';
 
 export function phoneNumberActivities({ twilio }: { twilio: TwilioClient }) {

@@ -23,9 +23,9 @@ import {
   BUNDLE_DECISIONS,
   type BundleKind,
   type BundleStatus,
-  type EvaluationSummary,
   type Product,
-} from './types.js';
+} from '../contract/vocabulary.js';
+import type { EvaluationSummary } from '../contract/types.js';
 
 /** What a bundle is for: one of the trust products, or the customer profile they all hang from. */
 export type MetricProduct = Product | 'customer-profile';

@@ -3,7 +3,7 @@
  * (src/activities/number-holder.ts); anything else passes unchanged. Which of this service's customers
  * holds it is read from Temporal (test/e2e/why.test.ts); here, what needs no server.
  */
-import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/workflows/contract.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/contract/ids.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';

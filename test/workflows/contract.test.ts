@@ -1,5 +1,5 @@
 /**
- * The onboarding ID format has one builder and one parser (src/workflows/contract.ts): what one makes
+ * The onboarding ID format has one builder and one parser (src/contract/ids.ts): what one makes
  * the other reads back, and the pattern the API and the webhook validate with agrees with both. And
  * the carried state older code handed over is read into this code's shape.
  */
@@ -11,8 +11,8 @@ import {
   PHONE_NUMBER_PATTERN,
   customerIdOf,
   onboardingIdFor,
-  type CarriedByOlderCode,
-} from '../../src/workflows/contract.js';
+} from '../../src/contract/ids.js';
+import type { CarriedByOlderCode } from '../../src/workflows/onboarding/carried.js';
 import { readCarried } from '../../src/workflows/onboarding/state.js';
 
 test('customerIdOf reads back what onboardingIdFor made', () => {

@@ -11,10 +11,10 @@ import {
   type EndUserAttributes,
   type EndUserType,
 } from '../../trusthub/attributes.js';
-import { StartRefusal } from '../contract.js';
+import { StartRefusal } from '../../contract/messages.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { checkSubject, submitAddOns } from './products.js';
-import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../product-checks.js';
+import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../../contract/product-checks.js';
 import { failureType, refusalProblem } from './corrections.js';
 import { TrustHubFailureType } from '../../trusthub/errors.js';
 import type { Onboarding } from './state.js';
