@@ -18,7 +18,8 @@
  * be kept for good and multiply the series.
  */
 import type { MetricCounter, MetricMeter } from '@temporalio/common';
-import { failureTypeOfStatus, isNetworkError, TrustHubFailureType } from './errors.js';
+import { failureTypeOfStatus, isNetworkError } from './errors.js';
+import { TrustHubFailureType } from '../contract/failures.js';
 import {
   BUNDLE_DECISIONS,
   type BundleKind,

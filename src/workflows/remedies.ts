@@ -20,7 +20,7 @@ import {
   representativeAttributes,
   voiceIntegrityAttributes,
 } from '../trusthub/attributes.js';
-import type { NumberHolder } from '../trusthub/errors.js';
+import type { NumberHolder } from '../contract/failures.js';
 import type {
   AuthorizedRepresentative,
   BusinessInformation,

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { withNumberHolder } from '../../src/activities/number-holder.js';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../src/trusthub/errors.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../src/contract/failures.js';
 
 const PN = `PN${'a'.repeat(32)}`;
 const BU = `BU${'b'.repeat(32)}`;

@@ -4,7 +4,7 @@
  */
 import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
 import {
   ADD_ON_FIELD,
   ADD_ON_PRODUCTS,

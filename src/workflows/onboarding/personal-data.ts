@@ -11,7 +11,7 @@
  * The timeline names each deletion by kind and SID only.
  */
 import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
-import { twilioErrorDetails } from '../../trusthub/errors.js';
+import { twilioErrorDetails } from '../../contract/failures.js';
 import type { CarriedState } from './carried.js';
 import { activities } from './activities.js';
 import type { Onboarding } from './state.js';

@@ -15,7 +15,7 @@ import {
   isCancellation,
   patched,
 } from '@temporalio/workflow';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
 import {
   ADD_ON_FIELD,
   ADD_ON_PRODUCTS,
