@@ -28,7 +28,7 @@ import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../contract/ids
 import type { trustHubClaim } from '../workflows/claim.js';
 import { PayloadDecryptionError } from '../temporal/codec.js';
 import { CustomerId } from '../contract/search-attributes.js';
-import { stuckOnboardingQueries } from '../workflows/visibility-queries.js';
+import { stuckOnboardingQueries } from '../contract/visibility-queries.js';
 
 /** gRPC's status code UNIMPLEMENTED. */
 const GRPC_UNIMPLEMENTED = 12;

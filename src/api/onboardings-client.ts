@@ -27,7 +27,7 @@ import { canonicalJson } from '../contract/request-identity.js';
 import { onboardingIdFor } from '../contract/ids.js';
 import type { OnboardingView, ProductsRequest, OnboardingRequest } from '../contract/types.js';
 import { CustomerId, OnboardingStatus } from '../contract/search-attributes.js';
-import { ONBOARDINGS } from '../workflows/visibility-queries.js';
+import { ONBOARDINGS } from '../contract/visibility-queries.js';
 
 /** How long a request waits for the workflow to answer a query or an update before giving up. */
 const QUERY_TIMEOUT_MS = 5_000;

@@ -28,7 +28,7 @@ import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig } from '../../src/config.js';
 import { DEFAULT_CLAIMS_NAMESPACE, claimIdFor } from '../../src/contract/ids.js';
 import type { OnboardingView } from '../../src/contract/types.js';
-import { stuckOnboardingQueries } from '../../src/workflows/visibility-queries.js';
+import { stuckOnboardingQueries } from '../../src/contract/visibility-queries.js';
 import { runNamespaceJob, runSchemaJob } from '../../scripts/cluster.js';
 import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
 import { TestCluster } from '../support/cluster.js';
