@@ -125,6 +125,26 @@ export default tseslint.config(
     },
   },
   {
+    // The contract is the floor every other part stands on, and the workflow bundle imports it: it
+    // imports nothing else of src/ (no circle can reach it) and nothing a workflow may not import.
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*'], message: 'src/contract imports nothing else of src: the others import it.' },
+            {
+              group: nonDeterministicModules,
+              message: 'The workflow bundle imports the contract: keep it deterministic.',
+            },
+            sandboxForService,
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -24,7 +24,7 @@ import {
   ToolchainError,
   waitForPort,
 } from './toolchain.js';
-import { DEFAULT_CLAIMS_NAMESPACE } from '../src/workflows/contract.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../src/contract/ids.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_CONFIG_DIR = join(repoRoot, 'deploy', 'temporal');

@@ -28,7 +28,7 @@ import {
   CustomerId,
   SEARCH_ATTRIBUTES,
   SEARCH_ATTRIBUTE_CLI_TYPES,
-} from '../src/workflows/search-attributes.js';
+} from '../src/contract/search-attributes.js';
 import { configDefault } from '../src/config.js';
 import { devServerPriorityArgs, ensureTemporalCli, waitForHttp, waitForPort } from './toolchain.js';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes.js';

@@ -34,7 +34,7 @@ export const TEST_SERVER_VERSION = '1.38.0';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * The server honours task priorities (PRIORITIES in src/workflows/contract.ts) only with its
+ * The server honours task priorities (PRIORITIES in src/contract/vocabulary.ts) only with its
  * priority-aware matcher, which server 1.29 leaves off (`matching.useNewMatcher`, default false in
  * go.temporal.io/server common/dynamicconfig/constants.go). The cluster and compose read it from
  * deploy/temporal/dynamicconfig.yaml; the dev server gets it as flags (`devServerPriorityArgs`).

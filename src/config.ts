@@ -10,7 +10,7 @@ import { BlockList, isIP } from 'node:net';
 import envSchema from 'env-schema';
 import { Type, type Static, type TSchema } from 'typebox';
 import { PAYLOAD_KEYS_RULE, parsePayloadKeys, type PayloadKeys } from './temporal/codec.js';
-import { CUSTOMER_PROFILE_SID_PATTERN, DEFAULT_CLAIMS_NAMESPACE } from './workflows/contract.js';
+import { CUSTOMER_PROFILE_SID_PATTERN, DEFAULT_CLAIMS_NAMESPACE } from './contract/ids.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

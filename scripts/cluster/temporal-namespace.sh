@@ -1,6 +1,6 @@
 #!/bin/sh
 # Creates the namespaces, with the 24 h retention auto-setup gave them (the server makes none), then
-# registers the search attributes in them: the onboarding's (src/workflows/search-attributes.ts; the
+# registers the search attributes in them: the onboarding's (src/contract/search-attributes.ts; the
 # compose test checks this list against it) in TEMPORAL_NAMESPACE, and CustomerId, a claim's owner, in the
 # claims' namespace (src/activities/temporal-claims.ts). Safe to re-run: what exists is left as it is.
 # One script for both topologies: docker-compose.yml's temporal-search-attributes job runs it in

@@ -5,8 +5,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { addressApi, sameAddress } from '../trusthub/addresses.js';
 import type { TwilioClient } from '../trusthub/client.js';
-import { TrustHubFailureType } from '../trusthub/errors.js';
-import type { PostalAddress } from '../trusthub/types.js';
+import { TrustHubFailureType } from '../contract/failures.js';
+import type { PostalAddress } from '../contract/types.js';
 import { activityLog, twilioCall } from './context.js';
 import { findOrCreate } from './idempotency.js';
 

@@ -18,9 +18,10 @@ import {
 import { BUSINESS_INFORMATION_TYPE, endUserApi, textAttribute } from '../trusthub/end-users.js';
 import { isNotFound } from '../trusthub/errors.js';
 import { withNumberHolder } from './number-holder.js';
-import { DEFAULT_CLAIMS_NAMESPACE } from '../workflows/contract.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../contract/ids.js';
 import { metricProduct, type TrustHubMetrics } from '../trusthub/metrics.js';
-import type { BundleKind, BundleSnapshot, EvaluationSummary, Product } from '../trusthub/types.js';
+import type { BundleKind, Product } from '../contract/vocabulary.js';
+import type { BundleSnapshot, EvaluationSummary } from '../contract/types.js';
 import { activityLog, isRetry, twilioCall } from './context.js';
 import { findOrCreate, isRefusal } from './idempotency.js';
 

@@ -13,7 +13,7 @@ import {
   type ClaimClients,
   type ClaimOutcome,
 } from './temporal-claims.js';
-import type { ClaimKind } from '../workflows/contract.js';
+import type { ClaimKind } from '../contract/ids.js';
 import { activityLog } from './context.js';
 
 export interface ClaimInput {

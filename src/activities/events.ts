@@ -16,7 +16,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
-import type { OnboardingEvent } from '../workflows/contract.js';
+import type { OnboardingEvent } from '../contract/events.js';
 import { activityLog } from './context.js';
 
 export interface EventDestination {

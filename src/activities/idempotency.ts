@@ -3,7 +3,7 @@
  * finds what an earlier attempt made by the resource's deterministic, unique friendly name (given by the
  * workflow) plus its type or policy.
  */
-import { twilioErrorDetails } from '../trusthub/errors.js';
+import { twilioErrorDetails } from '../contract/failures.js';
 import { activityLog, currentAttempt, isRetry, twilioCall } from './context.js';
 
 interface Dated {

@@ -16,7 +16,7 @@ import type { TrustHubMetrics } from '../trusthub/metrics.js';
 import { addressActivities } from './addresses.js';
 import { bundleActivities } from './bundles.js';
 import { claimActivities } from './claims.js';
-import { DEFAULT_CLAIMS_NAMESPACE } from '../workflows/contract.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../contract/ids.js';
 import { endUserActivities } from './end-users.js';
 import { phoneNumberActivities } from './phone-numbers.js';
 import { resourceActivities } from './resources.js';

@@ -8,8 +8,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, asyncLocalStorage } from '@temporalio/activity';
-import { CONFLICT_CODE, twilioErrorDetails, type NumberHolder } from '../trusthub/errors.js';
-import { customerIdOf } from '../workflows/contract.js';
+import { CONFLICT_CODE, twilioErrorDetails, type NumberHolder } from '../contract/failures.js';
+import { customerIdOf } from '../contract/ids.js';
 import { activityLog } from './context.js';
 import { bundleOwners, claimClients } from './temporal-claims.js';
 

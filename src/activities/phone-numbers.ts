@@ -2,9 +2,11 @@
  * Phone numbers: what the ISV sent (E.164 numbers or PN… SIDs) resolved to the account's incoming numbers.
  */
 import type { TwilioClient } from '../trusthub/client.js';
-import { isNotFound, phoneNumberNotOwned, type PhoneNumberNotOwnedDetails } from '../trusthub/errors.js';
+import { isNotFound, phoneNumberNotOwned } from '../trusthub/errors.js';
+import { type PhoneNumberNotOwnedDetails } from '../contract/failures.js';
 import { incomingNumberApi } from '../trusthub/phone-numbers.js';
-import { E164_NUMBER, PHONE_NUMBER_SID, type PhoneNumberRef } from '../trusthub/types.js';
+import { E164_NUMBER, PHONE_NUMBER_SID } from '../contract/ids.js';
+import type { PhoneNumberRef } from '../contract/types.js';
 import { activityLog, twilioCall } from './context.js';
 
 export function phoneNumberActivities({ twilio }: { twilio: TwilioClient }) {

@@ -1,9 +1,9 @@
 /**
  * The worker's configuration, handed to workflows through an activity: workflow code cannot read the
  * environment, and recording the values in history keeps replays deterministic when the config changes.
- * The shape is the workflow's (src/workflows/contract.ts).
+ * The shape is the workflow's (src/contract/types.ts).
  */
-import type { OnboardingSettings } from '../workflows/contract.js';
+import type { OnboardingSettings } from '../contract/types.js';
 
 export type { OnboardingSettings };
 

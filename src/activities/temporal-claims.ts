@@ -24,11 +24,11 @@ import {
   WorkflowNotFoundError,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
-import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../workflows/contract.js';
+import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../contract/ids.js';
 import type { trustHubClaim } from '../workflows/claim.js';
 import { PayloadDecryptionError } from '../temporal/codec.js';
-import { CustomerId } from '../workflows/search-attributes.js';
-import { stuckOnboardingQueries } from '../workflows/visibility-queries.js';
+import { CustomerId } from '../contract/search-attributes.js';
+import { stuckOnboardingQueries } from '../contract/visibility-queries.js';
 
 /** gRPC's status code UNIMPLEMENTED. */
 const GRPC_UNIMPLEMENTED = 12;

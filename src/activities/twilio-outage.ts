@@ -18,7 +18,7 @@
  */
 import { asyncLocalStorage, log, type Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { TWILIO_FAILING_AFTER_ATTEMPTS, twilioFailing, twilioRecovered } from '../workflows/contract.js';
+import { TWILIO_FAILING_AFTER_ATTEMPTS, twilioFailing, twilioRecovered } from '../contract/messages.js';
 import { twilioOutageError } from '../trusthub/errors.js';
 
 /** Attempts (their contexts) that have told their run Twilio answered: once per attempt is enough. */

@@ -17,7 +17,7 @@
  * brings it again once the onboarding has room.
  */
 import { LRUCache } from 'lru-cache';
-import type { Attestation } from '../workflows/contract.js';
+import type { Attestation } from '../contract/vocabulary.js';
 import type { ObservedCall, OnboardingsClient } from './onboardings-client.js';
 import { CALL_SIGNAL_LIMIT, signalRateLimiter, type SignalRateLimit } from './signal-rate-limit.js';
 

@@ -10,7 +10,7 @@
  * statuses and steps against their lists, times re-printed by `toISOString()`, never copied.
  */
 import { durationToMs } from '../config.js';
-import { ONBOARDING_STATUSES, ONBOARDING_STEPS } from '../workflows/contract.js';
+import { ONBOARDING_STATUSES, ONBOARDING_STEPS } from '../contract/vocabulary.js';
 import type { FieldError } from './plugins/errors.js';
 
 /** Ten years: far beyond any onboarding's wait (Twilio vets in days), and well inside a Date. */

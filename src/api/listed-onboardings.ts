@@ -15,16 +15,14 @@
 import type { temporal } from '@temporalio/proto';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
-import { BUNDLE_STATUSES } from '../trusthub/types.js';
 import {
-  CUSTOMER_ID_PATTERN,
-  ONBOARDING_ID_PATTERN,
+  BUNDLE_STATUSES,
   ONBOARDING_STATUSES,
   ONBOARDING_STEPS,
   PROBLEM_KINDS,
-  WORKFLOW_TYPE,
-  onboardingIdFor,
-} from '../workflows/contract.js';
+} from '../contract/vocabulary.js';
+import { CUSTOMER_ID_PATTERN, ONBOARDING_ID_PATTERN, onboardingIdFor } from '../contract/ids.js';
+import { WORKFLOW_TYPE } from '../contract/messages.js';
 import {
   CustomerId,
   CustomerProfileStatus,
@@ -33,7 +31,7 @@ import {
   TrustProductStatus,
   WaitingSince,
   OnboardingProblem,
-} from '../workflows/search-attributes.js';
+} from '../contract/search-attributes.js';
 import { executionStatusName } from '../temporal/execution-status.js';
 
 export interface ListedOnboarding {

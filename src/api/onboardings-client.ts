@@ -2,7 +2,7 @@
  * Everything the API asks of Temporal, in one place: start (Update-with-Start), read (query), update,
  * cancel, list (visibility) and forward a Twilio callback or an observed call (signal). The routes and the webhook speak to
  * onboardings through this module only, never raw Temporal, so the contract with the workflow
- * (src/workflows/contract.ts) is honoured in one file; tests build the same client.
+ * (src/contract/messages.ts) is honoured in one file; tests build the same client.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -13,25 +13,21 @@ import {
 } from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { shakenStirOnboarding } from '../workflows/index.js';
+import { PRIORITIES, type Attestation, type StartPriority } from '../contract/vocabulary.js';
 import {
-  PRIORITIES,
   WORKFLOW_TYPE,
   addProducts,
   bundleStatusChanged,
   callObserved,
-  canonicalJson,
   getOnboarding,
-  onboardingIdFor,
   startOnboarding,
-  type Attestation,
-  type OnboardingView,
-  type ProductsRequest,
   type StartAnswer,
-  type StartPriority,
-} from '../workflows/contract.js';
-import { CustomerId, OnboardingStatus } from '../workflows/search-attributes.js';
-import type { OnboardingRequest } from '../workflows/contract.js';
-import { ONBOARDINGS } from '../workflows/visibility-queries.js';
+} from '../contract/messages.js';
+import { canonicalJson } from '../contract/request-identity.js';
+import { onboardingIdFor } from '../contract/ids.js';
+import type { OnboardingView, ProductsRequest, OnboardingRequest } from '../contract/types.js';
+import { CustomerId, OnboardingStatus } from '../contract/search-attributes.js';
+import { ONBOARDINGS } from '../contract/visibility-queries.js';
 
 /** How long a request waits for the workflow to answer a query or an update before giving up. */
 const QUERY_TIMEOUT_MS = 5_000;

@@ -1,5 +1,5 @@
 /**
- * The Voice Integrity and CNAM rules a schema cannot say (src/workflows/product-checks.ts), applied to
+ * The Voice Integrity and CNAM rules a schema cannot say (src/contract/product-checks.ts), applied to
  * what each route is sent, so that a display name Twilio would refuse is a 400 before anything reaches
  * Temporal, let alone Twilio, where a reviewer's refusal costs days. The CSV import checks its rows
  * with the same function, so a file and a POST get the same verdict.
@@ -9,12 +9,8 @@
  * are checked here (length, characters, generic or prohibited), and the workflow's validator, which
  * holds the business name and the profile's registration, refuses the rest in the same words.
  */
-import {
-  CNAM_NAME_MISMATCH,
-  productFailures,
-  type ProductCheckFailure,
-} from '../workflows/product-checks.js';
-import type { Corrections, OnboardingRequest, ProductsRequest } from '../workflows/contract.js';
+import { CNAM_NAME_MISMATCH, productFailures, type ProductCheckFailure } from '../contract/product-checks.js';
+import type { Corrections, OnboardingRequest, ProductsRequest } from '../contract/types.js';
 
 /** A subject the registration rule (18609) cannot fail: for the routes that leave that rule to the workflow. */
 const nameOnly = (businessName: string) => ({

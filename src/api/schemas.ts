@@ -1,27 +1,25 @@
 /**
  * Request and response schemas of the API (TypeBox → JSON Schema → Fastify validation and /docs). The
  * workflow's own messages — the request, the corrections, the view — are the workflow contract's
- * schemas (src/workflows/schemas.ts), used here as they are; this file adds what only the API has:
+ * schemas (src/contract/schemas.ts), used here as they are; this file adds what only the API has:
  * path parameters, links, the list, errors.
  */
 import { CURSOR_PATTERN } from './cursor.js';
 import { Type, type Static } from 'typebox';
 import {
   ATTESTATIONS,
-  CALL_SID_PATTERN,
-  E164_PATTERN,
-  ONBOARDING_ID_PATTERN,
   ONBOARDING_STATUSES,
   ONBOARDING_STEPS,
   START_PRIORITIES,
-} from '../workflows/contract.js';
+} from '../contract/vocabulary.js';
+import { CALL_SID_PATTERN, E164_PATTERN, ONBOARDING_ID_PATTERN } from '../contract/ids.js';
 import {
   Corrections,
   OnboardingRequest,
   OnboardingView as WorkflowView,
   PhoneNumber,
   ProductsRequest,
-} from '../workflows/schemas.js';
+} from '../contract/schemas.js';
 import { MAX_WAITING_DAYS } from './list-query.js';
 
 /** POST /v1/onboardings/:id/phone-numbers: numbers to add to an approved customer. */

@@ -13,7 +13,7 @@
 import type { Client } from '@temporalio/client';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
-import type { OnboardingView, TwilioOutage } from '../workflows/contract.js';
+import type { OnboardingView, TwilioOutage } from '../contract/types.js';
 import { twilioOutageError } from '../trusthub/errors.js';
 
 /** One pending activity of the run, as far as the outage needs it. */

@@ -5,7 +5,7 @@
  * a blip; a refusal of the request itself (4xx) is returned at once for the caller to report.
  */
 import pRetry, { AbortError } from 'p-retry';
-import type { Problem } from '../workflows/contract.js';
+import type { Problem } from '../contract/types.js';
 
 export interface ApiResponse<T = unknown> {
   status: number;

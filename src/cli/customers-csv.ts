@@ -13,7 +13,7 @@ import addFormatsPlugin from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import { validationRule } from '../api/validation-rules.js';
 import { AdoptionRequestBody, OnboardingRequestBody } from '../api/schemas.js';
-import type { OnboardingRequest as ValidRequest } from '../workflows/contract.js';
+import type { OnboardingRequest as ValidRequest } from '../contract/types.js';
 import { preSubmitWarnings } from '../workflows/onboarding/checks.js';
 import { serviceCheckFailures, sharedNumberFailures, type RowFailure } from './row-checks.js';
 

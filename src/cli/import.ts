@@ -27,7 +27,7 @@ import { ApiBusy, type ApiClient, type ErrorBody, type OnboardingSummary } from 
 import { parseCustomers, type CustomerRow, type RowProblem, type RowWarning } from './customers-csv.js';
 import { numbersInUse } from './numbers-in-use.js';
 import { table } from './table.js';
-import { onboardingIdFor } from '../workflows/contract.js';
+import { onboardingIdFor } from '../contract/ids.js';
 
 export interface ImportOptions {
   dryRun: boolean;

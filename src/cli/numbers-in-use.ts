@@ -16,7 +16,7 @@
 import pMap from 'p-map';
 import { readView, type ApiClient, type OnboardingSummary } from './api-client.js';
 import type { CustomerRow, RowProblem } from './customers-csv.js';
-import { onboardingIdFor } from '../workflows/contract.js';
+import { onboardingIdFor } from '../contract/ids.js';
 
 const RELEASED = new Set(['failed', 'cancelled']);
 

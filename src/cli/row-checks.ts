@@ -10,7 +10,7 @@
  * nothing about the emails): the check then runs, so the row's every problem is reported at once.
  */
 import { requestProductFailures } from '../api/product-rules.js';
-import type { EvaluationFieldResult, OnboardingRequest } from '../workflows/contract.js';
+import type { EvaluationFieldResult, OnboardingRequest } from '../contract/types.js';
 import { preSubmitProblem } from '../workflows/onboarding/checks.js';
 
 type Path = readonly (string | number)[];

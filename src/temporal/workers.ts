@@ -18,7 +18,7 @@ import { createSettingsActivities, type SettingsSource } from '../activities/set
 import { durationToMs, statusCallbackUrl, workerRequestsPerSecond, type WorkerConfig } from '../config.js';
 import { REQUEST_SPACING_MARGIN, createTwilioClient, type TwilioClient } from '../trusthub/client.js';
 import type { TrustHubMetrics } from '../trusthub/metrics.js';
-import { eventsTaskQueue } from '../workflows/contract.js';
+import { eventsTaskQueue } from '../contract/events.js';
 
 export interface WorkersOptions {
   /** The onboarding worker's queue; the events worker polls eventsTaskQueue(taskQueue). */

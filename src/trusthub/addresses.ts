@@ -5,7 +5,7 @@
 import { addressParams } from './attributes.js';
 import { LIST_PAGE_SIZE } from './bundles.js';
 import type { TwilioClient } from './client.js';
-import type { PostalAddress } from './types.js';
+import type { PostalAddress } from '../contract/types.js';
 
 /** The fields of an AddressInstance the onboarding uses. */
 export interface AddressRecord {

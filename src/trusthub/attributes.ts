@@ -4,8 +4,13 @@
  * joined with commas, as the Console writes them.
  */
 import type { AddressListInstanceCreateOptions } from 'twilio/lib/rest/api/v2010/account/address.js';
-import type { AuthorizedRepresentative, BusinessInformation, PostalAddress } from './types.js';
-import type { CnamRequest, VoiceIntegrityRequest } from '../workflows/contract.js';
+import type {
+  AuthorizedRepresentative,
+  BusinessInformation,
+  PostalAddress,
+  CnamRequest,
+  VoiceIntegrityRequest,
+} from '../contract/types.js';
 
 export type EndUserType =
   | 'customer_profile_business_information'

@@ -10,13 +10,15 @@ import {
   describeTwilioCode,
   productOfPolicy,
   type Product,
-  type BundleError,
   type BundleKind,
-  type BundleSnapshot,
   type BundleStatus,
-  type EvaluationFieldResult,
-  type EvaluationSummary,
-} from './types.js';
+} from '../contract/vocabulary.js';
+import type {
+  BundleError,
+  BundleSnapshot,
+  EvaluationFieldResult,
+  EvaluationSummary,
+} from '../contract/types.js';
 
 /** The fields of a CustomerProfilesInstance / TrustProductsInstance the onboarding uses. */
 export interface BundleRecord {

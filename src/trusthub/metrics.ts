@@ -18,14 +18,15 @@
  * be kept for good and multiply the series.
  */
 import type { MetricCounter, MetricMeter } from '@temporalio/common';
-import { failureTypeOfStatus, isNetworkError, TrustHubFailureType } from './errors.js';
+import { failureTypeOfStatus, isNetworkError } from './errors.js';
+import { TrustHubFailureType } from '../contract/failures.js';
 import {
   BUNDLE_DECISIONS,
   type BundleKind,
   type BundleStatus,
-  type EvaluationSummary,
   type Product,
-} from './types.js';
+} from '../contract/vocabulary.js';
+import type { EvaluationSummary } from '../contract/types.js';
 
 /** What a bundle is for: one of the trust products, or the customer profile they all hang from. */
 export type MetricProduct = Product | 'customer-profile';

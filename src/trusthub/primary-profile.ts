@@ -13,7 +13,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { bundleApi } from './bundles.js';
 import type { TwilioClient } from './client.js';
 import { BUSINESS_INFORMATION_TYPE, endUserApi, textAttribute } from './end-users.js';
-import { TrustHubFailureType, classifyTwilioError, isNotFound } from './errors.js';
+import { TrustHubFailureType } from '../contract/failures.js';
+import { classifyTwilioError, isNotFound } from './errors.js';
 
 export interface PrimaryProfileCheck {
   sid: string;

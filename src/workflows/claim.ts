@@ -9,7 +9,7 @@
  * a trustHubClaim of that kind and key is never taken for one.
  */
 import { condition } from '@temporalio/workflow';
-import type { ClaimKind } from './contract.js';
+import type { ClaimKind } from '../contract/ids.js';
 
 export interface ClaimInput {
   kind: ClaimKind;

@@ -6,7 +6,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { EventDeliveryActivities } from './onboarding/activities.js';
-import { eventsTaskQueue, type OnboardingEvent } from './contract.js';
+import { eventsTaskQueue, type OnboardingEvent } from '../contract/events.js';
 
 export async function deliverOnboardingEvent(event: OnboardingEvent): Promise<void> {
   const { deliverEvent } = proxyActivities<EventDeliveryActivities>({

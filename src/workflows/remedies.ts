@@ -20,7 +20,7 @@ import {
   representativeAttributes,
   voiceIntegrityAttributes,
 } from '../trusthub/attributes.js';
-import type { NumberHolder } from '../trusthub/errors.js';
+import type { NumberHolder } from '../contract/failures.js';
 import type {
   AuthorizedRepresentative,
   BusinessInformation,
@@ -28,12 +28,12 @@ import type {
   EvaluationFieldResult,
   OnboardingRecord,
   OnboardingRequest,
-  OnboardingStatus,
   PhoneNumberRef,
   PostalAddress,
   Problem,
   VoiceIntegrityRequest,
-} from './contract.js';
+} from '../contract/types.js';
+import type { OnboardingStatus } from '../contract/vocabulary.js';
 
 export type ProblemField = NonNullable<Problem['fields']>[number];
 export type ProblemFix = NonNullable<Problem['fix']>;
@@ -189,7 +189,7 @@ export interface CodeRemedy {
 }
 
 /**
- * A remedy for each code the service knows (src/trusthub/types.ts' meanings, and 20409 on a number).
+ * A remedy for each code the service knows (src/contract/vocabulary.ts' meanings, and 20409 on a number).
  * Each names what Twilio's reviewers compare, so the ISV knows what to check before sending it again.
  */
 export const CODE_REMEDIES: Readonly<Record<number, CodeRemedy>> = {

@@ -6,7 +6,7 @@ import {
   joinList,
   representativeAttributes,
 } from '../../src/trusthub/attributes.js';
-import type { BusinessInformation } from '../../src/trusthub/types.js';
+import type { BusinessInformation } from '../../src/contract/types.js';
 
 const business: BusinessInformation = {
   name: 'Acme Plumbing LLC',

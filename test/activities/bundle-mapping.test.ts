@@ -5,7 +5,7 @@ import {
   toBundleSnapshot,
   toEvaluationSummary,
 } from '../../src/trusthub/bundles.js';
-import { describeTwilioCode } from '../../src/trusthub/types.js';
+import { describeTwilioCode } from '../../src/contract/vocabulary.js';
 
 describe('toBundleSnapshot', () => {
   it('keeps kind, sid, status, rejection codes with meanings and validUntil as ISO', () => {

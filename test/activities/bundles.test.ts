@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
-import { TrustHubFailureType, twilioErrorDetails } from '../../src/trusthub/errors.js';
+import { TrustHubFailureType, twilioErrorDetails } from '../../src/contract/failures.js';
 import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 import {
   address,

@@ -6,13 +6,12 @@ import { createRequire } from 'node:module';
 import type TwilioServiceExceptionModule from 'twilio/lib/base/TwilioServiceException.js';
 import {
   AUTH_RETRY_DELAY,
-  TrustHubFailureType,
   classifyTwilioError,
   isNotFound,
   phoneNumberNotOwned,
-  twilioErrorDetails,
   twilioOutageError,
 } from '../../src/trusthub/errors.js';
+import { TrustHubFailureType, twilioErrorDetails } from '../../src/contract/failures.js';
 import { twilioCall } from '../../src/activities/context.js';
 
 // The SDK does not re-export its RFC 9457 exception; load the class the SDK itself throws.

@@ -9,7 +9,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities/index.js';
 import { businessInformationAttributes } from '../../src/trusthub/attributes.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
-import { AUTH_RETRY_DELAY, TrustHubFailureType, twilioErrorDetails } from '../../src/trusthub/errors.js';
+import { AUTH_RETRY_DELAY } from '../../src/trusthub/errors.js';
+import { TrustHubFailureType, twilioErrorDetails } from '../../src/contract/failures.js';
 import { EMAIL, address, business, useFreshHarness, type Harness } from './support.js';
 
 function failureOf(type: string, check?: (failure: ApplicationFailure) => void) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
-import { TrustHubFailureType } from '../../src/trusthub/errors.js';
+import { TrustHubFailureType } from '../../src/contract/failures.js';
 import {
   ADDRESSES_PATH,
   CALLBACK,

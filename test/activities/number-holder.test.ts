@@ -3,12 +3,12 @@
  * (src/activities/number-holder.ts); anything else passes unchanged. Which of this service's customers
  * holds it is read from Temporal (test/e2e/why.test.ts); here, what needs no server.
  */
-import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/workflows/contract.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/contract/ids.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { withNumberHolder } from '../../src/activities/number-holder.js';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../src/trusthub/errors.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../src/contract/failures.js';
 
 const PN = `PN${'a'.repeat(32)}`;
 const BU = `BU${'b'.repeat(32)}`;

@@ -13,11 +13,11 @@ import { runSandbox, type SandboxAdmin } from '../support/sandbox.js';
 import type { TwilioClient } from '../../src/trusthub/client.js';
 import type {
   AuthorizedRepresentative,
-  BundleKind,
   BundleSnapshot,
   BusinessInformation,
   PostalAddress,
-} from '../../src/trusthub/types.js';
+} from '../../src/contract/types.js';
+import type { BundleKind } from '../../src/contract/vocabulary.js';
 
 export interface LogEntry {
   level: LogLevel;

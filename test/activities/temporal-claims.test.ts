@@ -16,8 +16,8 @@ import {
   type ClaimClients,
   type ClaimRequest,
 } from '../../src/activities/temporal-claims.js';
-import { DEFAULT_CLAIMS_NAMESPACE, claimIdFor } from '../../src/workflows/contract.js';
-import { CustomerId } from '../../src/workflows/search-attributes.js';
+import { DEFAULT_CLAIMS_NAMESPACE, claimIdFor } from '../../src/contract/ids.js';
+import { CustomerId } from '../../src/contract/search-attributes.js';
 import { devServerEnvironment } from '../support/temporal.js';
 
 const TASK_QUEUE = 'claims-test';

@@ -12,7 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { before, describe, test } from 'node:test';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
-import { onboardingIdFor } from '../../src/workflows/contract.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
 
 const TOKEN = 'auth-test-token-0123456789';
 const OLD_TOKEN = 'auth-test-token-retiring-42';

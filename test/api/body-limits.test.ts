@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { BODY_LIMIT } from '../../src/api/app.js';
 import { MAX_FIELD_ERRORS } from '../../src/api/plugins/errors.js';
-import { REGIONS_OF_OPERATION } from '../../src/trusthub/types.js';
+import { REGIONS_OF_OPERATION } from '../../src/contract/vocabulary.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { onboardingRequest } from '../support/stack.js';
 import { offlineApi, type OfflineApi } from '../support/api.js';

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MAX_WAITING_DAYS, parseListQuery } from '../../src/api/list-query.js';
-import { ONBOARDING_STEPS } from '../../src/workflows/contract.js';
+import { ONBOARDING_STEPS } from '../../src/contract/vocabulary.js';
 import { useOfflineApi } from '../support/api.js';
 
 const NOW = new Date('2026-11-10T12:00:00.000Z');

@@ -11,7 +11,7 @@ import { encodeUnifiedSearchAttributes } from '@temporalio/common/lib/converter/
 import { msToTs } from '@temporalio/common/lib/time.js';
 import type { temporal } from '@temporalio/proto';
 import { listedOnboarding, listedOnboardings } from '../../src/api/listed-onboardings.js';
-import { WORKFLOW_TYPE } from '../../src/workflows/contract.js';
+import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import {
   CustomerId,
   CustomerProfileStatus,
@@ -19,7 +19,7 @@ import {
   OnboardingStatus,
   OnboardingStep,
   TrustProductStatus,
-} from '../../src/workflows/search-attributes.js';
+} from '../../src/contract/search-attributes.js';
 
 const STARTED = new Date('2026-12-01T10:00:00.000Z');
 

@@ -11,13 +11,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig } from '../../src/config.js';
-import { onboardingIdFor, WORKFLOW_TYPE } from '../../src/workflows/contract.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import {
   CustomerId,
   OnboardingStatus,
   OnboardingStep,
   WaitingSince,
-} from '../../src/workflows/search-attributes.js';
+} from '../../src/contract/search-attributes.js';
 import { eventually } from '../support/sandbox.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 

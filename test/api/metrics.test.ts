@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import twilio from 'twilio';
-import { onboardingIdFor } from '../../src/workflows/contract.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
 import { parsePrometheus, total, type Series } from '../support/prometheus.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { devServerEnvironment } from '../support/temporal.js';

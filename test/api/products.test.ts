@@ -12,7 +12,7 @@ import {
   correctionProductFailures,
   requestProductFailures,
 } from '../../src/api/product-rules.js';
-import type { OnboardingRequest } from '../../src/workflows/contract.js';
+import type { OnboardingRequest } from '../../src/contract/types.js';
 import { offlineApi, useOfflineApi } from '../support/api.js';
 import { onboardingRequest } from '../support/stack.js';
 

@@ -1,6 +1,6 @@
 /**
  * POST /v1/onboardings?priority=: a caller picks `normal` or `bulk` for its start, never the
- * `interactive` key that decisions, corrections and number changes run at (src/workflows/contract.ts,
+ * `interactive` key that decisions, corrections and number changes run at (src/contract/vocabulary.ts,
  * PRIORITIES), so no integrator can put its starts ahead of customers already being served. Anything
  * else is a 400 naming the field and the rule, before Temporal is asked.
  */

@@ -13,11 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import {
-  onboardingIdFor,
-  type OnboardingRequest,
-  type OnboardingView,
-} from '../../src/workflows/contract.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import type { OnboardingRequest, OnboardingView } from '../../src/contract/types.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { cli, type CliRun } from '../support/cli.js';

@@ -12,12 +12,9 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import twilio from 'twilio';
-import {
-  ADOPTION_REFUSED_MESSAGE,
-  onboardingIdFor,
-  type OnboardingView,
-} from '../../src/workflows/contract.js';
-import type { OnboardingRequest } from '../../src/workflows/contract.js';
+import { ADOPTION_REFUSED_MESSAGE } from '../../src/contract/messages.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import type { OnboardingView, OnboardingRequest } from '../../src/contract/types.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { acmeCustomer, createSecondaryProfile, type CustomerData } from '../support/fixtures.js';

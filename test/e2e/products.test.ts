@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { OnboardingView } from '../../src/workflows/contract.js';
-import { describeTwilioCode } from '../../src/trusthub/types.js';
+import type { OnboardingView } from '../../src/contract/types.js';
+import { describeTwilioCode } from '../../src/contract/vocabulary.js';
 import { recordHistory } from '../support/histories.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';

@@ -15,7 +15,8 @@ import twilio from 'twilio';
 import type { Activities } from '../../src/activities/index.js';
 import { classifyTwilioError } from '../../src/trusthub/errors.js';
 import { toBundleErrors } from '../../src/trusthub/bundles.js';
-import { onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import type { OnboardingView } from '../../src/contract/types.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 

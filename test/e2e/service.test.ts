@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import twilio from 'twilio';
-import { stuckOnboardingQueries } from '../../src/workflows/visibility-queries.js';
-import type { OnboardingView } from '../../src/workflows/contract.js';
+import { stuckOnboardingQueries } from '../../src/contract/visibility-queries.js';
+import type { OnboardingView } from '../../src/contract/types.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 

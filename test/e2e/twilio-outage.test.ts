@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { TWILIO_FAILING_AFTER_ATTEMPTS, type OnboardingView } from '../../src/workflows/contract.js';
+import { TWILIO_FAILING_AFTER_ATTEMPTS } from '../../src/contract/messages.js';
+import type { OnboardingView } from '../../src/contract/types.js';
 import { EVENTS_SECRET, startReceiver } from '../support/events-receiver.js';
 import { cli } from '../support/cli.js';
 import { recordHistory } from '../support/histories.js';

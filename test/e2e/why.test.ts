@@ -8,11 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import {
-  ADOPTION_REFUSED_MESSAGE,
-  onboardingIdFor,
-  type OnboardingView,
-} from '../../src/workflows/contract.js';
+import { ADOPTION_REFUSED_MESSAGE } from '../../src/contract/messages.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import type { OnboardingView } from '../../src/contract/types.js';
 import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';

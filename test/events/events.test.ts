@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EVENT_DELIVERY_WORKFLOW_TYPE, type OnboardingEvent } from '../../src/workflows/contract.js';
-import { describeTwilioCode } from '../../src/trusthub/types.js';
+import { EVENT_DELIVERY_WORKFLOW_TYPE, type OnboardingEvent } from '../../src/contract/events.js';
+import { describeTwilioCode } from '../../src/contract/vocabulary.js';
 import { EVENTS_SECRET as SECRET, startReceiver } from '../support/events-receiver.js';
 import { recordHistory } from '../support/histories.js';
 import { eventually } from '../support/sandbox.js';

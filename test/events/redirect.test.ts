@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { eventActivities } from '../../src/activities/events.js';
-import type { OnboardingEvent } from '../../src/workflows/contract.js';
+import type { OnboardingEvent } from '../../src/contract/events.js';
 import { RecordingLogger } from '../activities/support.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;

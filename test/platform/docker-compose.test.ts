@@ -19,7 +19,7 @@ import {
   PRIORITY_DYNAMIC_CONFIG,
   PRIORITY_DYNAMIC_CONFIG_FILE,
 } from '../../scripts/toolchain.js';
-import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/contract/search-attributes.js';
 import { loadApiConfig, loadWorkerConfig } from '../../src/config.js';
 import { uiServerConfig } from '../../scripts/cluster.js';
 import { devServerEnvironment } from '../support/temporal.js';

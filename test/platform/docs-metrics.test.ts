@@ -18,7 +18,7 @@ import Fastify from 'fastify';
 import type { MetricMeter, MetricTags } from '@temporalio/common';
 import metricsPlugin from '../../src/api/plugins/metrics.js';
 import { metricProduct, TrustHubMetrics } from '../../src/trusthub/metrics.js';
-import { BUNDLE_KINDS, BUNDLE_STATUSES, PRODUCTS } from '../../src/trusthub/types.js';
+import { BUNDLE_KINDS, BUNDLE_STATUSES, PRODUCTS } from '../../src/contract/vocabulary.js';
 
 /** A metric's label names, and the values each label was seen with. */
 type Labels = Map<string, Set<string>>;

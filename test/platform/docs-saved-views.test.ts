@@ -10,12 +10,12 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WORKFLOW_TYPE } from '../../src/workflows/contract.js';
+import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import {
   OnboardingStatus,
   SEARCH_ATTRIBUTE_CLI_TYPES,
   WaitingSince,
-} from '../../src/workflows/search-attributes.js';
+} from '../../src/contract/search-attributes.js';
 import { devServerEnvironment } from '../support/temporal.js';
 
 const doc = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
@@ -28,7 +28,7 @@ const view = (words: string) => {
   return found;
 };
 
-/** The why's search attribute (src/workflows/search-attributes.ts once it is there). */
+/** The why's search attribute (src/contract/search-attributes.ts once it is there). */
 const OnboardingProblem = defineSearchAttributeKey('OnboardingProblem', SearchAttributeType.KEYWORD);
 
 describe("docs/operations.md's saved views, on a real server", { timeout: 120_000 }, () => {

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import * as service from '../../src/trusthub/types.js';
+import * as service from '../../src/contract/vocabulary.js';
 // The one test that reads a module of the package directly: the lists are not part of its public API.
 // eslint-disable-next-line no-restricted-imports
 import * as sandbox from '../../packages/trusthub-sandbox/src/catalogue-values.js';

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { OnboardingView } from '../../src/workflows/contract.js';
+import type { OnboardingView } from '../../src/contract/types.js';
 import { startService, type RunningService } from '../support/npm-start.js';
 import { onboardingRequest } from '../support/stack.js';
 

@@ -6,12 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowNotFoundError, type Connection } from '@temporalio/client';
 import { claim, claimClients, releaseClaimOf } from '../../src/activities/temporal-claims.js';
-import { DEFAULT_CLAIMS_NAMESPACE, claimIdFor } from '../../src/workflows/contract.js';
+import { DEFAULT_CLAIMS_NAMESPACE, claimIdFor } from '../../src/contract/ids.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes.js';
 import { devServerEnvironment, testDataConverter, timeSkippingEnvironment } from '../support/temporal.js';
 import type { sleepForADay } from '../fixtures/sleepy-workflow.js';
 

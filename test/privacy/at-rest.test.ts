@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Client } from '@temporalio/client';
-import { onboardingIdFor } from '../../src/workflows/contract.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
 import { payloadToJson as toJson } from '../../src/temporal/codec.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';

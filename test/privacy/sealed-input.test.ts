@@ -20,7 +20,8 @@ import {
   payloadToJson,
   type JsonPayload,
 } from '../../src/temporal/codec.js';
-import { onboardingIdFor, WORKFLOW_TYPE } from '../../src/workflows/contract.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import { offlineApi } from '../support/api.js';
 import { EventType, useIntruderStack } from '../support/intruders.js';
 import { eventually } from '../support/sandbox.js';

@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { onboardingIdFor } from '../../src/workflows/contract.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
 import { startService, type RunningService } from '../support/npm-start.js';
 import { onboardingRequest } from '../support/stack.js';
 

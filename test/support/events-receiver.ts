@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import type { OnboardingEvent } from '../../src/workflows/contract.js';
+import type { OnboardingEvent } from '../../src/contract/events.js';
 
 /** The worker's EVENTS_SECRET in tests. */
 export const EVENTS_SECRET = `whsec_${randomBytes(32).toString('base64')}`;

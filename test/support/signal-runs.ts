@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig } from '../../src/config.js';
 import { EncryptionCodec, parsePayloadKeys } from '../../src/temporal/codec.js';
-import { WORKFLOW_TYPE } from '../../src/workflows/contract.js';
+import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from './temporal.js';
 
 export interface SignalRuns {

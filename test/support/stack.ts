@@ -17,12 +17,9 @@ import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
 import type { Sandbox, SandboxInfo, SandboxOptions } from 'trusthub-sandbox';
 import type { TwilioClient } from '../../src/trusthub/client.js';
-import {
-  WORKFLOW_TYPE,
-  onboardingIdFor,
-  type OnboardingRequest,
-  type OnboardingView,
-} from '../../src/workflows/contract.js';
+import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import type { OnboardingRequest, OnboardingView } from '../../src/contract/types.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { runSandbox, type SandboxAdmin } from './sandbox.js';

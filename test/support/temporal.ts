@@ -4,9 +4,9 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes.js';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
-import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/workflows/contract.js';
+import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/contract/ids.js';
 import { encryptingDataConverter, parsePayloadKeys } from '../../src/temporal/codec.js';
 import { devServerPriorityArgs, ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
 

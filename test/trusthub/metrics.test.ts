@@ -11,7 +11,7 @@ import type { MetricCounter, MetricMeter, MetricTags } from '@temporalio/common'
 import { bundleActivities } from '../../src/activities/bundles.js';
 import type { TwilioClient } from '../../src/trusthub/client.js';
 import { metricProduct, TrustHubMetrics } from '../../src/trusthub/metrics.js';
-import { POLICY } from '../../src/trusthub/types.js';
+import { POLICY } from '../../src/contract/vocabulary.js';
 
 interface Added {
   counter: string;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createTwilioClient } from '../../src/trusthub/client.js';
-import { TrustHubFailureType } from '../../src/trusthub/errors.js';
+import { TrustHubFailureType } from '../../src/contract/failures.js';
 import { checkPrimaryProfile, untilTwilioAnswers } from '../../src/trusthub/primary-profile.js';
 import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 import { useFreshHarness, type Harness } from '../activities/support.js';

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CarriedState } from '../../src/workflows/contract.js';
+import type { CarriedState } from '../../src/workflows/onboarding/carried.js';
 import { phoneNumberStatuses } from '../../src/workflows/onboarding/attestation.js';
-import type { BundleSnapshot } from '../../src/trusthub/types.js';
+import type { BundleSnapshot } from '../../src/contract/types.js';
 
 const PN = `PN${'a'.repeat(32)}`;
 const bundle = (

@@ -5,9 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { WORKFLOW_TYPE, onboardingIdFor, type OnboardingView } from '../../src/workflows/contract.js';
+import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import type { OnboardingView } from '../../src/contract/types.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';

@@ -25,17 +25,16 @@ import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities/index.js';
-import type { OnboardingSettings } from '../../src/workflows/contract.js';
+import type { OnboardingSettings, BundleSnapshot, PhoneNumberRef } from '../../src/contract/types.js';
 import { createTwilioClient } from '../../src/trusthub/client.js';
-import type { BundleSnapshot, PhoneNumberRef } from '../../src/trusthub/types.js';
 import {
   WORKFLOW_TYPE,
   addPhoneNumbers,
   bundleStatusChanged,
   getOnboarding,
-  onboardingIdFor,
-  type CarriedByOlderCode,
-} from '../../src/workflows/contract.js';
+} from '../../src/contract/messages.js';
+import { onboardingIdFor } from '../../src/contract/ids.js';
+import type { CarriedByOlderCode } from '../../src/workflows/onboarding/carried.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { YIELD_TO_QUEUED_WORK } from '../../src/workflows/patches.js';
 import { recordHistory } from '../support/histories.js';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import type { OnboardingView } from '../../src/workflows/contract.js';
+import type { OnboardingView } from '../../src/contract/types.js';
 import { timeSkippingEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';

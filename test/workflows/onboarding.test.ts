@@ -8,8 +8,8 @@ import { before, describe, test } from 'node:test';
 
 import { WorkflowFailedError } from '@temporalio/client';
 
-import { bundleStatusChanged, submitCorrections, type OnboardingView } from '../../src/workflows/contract.js';
-import type { OnboardingRequest } from '../../src/workflows/contract.js';
+import { bundleStatusChanged, submitCorrections } from '../../src/contract/messages.js';
+import type { OnboardingView, OnboardingRequest } from '../../src/contract/types.js';
 
 import { timeSkippingEnvironment } from '../support/temporal.js';
 

@@ -8,16 +8,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { bundleStatusChanged, submitCorrections, type OnboardingView } from '../../src/workflows/contract.js';
-import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
-
-import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
-
+import { bundleStatusChanged, submitCorrections } from '../../src/contract/messages.js';
 import type {
+  OnboardingView,
   AuthorizedRepresentative,
   OnboardingRequest,
   PostalAddress,
-} from '../../src/workflows/contract.js';
+} from '../../src/contract/types.js';
+import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
+
+import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
 
 import { createSecondaryProfile } from '../support/fixtures.js';
 

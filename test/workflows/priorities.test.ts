@@ -1,5 +1,5 @@
 /**
- * Task priorities as the server records them (PRIORITIES in src/workflows/contract.ts): a bulk start
+ * Task priorities as the server records them (PRIORITIES in src/contract/vocabulary.ts): a bulk start
  * (`?priority=bulk`, what the import sends) and a normal one on WorkflowExecutionStarted; the run's own
  * activities left to inherit it; the re-read after a decision callback and a number change's
  * activities at the interactive key, whatever the run's. Read from the histories of a real dev server
@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import proto from '@temporalio/proto';
-import { PRIORITIES, type OnboardingView } from '../../src/workflows/contract.js';
+import { PRIORITIES } from '../../src/contract/vocabulary.js';
+import type { OnboardingView } from '../../src/contract/types.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { OnboardingRequest, Problem } from '../../src/workflows/contract.js';
-import { describeTwilioCode } from '../../src/trusthub/types.js';
+import type { OnboardingRequest, Problem } from '../../src/contract/types.js';
+import { describeTwilioCode } from '../../src/contract/vocabulary.js';
 import {
   CODE_REMEDIES,
   KIND_REMEDIES,
@@ -130,7 +130,7 @@ test("every code the service has a meaning for has a remedy, and every remedy's 
   for (const code of [...known, 20409, 22214, 22215, 22216, 22219]) {
     assert.ok(CODE_REMEDIES[code]?.remedy, `a remedy for ${code}`);
   }
-  // The meanings table (src/trusthub/types.ts) has no code the remedies miss.
+  // The meanings table (src/contract/vocabulary.ts) has no code the remedies miss.
   for (let code = 11000; code < 23000; code += 1) {
     if (!describeTwilioCode(code).startsWith('Twilio error')) assert.ok(CODE_REMEDIES[code], `${code}`);
   }

@@ -1,7 +1,7 @@
 /**
  * The values Twilio's ISV guide allows for the Trust Hub attributes the sandbox checks: business
  * identities, types and industries, regions, job positions and Voice Integrity use cases. The service keeps its own copy for its
- * validation (src/trusthub/types.ts in trusthub-onboarding); the package may not import the service, so
+ * validation (src/contract/vocabulary.ts in trusthub-onboarding); the package may not import the service, so
  * a test there (test/platform/sandbox-package.test.ts) holds the two lists equal.
  */
 export const BUSINESS_IDENTITIES = ['direct_customer', 'isv_reseller_or_partner', 'unknown'] as const;

@@ -17,7 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import fastifyMetricsModule from 'fastify-metrics';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { stuckOnboardingQueries } from '../../workflows/visibility-queries.js';
+import { stuckOnboardingQueries } from '../../contract/visibility-queries.js';
 
 // fastify-metrics is CommonJS with an `exports.default`: imported from ESM, the plugin is under it.
 const fastifyMetrics = fastifyMetricsModule.default;

@@ -1,7 +1,7 @@
 /**
  * /v1/onboardings — the customer's record: start, read, list, correct, change numbers and add
  * products after approval, relay the calls' observed attestation, and cancel (offboard). Each customer
- * is one Temporal workflow; its type, ID format and messages come from src/workflows/contract.ts.
+ * is one Temporal workflow; its type, ID format and messages come from src/contract/.
  *
  * The start is shared with POST /v1/adoptions (./adoptions.ts, in the operators' scope): the same
  * request naming a profile to adopt. POST /v1/onboardings refuses customerProfileSid, so the ISV's
@@ -23,14 +23,13 @@ import {
   ProductRefusal,
   StartRefusal,
   addPhoneNumbers,
-  onboardingIdFor,
-  type OnboardingRequest,
   removePhoneNumber,
   submitCorrections,
-  type OnboardingView as View,
-} from '../../workflows/contract.js';
+} from '../../contract/messages.js';
+import { onboardingIdFor } from '../../contract/ids.js';
+import type { OnboardingRequest, OnboardingView as View } from '../../contract/types.js';
 import type { ApiConfig } from '../../config.js';
-import type { ProductCheckFailure } from '../../workflows/product-checks.js';
+import type { ProductCheckFailure } from '../../contract/product-checks.js';
 import { observedAt } from '../call-forwarding.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { listedOnboardings } from '../listed-onboardings.js';

@@ -58,11 +58,11 @@ import { LRUCache } from 'lru-cache';
 import { signatureBaseUrl, type ApiConfig } from '../../config.js';
 import {
   ACCOUNT_SID_PATTERN,
-  ATTESTATIONS,
   CUSTOMER_PROFILE_SID_PATTERN,
   E164_PATTERN,
   ONBOARDING_ID_PATTERN,
-} from '../../workflows/contract.js';
+} from '../../contract/ids.js';
+import { ATTESTATIONS } from '../../contract/vocabulary.js';
 import { observedAt } from '../call-forwarding.js';
 import { onboardingsClient } from '../onboardings-client.js';
 import { invalidRequest } from '../plugins/errors.js';

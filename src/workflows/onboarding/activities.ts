@@ -9,7 +9,7 @@
  * on. `activities` picks between them per call, by whether the call is made inside `interactively`.
  */
 import { AsyncLocalStorage, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import { PRIORITIES } from '../contract.js';
+import { PRIORITIES } from '../../contract/vocabulary.js';
 import type { createActivities } from '../../activities/index.js';
 import type { eventActivities } from '../../activities/events.js';
 import type { createSettingsActivities } from '../../activities/settings.js';

@@ -15,7 +15,7 @@
  * verdict names the fields that failed for the operators (the run's failure, encrypted); it never
  * carries a value, and the API answers every refusal the same way (src/api/routes/onboardings.ts).
  */
-import type { OnboardingRequest } from '../contract.js';
+import type { OnboardingRequest } from '../../contract/types.js';
 
 /** The identity a customer profile holds at Twilio, as `describeCustomerProfile` reads it. */
 export interface ProfileIdentity {
@@ -144,7 +144,7 @@ export function compareIdentity(
 
 /**
  * What an operator reads in the run's failure: the kind of refusal and the fields, never a value.
- * (The API answers none of it: see ADOPTION_REFUSED_MESSAGE in ../contract.ts.)
+ * (The API answers none of it: see ADOPTION_REFUSED_MESSAGE in src/contract/messages.ts.)
  */
 export function describeVerdict(verdict: Exclude<IdentityVerdict, { adoptable: true }>): string {
   switch (verdict.reason) {

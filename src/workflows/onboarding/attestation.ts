@@ -5,15 +5,15 @@
  * Otherwise the ISV's own primary profile and trust product decide between B and C, and the first
  * missing piece of A is named so that someone can act on it.
  */
-import { describeTwilioCode, type BundleSnapshot } from '../../trusthub/types.js';
+import { describeTwilioCode, type Attestation } from '../../contract/vocabulary.js';
 import type {
-  Attestation,
-  CarriedState,
+  BundleSnapshot,
   NumberInProduct,
   OnboardingSettings,
   PhoneNumberStatus,
-} from '../contract.js';
-import { numberIneligibility } from '../product-checks.js';
+} from '../../contract/types.js';
+import type { CarriedState } from './carried.js';
+import { numberIneligibility } from '../../contract/product-checks.js';
 import { numberBlocker } from '../remedies.js';
 
 export function phoneNumberStatuses(

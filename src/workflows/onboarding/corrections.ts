@@ -4,15 +4,14 @@
  */
 import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
 import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
-import { ADD_ON_FIELD, ADD_ON_PRODUCTS, describeTwilioCode } from '../../trusthub/types.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
 import {
+  ADD_ON_FIELD,
+  ADD_ON_PRODUCTS,
+  describeTwilioCode,
   NOT_OWNED_ATTESTATION,
-  type Corrections,
-  type OnboardingRequest,
-  type PhoneNumberRef,
-  type Problem,
-} from '../contract.js';
+} from '../../contract/vocabulary.js';
+import type { Corrections, OnboardingRequest, PhoneNumberRef, Problem } from '../../contract/types.js';
 import { numberTakenProblem, phoneNumberPointer } from '../remedies.js';
 import { activities } from './activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';

@@ -10,7 +10,7 @@
  * attestation the view infers is what Twilio signs. Numbers or entities added in the Console are not the
  * service's and are left alone.
  */
-import type { DriftEntry } from '../contract.js';
+import type { DriftEntry } from '../../contract/types.js';
 import { activities } from './activities.js';
 import { refusalProblem } from './corrections.js';
 import type { CustomerBundle, Onboarding } from './state.js';

@@ -24,16 +24,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { BundleSnapshot } from '../../trusthub/types.js';
+import type { BundleSnapshot, PhoneNumberStatus } from '../../contract/types.js';
 import {
   EVENT_DELIVERY_WORKFLOW_TYPE,
-  type AnnouncedState,
-  type Attestation,
-  type CarriedState,
   type OnboardingEvent,
   type OnboardingEventType,
-  type PhoneNumberStatus,
-} from '../contract.js';
+} from '../../contract/events.js';
+import type { AnnouncedState, CarriedState } from './carried.js';
+import type { Attestation } from '../../contract/vocabulary.js';
 import { SIGNED_EVENTS } from '../patches.js';
 import { explainedProblemOf } from '../remedies.js';
 import { outageProblem } from './twilio-outage.js';

@@ -11,12 +11,12 @@ import {
   type EndUserAttributes,
   type EndUserType,
 } from '../../trusthub/attributes.js';
-import { StartRefusal } from '../contract.js';
+import { StartRefusal } from '../../contract/messages.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { checkSubject, submitAddOns } from './products.js';
-import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../product-checks.js';
+import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../../contract/product-checks.js';
 import { failureType, refusalProblem } from './corrections.js';
-import { TrustHubFailureType } from '../../trusthub/errors.js';
+import { TrustHubFailureType } from '../../contract/failures.js';
 import type { Onboarding } from './state.js';
 import { OVERLAPPING_VETTING, CLAIMED_PROFILES, STRICT_ADOPTION } from '../patches.js';
 import { compareIdentity, describeVerdict } from './adoption-identity.js';

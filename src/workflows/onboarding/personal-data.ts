@@ -11,8 +11,8 @@
  * The timeline names each deletion by kind and SID only.
  */
 import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
-import { twilioErrorDetails } from '../../trusthub/errors.js';
-import type { CarriedState } from '../contract.js';
+import { twilioErrorDetails } from '../../contract/failures.js';
+import type { CarriedState } from './carried.js';
 import { activities } from './activities.js';
 import type { Onboarding } from './state.js';
 import { DELETE_REPLACED_PERSONAL_DATA } from '../patches.js';

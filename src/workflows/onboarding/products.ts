@@ -16,9 +16,13 @@
  * calls it always made, so runs recorded before them replay unchanged.
  */
 import { cnamAttributes, voiceIntegrityAttributes } from '../../trusthub/attributes.js';
-import type { AddOnProduct } from '../../trusthub/types.js';
-import type { OnboardingRequest } from '../contract.js';
-import { describeFailures, productFailures, type ProductCheckSubject } from '../product-checks.js';
+import type { AddOnProduct } from '../../contract/vocabulary.js';
+import type { OnboardingRequest } from '../../contract/types.js';
+import {
+  describeFailures,
+  productFailures,
+  type ProductCheckSubject,
+} from '../../contract/product-checks.js';
 import { activities } from './activities.js';
 import { ADD_ON_SLOTS, type Onboarding } from './state.js';
 import { NeedsCorrections, assignNumbers, submitForVetting } from './vetting.js';
@@ -34,7 +38,7 @@ export function addOnAttributes(product: AddOnProduct, request: OnboardingReques
   return cnamAttributes(request.cnam!);
 }
 
-/** What the products' rules (../product-checks.ts) need to know of this customer. */
+/** What the products' rules (src/contract/product-checks.ts) need to know of this customer. */
 export function checkSubject(onboarding: Onboarding): ProductCheckSubject {
   const { business, address } = onboarding.request;
   return {

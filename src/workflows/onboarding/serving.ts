@@ -15,7 +15,7 @@ import {
   isCancellation,
   patched,
 } from '@temporalio/workflow';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../trusthub/errors.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
 import {
   ADD_ON_FIELD,
   ADD_ON_PRODUCTS,
@@ -23,20 +23,18 @@ import {
   describeTwilioCode,
   type AddOnProduct,
   type BundleKind,
-  type BundleSnapshot,
-} from '../../trusthub/types.js';
-import {
-  E164_NUMBER,
-  PHONE_NUMBER_SID,
   NOT_OWNED_ATTESTATION,
-  NumberChangeRefusal,
-  ProductRefusal,
-  type OnboardingView,
-  type Problem,
-  type OnboardingRequest,
-  type ProductsRequest,
-} from '../contract.js';
-import { describeFailures, numberIneligibility, productFailures } from '../product-checks.js';
+} from '../../contract/vocabulary.js';
+import type {
+  BundleSnapshot,
+  OnboardingView,
+  Problem,
+  OnboardingRequest,
+  ProductsRequest,
+} from '../../contract/types.js';
+import { E164_NUMBER, PHONE_NUMBER_SID } from '../../contract/ids.js';
+import { NumberChangeRefusal, ProductRefusal } from '../../contract/messages.js';
+import { describeFailures, numberIneligibility, productFailures } from '../../contract/product-checks.js';
 import { NUMBER_HOLDERS, numberTakenProblem } from '../remedies.js';
 import { DRIFT_CHECKS } from '../patches.js';
 import { refusalProblem } from './corrections.js';

@@ -28,31 +28,28 @@ import {
   PRODUCT_LABEL,
   type AddOnProduct,
   type BundleKind,
-} from '../../trusthub/types.js';
-import {
-  ADOPTION_REFUSED_MESSAGE,
-  StartRefusal,
   type Attestation,
-  type CarriedState,
-  type OnboardingInput,
-  type OnboardingRecord,
   type OnboardingStep,
-  type OnboardingView,
-  type Corrections,
-  type BundleSnapshot,
-  type CarriedByOlderCode,
-  type CompensationEntry,
-  type CreatedResources,
-  type EvaluationSummary,
-  type OnboardingRequest,
-  type OnboardingSettings,
-  type PhoneNumberRef,
-  type Problem,
-  type ProductsRequest,
-  type DriftEntry,
-  type TimelineEntry,
-  type TwilioOutage,
-} from '../contract.js';
+} from '../../contract/vocabulary.js';
+import { ADOPTION_REFUSED_MESSAGE, StartRefusal } from '../../contract/messages.js';
+import type { CarriedState, OnboardingInput, CarriedByOlderCode } from './carried.js';
+import type {
+  OnboardingRecord,
+  OnboardingView,
+  Corrections,
+  BundleSnapshot,
+  CompensationEntry,
+  CreatedResources,
+  EvaluationSummary,
+  OnboardingRequest,
+  OnboardingSettings,
+  PhoneNumberRef,
+  Problem,
+  ProductsRequest,
+  DriftEntry,
+  TimelineEntry,
+  TwilioOutage,
+} from '../../contract/types.js';
 import { redactTexts, sidsNamedIn } from '../redaction.js';
 import { explainedProblemOf, problemBrief, withPointer } from '../remedies.js';
 import { resourceName } from '../resource-names.js';
@@ -66,7 +63,7 @@ import {
   TwilioFailingSince,
   WaitingSince,
   OnboardingProblem,
-} from '../search-attributes.js';
+} from '../../contract/search-attributes.js';
 import { outageProblem } from './twilio-outage.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';

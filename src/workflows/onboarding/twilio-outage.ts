@@ -5,7 +5,7 @@
  * outage never hides, replaces or clears a problem the ISV must act on, and the status stays `running`.
  * The API adds the live attempt count and next try from the pending activity (src/api/twilio-outage.ts).
  */
-import type { Problem, TwilioOutage } from '../contract.js';
+import type { Problem, TwilioOutage } from '../../contract/types.js';
 import { KIND_REMEDIES } from '../remedies.js';
 
 /** The recorded outage, shaped as the view's problem (kind `twilio-unavailable`). */

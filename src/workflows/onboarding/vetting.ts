@@ -11,11 +11,9 @@ import {
   describeTwilioCode,
   type AddOnProduct,
   type BundleKind,
-  type BundleSnapshot,
-  type EvaluationSummary,
-} from '../../trusthub/types.js';
-import type { Problem } from '../contract.js';
-import { numberIneligibility } from '../product-checks.js';
+} from '../../contract/vocabulary.js';
+import type { BundleSnapshot, EvaluationSummary, Problem } from '../../contract/types.js';
+import { numberIneligibility } from '../../contract/product-checks.js';
 import { PRE_SUBMIT_CHECKS, REREAD_ON_DECISION_ONLY } from '../patches.js';
 import { activities, interactively } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';

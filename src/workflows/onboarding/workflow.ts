@@ -1,6 +1,6 @@
 /**
  * shakenStirOnboarding — one end customer's SHAKEN/STIR life with Trust Hub, one workflow per customer
- * (ID from the ISV's customerId, see ../contract.ts). First it follows Twilio's ISV guide (./guide.ts),
+ * (ID from the ISV's customerId, see src/contract/ids.ts). First it follows Twilio's ISV guide (./guide.ts),
  * stopping for the ISV's corrections whenever Twilio needs something fixed (./corrections.ts). Once both
  * bundles are approved it stays on and serves the customer (./serving.ts) until it is cancelled,
  * which cleans up or offboards (./cleanup.ts). All of it works on one state object (./state.ts).
@@ -23,8 +23,6 @@ import {
   NumberChangeRefusal,
   StartRefusal,
   addPhoneNumbers,
-  canonicalJson,
-  differingFields,
   startOnboarding,
   type StartAnswer,
   type StartRequest,
@@ -36,21 +34,18 @@ import {
   callObserved,
   twilioFailing,
   twilioRecovered,
-  ATTESTATIONS,
-  type ProductsRequest,
-  type Corrections,
-  type OnboardingInput,
-  type OnboardingView,
-  type Problem,
-} from '../contract.js';
+} from '../../contract/messages.js';
+import { canonicalJson, differingFields } from '../../contract/request-identity.js';
+import { ATTESTATIONS, ADD_ON_FIELD, ADD_ON_PRODUCTS } from '../../contract/vocabulary.js';
+import type { ProductsRequest, Corrections, OnboardingView, Problem } from '../../contract/types.js';
+import type { OnboardingInput } from './carried.js';
 import { activities, interactively } from './activities.js';
 import { compensate, offboard } from './cleanup.js';
 import { applyCorrections, checkCorrections, refusalProblem, waitForCorrections } from './corrections.js';
 import { AdoptionRefused, NeedsCorrections, followTheGuide } from './guide.js';
 import { checkNumberChange, checkProductsRequest, requestNumberChange, serve } from './serving.js';
 import { checkSubject } from './products.js';
-import { ADD_ON_FIELD, ADD_ON_PRODUCTS } from '../../trusthub/types.js';
-import { describeFailures, productFailures } from '../product-checks.js';
+import { describeFailures, productFailures } from '../../contract/product-checks.js';
 import { Onboarding } from './state.js';
 import {
   SERVE_AFTER_APPROVAL,

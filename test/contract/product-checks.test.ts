@@ -1,5 +1,5 @@
 /**
- * The Voice Integrity and CNAM rules of src/workflows/product-checks.ts, one by one: what the API, the
+ * The Voice Integrity and CNAM rules of src/contract/product-checks.ts, one by one: what the API, the
  * CSV import and the workflow's validators refuse before Twilio's reviewers would (11007, 11008, 11009,
  * 18609), and which numbers a product takes. Pure functions: no Temporal, no Twilio.
  */
@@ -15,7 +15,7 @@ import {
   numberIneligibility,
   productFailures,
   resemblesBusinessName,
-} from '../../src/workflows/product-checks.js';
+} from '../../src/contract/product-checks.js';
 
 const BUSINESS = 'Acme Dental Group LLC';
 const codes = (displayName: string, business = BUSINESS) =>

@@ -16,7 +16,7 @@
  * - both products need the profile registered by EIN or DUNS in the US (18609). A new profile's request
  *   can only say EIN or DUNS (the schema); an adopted profile says what Twilio holds.
  */
-import { ADD_ON_FIELD, type AddOnProduct } from '../trusthub/types.js';
+import { ADD_ON_FIELD, type AddOnProduct } from './vocabulary.js';
 
 export const CNAM_DISPLAY_NAME_MAX = 15;
 export const CNAM_DISPLAY_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9., ]*$';
@@ -195,7 +195,7 @@ export function describeFailures(failures: ProductCheckFailure[]): string[] {
  * countries' (+1 but not the US; US territories such as Puerto Rico are US). CNAM takes the rest.
  *
  * Replay: which numbers go on a CNAM trust product follows these lists, so a run replays only with the
- * lists it ran with. Changing them is a workflow change: behind `patched()` (../patches.ts).
+ * lists it ran with. Changing them is a workflow change: behind `patched()` (src/workflows/patches.ts).
  */
 const TOLL_FREE_AREA_CODES = new Set(['800', '833', '844', '855', '866', '877', '888']);
 const CANADIAN_AREA_CODES = new Set([

@@ -1,7 +1,7 @@
 /**
  * The JSON Schemas of the workflow's contract: the request that starts an onboarding, the corrections
  * it accepts, and the view every query and update answers. They are the single source: the TypeScript
- * types of ./contract.ts are `Static` of these, and the API (src/api/schemas.ts) validates and
+ * types of ./types.ts are `Static` of these, and the API (src/api/schemas.ts) validates and
  * documents with these same objects, so the workflow, the API and openapi.json cannot drift apart.
  * Every rule is the ISV guide's: allowed values, registration number formats, E.164, URLs.
  *
@@ -15,17 +15,17 @@
  */
 import { Type } from 'typebox';
 import {
-  ATTESTATIONS,
-  COMPENSATION_OUTCOMES,
   CUSTOMER_ID_PATTERN,
   CUSTOMER_PROFILE_SID_PATTERN,
   E164_PATTERN,
+  PHONE_NUMBER_PATTERN,
+} from './ids.js';
+import {
+  ATTESTATIONS,
+  COMPENSATION_OUTCOMES,
   ONBOARDING_STATUSES,
   ONBOARDING_STEPS,
-  PHONE_NUMBER_PATTERN,
   PROBLEM_KINDS,
-} from './contract.js';
-import {
   BUNDLE_KINDS,
   BUNDLE_STATUSES,
   BUSINESS_IDENTITIES,
@@ -36,7 +36,7 @@ import {
   REGISTRATION_IDENTIFIERS,
   PRODUCTS,
   VOICE_INTEGRITY_USE_CASES,
-} from '../trusthub/types.js';
+} from './vocabulary.js';
 import { CNAM_DISPLAY_NAME_MAX, CNAM_DISPLAY_NAME_PATTERN } from './product-checks.js';
 
 const Text = (description: string, maxLength = 255) => Type.String({ minLength: 1, maxLength, description });

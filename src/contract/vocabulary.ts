@@ -1,7 +1,9 @@
 /**
- * The onboarding's domain, in the words of Twilio's ISV guide. Plain types only: imported by the
- * workflow (deterministic code), the activities and the API alike.
+ * The onboarding's words: Twilio's (policies, products, bundle kinds and statuses, the ISV guide's enums,
+ * code meanings) and its own (statuses, steps, problem kinds, attestations, priorities). Plain values
+ * only: imported by the workflow (deterministic code), the activities and the API alike.
  */
+import type { Priority } from '@temporalio/common';
 
 /** Static policy SIDs from the guide: the same on every Twilio account. */
 export const POLICY = {
@@ -128,19 +130,6 @@ export type RegistrationIdentifier = (typeof REGISTRATION_IDENTIFIERS)[number];
 export type RegionOfOperation = (typeof REGIONS_OF_OPERATION)[number];
 export type JobPosition = (typeof JOB_POSITIONS)[number];
 
-// The request's and the view's shapes are Static of the workflow's JSON Schemas
-// (src/workflows/schemas.ts); re-exported here, where the activities and the sandbox look for them.
-export type {
-  AuthorizedRepresentative,
-  BundleError,
-  BundleSnapshot,
-  BusinessInformation,
-  EvaluationFieldResult,
-  EvaluationSummary,
-  PhoneNumberRef,
-  PostalAddress,
-} from '../workflows/contract.js';
-
 export const BUNDLE_KINDS = ['customer-profile', 'trust-product'] as const;
 export type BundleKind = (typeof BUNDLE_KINDS)[number];
 
@@ -158,9 +147,6 @@ export const BUNDLE_DECISIONS: readonly string[] = ['twilio-approved', 'twilio-r
 
 /** Bundles in these statuses can be edited, assigned to and submitted; others give Twilio error 60711. */
 export const EDITABLE_STATUSES: readonly BundleStatus[] = ['draft', 'twilio-rejected'];
-
-/** How a number is named: E.164, or the PN… SID of one of the account's incoming numbers. */
-export { E164_NUMBER, PHONE_NUMBER_SID } from '../workflows/contract.js';
 
 /**
  * Meanings of Twilio's customer-profile rejection codes as Twilio published them (changelog
@@ -200,3 +186,115 @@ export function describeTwilioCode(code: number, twilioMessage?: string): string
     `Twilio error ${code}: see https://www.twilio.com/docs/api/errors/${code}`
   );
 }
+
+// ---- the onboarding's own words: statuses, steps, problems, attestations ---------------------------
+
+/** Said wherever a number is refused for not being the account's (Twilio's attestation levels). */
+export const NOT_OWNED_ATTESTATION =
+  'Twilio signs calls from a number it does not own at B at most: it cannot attest to the right to use it. Buy or port the number into this Twilio account for A.';
+
+/**
+ * `completed` means approved: the customer's numbers are signed A, and the workflow goes on serving
+ * (numbers added and removed, approvals re-read before they expire) until it is cancelled.
+ */
+export const ONBOARDING_STATUSES = [
+  'running',
+  'action-required',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type OnboardingStatus = (typeof ONBOARDING_STATUSES)[number];
+
+/** Where the onboarding is, in the order of the guide. */
+export const ONBOARDING_STEPS = [
+  'adopting-customer-profile',
+  'creating-customer-profile',
+  'linking-primary-profile',
+  'creating-address',
+  'creating-address-document',
+  'creating-business-information',
+  'creating-authorized-representatives',
+  'assigning-phone-numbers',
+  'evaluating-customer-profile',
+  'submitting-customer-profile',
+  'waiting-for-customer-profile-vetting',
+  'creating-trust-product',
+  'linking-customer-profile-to-trust-product',
+  'assigning-phone-numbers-to-trust-product',
+  'evaluating-trust-product',
+  'submitting-trust-product',
+  'waiting-for-trust-product-vetting',
+  'creating-voice-integrity-trust-product',
+  'evaluating-voice-integrity-trust-product',
+  'submitting-voice-integrity-trust-product',
+  'waiting-for-voice-integrity-vetting',
+  'creating-cnam-trust-product',
+  'evaluating-cnam-trust-product',
+  'submitting-cnam-trust-product',
+  'waiting-for-cnam-vetting',
+  'waiting-for-corrections',
+  'applying-corrections',
+  'serving',
+  'changing-phone-numbers',
+  'adding-products',
+  'checking-approvals',
+  'cancelling',
+  'done',
+] as const;
+export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
+
+/** What kind of thing the ISV must act on (`Problem.kind`). */
+export const PROBLEM_KINDS = [
+  'evaluation',
+  'pre-check',
+  'rejection',
+  'twilio-error',
+  'phone-numbers',
+  'approval-lost',
+  'adoption',
+  // Twilio's calls keep failing (5xx, 429, timeouts, refused credentials): nothing for the ISV to
+  // fix, the status stays `running`; set and cleared by twilioFailing/twilioRecovered (./messages.ts).
+  'twilio-unavailable',
+] as const;
+
+/**
+ * SHAKEN/STIR attestation Twilio gives a number's calls (Twilio's "Vetting and Attestation Levels"): A
+ * only when the number is on an approved secondary profile and on the approved trust product linked to
+ * it; otherwise B (the ISV's own primary profile and trust product are approved) or C.
+ */
+export const ATTESTATIONS = ['A', 'B', 'C'] as const;
+export type Attestation = (typeof ATTESTATIONS)[number];
+
+/** What became of a resource when the onboarding was cancelled, offboarded or failed. */
+export const COMPENSATION_OUTCOMES = ['deleted', 'kept', 'unassigned', 'failed'] as const;
+
+// ---- priorities: interactive work ahead of bulk work ----------------------------------------------
+
+/**
+ * Temporal's task priorities (`priorityKey`, 1 first … 5 last; unset means 3), the one place they are
+ * chosen. A workflow's activities inherit its start's priority; the activities someone is waiting on
+ * override it with `interactive`, whatever the run was started with:
+ *
+ * - `interactive` (1): the bundle re-read after a Twilio decision callback, the activities a PATCH's
+ *   corrections run, and the changes queued by the number and product updates
+ *   (src/workflows/onboarding/activities.ts, `interactively`);
+ * - `normal` (3, the server's default): a run started by POST /v1/onboardings;
+ * - `bulk` (5): a run started by a bulk import (POST /v1/onboardings?priority=bulk, what
+ *   `trusthub-onboarding import` sends), so a thousand new customers queue behind the work of those
+ *   already served instead of in front of it.
+ *
+ * The server dispatches by priority only with its priority-aware matcher (`matching.useNewMatcher`,
+ * off by default in server 1.29): deploy/temporal/dynamicconfig.yaml turns it on for the cluster and
+ * compose, and `DEV_SERVER_PRIORITY_ARGS` (scripts/toolchain.ts) for the dev server. A priority is an
+ * activity's option, not a command of its own: changing it replays without a patch.
+ */
+export const PRIORITIES = {
+  interactive: { priorityKey: 1 },
+  normal: { priorityKey: 3 },
+  bulk: { priorityKey: 5 },
+} as const satisfies Record<string, Priority>;
+
+/** How a start asks to be queued (`?priority=`): `bulk` behind the work of the customers already served. */
+export const START_PRIORITIES = ['normal', 'bulk'] as const;
+export type StartPriority = (typeof START_PRIORITIES)[number];

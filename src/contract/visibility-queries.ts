@@ -3,7 +3,7 @@
  * `temporal workflow list --query '…'`. docs/operations.md "Finding stuck onboardings" lists the same queries; the
  * test suite runs each against the dev server.
  */
-import { WORKFLOW_TYPE } from './contract.js';
+import { WORKFLOW_TYPE } from './messages.js';
 
 /** Every onboarding, whatever its state: the base of every query here and of GET /v1/onboardings. */
 export const ONBOARDINGS = `WorkflowType = '${WORKFLOW_TYPE}'`;

@@ -1,0 +1,43 @@
+/**
+ * A request's identity (src/contract/request-identity.ts): two bodies with the same content are one
+ * request whatever order their keys were written in, and a second start that differs is told where,
+ * by field path, never by value (the values are the customer's personal data).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { canonicalJson, differingFields } from '../../src/contract/request-identity.js';
+
+test('canonical JSON ignores key order and absent fields, but not array order', () => {
+  const a = { customerId: 'acme', business: { name: 'Acme', website: 'https://acme.example' } };
+  const b = {
+    business: { website: 'https://acme.example', name: 'Acme' },
+    customerId: 'acme',
+    cnam: undefined,
+  };
+  assert.equal(canonicalJson(a), canonicalJson(b));
+  assert.equal(
+    canonicalJson(a),
+    '{"business":{"name":"Acme","website":"https://acme.example"},"customerId":"acme"}',
+  );
+  assert.notEqual(
+    canonicalJson({ phoneNumbers: ['+1', '+2'] }),
+    canonicalJson({ phoneNumbers: ['+2', '+1'] }),
+  );
+});
+
+test('differing fields are named by path, never by value', () => {
+  const first = { customerId: 'acme', business: { name: 'Acme Dental' }, phoneNumbers: ['+14155550100'] };
+  const second = {
+    customerId: 'acme',
+    business: { name: 'Acme Plumbing' },
+    phoneNumbers: ['+14155550100', '+14155550101'],
+    cnam: { displayName: 'ACME' },
+  };
+  const fields = differingFields(first, second);
+  assert.deepEqual(fields, ['business.name', 'cnam', 'phoneNumbers[1]']);
+  for (const value of ['Acme Plumbing', '+14155550101', 'ACME']) {
+    assert.ok(!fields.some((field) => field.includes(value)), value);
+  }
+  assert.deepEqual(differingFields(first, structuredClone(first)), []);
+  assert.deepEqual(differingFields('a', 'b'), ['body']);
+});
