@@ -8,6 +8,7 @@ import { CURSOR_PATTERN } from './cursor.js';
 import { Type, type Static } from 'typebox';
 import {
   ATTESTATIONS,
+  MAX_NUMBERS_PER_CHANGE,
   ONBOARDING_STATUSES,
   ONBOARDING_STEPS,
   START_PRIORITIES,
@@ -19,7 +20,13 @@ import { MAX_WAITING_DAYS } from './list-query.js';
 
 /** POST /v1/onboardings/:id/phone-numbers: numbers to add to an approved customer. */
 export const AddPhoneNumbersBody = Type.Object(
-  { phoneNumbers: Type.Array(PhoneNumber, { minItems: 1, maxItems: 50, uniqueItems: true }) },
+  {
+    phoneNumbers: Type.Array(PhoneNumber, {
+      minItems: 1,
+      maxItems: MAX_NUMBERS_PER_CHANGE,
+      uniqueItems: true,
+    }),
+  },
   { additionalProperties: false },
 );
 

@@ -269,6 +269,12 @@ export type Attestation = (typeof ATTESTATIONS)[number];
 /** What became of a resource when the onboarding was cancelled, offboarded or failed. */
 export const COMPENSATION_OUTCOMES = ['deleted', 'kept', 'unassigned', 'failed'] as const;
 
+/**
+ * One update adds at most this many numbers: each is two Trust Hub calls made while the caller waits.
+ * The API's body schema (src/api/schemas.ts) and the workflow's validator both hold to it.
+ */
+export const MAX_NUMBERS_PER_CHANGE = 50;
+
 // ---- priorities: interactive work ahead of bulk work ----------------------------------------------
 
 /**
