@@ -18,7 +18,8 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Attestation } from '../contract/vocabulary.js';
-import type { ObservedCall, OnboardingsClient } from './onboardings-client.js';
+import type { ObservedCall } from '../contract/messages.js';
+import type { OnboardingsClient } from './onboardings-client.js';
 import { CALL_SIGNAL_LIMIT, signalRateLimiter, type SignalRateLimit } from './signal-rate-limit.js';
 
 /** Numbers remembered: far more than one API instance's calling numbers in an hour. */

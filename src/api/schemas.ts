@@ -1,30 +1,32 @@
 /**
  * Request and response schemas of the API (TypeBox → JSON Schema → Fastify validation and /docs). The
  * workflow's own messages — the request, the corrections, the view — are the workflow contract's
- * schemas (src/contract/schemas.ts), used here as they are; this file adds what only the API has:
- * path parameters, links, the list, errors.
+ * schemas (src/contract/request-schemas.ts, view-schemas.ts), used here as they are; this file adds
+ * what only the API has: path parameters, links, the list, errors.
  */
 import { CURSOR_PATTERN } from './cursor.js';
 import { Type, type Static } from 'typebox';
 import {
   ATTESTATIONS,
+  MAX_NUMBERS_PER_CHANGE,
   ONBOARDING_STATUSES,
   ONBOARDING_STEPS,
   START_PRIORITIES,
 } from '../contract/vocabulary.js';
 import { CALL_SID_PATTERN, E164_PATTERN, ONBOARDING_ID_PATTERN } from '../contract/ids.js';
-import {
-  Corrections,
-  OnboardingRequest,
-  OnboardingView as WorkflowView,
-  PhoneNumber,
-  ProductsRequest,
-} from '../contract/schemas.js';
+import { Corrections, OnboardingRequest, PhoneNumber, ProductsRequest } from '../contract/request-schemas.js';
+import { OnboardingView as WorkflowView } from '../contract/view-schemas.js';
 import { MAX_WAITING_DAYS } from './list-query.js';
 
 /** POST /v1/onboardings/:id/phone-numbers: numbers to add to an approved customer. */
 export const AddPhoneNumbersBody = Type.Object(
-  { phoneNumbers: Type.Array(PhoneNumber, { minItems: 1, maxItems: 50, uniqueItems: true }) },
+  {
+    phoneNumbers: Type.Array(PhoneNumber, {
+      minItems: 1,
+      maxItems: MAX_NUMBERS_PER_CHANGE,
+      uniqueItems: true,
+    }),
+  },
   { additionalProperties: false },
 );
 

@@ -21,16 +21,16 @@ export const WORKFLOW_TYPE = 'shakenStirOnboarding';
 /*
  * At a glance (each is defined below, beside its payload and refusals):
  *
- *   query   getOnboarding                                      → OnboardingView
- *   update  startOnboarding      StartRequest                  → StartAnswer    | StartRefusal
- *   update  submitCorrections    Corrections                   → OnboardingView | CorrectionRefusal
- *   update  addPhoneNumbers      { phoneNumbers }              → OnboardingView | NumberChangeRefusal
- *   update  removePhoneNumber    { phoneNumber }               → OnboardingView | NumberChangeRefusal
- *   update  addProducts          ProductsRequest               → OnboardingView | ProductRefusal
- *   signal  bundleStatusChanged  { bundleSid, status }         Twilio's status callback, via the webhook
- *   signal  callObserved         { callSid, from, level, at }  Twilio's call status callback
- *   signal  twilioFailing        TwilioOutage                  from the run's own Trust Hub activities
- *   signal  twilioRecovered      { operation }                 from the same, once Twilio answers again
+ *   query   getOnboarding                             → OnboardingView
+ *   update  startOnboarding      StartRequest         → StartAnswer    | StartRefusal
+ *   update  submitCorrections    Corrections          → OnboardingView | CorrectionRefusal
+ *   update  addPhoneNumbers      NumbersToAdd         → OnboardingView | NumberChangeRefusal
+ *   update  removePhoneNumber    NumberToRemove       → OnboardingView | NumberChangeRefusal
+ *   update  addProducts          ProductsRequest      → OnboardingView | ProductRefusal
+ *   signal  bundleStatusChanged  BundleStatusCallback  Twilio's status callback, via the webhook
+ *   signal  callObserved         ObservedCall         Twilio's call status callback
+ *   signal  twilioFailing        FailingCalls         from the run's own Trust Hub activities
+ *   signal  twilioRecovered      RecoveredCalls       from the same, once Twilio answers again
  */
 
 /** What GET /v1/onboardings/:id and every update answer. */
@@ -99,8 +99,18 @@ export const CorrectionRefusal = {
  * both. Each answers once Twilio has made the change, or fails with one of NumberChangeRefusal, and then
  * nothing has changed.
  */
-export const addPhoneNumbers = defineUpdate<OnboardingView, [{ phoneNumbers: string[] }]>('addPhoneNumbers');
-export const removePhoneNumber = defineUpdate<OnboardingView, [{ phoneNumber: string }]>('removePhoneNumber');
+export const addPhoneNumbers = defineUpdate<OnboardingView, [NumbersToAdd]>('addPhoneNumbers');
+export const removePhoneNumber = defineUpdate<OnboardingView, [NumberToRemove]>('removePhoneNumber');
+
+/** Numbers to add: E.164 or PN… SIDs, 1 to MAX_NUMBERS_PER_CHANGE (./vocabulary.ts) of them. */
+export interface NumbersToAdd {
+  phoneNumbers: string[];
+}
+
+/** The number to remove, as the view names it (E.164 or PN… SID). */
+export interface NumberToRemove {
+  phoneNumber: string;
+}
 
 /** ApplicationFailure types of the number updates; the API maps them to 409, 400, 404 and 422. */
 export const NumberChangeRefusal = {
@@ -136,16 +146,30 @@ export const ProductRefusal = {
 // ---- signals ----------------------------------------------------------------------------------------
 
 /** Twilio's status callback, forwarded by the webhook. Only a hint: the workflow re-reads the bundle. */
-export const bundleStatusChanged =
-  defineSignal<[{ bundleSid: string; status: string }]>('bundleStatusChanged');
+export const bundleStatusChanged = defineSignal<[BundleStatusCallback]>('bundleStatusChanged');
+
+/** The bundle and the status Twilio's callback names. */
+export interface BundleStatusCallback {
+  bundleSid: string;
+  status: string;
+}
 
 /**
  * Twilio's call status callback for one of the customer's numbers, forwarded by POST
  * /v1/webhooks/calls (or relayed by the ISV): the attestation Twilio actually signed (`StirStatus`).
  * The workflow compares it with the one it infers, and re-reads the bundles when they differ.
  */
-export const callObserved =
-  defineSignal<[{ callSid: string; from: string; level: Attestation; at: string }]>('callObserved');
+export const callObserved = defineSignal<[ObservedCall]>('callObserved');
+
+/** One outbound call from a customer's number, as Twilio reported signing it (`StirStatus`). */
+export interface ObservedCall {
+  callSid: string;
+  /** E.164: the customer's number the call was placed from. */
+  from: string;
+  level: Attestation;
+  /** ISO 8601: when Twilio reported it. */
+  at: string;
+}
 
 // Twilio outages: an activity tells its own run that its calls keep failing.
 
@@ -157,6 +181,15 @@ export const TWILIO_FAILING_AFTER_ATTEMPTS = 3;
  * TWILIO_FAILING_AFTER_ATTEMPTS fails as retryable (TwilioUnavailable, TwilioAuth): the run records a
  * `twilio-unavailable` problem while its status stays `running`, and announces it.
  */
-export const twilioFailing = defineSignal<[Omit<TwilioOutage, 'nextAttemptAt'>]>('twilioFailing');
+export const twilioFailing = defineSignal<[FailingCalls]>('twilioFailing');
+
+/** The outage as the activity knows it; when it tries next is the API's to read (TwilioOutage). */
+export type FailingCalls = Omit<TwilioOutage, 'nextAttemptAt'>;
+
 /** Sent by the same activity when Twilio answers it again after that: the problem is cleared. */
-export const twilioRecovered = defineSignal<[{ operation: string }]>('twilioRecovered');
+export const twilioRecovered = defineSignal<[RecoveredCalls]>('twilioRecovered');
+
+/** The operation (an activity) whose calls Twilio answers again. */
+export interface RecoveredCalls {
+  operation: string;
+}

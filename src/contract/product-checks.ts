@@ -4,7 +4,7 @@
  * module for the API (a 400 naming the field and the rule), the workflow's validators (the same rules
  * for a PATCH or a product added later) and the CSV import. Plain code: the workflow bundle imports it.
  *
- * The rules, from Twilio's CNAM guide and error codes (DESIGN.md, "More products on the same profile"):
+ * The rules, from Twilio's CNAM guide ("Brand your calls using CNAM") and its error codes 11007–11009:
  * - a display name is at most 15 characters, starts with a letter, and has only letters, digits,
  *   periods, commas and spaces (11009 when not);
  * - it is neither generic ("Unknown", "Customer Service") nor prohibited content (FBI, Police, Medicare,

@@ -2,6 +2,11 @@
  * A request's identity: one customer, one request. The API digests the canonical JSON of a start's body
  * (src/api/onboardings-client.ts, `requestDigest`); the workflow compares a second start with the first and
  * names the fields that differ.
+ *
+ * The digest stays in the API, with node:crypto: only the API computes one. The workflow compares the
+ * digest it was started with as a string, and otherwise the canonical JSON itself, so neither it nor
+ * the contract needs a hash, and a hash library here would only grow the workflow bundle. The digests
+ * are in the history of every run (the start's arguments, the carried state), so their output is fixed.
  */
 
 /**

@@ -1,38 +1,40 @@
 /**
- * The TypeScript types of the contract: `Static` of the JSON Schemas in ./schemas.ts, never restated.
- * Types only: the schemas are TypeBox objects, which the workflow bundle must not pull in.
+ * The TypeScript types of the contract: `Static` of the JSON Schemas in ./request-schemas.ts and
+ * ./view-schemas.ts, never restated. Types only: the schemas are TypeBox objects, which the workflow
+ * bundle must not pull in.
  */
 import type { Static } from 'typebox';
-import type * as Schema from './schemas.js';
+import type * as Request from './request-schemas.js';
+import type * as View from './view-schemas.js';
 
-export type OnboardingRequest = Static<typeof Schema.OnboardingRequest>;
-export type BusinessInformation = Static<typeof Schema.Business>;
-export type PostalAddress = Static<typeof Schema.Address>;
-export type AuthorizedRepresentative = Static<typeof Schema.Representative>;
+export type OnboardingRequest = Static<typeof Request.OnboardingRequest>;
+export type BusinessInformation = Static<typeof Request.Business>;
+export type PostalAddress = Static<typeof Request.Address>;
+export type AuthorizedRepresentative = Static<typeof Request.Representative>;
 /** What the ISV can correct after a noncompliant evaluation or a rejection; every field is optional. */
-export type Corrections = Static<typeof Schema.Corrections>;
-export type VoiceIntegrityRequest = Static<typeof Schema.VoiceIntegrity>;
-export type CnamRequest = Static<typeof Schema.Cnam>;
+export type Corrections = Static<typeof Request.Corrections>;
+export type VoiceIntegrityRequest = Static<typeof Request.VoiceIntegrity>;
+export type CnamRequest = Static<typeof Request.Cnam>;
 /** Voice Integrity and/or CNAM for a serving customer (POST /v1/onboardings/:id/products). */
-export type ProductsRequest = Static<typeof Schema.ProductsRequest>;
-export type NumberInProduct = Static<typeof Schema.NumberInProduct>;
-export type ObservedAttestation = Static<typeof Schema.ObservedAttestation>;
-export type DriftEntry = Static<typeof Schema.DriftEntry>;
+export type ProductsRequest = Static<typeof Request.ProductsRequest>;
+export type NumberInProduct = Static<typeof View.NumberInProduct>;
+export type ObservedAttestation = Static<typeof View.ObservedAttestation>;
+export type DriftEntry = Static<typeof View.DriftEntry>;
 
-export type BundleSnapshot = Static<typeof Schema.BundleSnapshot>;
+export type BundleSnapshot = Static<typeof View.BundleSnapshot>;
 export type BundleError = BundleSnapshot['errors'][number];
-export type EvaluationFieldResult = Static<typeof Schema.EvaluationFieldResult>;
-export type EvaluationSummary = Static<typeof Schema.EvaluationSummary>;
-export type PhoneNumberRef = Static<typeof Schema.PhoneNumberRef>;
-export type PhoneNumberStatus = Static<typeof Schema.PhoneNumberStatus>;
+export type EvaluationFieldResult = Static<typeof View.EvaluationFieldResult>;
+export type EvaluationSummary = Static<typeof View.EvaluationSummary>;
+export type PhoneNumberRef = Static<typeof View.PhoneNumberRef>;
+export type PhoneNumberStatus = Static<typeof View.PhoneNumberStatus>;
 /** Why the onboarding needs the ISV: what Twilio said, in codes and in words. */
-export type Problem = Static<typeof Schema.Problem>;
-export type TimelineEntry = Static<typeof Schema.TimelineEntry>;
-export type CreatedResources = Static<typeof Schema.CreatedResources>;
-export type CompensationEntry = Static<typeof Schema.CompensationEntry>;
+export type Problem = Static<typeof View.Problem>;
+export type TimelineEntry = Static<typeof View.TimelineEntry>;
+export type CreatedResources = Static<typeof View.CreatedResources>;
+export type CompensationEntry = Static<typeof View.CompensationEntry>;
 
 /** What GET /v1/onboardings/:id and every message answer show: the record, each number with its attestation. */
-export type OnboardingView = Static<typeof Schema.OnboardingView>;
+export type OnboardingView = Static<typeof View.OnboardingView>;
 
 /** The onboarding's state as the workflow keeps it (numbers without their attestation, which is derived). */
 export interface OnboardingRecord extends Omit<OnboardingView, 'phoneNumbers'> {
@@ -58,4 +60,4 @@ export interface OnboardingSettings {
 }
 
 /** What the view's `twilio-unavailable` problem says (`Problem.outage`). */
-export type TwilioOutage = Static<typeof Schema.TwilioOutage>;
+export type TwilioOutage = Static<typeof View.TwilioOutage>;

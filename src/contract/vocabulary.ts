@@ -13,8 +13,8 @@ export const POLICY = {
   shakenStir: 'RN7a97559effdf62d00f4298208492a5ea',
   /**
    * Voice Integrity trust product (registers the numbers with the carriers' analytics engines). Quoted
-   * by many public integrations; Twilio's own line not read: `GET /v1/Policies/{Sid}` at worker start
-   * confirms it (src/trusthub/policies.ts).
+   * by many public integrations; Twilio's own line not read, and nothing checks it at start (Twilio's
+   * `GET /v1/Policies/{Sid}` would).
    */
   voiceIntegrity: 'RN5b3660f9598883b1df4e77f77acefba0',
   /** CNAM trust product (the business's name on the callee's screen): a static value in Twilio's guide. */
@@ -59,7 +59,7 @@ export function productOfPolicy(policySid: string | null | undefined): Product {
 
 /**
  * Voice Integrity's `use_case` values, spelled exactly as Twilio compares them (case and spacing
- * matter). The first three are confirmed by Twilio's guide as quoted in DESIGN.md; the rest are the
+ * matter). The first three are confirmed by Twilio's Voice Integrity guide for ISVs; the rest are the
  * values public integrations send. One list: the API's schema, the CSV import and the docs use it.
  */
 export const VOICE_INTEGRITY_USE_CASES = [
@@ -268,6 +268,12 @@ export type Attestation = (typeof ATTESTATIONS)[number];
 
 /** What became of a resource when the onboarding was cancelled, offboarded or failed. */
 export const COMPENSATION_OUTCOMES = ['deleted', 'kept', 'unassigned', 'failed'] as const;
+
+/**
+ * One update adds at most this many numbers: each is two Trust Hub calls made while the caller waits.
+ * The API's body schema (src/api/schemas.ts) and the workflow's validator both hold to it.
+ */
+export const MAX_NUMBERS_PER_CHANGE = 50;
 
 // ---- priorities: interactive work ahead of bulk work ----------------------------------------------
 

@@ -1,6 +1,7 @@
 /**
  * docs/problems.md tells the ISV what each problem means and what to send: it must say what the
- * service says (src/workflows/remedies.ts). Every code the module has a remedy for has its section in
+ * service says (src/contract/remedies.ts, and the Twilio names of src/workflows/remedies/twilio-names.ts).
+ * Every code the module has a remedy for has its section in
  * the doc, naming the same request paths and the same fix (none when nothing sent fixes it); the doc
  * names no code the module lacks; every kind of problem and every Twilio object the mapping knows is in
  * its tables.
@@ -8,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { CODE_REMEDIES, KIND_REMEDIES, TWILIO_OBJECTS } from '../../src/workflows/remedies.js';
+import { CODE_REMEDIES, KIND_REMEDIES } from '../../src/contract/remedies.js';
+import { TWILIO_OBJECTS } from '../../src/workflows/remedies/twilio-names.js';
 
 const doc = readFileSync(new URL('../../docs/problems.md', import.meta.url), 'utf8');
 

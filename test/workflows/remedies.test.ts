@@ -1,24 +1,23 @@
 /**
  * The why of a problem on its own (src/workflows/remedies.ts): Twilio's names mapped to the request's
- * JSON pointers, a remedy for every code the service knows, and the call that applies it. The e2e
- * tests (test/e2e/why.test.ts) show the same in the API view, the Web UI's details and the list.
+ * JSON pointers (src/workflows/remedies/twilio-names.ts), a remedy for every code the service knows
+ * (src/contract/remedies.ts), and the call that applies it. The e2e tests (test/e2e/why.test.ts) show
+ * the same in the API view, the Web UI's details and the list.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { OnboardingRequest, Problem } from '../../src/contract/types.js';
 import { describeTwilioCode } from '../../src/contract/vocabulary.js';
+import { CODE_REMEDIES, KIND_REMEDIES } from '../../src/contract/remedies.js';
 import {
-  CODE_REMEDIES,
-  KIND_REMEDIES,
-  TWILIO_OBJECTS,
   explainProblem,
   numberBlocker,
   numberTakenProblem,
   phoneNumberPointer,
-  pointerOf,
   problemBrief,
   type ProblemContext,
 } from '../../src/workflows/remedies.js';
+import { TWILIO_OBJECTS, pointerOf } from '../../src/workflows/remedies/twilio-names.js';
 
 const request: OnboardingRequest = {
   customerId: 'acme',

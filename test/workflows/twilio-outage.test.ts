@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isOutage, outageProblem } from '../../src/workflows/onboarding/twilio-outage.js';
-import { TWILIO_STATUS_PAGE } from '../../src/workflows/remedies.js';
+import { TWILIO_STATUS_PAGE } from '../../src/contract/remedies.js';
 import { RECORDED_OUTAGE } from '../support/outage.js';
 
 const outage = RECORDED_OUTAGE;

@@ -1,10 +1,9 @@
 /**
  * Outbound calls, as far as SHAKEN/STIR shows in them. Twilio's Call resource has no STIR field: the
  * only live signal of the attestation is `StirStatus` on a call's `ringing` and `in-progress` status
- * callbacks (DESIGN.md, "observed attestation"). So the sandbox places a call from one of the
- * account's numbers, decides the attestation from its own state by Twilio's published rules ("Vetting
- * and Attestation Levels"), and sends those callbacks — what lets a test check that an onboarding
- * really earns A.
+ * callbacks. So the sandbox places a call from one of the account's numbers, decides the attestation
+ * from its own state by Twilio's published rules ("Vetting and Attestation Levels"), and sends those
+ * callbacks — what lets a test check that an onboarding really earns A.
  *
  * - A: the number is on an approved secondary customer profile and on an approved SHAKEN/STIR trust
  *   product that has that profile assigned;

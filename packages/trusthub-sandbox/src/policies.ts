@@ -21,7 +21,7 @@ import { TrustProductCode } from './errors.js';
 
 export const CUSTOMER_PROFILE_POLICY_SID = 'RNdfbf3fae0e1107f8aded0e7cead80bf5';
 export const SHAKEN_STIR_POLICY_SID = 'RN7a97559effdf62d00f4298208492a5ea';
-/** Quoted by public integrations (Twilio's own line not read): see DESIGN.md. */
+/** Quoted by public integrations (Twilio's own line not read), as the service's POLICY.voiceIntegrity. */
 export const VOICE_INTEGRITY_POLICY_SID = 'RN5b3660f9598883b1df4e77f77acefba0';
 /** A static value in Twilio's CNAM guide. */
 export const CNAM_POLICY_SID = 'RNf3db3cd1fe25fcfd3c3ded065c8fea53';
