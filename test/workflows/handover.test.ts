@@ -42,7 +42,7 @@ import { diagnose, onboardingRequest, workflowBundle } from '../support/stack.js
 import { devServerEnvironment, testDataConverter } from '../support/temporal.js';
 
 /** The dev server suggests continuing as new once a run's history has this many events. */
-const SUGGEST_AFTER = 12;
+const SUGGEST_AFTER = 8;
 /** How long the number change may take to be answered; it takes well under a second when it works. */
 const ANSWER_WITHIN_MS = 15_000;
 
