@@ -1,8 +1,8 @@
 /**
  * npm run bench:replay: what an evicted onboarding costs when it wakes. The worker keeps at most
  * WORKER_MAX_CACHED_WORKFLOWS runs in memory; one that is not cached replays its whole history on its
- * next workflow task (a callback, a timer, an update) before it acts. This replays each recorded,
- * encrypted history (test/replay/histories, v4 on: the codec's decryption included, as on a worker)
+ * next workflow task (a callback, a timer, an update) before it acts. This replays each recorded
+ * history (test/replay/histories: the codec's decryption included, as on a worker)
  * --times times through one replay worker and prints the time per replay, next to the history's size.
  * It asserts nothing (machines are shared and noisy).
  */
@@ -10,11 +10,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from '@temporalio/worker';
 import { recordedHistories, sealedFor } from '../test/support/histories.js';
 import { workflowBundle } from '../test/support/stack.js';
-import {
-  installTestRuntime,
-  testDataConverter,
-  unboundTolerantDataConverter,
-} from '../test/support/temporal.js';
+import { installTestRuntime, testDataConverter } from '../test/support/temporal.js';
 
 const { values: args } = parseArgs({ options: { times: { type: 'string', default: '20' } } });
 const times = Number(args.times);
@@ -22,20 +18,16 @@ if (!Number.isInteger(times) || times < 1) throw new Error(`--times must be a wh
 
 installTestRuntime();
 const bundle = await workflowBundle();
-const encrypted = (await recordedHistories()).filter((h) => Number(/^v(\d+)-/.exec(h.workflowId)?.[1]) >= 4);
+const encrypted = await recordedHistories();
 
 // A first pass warms the replay worker and the bundle's code, so the figures are per replay, not per start.
 const rows: { name: string; events: number; kb: number; ms: number }[] = [];
 for (const warmup of [true, false]) {
   for (const { workflowId, history } of encrypted) {
-    // A history sealed for its workflow (v11 on) replays under that workflow's ID with the worker's
-    // converter; one from before sealing, under copies' IDs with the converter that reads it.
-    const sealed = sealedFor(history);
-    const copies = Array.from({ length: warmup ? 1 : times }, (_, i) => ({
-      workflowId: sealed ?? `${workflowId}-${i}`,
-      history,
-    }));
-    const dataConverter = sealed ? testDataConverter : unboundTolerantDataConverter;
+    // Each history is sealed for its workflow: it replays under that workflow's ID, with the worker's converter.
+    const sealed = sealedFor(history)!;
+    const copies = Array.from({ length: warmup ? 1 : times }, () => ({ workflowId: sealed, history }));
+    const dataConverter = testDataConverter;
     const started = performance.now();
     for await (const result of Worker.runReplayHistories(
       { workflowBundle: bundle, dataConverter, replayName: 'replay-cost' },

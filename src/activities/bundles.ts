@@ -81,8 +81,7 @@ export interface ExistingProfile {
   /**
    * What its business information says of who the business is, compared with the request before the
    * profile is adopted (src/workflows/onboarding/adoption-identity.ts). Returned to the workflow only
-   * (whose history is encrypted), never logged. Runs recorded before the whole identity was compared
-   * hold no websiteUrl, email or address: their replay never reads them.
+   * (whose history is encrypted), never logged.
    */
   business?: {
     name: string | null;

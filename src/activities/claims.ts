@@ -20,8 +20,6 @@ export interface ClaimInput {
   kind: ClaimKind;
   key: string;
   customerId: string;
-  /** The key came from a request (an adoption): onboardings from before claims may hold it too. */
-  ownedBeforeClaims?: boolean;
 }
 
 export function claimActivities(claimsNamespace: string) {

@@ -10,13 +10,8 @@
  * else there (a workflow planted through Temporal's port, say, with a CustomerId set to taste) is never
  * ours: it is owned-by-another, and said in the worker's log.
  *
- * Profiles owned by onboardings started before claims existed have no claim: a visibility query on the
- * BundleSids search attribute finds those (eventually consistent, but such owners are long settled).
- *
  * Claims live in a namespace of their own (TEMPORAL_CLAIMS_NAMESPACE), so that the operators' list of
- * the onboardings' namespace shows one row per customer. Claims made before they moved stay where they
- * were, in the onboardings' namespace, and still count: an open one there decides, as it did, and a
- * release closes the claim in both. No new claim is made there, so that one cannot race a new claim.
+ * the onboardings' namespace shows one row per customer.
  */
 import {
   Client,
@@ -46,11 +41,6 @@ export interface ClaimRequest {
   key: string;
   customerId: string;
   taskQueue: string;
-  /**
-   * Also ask visibility whether an onboarding from before claims holds it: for a profile named by a
-   * request, never for one Twilio has just made.
-   */
-  ownedBeforeClaims?: boolean;
 }
 
 /**
@@ -72,7 +62,7 @@ export type ImpostorReport = (found: { workflowId: string; workflowType: string 
 export interface ClaimClients {
   /** Where claims are made (TEMPORAL_CLAIMS_NAMESPACE). */
   claims: Client;
-  /** The onboardings' own: their BundleSids, and the claims made there before claims moved. */
+  /** The onboardings' own: their BundleSids. */
   onboardings: Client;
 }
 
@@ -99,12 +89,6 @@ export async function claim(
   const { kind, key, customerId, taskQueue } = request;
   const { claims: client } = clients;
   const workflowId = claimIdFor(kind, key);
-  if (request.ownedBeforeClaims && (await ownedBeforeClaims(clients.onboardings, key, customerId))) {
-    return 'owned-by-another';
-  }
-  const before = await claimMadeBeforeTheMove(clients, kind, key);
-  if (before)
-    return before.typedSearchAttributes.get(CustomerId) === customerId ? 'already-ours' : 'owned-by-another';
   for (;;) {
     try {
       await client.workflow.start<typeof trustHubClaim>(CLAIM_WORKFLOW_TYPE, {
@@ -153,21 +137,18 @@ export async function claim(
  * not a signal, because it closes the claim on the server there and then, with no worker involved: the
  * next claim of the key a moment later must not find it still open.
  */
-export async function releaseClaimOf(clients: ClaimClients, kind: ClaimKind, key: string): Promise<void> {
-  const namespaces = new Set([clients.claims, clients.onboardings]);
-  for (const client of namespaces) {
-    try {
-      await client.workflow.getHandle(claimIdFor(kind, key)).terminate('claim released');
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-    }
+export async function releaseClaimOf({ claims }: ClaimClients, kind: ClaimKind, key: string): Promise<void> {
+  try {
+    await claims.workflow.getHandle(claimIdFor(kind, key)).terminate('claim released');
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
 }
 
 /**
  * The customers whose onboardings hold a bundle (BU…): the owner of its claim (customer profiles, read
  * consistently from the claim run), and every onboarding whose BundleSids name it (visibility: trust
- * products, and profiles from before claims). Empty when no onboarding of this service ever had it.
+ * products). Empty when no onboarding of this service ever had it.
  * For the caller to compare only: another customer's ID must never reach what the ISV reads.
  */
 export async function bundleOwners({ claims, onboardings }: ClaimClients, sid: string): Promise<Set<string>> {
@@ -198,43 +179,8 @@ function isUnimplemented(error: unknown): boolean {
   return (code ?? cause?.code) === GRPC_UNIMPLEMENTED;
 }
 
-/**
- * The open claim of `key` made in the onboardings' namespace before claims had one of their own, if
- * any. Only a real claim counts (type, kind and key in its encrypted memo): whatever else sits at the
- * ID there is no claim, since claims are no longer made there.
- */
-async function claimMadeBeforeTheMove(
-  { claims, onboardings }: ClaimClients,
-  kind: ClaimKind,
-  key: string,
-): Promise<WorkflowExecutionDescription | undefined> {
-  if (claims === onboardings) return undefined;
-  let found: WorkflowExecutionDescription;
-  try {
-    found = await onboardings.workflow.getHandle(claimIdFor(kind, key)).describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError || error instanceof PayloadDecryptionError) return undefined;
-    throw error;
-  }
-  return isClaimOf(found, kind, key) && found.status.name === 'RUNNING' ? found : undefined;
-}
-
 /** Whether the run found at a claim's ID is a claim of that kind and key (its type and memo say so). */
 function isClaimOf(found: WorkflowExecutionDescription, kind: ClaimKind, key: string): boolean {
   const memo = found.memo?.claim as Partial<ClaimMemo> | undefined;
   return found.type === CLAIM_WORKFLOW_TYPE && memo?.kind === kind && memo.key === key;
-}
-
-async function ownedBeforeClaims(client: Client, sid: string, customerId: string): Promise<boolean> {
-  try {
-    const { count } = await client.workflow.count(
-      `${stuckOnboardingQueries.byBundleSid(sid)} AND CustomerId != '${customerId}'`,
-    );
-    return count > 0;
-  } catch (error) {
-    // A server without visibility queries (Temporal's Java time-skipping test server) has no runs from
-    // before claims either: the claim alone decides there.
-    if (isUnimplemented(error)) return false;
-    throw error;
-  }
 }

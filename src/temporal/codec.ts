@@ -24,8 +24,7 @@
  * which workflow a payload is for, on the client and the worker alike (its serialization context,
  * experimental: sdk-typescript#1996), so a start, signal or activity result lifted from one onboarding's
  * history and replayed into another's fails to decode there, and ciphertext made without a workflow
- * (the codec endpoint's encode, CODEC_ENCODE) is refused wherever a workflow reads it
- * (`unbound: 'refuse'`, the default). The binding is to the workflow ID, not the run: the SDK's
+ * (the codec endpoint's encode, CODEC_ENCODE) is refused wherever a workflow reads it. The binding is to the workflow ID, not the run: the SDK's
  * context carries no run ID, so a new run of the same customer's onboarding reads its predecessors'.
  * Where the SDK gives no context (the codec endpoint, a few SDK paths) the payload's own workflow ID
  * is checked against the tag and nothing else. Rotation is unchanged: the key ID still picks the key.
@@ -100,11 +99,6 @@ export interface EncryptionCodecOptions {
    * the worker and the API's client do), 'pass' returns it as it is (for showing payloads only).
    */
   plaintext?: 'refuse' | 'pass';
-  /**
-   * What decode does, for a workflow, with ciphertext sealed for none: 'refuse' (the worker, the API's
-   * client) or 'accept' (only to replay histories recorded before payloads were bound: test/replay).
-   */
-  unbound?: 'refuse' | 'accept';
 }
 
 /** The workflow the SDK says a payload belongs to: its own, or the one an activity runs for. */
@@ -123,14 +117,12 @@ function describeEncoding(payload: Payload): string {
 
 export class EncryptionCodec implements PayloadCodec {
   private readonly plaintext: 'refuse' | 'pass';
-  private readonly unbound: 'refuse' | 'accept';
 
   constructor(
     private readonly payloadKeys: PayloadKeys,
-    { plaintext = 'refuse', unbound = 'refuse' }: EncryptionCodecOptions = {},
+    { plaintext = 'refuse' }: EncryptionCodecOptions = {},
   ) {
     this.plaintext = plaintext;
-    this.unbound = unbound;
   }
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
@@ -174,7 +166,7 @@ export class EncryptionCodec implements PayloadCodec {
         ? Buffer.from(payload.metadata[WORKFLOW_ID_METADATA]).toString()
         : undefined;
       // Neither message quotes a workflow ID: the one in the payload is the sender's to choose.
-      if (expected !== undefined && boundTo === undefined && this.unbound === 'refuse') {
+      if (expected !== undefined && boundTo === undefined) {
         throw new UnboundPayloadError(
           `A payload encrypted with key "${keyId}" is sealed for no workflow, and this service reads a workflow's payloads only when they are sealed for it: it was made without the workflow's context (the codec endpoint's encode, or a client of an older version), and is not read`,
         );

@@ -129,29 +129,4 @@ describe('claims that cannot collide', { timeout: 300_000 }, () => {
     await releaseClaimOf(clients, 'customer', key);
     assert.equal((await clients.claims.workflow.getHandle(workflowId).describe()).status.name, 'TERMINATED');
   });
-
-  test("a claim made in the onboardings' namespace before claims moved still decides, until released", async () => {
-    const key = 'claimed-before-the-move';
-    const workflowId = claimIdFor('customer', key);
-    // As claims were made before they had a namespace of their own: beside the onboardings.
-    await env.client.workflow.start('trustHubClaim', {
-      taskQueue: TASK_QUEUE,
-      workflowId,
-      args: [{ kind: 'customer', key }],
-      memo: { claim: { kind: 'customer', key } },
-      typedSearchAttributes: [{ key: CustomerId, value: 'first-owner' }],
-      startDelay: '36500 days',
-    });
-    assert.equal(await claimOf({ kind: 'customer', key, customerId: 'newcomer' }), 'owned-by-another');
-    assert.equal(await claimOf({ kind: 'customer', key, customerId: 'first-owner' }), 'already-ours');
-    await assert.rejects(
-      clients.claims.workflow.getHandle(workflowId).describe(),
-      WorkflowNotFoundError,
-      'no second claim is made while the old one holds',
-    );
-    await releaseClaimOf(clients, 'customer', key);
-    assert.equal((await env.client.workflow.getHandle(workflowId).describe()).status.name, 'TERMINATED');
-    assert.equal(await claimOf({ kind: 'customer', key, customerId: 'newcomer' }), 'claimed');
-    await releaseClaimOf(clients, 'customer', key);
-  });
 });

@@ -168,7 +168,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
       (await stack.view(owner.id)).phoneNumbers.map((n) => n.attestation),
       ['A'],
     );
-    await recordHistory(stack.env.client, 'v8-adoption-refused-owned', taker.id);
+    await recordHistory(stack.env.client, '1.0-adoption-refused-owned', taker.id);
   });
 
   test('two customers adopting one free profile at the same instant: exactly one gets it', async () => {
@@ -227,7 +227,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
       assert.match(cause?.message ?? '', /differs from the request in business\.websiteUrl, email/);
       return true;
     });
-    await recordHistory(stack.env.client, 'v11-adoption-refused-identity', view.id);
+    await recordHistory(stack.env.client, '1.0-adoption-refused-identity', view.id);
 
     // (d) The refused adoption gave its claim back: the profile's rightful business adopts it.
     const rightful = await adopt(
@@ -391,7 +391,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
       done.phoneNumbers.map((n) => n.attestation),
       ['A'],
     );
-    await recordHistory(stack.env.client, 'v8-earlier-run-found', done.id);
+    await recordHistory(stack.env.client, '1.0-earlier-run-found', done.id);
   });
 
   test("Twilio's messages about another customer's resources never name them", async () => {
@@ -465,7 +465,7 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
     const reads = ((await requestsByRoute())['GET /v1/CustomerProfiles/:Sid'] ?? 0) - readsBefore;
     assert.ok(reads >= 1 && reads <= 3, `${reads} Trust Hub reads for 12 contradicting replays`);
     assert.equal((await stack.view(view.id)).status, 'completed');
-    await recordHistory(stack.env.client, 'v8-replayed-callbacks', view.id);
+    await recordHistory(stack.env.client, '1.0-replayed-callbacks', view.id);
   });
 });
 
@@ -511,6 +511,6 @@ describe('a run that fails half-way', { timeout: 300_000 }, () => {
       [0, 0, 0, 0],
       'nothing of the failed run is left at Twilio',
     );
-    await recordHistory(stack.env.client, 'v8-failed-run-cleaned-up', id);
+    await recordHistory(stack.env.client, '1.0-failed-run-cleaned-up', id);
   });
 });

@@ -122,7 +122,7 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
       ['Appointment Reminders', '42', '300'],
     );
 
-    await recordHistory(stack.env.client, 'v9-three-products', view.id);
+    await recordHistory(stack.env.client, '1.0-three-products', view.id);
   });
 
   test('a CNAM rejection is corrected and resubmitted', async () => {
@@ -160,7 +160,7 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
     await decide(resubmitted.cnam!.sid);
     const done = await stack.waitFor(id, (v) => v.status === 'completed');
     assert.equal(done.phoneNumbers[0]!.products?.cnam?.state, 'active');
-    await recordHistory(stack.env.client, 'v9-cnam-rejection-corrected', id);
+    await recordHistory(stack.env.client, '1.0-cnam-rejection-corrected', id);
   });
 
   test('Voice Integrity added to a serving customer: running until Twilio approves it', async () => {
@@ -189,7 +189,7 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
     const approved = await stack.waitFor(id, (v) => v.status === 'completed');
     assert.equal(approved.voiceIntegrity?.status, 'twilio-approved');
     assert.equal(approved.phoneNumbers[0]!.products?.['voice-integrity']?.state, 'active');
-    await recordHistory(stack.env.client, 'v9-product-added-while-serving', id);
+    await recordHistory(stack.env.client, '1.0-product-added-while-serving', id);
   });
 
   test('a number added and removed reaches all three products', async () => {
@@ -280,6 +280,6 @@ describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 },
       null,
       'Twilio signs what the service infers again',
     );
-    await recordHistory(stack.env.client, 'v9-mismatch-drift-repaired', id);
+    await recordHistory(stack.env.client, '1.0-mismatch-drift-repaired', id);
   });
 });

@@ -50,6 +50,6 @@ describe('Twilio requests per onboarding', { timeout: 120_000 }, () => {
     assert.equal(made['GET /v1/TrustProducts/:Sid'], 2, JSON.stringify(made));
     const total = Object.values(made).reduce((sum, n) => sum + n, 0);
     assert.equal(total, 21, JSON.stringify(made, null, 1));
-    await recordHistory(stack.env.client, 'v5-decision-reads-only', id);
+    await recordHistory(stack.env.client, '1.0-decision-reads-only', id);
   });
 });

@@ -124,7 +124,7 @@ describe('a Twilio outage', { timeout: 300_000 }, () => {
 
     await stack.approveBoth(id);
     await stack.waitFor(id, (v) => v.status === 'completed', 60_000);
-    await recordHistory(stack.env.client, 'v12-twilio-outage', id);
+    await recordHistory(stack.env.client, '1.0-twilio-outage', id);
   });
 
   test('a run cancelled during the outage ends without it: no stale problem, not counted', async () => {

@@ -180,7 +180,7 @@ describe('the why of every problem, in the view, the Web UI and the list', { tim
     assert.equal(await listedProblem(id, 'phone-numbers 20409'), 'phone-numbers 20409');
     const block = await assertCliShows('action-required', view);
     assert.ok(!block.includes('why-owner'), block);
-    await recordHistory(stack.env.client, 'v12-number-taken-problem-attribute', id);
+    await recordHistory(stack.env.client, '1.0-number-taken', id);
   });
 
   test('a number on a bundle the service did not make says it is outside this service', async () => {

@@ -77,7 +77,7 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
     const delivery = await stack.env.client.workflow.getHandle(received[0]!.id).describe();
     assert.equal(delivery.type, EVENT_DELIVERY_WORKFLOW_TYPE);
     assert.equal(delivery.status.name, 'COMPLETED');
-    await recordHistory(stack.env.client, 'v6-events-completed', id);
+    await recordHistory(stack.env.client, '1.0-events-completed', id);
   });
 
   test("a rejection is announced with Twilio's codes and meanings, then action-required with the problem", async () => {
@@ -109,7 +109,7 @@ describe('signed onboarding events', { timeout: 300_000 }, () => {
       ['/business/name', '/business/websiteUrl'],
     );
     assert.deepEqual(actionRequired.data.problem!.fix, { method: 'PATCH', path: `/v1/onboardings/${id}` });
-    await recordHistory(stack.env.client, 'v6-events-rejected', id);
+    await recordHistory(stack.env.client, '1.0-events-rejected', id);
   });
 
   test('Voice Integrity and CNAM are announced as their own bundles; a mismatch and its drift as theirs', async () => {

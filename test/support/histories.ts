@@ -11,7 +11,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { unboundTolerantDataConverter } from './temporal.js';
+import { testDataConverter } from './temporal.js';
 import { WORKFLOW_ID_METADATA } from '../../src/temporal/codec.js';
 import proto from '@temporalio/proto';
 
@@ -61,8 +61,7 @@ export function hasCompletedWorkflowTask(history: { events?: { eventType?: unkno
 
 /**
  * The workflow a history's payloads are sealed for (src/temporal/codec.ts), read from the first
- * payload that carries the seal's metadata; undefined for a history recorded before payloads were
- * sealed. A replay must run under that ID: the worker's codec refuses a payload sealed for another.
+ * payload that carries the seal's metadata; undefined for a history with none. A replay must run under that ID: the worker's codec refuses a payload sealed for another.
  */
 export function sealedFor(history: unknown): string | undefined {
   const seen = new Set<unknown>();
@@ -92,16 +91,16 @@ export async function recordedHistories() {
 }
 
 /**
- * Replays a recorded (v5, encrypted) history on `workflowBundle`: 'replayed', or the replay's error.
- * v5 was recorded before payloads were sealed for their workflow, so its converter reads unsealed
- * ciphertext; it is the worker's in every other way (failure converter included).
+ * Replays a recorded history (1.0-happy-path) on `workflowBundle` with the worker's converter, under
+ * the workflow ID its payloads are sealed for: 'replayed', or the replay's error.
  */
 export async function replayOn(workflowBundle: WorkflowBundleOption, replayName: string): Promise<string> {
-  const [history] = (await recordedHistories()).filter((h) => h.workflowId.startsWith('v5-'));
+  const [fixture] = (await recordedHistories()).filter((h) => h.workflowId === '1.0-happy-path');
+  const { history } = fixture!;
   return Worker.runReplayHistory(
-    { workflowBundle, dataConverter: unboundTolerantDataConverter, replayName },
-    history!.history,
-    history!.workflowId,
+    { workflowBundle, dataConverter: testDataConverter, replayName },
+    history,
+    sealedFor(history),
   ).then(
     () => 'replayed',
     (error: Error) => error.message,

@@ -56,25 +56,6 @@ export const testDataConverter = encryptingDataConverter(parsePayloadKeys(TEST_P
   plaintext: 'refuse',
 });
 
-/**
- * The same keys, letting unencrypted payloads through: only for replaying the histories recorded
- * before encryption (test/replay's v1–v3), which stand for the workflow code's history, not for
- * what the worker accepts today.
- */
-export const plaintextTolerantDataConverter = encryptingDataConverter(
-  parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS),
-  { plaintext: 'pass', unbound: 'accept' },
-);
-
-/**
- * The same keys, reading ciphertext sealed for no workflow: only for replaying the histories recorded
- * before payloads were sealed for their workflow (src/temporal/codec.ts), whose determinism they test.
- */
-export const unboundTolerantDataConverter = encryptingDataConverter(
-  parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS),
-  { plaintext: 'refuse', unbound: 'accept' },
-);
-
 /** Temporal's Java test server: timers and `sleep` skip ahead whenever the workflow is only waiting. */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   installTestRuntime();

@@ -52,7 +52,7 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
     const trust = await stack.waitFor(id, (v) => v.step === 'waiting-for-trust-product-vetting');
     await stack.admin('POST', `/__sandbox/bundles/${trust.trustProduct!.sid}/decide`, { outcome: 'approve' });
     const done = await stack.waitFor(id, (v) => v.status === 'completed');
-    await recordHistory(stack.env.client, 'v1-continued-as-new', id, firstRun);
+    await recordHistory(stack.env.client, '1.0-continued-as-new', id, firstRun);
     assert.equal(done.resources.customerProfileSid, waiting.customerProfile.sid);
     // Upserts write only what differs from what the run has set (UPSERT_CHANGED_ATTRIBUTES), and a
     // continued run starts with the attributes of the run before: the server's still match the record.
@@ -158,6 +158,6 @@ describe('a long vetting wait', { timeout: 300_000 }, () => {
       corrected,
       'the trust product, created by the new run, has the corrected email',
     );
-    await recordHistory(stack.env.client, 'v3-corrections-then-continued', id);
+    await recordHistory(stack.env.client, '1.0-corrections-then-continued', id);
   });
 });

@@ -107,7 +107,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       list.filter((b) => b.friendlyName.includes('serving'));
     assert.equal(mine(await v1.customerProfiles.list()).length, 1, 'one secondary profile');
     assert.equal(mine(await v1.trustProducts.list()).length, 1, 'one trust product');
-    await recordHistory(stack.env.client, 'v2-serving', id);
+    await recordHistory(stack.env.client, '1.0-serving', id);
 
     // What operators see without decoding anything — search attributes and the run's current details —
     // carries SIDs and statuses, never the customer's personal data.
@@ -188,8 +188,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     assert.equal(unknown.body.error.code, 'unknown_phone_number');
     const malformed = await call<ErrorReply>('DELETE', `/v1/onboardings/${id}/phone-numbers/4155550100`);
     assert.equal(malformed.status, 400);
-    await recordHistory(stack.env.client, 'v2-numbers-changed', id);
-    await recordHistory(stack.env.client, 'v4-encrypted-numbers-changed', id);
+    await recordHistory(stack.env.client, '1.0-numbers-changed', id);
   });
 
   test("an approval Twilio ends (here: valid_until passed) makes the customer action-required, with Twilio's reason", async () => {
@@ -213,7 +212,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     );
     assert.equal(lost.phoneNumbers[0]!.attestation, 'C');
     assert.match(lost.phoneNumbers[0]!.blockedBy ?? '', /^customer profile rejected: 99602/);
-    await recordHistory(stack.env.client, 'v2-approval-lost', view.id);
+    await recordHistory(stack.env.client, '1.0-approval-lost', view.id);
   });
 
   test('an approved secondary profile the customer already has is adopted: no duplicate, only a trust product is made', async () => {
@@ -272,8 +271,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       view.phoneNumbers.map((n) => n.attestation),
       ['A'],
     );
-    await recordHistory(stack.env.client, 'v3-adopted-profile', view.id);
-    await recordHistory(stack.env.client, 'v11-adopted-whole-identity', view.id);
+    await recordHistory(stack.env.client, '1.0-adopted-profile', view.id);
   });
 
   test('offboarding an approved customer takes its numbers off both bundles and ends its workflow', async () => {
@@ -293,7 +291,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       ],
     );
     assert.deepEqual(await numbersAtTwilio(view), { profile: [], trustProduct: [] });
-    await recordHistory(stack.env.client, 'v2-offboarded', view.id);
+    await recordHistory(stack.env.client, '1.0-offboarded', view.id);
   });
 
   test('numbers the Console takes off the bundles are found at the next re-check and put back', async () => {
@@ -326,7 +324,7 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
     });
     assert.equal(found.phoneNumbers[0]!.attestation, 'A');
     assert.equal(found.status, 'completed');
-    await recordHistory(stack.env.client, 'v9-drift-repaired-at-recheck', view.id);
+    await recordHistory(stack.env.client, '1.0-drift-repaired-at-recheck', view.id);
   });
 
   test("a year on, the workflow's own timer notices the approval ran out, with no callback", async () => {
@@ -352,7 +350,6 @@ describe('life after approval (time-skipping server)', { timeout: 300_000 }, () 
       )
       .filter((keys) => keys.length && !keys.includes('TemporalChangeVersion'));
     assert.deepEqual(upserted, [['OnboardingStatus', 'OnboardingProblem']]);
-    await recordHistory(stack.env.client, 'v2-approval-ran-out', view.id);
-    await recordHistory(stack.env.client, 'v10-approval-ran-out', view.id);
+    await recordHistory(stack.env.client, '1.0-approval-ran-out', view.id);
   });
 });

@@ -105,10 +105,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
       Date.parse(approved.at) - Date.parse(submitted.at) >= 24 * 3600_000,
       'the profile waited a day',
     );
-    await recordHistory(stack.env.client, 'v1-happy-path', handle.workflowId);
-    await recordHistory(stack.env.client, 'v3-happy-path-overlapping', handle.workflowId);
-    await recordHistory(stack.env.client, 'v4-encrypted-happy-path', handle.workflowId);
-    await recordHistory(stack.env.client, 'v11-sealed-happy-path', handle.workflowId);
+    await recordHistory(stack.env.client, '1.0-happy-path', handle.workflowId);
   });
 
   test('every callback lost: the reconciliation poll completes the onboarding', async () => {
@@ -190,7 +187,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(fixed.statusCode, 200, fixed.body);
     assert.equal(fixed.json<OnboardingView>().step, 'waiting-for-customer-profile-vetting');
     assert.equal(fixed.json<OnboardingView>().customerProfile?.status, 'pending-review');
-    await recordHistory(stack.env.client, 'v2-pre-check-corrected', handle.workflowId);
+    await recordHistory(stack.env.client, '1.0-pre-check-corrected', handle.workflowId);
     await handle.cancel();
   });
 
@@ -254,7 +251,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await decide(view.trustProduct!.sid, 'rules');
     const result = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     assert.equal(result.status, 'completed');
-    await recordHistory(stack.env.client, 'v1-rejection-corrections', handle.workflowId);
+    await recordHistory(stack.env.client, '1.0-rejection-corrections', handle.workflowId);
     // The representative was updated in place: still one of each.
     assert.deepEqual(await resourcesOf('rejected'), {
       customerProfiles: 1,
@@ -299,8 +296,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     assert.equal(view.step, 'waiting-for-trust-product-vetting');
     await decide(view.trustProduct!.sid, 'approve');
     await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
-    await recordHistory(stack.env.client, 'v1-trust-product-rejected', handle.workflowId);
-    await recordHistory(stack.env.client, 'v4-encrypted-trust-product-rejected', handle.workflowId);
+    await recordHistory(stack.env.client, '1.0-trust-product-rejected', handle.workflowId);
   });
 
   test('a trust product rejected for another cause is replaced by a new one on the same approved profile', async () => {
@@ -339,7 +335,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     view = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     assert.equal(view.phoneNumbers[0]!.attestation, 'A');
     assert.equal((await resourcesOf('tp-replaced')).trustProducts, 1);
-    await recordHistory(stack.env.client, 'v2-trust-product-replaced', handle.workflowId);
+    await recordHistory(stack.env.client, '1.0-trust-product-replaced', handle.workflowId);
   });
 
   test("a noncompliant evaluation stops before submission and shows Twilio's field-level results", async () => {
@@ -434,7 +430,7 @@ describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, ()
     await assert.rejects(stack.result(handle), WorkflowFailedError);
     const final = await stack.view(handle.workflowId);
     assert.equal(final.status, 'cancelled');
-    await recordHistory(stack.env.client, 'v1-cancelled', handle.workflowId);
+    await recordHistory(stack.env.client, '1.0-cancelled', handle.workflowId);
     assert.deepEqual(
       final.compensation.map((c) => [c.kind, c.outcome]),
       [

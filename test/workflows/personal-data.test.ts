@@ -144,7 +144,7 @@ describe('replaced personal data is deleted at Twilio (time-skipping server)', {
     await decide(view.trustProduct!.sid, 'approve');
     view = await stack.waitFor(handle.workflowId, (v) => v.status === 'completed');
     assert.equal(view.phoneNumbers[0]!.attestation, 'A');
-    await recordHistory(stack.env.client, 'v7-replaced-personal-data-deleted', handle.workflowId);
+    await recordHistory(stack.env.client, '1.0-replaced-personal-data-deleted', handle.workflowId);
   });
 
   test('a document and address Twilio refuses to delete while another bundle holds the document go after the next vetting decision', async () => {
@@ -180,7 +180,7 @@ describe('replaced personal data is deleted at Twilio (time-skipping server)', {
     assert.deepEqual(await atTwilio({ document, address }), { document: false, address: false });
     assert.deepEqual(entries(view, DELETED), [`supporting-document ${document}`, `address ${address}`]);
     assert.equal(entries(view, KEPT).length, 2, 'a refusal is noted once');
-    await recordHistory(stack.env.client, 'v7-personal-data-deletion-retried', handle.workflowId);
+    await recordHistory(stack.env.client, '1.0-personal-data-deletion-retried', handle.workflowId);
     await handle.cancel();
   });
 

@@ -16,7 +16,7 @@ export interface OnboardingInput {
   request: OnboardingRequest;
   /** `requestDigest(request)` as the API computed it: what a second start is compared with. */
   requestDigest?: string;
-  /** Set when the workflow continues as new: everything done so far (older code's shape too). */
+  /** Set when the workflow continues as new: everything done so far. */
   carried?: CarriedState | CarriedByOlderCode;
 }
 

@@ -2,7 +2,7 @@
  * Corrections: what the submitCorrections update accepts (beyond the field formats the API's schema
  * already checked), the wait for them, and how they are applied to what Twilio already has.
  */
-import { ActivityFailure, ApplicationFailure, condition, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
 import {
@@ -17,7 +17,6 @@ import { activities } from './activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
 import { updateAddOnInformation } from './products.js';
 import type { Onboarding } from './state.js';
-import { DROP_CORRECTED_NUMBERS } from '../patches.js';
 
 const FIELDS = [
   'email',
@@ -155,7 +154,7 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
       await deleteReplaced(onboarding, replaced);
     }
   }
-  if (corrections.phoneNumbers && profileSid && patched(DROP_CORRECTED_NUMBERS)) {
+  if (corrections.phoneNumbers && profileSid) {
     await dropNumbersLeftOut(onboarding, profileSid);
   }
   if (corrections.replaceTrustProduct) await dropTrustProduct(onboarding);

@@ -19,7 +19,6 @@ import {
   ParentClosePolicy,
   condition,
   log,
-  patched,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,7 +31,6 @@ import {
 } from '../../contract/events.js';
 import type { AnnouncedState, CarriedState } from './carried.js';
 import type { Attestation } from '../../contract/vocabulary.js';
-import { SIGNED_EVENTS } from '../patches.js';
 import { explainedProblemOf } from '../remedies.js';
 import { outageProblem } from './twilio-outage.js';
 
@@ -68,7 +66,7 @@ function snapshot(carried: CarriedState, numbers: PhoneNumberStatus[], sequence:
   const attestations: Record<string, Attestation> = {};
   for (const number of numbers) attestations[number.sid] = number.attestation;
   const announced: AnnouncedState = { sequence, status: view.status, bundles, attestations };
-  // Kept only once there is something: what runs from before these carried stays as it was.
+  // Kept only once there is something, so the carried state stays small.
   const mismatches = Object.entries(carried.mismatches ?? {});
   if (mismatches.length)
     announced.mismatches = Object.fromEntries(mismatches.map(([sid, m]) => [sid, mismatchKey(m)]));
@@ -206,9 +204,9 @@ export function eventsSinceAnnounced(
   return events;
 }
 
-/** Whether this run sends events: configured on the worker, and a run new enough to record them. */
+/** Whether this run sends events: configured on the worker. */
 export function sendsEvents(eventsEnabled: boolean | undefined): boolean {
-  return eventsEnabled === true && patched(SIGNED_EVENTS);
+  return eventsEnabled === true;
 }
 
 /**

@@ -4,7 +4,7 @@
  * and a run continued as new. Activities make every Trust Hub create idempotent on their side
  * (deterministic friendly names).
  */
-import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import {
   businessInformationAttributes,
   representativeAttributes,
@@ -18,7 +18,6 @@ import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../../contra
 import { failureType, refusalProblem } from './corrections.js';
 import { TrustHubFailureType } from '../../contract/failures.js';
 import type { Onboarding } from './state.js';
-import { OVERLAPPING_VETTING, CLAIMED_PROFILES, STRICT_ADOPTION } from '../patches.js';
 import { compareIdentity, describeVerdict } from './adoption-identity.js';
 import { NeedsCorrections, assignNumbers, awaitVetting, submitForVetting, vet } from './vetting.js';
 
@@ -36,13 +35,9 @@ export async function followTheGuide(onboarding: Onboarding): Promise<void> {
     await attachBusinessInformation(onboarding, profileSid);
     await attachRepresentatives(onboarding, profileSid);
     await attachPhoneNumbers(onboarding, profileSid);
-    if (patched(OVERLAPPING_VETTING)) {
-      await submitForVetting(onboarding, 'customer-profile', profileSid);
-      await submitTrustProductEarly(onboarding, profileSid);
-      await awaitVetting(onboarding, 'customer-profile', profileSid);
-    } else {
-      await vet(onboarding, 'customer-profile', profileSid);
-    }
+    await submitForVetting(onboarding, 'customer-profile', profileSid);
+    await submitTrustProductEarly(onboarding, profileSid);
+    await awaitVetting(onboarding, 'customer-profile', profileSid);
   }
   const trustProductSid = await createTrustProduct(onboarding, profileSid);
   if (onboarding.carried.trustProductSubmittedEarly) {
@@ -112,19 +107,17 @@ async function createCustomerProfile(onboarding: Onboarding): Promise<string> {
   });
   onboarding.resourceMade('customerProfileSid', profile.sid);
   onboarding.recordBundle(profile);
-  if (patched(CLAIMED_PROFILES)) {
-    const claimed = await activities.claim({
-      kind: 'customer-profile',
-      key: profile.sid,
-      customerId: request.customerId,
-    });
-    // A SID Twilio has just made, claimed by someone else within the same second: never expected.
-    if (claimed === 'owned-by-another') {
-      throw ApplicationFailure.nonRetryable(
-        `The customer profile ${profile.sid} made for this customer is claimed by another onboarding.`,
-        'CustomerProfileClaimConflict',
-      );
-    }
+  const claimed = await activities.claim({
+    kind: 'customer-profile',
+    key: profile.sid,
+    customerId: request.customerId,
+  });
+  // A SID Twilio has just made, claimed by someone else within the same second: never expected.
+  if (claimed === 'owned-by-another') {
+    throw ApplicationFailure.nonRetryable(
+      `The customer profile ${profile.sid} made for this customer is claimed by another onboarding.`,
+      'CustomerProfileClaimConflict',
+    );
   }
   return profile.sid;
 }
@@ -137,17 +130,8 @@ async function createCustomerProfile(onboarding: Onboarding): Promise<string> {
  */
 async function adoptCustomerProfile(onboarding: Onboarding, sid: string): Promise<void> {
   onboarding.setStep('adopting-customer-profile');
-  if (patched(CLAIMED_PROFILES)) {
-    await checkAdoption(onboarding, sid);
-  } else if (sid === onboarding.settings.primaryCustomerProfileSid) {
-    throw new NeedsCorrections({
-      kind: 'adoption',
-      message: `${sid} is the ISV's primary customer profile: a customer needs its own secondary profile. Leave customerProfileSid out to have one made.`,
-      codes: [],
-      failures: [],
-    });
-  }
-  // Read once: by the adoption check when it ran, or here by runs recorded before it.
+  await checkAdoption(onboarding, sid);
+  // Read once, by the adoption check, which accepted it.
   const existing = onboarding.adoptedProfile ?? (await activities.describeCustomerProfile({ sid }));
   onboarding.profileAdopted(sid, existing);
   onboarding.note(
@@ -170,8 +154,7 @@ export class AdoptionRefused extends Error {
 /**
  * Before a profile is adopted: it is not the ISV's primary, no other onboarding owns it or ever did
  * (the claim, race-free), Twilio has it, and it holds the identity of the business of the request
- * (./adoption-identity.ts: every compared field present at Twilio and equal). Runs recorded before
- * STRICT_ADOPTION compared the name and the registration number only: they replay that way.
+ * (./adoption-identity.ts: every compared field present at Twilio and equal).
  */
 async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void> {
   if (sid === onboarding.settings.primaryCustomerProfileSid) {
@@ -181,7 +164,6 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
     kind: 'customer-profile',
     key: sid,
     customerId: onboarding.request.customerId,
-    ownedBeforeClaims: true,
   });
   if (claimed === 'owned-by-another') {
     throw new AdoptionRefused('customerProfileSid belongs to another onboarding.');
@@ -200,9 +182,7 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
       new AdoptionRefused('customerProfileSid is not a customer profile of this Twilio account.'),
     );
   }
-  const differs = patched(STRICT_ADOPTION)
-    ? identityRefusal(onboarding, existing)
-    : businessMismatch(onboarding, existing.business);
+  const differs = identityRefusal(onboarding, existing);
   if (differs) return giveBack(new AdoptionRefused(differs));
   // Voice Integrity and CNAM need the profile registered by EIN or DUNS (18609): as Twilio holds it.
   const registrationIdentifier = existing.business?.registrationIdentifier ?? null;
@@ -232,27 +212,6 @@ function identityRefusal(onboarding: Onboarding, existing: ExistingProfile): str
     onboarding.request,
   );
   return verdict.adoptable ? undefined : `${describeVerdict(verdict)}.`;
-}
-
-/**
- * Before STRICT_ADOPTION: business name (case and spacing aside) and registration number (digits only),
- * nothing at all without business information. Kept for the replay of runs recorded then only.
- */
-function businessMismatch(onboarding: Onboarding, business: ExistingProfile['business']): string | undefined {
-  if (!business) return undefined;
-  const name = (value: string | null) => (value ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
-  const digits = (value: string | null) => (value ?? '').replace(/\D/g, '');
-  const fields: string[] = [];
-  if (business.name !== null && name(business.name) !== name(onboarding.request.business.name)) {
-    fields.push('business.name');
-  }
-  if (
-    business.registrationNumber !== null &&
-    digits(business.registrationNumber) !== digits(onboarding.request.business.registrationNumber)
-  ) {
-    fields.push('business.registrationNumber');
-  }
-  return fields.length ? `The business information differs in ${fields.join(', ')}.` : undefined;
 }
 
 // 2. Link the ISV's approved primary profile.

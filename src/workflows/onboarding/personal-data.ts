@@ -10,12 +10,11 @@
  * onboarding back to the ISV, and at every approval check while serving; it never fails the onboarding.
  * The timeline names each deletion by kind and SID only.
  */
-import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { twilioErrorDetails } from '../../contract/failures.js';
 import type { CarriedState } from './carried.js';
 import { activities } from './activities.js';
 import type { Onboarding } from './state.js';
-import { DELETE_REPLACED_PERSONAL_DATA } from '../patches.js';
 
 export type ReplacedResource = NonNullable<CarriedState['pendingDeletions']>[number];
 
@@ -26,7 +25,7 @@ export type ReplacedResource = NonNullable<CarriedState['pendingDeletions']>[num
 export async function deleteReplaced(onboarding: Onboarding, replaced: ReplacedResource[]): Promise<void> {
   const adopted = onboarding.carried.adoptedSids ?? [];
   const mine = replaced.filter(({ sid }) => !adopted.includes(sid));
-  if (mine.length === 0 || !patched(DELETE_REPLACED_PERSONAL_DATA)) return;
+  if (mine.length === 0) return;
   const fresh = onboarding.deletionsPending(mine);
   await deletePending(onboarding, new Set(fresh.map(({ sid }) => sid)));
 }

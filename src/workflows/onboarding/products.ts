@@ -12,8 +12,8 @@
  * Asked for at the start (`voiceIntegrity`, `cnam` in the request) they are made and submitted by the
  * guide as soon as the profile is approved; asked for later (`addProducts`) by the serving loop. Either
  * way the serving loop waits for Twilio's decisions, and the customer is `running` (signed A already)
- * until every product is approved, then `completed`. A customer that asks for neither makes exactly the
- * calls it always made, so runs recorded before them replay unchanged.
+ * until every product is approved, then `completed`. A customer that asks for neither makes none of
+ * their calls.
  */
 import { cnamAttributes, voiceIntegrityAttributes } from '../../trusthub/attributes.js';
 import type { AddOnProduct } from '../../contract/vocabulary.js';

@@ -13,7 +13,6 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  patched,
 } from '@temporalio/workflow';
 import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
 import {
@@ -36,7 +35,6 @@ import { E164_NUMBER, PHONE_NUMBER_SID } from '../../contract/ids.js';
 import { NumberChangeRefusal, ProductRefusal } from '../../contract/messages.js';
 import { describeFailures, numberIneligibility, productFailures } from '../../contract/product-checks.js';
 import { NUMBER_HOLDERS, numberTakenProblem } from '../remedies.js';
-import { DRIFT_CHECKS } from '../patches.js';
 import { refusalProblem } from './corrections.js';
 import { activities, interactively } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
@@ -61,28 +59,9 @@ export async function serve(onboarding: Onboarding): Promise<never> {
   onboarding.startServing();
   // A mismatch a previous run had queued, or one seen while onboarding: checked now.
   onboarding.requeueMismatchChecks();
-  if (onboarding.boundedCallbacks) return serveWithBoundedCallbacks(onboarding);
-  for (;;) {
-    await condition(
-      () => onboarding.hints.size > 0 || onboarding.numberChanges.length > 0,
-      msUntilApprovalCheck(onboarding),
-      {
-        summary: 'serving: number changes, Twilio callbacks, approval re-checks',
-      },
-    );
-    const change = onboarding.numberChanges.shift();
-    if (change) await interactively(() => applyNumberChange(onboarding, change));
-    else await checkApprovals(onboarding);
-    if (onboarding.numberChanges.length === 0) await onboarding.continueAsNewIfHistoryIsLong();
-  }
-}
-
-/**
- * The serving loop of runs since BOUNDED_CALLBACKS: callbacks re-read their bundle at most
- * CALLBACK_READS_PER_WINDOW times per window (a callback repeating what the record says was dropped on
- * arrival), and one beyond that waits for its turn, folded into any others about the same bundle.
- */
-async function serveWithBoundedCallbacks(onboarding: Onboarding): Promise<never> {
+  // Callbacks re-read their bundle at most CALLBACK_READS_PER_WINDOW times per window (a callback
+  // repeating what the record says was dropped on arrival), and one beyond that waits for its turn,
+  // folded into any others about the same bundle.
   for (;;) {
     onboarding.hintsArrived = false;
     const approvalCheckMs = msUntilApprovalCheck(onboarding);
@@ -477,12 +456,9 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
       onboarding.noteCallbackRead(sid);
     }
     for (const sid of [...onboarding.hints.keys()]) if (!current.includes(sid)) onboarding.hints.delete(sid);
-  } else if (onboarding.boundedCallbacks) {
+  } else {
     // The re-check reads every bundle, which answers whatever callback was still waiting.
     due = current;
-    onboarding.hints.clear();
-  } else {
-    due = onboarding.hints.size ? current.filter((sid) => onboarding.hints.has(sid)) : current;
     onboarding.hints.clear();
   }
   // The loop as it always was: its awaits decide the order of commands that recorded runs replay.
@@ -498,7 +474,7 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
     }
   }
   const lastListed = onboarding.carried.assignmentsCheckedAt ?? 0;
-  if (!hinted && Date.now() - lastListed >= ASSIGNMENTS_CHECK_MS && patched(DRIFT_CHECKS)) {
+  if (!hinted && Date.now() - lastListed >= ASSIGNMENTS_CHECK_MS) {
     await checkAssignments(onboarding);
   }
   judgeApprovals(onboarding);

@@ -14,7 +14,6 @@
 import {
   condition,
   continueAsNew,
-  patched,
   allHandlersFinished,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -69,12 +68,6 @@ import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
 import type { ReplacedResource } from './personal-data.js';
-import {
-  PROBLEM_SEARCH_ATTRIBUTE,
-  REQUEST_FROM_INPUT,
-  UPSERT_CHANGED_ATTRIBUTES,
-  YIELD_TO_QUEUED_WORK,
-} from '../patches.js';
 
 const TIMELINE_LIMIT = 200;
 /** The one timeline entry for a run of steps that found their work already done (`setStep`). */
@@ -193,8 +186,6 @@ export class Onboarding {
   readonly events = new EventOutbox();
   /** When the current wait (vetting, corrections) began; a new wait gets a new start time. */
   #waitingSince: Date | undefined;
-  /** Set at the run's start from patched(BOUNDED_CALLBACKS). */
-  boundedCallbacks = false;
   /** A callback arrived since the serving loop last looked (it recomputes when one is due). */
   hintsArrived = false;
   adoption: Adoption = { state: 'none' };
@@ -235,7 +226,7 @@ export class Onboarding {
         };
     // Runs continued by an earlier version carried a stale copy of the request next to the corrected
     // one in `input.request`: the input's is the latest. Replaying such a run keeps what it did then.
-    if (input.carried && patched(REQUEST_FROM_INPUT)) this.carried.request = input.request;
+    if (input.carried) this.carried.request = input.request;
     // Set before any handler exists: the start that came with this run must wait for the adoption.
     if (!input.carried && input.request.customerProfileSid) this.adoption = { state: 'pending' };
     // The products asked for are on the view from the start (null until Twilio has their trust product).
@@ -359,21 +350,15 @@ export class Onboarding {
       { key: BundleSids, value: this.bundleSids() },
       { key: WaitingSince, value: this.#waitingSince ?? null },
     ];
-    // A new attribute is a new command where recorded runs upserted without it: behind its patch.
     // A Twilio outage shows there too when the ISV has nothing else to fix (as in the view).
-    if (patched(PROBLEM_SEARCH_ATTRIBUTE))
-      attributes.push({ key: OnboardingProblem, value: problemBrief(this.problem()) });
-    // Only ever written by a run that heard of an outage (TWILIO_OUTAGES): every other upsert, and so
-    // every recorded one, stays as it was, and a namespace without the attribute is never sent it.
+    attributes.push({ key: OnboardingProblem, value: problemBrief(this.problem()) });
+    // Only ever written by a run that heard of an outage: a namespace without the attribute is never
+    // sent it otherwise.
     if (failingSince || set.get(TwilioFailingSince) !== undefined) {
       attributes.push({ key: TwilioFailingSince, value: failingSince });
     }
     const changed = attributes.filter((pair) => !isSetTo(set, pair));
-    if (changed.length < attributes.length && patched(UPSERT_CHANGED_ATTRIBUTES)) {
-      if (changed.length) upsertSearchAttributes(changed);
-      return;
-    }
-    upsertSearchAttributes(attributes);
+    if (changed.length) upsertSearchAttributes(changed);
   }
 
   /** Events for what changed since the last announcement (./events.ts), when this run sends them. */
@@ -399,7 +384,7 @@ export class Onboarding {
     if (known !== undefined && BUNDLE_DECISIONS.includes(known)) return;
     // What the record already says needs no read: a duplicate or replay of a callback acted on.
     const recorded = this.snapshotOf(bundleSid)?.status;
-    if (this.boundedCallbacks && recorded === status) return;
+    if (recorded === status) return;
     // A step on the way (pending-review → in-review) of an add-on in vetting changes nothing the workflow
     // acts on: the decision's callback, or the poll, reads it. (Only add-ons: for the profile and
     // SHAKEN/STIR, recorded runs woke on such callbacks, and replay holds them to it.)
@@ -458,7 +443,6 @@ export class Onboarding {
 
   /** How long until a callback may cause another re-read of this bundle (0: now). */
   msUntilCallbackRead(bundleSid: string, now = Date.now()): number {
-    if (!this.boundedCallbacks) return 0;
     const recent = (this.carried.callbackReads?.[bundleSid] ?? []).filter(
       (at) => at > now - CALLBACK_READ_WINDOW_MS,
     );
@@ -468,7 +452,6 @@ export class Onboarding {
 
   /** A callback caused a re-read of this bundle now (only the window's reads are kept). */
   noteCallbackRead(bundleSid: string): void {
-    if (!this.boundedCallbacks) return;
     const now = Date.now();
     const reads = (this.carried.callbackReads ??= {});
     reads[bundleSid] = [...(reads[bundleSid] ?? []).filter((at) => at > now - CALLBACK_READ_WINDOW_MS), now];
@@ -951,21 +934,12 @@ export class Onboarding {
    * update arriving while an event's delivery starts is not cut off, and no delivery start is). But a
    * number change or corrections arriving meanwhile have a handler that waits for this main loop: then
    * it returns without continuing, the caller's loop serves them and tries again at its next turn.
-   *
-   * Replay: with no such arrival this is the one wait it always was, with the same commands. A run that
-   * had one before this change never went on: its history ends with the update accepted and no command
-   * of the main loop after it (test/workflows/handover.test.ts reproduces it). Serving the change there
-   * would be a command where that history has another event (the next delivery start), a nondeterminism
-   * error on its next task or query; behind the patch such a run replays as it was, still stuck.
    */
   async continueAsNewIfHistoryIsLong(): Promise<void> {
     if (!workflowInfo().continueAsNewSuggested) return;
     const settled = () => allHandlersFinished() && this.events.empty;
     await condition(() => settled() || this.yieldsToQueuedWork());
-    if (!settled()) {
-      if (patched(YIELD_TO_QUEUED_WORK)) return;
-      await condition(settled);
-    }
+    if (!settled()) return;
     this.note('continued as new', `history of ${workflowInfo().historyLength} events`);
     await continueAsNew<(input: OnboardingInput) => Promise<OnboardingView>>({
       onboardingId: this.id,

@@ -4,7 +4,7 @@
  * submitted, and waited for until Twilio decides. Each step first asks the state whether it is done, so
  * a return after corrections or a continued run repeats no Trust Hub call.
  */
-import { condition, patched, sleep } from '@temporalio/workflow';
+import { condition, sleep } from '@temporalio/workflow';
 import {
   BUNDLE_DECISIONS,
   PRODUCT_LABEL,
@@ -14,7 +14,6 @@ import {
 } from '../../contract/vocabulary.js';
 import type { BundleSnapshot, EvaluationSummary, Problem } from '../../contract/types.js';
 import { numberIneligibility } from '../../contract/product-checks.js';
-import { PRE_SUBMIT_CHECKS, REREAD_ON_DECISION_ONLY } from '../patches.js';
 import { activities, interactively } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
 import { updateTrustProductEmail } from './corrections.js';
@@ -67,7 +66,7 @@ export async function submitForVetting(
   if (current?.status !== 'pending-review' && current?.status !== 'in-review') {
     if (kind === 'trust-product' && !product && onboarding.carried.trustProductEmailOutdated)
       await updateTrustProductEmail(onboarding);
-    if (kind === 'customer-profile' && patched(PRE_SUBMIT_CHECKS)) checkBeforeSubmitting(onboarding);
+    if (kind === 'customer-profile') checkBeforeSubmitting(onboarding);
     if (phase !== 'submit') {
       onboarding.setStep(`evaluating-${label}`);
       const evaluation = await activities.evaluateBundle({ kind, sid, ...(product ? { product } : {}) });
@@ -124,7 +123,7 @@ async function waitForVetting(
     });
     const hinted = onboarding.hints.get(sid);
     onboarding.hints.delete(sid);
-    if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted) && patched(REREAD_ON_DECISION_ONLY)) {
+    if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted)) {
       await onboarding.continueAsNewIfHistoryIsLong();
       continue;
     }

@@ -13,7 +13,6 @@ import {
   condition,
   isCancellation,
   log,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -47,28 +46,19 @@ import { checkNumberChange, checkProductsRequest, requestNumberChange, serve } f
 import { checkSubject } from './products.js';
 import { describeFailures, productFailures } from '../../contract/product-checks.js';
 import { Onboarding } from './state.js';
-import {
-  SERVE_AFTER_APPROVAL,
-  CLAIMED_PROFILES,
-  BOUNDED_CALLBACKS,
-  CLEAN_UP_ON_FAILURE,
-  TWILIO_OUTAGES,
-} from '../patches.js';
 import { isOutage } from './twilio-outage.js';
 
 export async function shakenStirOnboarding(input: OnboardingInput): Promise<OnboardingView> {
   const onboarding = new Onboarding(input);
   registerHandlers(onboarding);
-  onboarding.boundedCallbacks = patched(BOUNDED_CALLBACKS);
   onboarding.settings = await activities.getOnboardingSettings();
   onboarding.showChange();
   try {
-    if (!input.carried && patched(CLAIMED_PROFILES)) await lookForEarlierRuns(onboarding);
+    if (!input.carried) await lookForEarlierRuns(onboarding);
     // A serving run continued as new serves on: the guide is behind it, whatever Twilio says since.
     if (onboarding.carried.serving) return await serve(onboarding);
     await onboard(onboarding);
     onboarding.complete();
-    if (!patched(SERVE_AFTER_APPROVAL)) return onboarding.answer();
     return await serve(onboarding);
   } catch (error) {
     if (isCancellation(error)) {
@@ -89,10 +79,8 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
       log.warn('customer profile adoption refused', { reason: error.message });
     }
     onboarding.settleAdoption();
-    // Runs recorded before this failed at once, handlers running or not: they replay that way.
-    const endsCleanly = patched(CLEAN_UP_ON_FAILURE);
     // Nothing half-done: drafts come off Twilio, as on a cancel (submitted bundles stay, as there).
-    if (!onboarding.carried.serving && endsCleanly) {
+    if (!onboarding.carried.serving) {
       await CancellationScope.nonCancellable(() => compensate(onboarding, 'failed'));
     }
     const { message } = error as Error;
@@ -103,16 +91,14 @@ export async function shakenStirOnboarding(input: OnboardingInput): Promise<Onbo
       onboarding.fail(message);
     }
     await CancellationScope.nonCancellable(async () => {
-      if (endsCleanly) {
-        // Callers still waiting (a number change, corrections) hear the ending, then the run closes.
-        onboarding.answerQueuedWork(() =>
-          ApplicationFailure.create({
-            type: NumberChangeRefusal.NotServing,
-            message: `The onboarding failed: ${onboarding.redact(message)}`,
-          }),
-        );
-        await condition(allHandlersFinished);
-      }
+      // Callers still waiting (a number change, corrections) hear the ending, then the run closes.
+      onboarding.answerQueuedWork(() =>
+        ApplicationFailure.create({
+          type: NumberChangeRefusal.NotServing,
+          message: `The onboarding failed: ${onboarding.redact(message)}`,
+        }),
+      );
+      await condition(allHandlersFinished);
       await onboarding.events.handedOver();
     });
     if (error instanceof AdoptionRefused) {
@@ -235,12 +221,11 @@ function registerHandlers(onboarding: Onboarding): void {
   });
 
   // A Trust Hub activity says Twilio keeps failing its calls, or answers again (./twilio-outage.ts).
-  // Older code had no handler: a run that recorded such a signal then replays ignoring it.
   setHandler(twilioFailing, (outage) => {
-    if (isOutage(outage) && patched(TWILIO_OUTAGES)) onboarding.twilioFailing(outage);
+    if (isOutage(outage)) onboarding.twilioFailing(outage);
   });
   setHandler(twilioRecovered, () => {
-    if (onboarding.carried.twilioOutage && patched(TWILIO_OUTAGES)) onboarding.twilioRecovered();
+    if (onboarding.carried.twilioOutage) onboarding.twilioRecovered();
   });
 
   setHandler(addProducts, (products) => requestNumberChange(onboarding, { products }), {
