@@ -63,7 +63,6 @@ import {
 import { ATTESTATIONS } from '../../contract/vocabulary.js';
 import { signedByTwilio, signedContentDigest } from '../../trusthub/signature.js';
 import { observedAt } from '../call-forwarding.js';
-import { onboardingsClient } from '../onboardings-client.js';
 import { invalidRequest } from '../plugins/errors.js';
 import type { CallCallbackOutcome, WebhookOutcome } from '../plugins/metrics.js';
 import { CALL_SID_PATTERN } from '../schemas.js';
@@ -258,9 +257,8 @@ export default async function webhookRoutes(instance: FastifyInstance) {
   // serves these two routes and no other.
   await instance.register(formbody);
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const { config, temporal } = app.deps;
-  const { apiMetrics } = app;
-  const onboardings = onboardingsClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const { config } = app.deps;
+  const { apiMetrics, onboardings } = app;
   if (!config.TWILIO_AUTH_TOKEN)
     app.log.warn('TWILIO_AUTH_TOKEN is not set: status callbacks will be refused (503)');
   // A bundle's callback carries no time: rejected, corrected and rejected again, Twilio signs the same
