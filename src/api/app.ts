@@ -25,8 +25,7 @@ import cors from '@fastify/cors';
 import requireBearerToken from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import metricsPlugin from './plugins/metrics.js';
-import { callForwarder, type CallForwarder } from './call-forwarding.js';
-import { onboardingsClient } from './onboardings-client.js';
+import onboardingsPlugin from './plugins/onboardings.js';
 import { RequestLog, requestLogSerializers } from './request-log.js';
 import swaggerPlugin from './plugins/swagger.js';
 import adoptionRoutes from './routes/adoptions.js';
@@ -34,6 +33,7 @@ import codecRoutes from './routes/codec.js';
 import healthRoutes from './routes/health.js';
 import metricsRoutes from './routes/metrics.js';
 import onboardingRoutes from './routes/onboardings.js';
+import servingRoutes from './routes/serving.js';
 import webhookRoutes from './routes/webhooks.js';
 
 export interface AppDependencies {
@@ -55,8 +55,6 @@ export const BODY_LIMIT = 64 * 1024;
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDependencies;
-    /** Observed calls to their onboarding: Twilio's callbacks and the ISV's relay share its memory. */
-    forwardCall: CallForwarder;
   }
 }
 
@@ -94,16 +92,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   if (noTokens) loopbackHostsOnly(app);
   app.decorate('deps', deps);
-  app.decorate(
-    'forwardCall',
-    callForwarder(onboardingsClient(deps.temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE }), {
-      // Names no one: an onboarding ID carries the ISV's customer ID.
-      onLimited: () =>
-        app.log.warn("observed calls over one onboarding's signal rate: dropped until it has room"),
-    }),
-  );
   // First: its hooks must see every route registered after it, in every scope.
   await app.register(metricsPlugin);
+  // The one onboardings client (app.onboardings), and the errors it raises answered in one handler.
+  await app.register(onboardingsPlugin);
   await app.register(errorsPlugin);
   await app.register(swaggerPlugin);
   await app.register(healthRoutes);
@@ -113,6 +105,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(async function isvApi(scope) {
     await scope.register(requireBearerToken, tokenOf('API_TOKEN'));
     await scope.register(onboardingRoutes);
+    await scope.register(servingRoutes);
   });
   // Adopting a customer profile made before lends an identity Twilio vetted to an onboarding: only the
   // ISV's operators do it, with their own token, which the ISV's sign-up backend does not hold.

@@ -11,7 +11,9 @@
  */
 import { durationToMs } from '../config.js';
 import { ONBOARDING_STATUSES, ONBOARDING_STEPS } from '../contract/vocabulary.js';
-import type { FieldError } from './plugins/errors.js';
+import { decodeCursor } from './cursor.js';
+import type { ListPageRequest } from './onboardings-client.js';
+import { invalidRequest, type ErrorBody, type FieldError } from './plugins/errors.js';
 
 /** Ten years: far beyond any onboarding's wait (Twilio vets in days), and well inside a Date. */
 export const MAX_WAITING_DAYS = 3650;
@@ -85,4 +87,34 @@ export function parseListQuery(filters: ListFilters, now: Date): ParsedListQuery
     }
   }
   return errors.length ? { errors } : { clauses };
+}
+
+/** GET /v1/onboardings' query string, as its schema typed it. */
+export interface ListQuery extends ListFilters {
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * The page the query asks for (its filters' clauses, its size, where the cursor goes on), or the 400
+ * that refuses it: the filters' errors, else a cursor this API did not return (./cursor.ts).
+ */
+export function listPageRequest(query: ListQuery, now: Date): ListPageRequest | { refusal: ErrorBody } {
+  const { limit, cursor, ...filters } = query;
+  const parsed = parseListQuery(filters, now);
+  if (parsed.errors) return { refusal: invalidRequest(parsed.errors) };
+  let nextPageToken: Uint8Array = new Uint8Array(0);
+  if (cursor) {
+    const token = decodeCursor(cursor);
+    if (!token) {
+      const fields = [{ field: 'cursor', rule: 'must be the nextCursor of an earlier page, unchanged' }];
+      return {
+        refusal: {
+          error: { code: 'invalid_request', message: 'cursor is not one this API returned', fields },
+        },
+      };
+    }
+    nextPageToken = token;
+  }
+  return { clauses: parsed.clauses, pageSize: limit, nextPageToken };
 }

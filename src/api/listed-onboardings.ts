@@ -13,8 +13,7 @@
  * planter wrote, customer IDs included.
  */
 import type { temporal } from '@temporalio/proto';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
-import { optionalTsToDate } from '@temporalio/common/lib/time.js';
+import { decodeTypedSearchAttributes, optionalTsToDate } from '../temporal/sdk-internals.js';
 import {
   BUNDLE_STATUSES,
   ONBOARDING_STATUSES,

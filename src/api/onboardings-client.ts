@@ -1,8 +1,11 @@
 /**
- * Everything the API asks of Temporal, in one place: start (Update-with-Start), read (query), update,
- * cancel, list (visibility) and forward a Twilio callback or an observed call (signal). The routes and the webhook speak to
- * onboardings through this module only, never raw Temporal, so the contract with the workflow
- * (src/contract/messages.ts) is honoured in one file; tests build the same client.
+ * Everything the API asks of Temporal, in one place: one typed method per message of the workflow
+ * (src/contract/messages.ts): start (Update-with-Start), get (query), correct, addNumbers, removeNumber
+ * and addProducts (updates), cancel, list (visibility, decoded into rows), and forward a Twilio
+ * callback or an observed call (signals). Built once per app (plugins/onboardings.ts decorates it as
+ * `app.onboardings`); the routes and the webhook speak to onboardings through it only, never raw
+ * Temporal, so the contract with the workflow is honoured in one file. Temporal's errors pass through
+ * as they are: the app's error handler answers them (src/api/onboarding-problems.ts).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -16,18 +19,23 @@ import type { shakenStirOnboarding } from '../workflows/index.js';
 import { PRIORITIES, type Attestation, type StartPriority } from '../contract/vocabulary.js';
 import {
   WORKFLOW_TYPE,
+  addPhoneNumbers,
   addProducts,
   bundleStatusChanged,
   callObserved,
   getOnboarding,
+  removePhoneNumber,
   startOnboarding,
+  submitCorrections,
   type StartAnswer,
 } from '../contract/messages.js';
 import { canonicalJson } from '../contract/request-identity.js';
 import { onboardingIdFor } from '../contract/ids.js';
-import type { OnboardingView, ProductsRequest, OnboardingRequest } from '../contract/types.js';
+import type { Corrections, OnboardingView, ProductsRequest, OnboardingRequest } from '../contract/types.js';
 import { CustomerId, OnboardingStatus } from '../contract/search-attributes.js';
 import { ONBOARDINGS } from '../contract/visibility-queries.js';
+import { listedOnboardings } from './listed-onboardings.js';
+import { withLiveOutage } from './twilio-outage.js';
 
 /** How long a request waits for the workflow to answer a query or an update before giving up. */
 const QUERY_TIMEOUT_MS = 5_000;
@@ -49,6 +57,19 @@ export interface ObservedCall {
   /** ISO 8601: when Twilio reported it. */
   at: string;
 }
+
+/** Which page of onboardings: the visibility clauses of the filters (./list-query.ts), and where to go on. */
+export interface ListPageRequest {
+  clauses: string[];
+  pageSize: number;
+  /** Empty for the first page. */
+  nextPageToken: Uint8Array;
+}
+
+/** A page's rows, what was dropped from it and why (./listed-onboardings.ts), and the next page's token. */
+export type ListedPage = ReturnType<typeof listedOnboardings> & {
+  nextPageToken: Uint8Array | null | undefined;
+};
 
 export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: string }) {
   const handleFor = (id: string): OnboardingHandle =>
@@ -111,11 +132,29 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
       );
     },
 
-    read(id: string): Promise<OnboardingView> {
-      return withDeadline(QUERY_TIMEOUT_MS, () => handleFor(id).query(getOnboarding));
+    /**
+     * The record, as the run answers it; a Twilio outage's live attempts and next try come from the
+     * run's pending activity (./twilio-outage.ts).
+     */
+    async get(id: string): Promise<OnboardingView> {
+      const view = await withDeadline(QUERY_TIMEOUT_MS, () => handleFor(id).query(getOnboarding));
+      return withLiveOutage(temporal, view);
     },
 
-    update,
+    /** Corrections to an onboarding waiting for them: re-evaluated and resubmitted (CorrectionRefusal otherwise). */
+    correct(id: string, corrections: Corrections): Promise<OnboardingView> {
+      return update(id, submitCorrections, corrections);
+    },
+
+    /** Numbers added to a serving customer's bundles, answered once Twilio has them (NumberChangeRefusal otherwise). */
+    addNumbers(id: string, phoneNumbers: string[]): Promise<OnboardingView> {
+      return update(id, addPhoneNumbers, { phoneNumbers });
+    },
+
+    /** One number (E.164 or PN… SID) taken off a serving customer's bundles (NumberChangeRefusal otherwise). */
+    removeNumber(id: string, phoneNumber: string): Promise<OnboardingView> {
+      return update(id, removePhoneNumber, { phoneNumber });
+    },
 
     /**
      * Voice Integrity and/or CNAM for a serving customer: answered once their trust products are made
@@ -132,25 +171,20 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
     },
 
     /**
-     * One page of onboardings. The raw visibility call, because the SDK's list() hides Temporal's
-     * next-page token, which is what makes a cursor that stays correct while onboardings start and end.
-     * A run that continued as new lives on in its successor: each onboarding is listed once.
+     * One page of onboardings, as rows. The raw visibility call, because the SDK's list() hides
+     * Temporal's next-page token, which is what makes a cursor that stays correct while onboardings
+     * start and end. A run that continued as new lives on in its successor: each onboarding is listed
+     * once. Only rows that keep the workflow's contract (./listed-onboardings.ts): a page may come back
+     * shorter than `pageSize`, and its token still goes on from where visibility stopped.
      */
-    listPage({
-      clauses,
-      pageSize,
-      nextPageToken,
-    }: {
-      clauses: string[];
-      pageSize: number;
-      nextPageToken: Uint8Array;
-    }) {
-      return temporal.workflowService.listWorkflowExecutions({
+    async list({ clauses, pageSize, nextPageToken }: ListPageRequest): Promise<ListedPage> {
+      const page = await temporal.workflowService.listWorkflowExecutions({
         namespace: temporal.options.namespace,
         query: [ONBOARDINGS, `ExecutionStatus != 'ContinuedAsNew'`, ...clauses].join(' AND '),
         pageSize,
         nextPageToken,
       });
+      return { ...listedOnboardings(page.executions), nextPageToken: page.nextPageToken };
     },
 
     /**

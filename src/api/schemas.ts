@@ -38,7 +38,7 @@ export const PhoneNumberParams = Type.Object({
 
 /**
  * POST /v1/onboardings: a new customer's request. It never adopts: a body with customerProfileSid is
- * refused before validation (routes/onboardings.ts), since adoption takes the operators' token.
+ * refused before validation (prechecks.ts), since adoption takes the operators' token.
  */
 const { customerProfileSid: _adopted, ...startProperties } = OnboardingRequest.properties;
 export const OnboardingRequestBody = Type.Object(startProperties, { additionalProperties: false });

@@ -11,8 +11,7 @@
  * the run.
  */
 import type { Client } from '@temporalio/client';
-import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
-import { optionalTsToMs } from '@temporalio/common/lib/time.js';
+import { decodeOptionalFailureToOptionalError, optionalTsToMs } from '../temporal/sdk-internals.js';
 import type { OnboardingView, TwilioOutage } from '../contract/types.js';
 import { twilioOutageError } from '../trusthub/errors.js';
 

@@ -1,6 +1,7 @@
 /**
- * Reading Temporal's raw API answers (src/api/routes/onboardings.ts lists through the raw visibility
- * call to get its page token): execution statuses by the names the SDK's WorkflowExecutionInfo uses.
+ * Reading Temporal's raw API answers (src/api/onboardings-client.ts lists through the raw
+ * visibility call to get its page token): execution statuses by the names the SDK's
+ * WorkflowExecutionInfo uses.
  */
 import proto from '@temporalio/proto';
 

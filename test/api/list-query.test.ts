@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MAX_WAITING_DAYS, parseListQuery } from '../../src/api/list-query.js';
+import { MAX_WAITING_DAYS, listPageRequest, parseListQuery } from '../../src/api/list-query.js';
+import { encodeCursor } from '../../src/api/cursor.js';
 import { ONBOARDING_STEPS } from '../../src/contract/vocabulary.js';
 import { useOfflineApi } from '../support/api.js';
 
@@ -65,6 +66,44 @@ describe('parseListQuery', () => {
       parseListQuery({ waitingLongerThan: '99999999999d' }, NOW).errors?.[0]?.field,
       'waitingLongerThan',
     );
+  });
+});
+
+describe('listPageRequest', () => {
+  test('the page the query asks for: its clauses, its size, and where its cursor goes on', () => {
+    assert.deepEqual(listPageRequest({ limit: 50 }, NOW), {
+      clauses: [],
+      pageSize: 50,
+      nextPageToken: new Uint8Array(0),
+    });
+    const token = Buffer.from('page two of visibility');
+    const page = listPageRequest({ limit: 3, status: 'completed', cursor: encodeCursor(token) ?? '' }, NOW);
+    assert.ok(!('refusal' in page));
+    assert.deepEqual(page.clauses, [`OnboardingStatus = 'completed'`]);
+    assert.equal(page.pageSize, 3);
+    assert.deepEqual(Buffer.from(page.nextPageToken), token);
+  });
+
+  test("refuses the filters' errors first, then a cursor this API did not return", () => {
+    const cursor = `${encodeCursor(Buffer.from('page two')) ?? ''}x`;
+    assert.deepEqual(listPageRequest({ limit: 50, step: 'sleeping', cursor }, NOW), {
+      refusal: {
+        error: {
+          code: 'invalid_request',
+          message: `step must be one of: ${ONBOARDING_STEPS.join(', ')}`,
+          fields: [{ field: 'step', rule: `must be one of: ${ONBOARDING_STEPS.join(', ')}` }],
+        },
+      },
+    });
+    assert.deepEqual(listPageRequest({ limit: 50, cursor }, NOW), {
+      refusal: {
+        error: {
+          code: 'invalid_request',
+          message: 'cursor is not one this API returned',
+          fields: [{ field: 'cursor', rule: 'must be the nextCursor of an earlier page, unchanged' }],
+        },
+      },
+    });
   });
 });
 

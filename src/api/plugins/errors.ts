@@ -2,10 +2,13 @@
  * One error shape for every route: `{ error: { code, message, fields? } }`. Schema failures list each
  * offending field with the rule it broke, so a client can fix a whole request in one go — up to
  * MAX_FIELD_ERRORS of them, and the message says how many more there are. Without the cap the answer
- * grows with the request: a list of thousands of bad items came back as a 9 MB body.
+ * grows with the request: a list of thousands of bad items came back as a 9 MB body. The onboardings
+ * client's errors (no such onboarding, a refused update) are answered here too, as
+ * ../onboarding-problems.ts maps them: the routes only let them through.
  */
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { onboardingProblem } from '../onboarding-problems.js';
 import { validationRule } from '../validation-rules.js';
 
 export interface FieldError {
@@ -68,6 +71,8 @@ async function errors(app: FastifyInstance) {
       // Most often a form a web page POSTed cross-site: only Twilio's webhooks parse one (routes/webhooks.ts).
       return reply.code(415).send(invalidRequest([{ field: 'content-type', rule: UNSUPPORTED_MEDIA_TYPE }]));
     }
+    const problem = onboardingProblem(error);
+    if (problem) return reply.code(problem.status).send(problem.body);
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.code(status).send({

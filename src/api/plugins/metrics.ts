@@ -74,10 +74,10 @@ export type CallCallbackOutcome = (typeof CALL_CALLBACK_OUTCOMES)[number];
 
 /**
  * How a start ended, POST /v1/onboardings and POST /v1/adoptions alike (startHandler in
- * src/api/routes/onboardings.ts): created (202: this request started the onboarding), existing (200:
- * it met the same request already there), already_onboarded (409: the customer's onboarding already
- * completed), refused (any other failure: 409 for a different body, 422, or an error). A 400 from the
- * schema or the product rules is answered before the start and not counted.
+ * src/api/start.ts): created (202: this request started the onboarding), existing (200: it met the
+ * same request already there), already_onboarded (409: the customer's onboarding already completed),
+ * refused (any other failure: 409 for a different body, 422, or an error). A 400 from the schema or
+ * the product rules is answered before the start and not counted.
  */
 export const ONBOARDING_START_RESULTS = ['created', 'existing', 'refused', 'already_onboarded'] as const;
 export type OnboardingStartResult = (typeof ONBOARDING_START_RESULTS)[number];

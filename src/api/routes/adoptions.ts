@@ -9,16 +9,17 @@
  * holds the identity of the business of the request (src/workflows/onboarding/adoption-identity.ts),
  * and every refusal is the same 422, whatever its reason.
  *
- * The start itself is POST /v1/onboardings' (routes/onboardings.ts): the same answers, the same record.
+ * The start itself is POST /v1/onboardings' (src/api/start.ts): the same answers, the same record.
  */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AdoptionRequestBody, ErrorBody, Started, StartQuery } from '../schemas.js';
-import { startHandler } from './onboardings.js';
+import { productRules } from '../prechecks.js';
+import { requestProductFailures } from '../product-rules.js';
+import { startHandler } from '../start.js';
 
 export default async function adoptionRoutes(instance: FastifyInstance) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const start = startHandler(app);
   app.post(
     '/v1/adoptions',
     {
@@ -31,7 +32,8 @@ export default async function adoptionRoutes(instance: FastifyInstance) {
         querystring: StartQuery,
         response: { 200: Started, 202: Started, 400: ErrorBody, 409: ErrorBody, 422: ErrorBody },
       },
+      preHandler: productRules(requestProductFailures),
     },
-    async (request, reply) => start(request, reply),
+    startHandler(app),
   );
 }

@@ -9,8 +9,8 @@
  * A callback reaches only the onboarding Twilio signed it for. Twilio signs the URL followed by each
  * POST parameter, sorted by name, as name+value with no separator at all: a callback signed for
  * `…/onboarding-acme-42` signs the same string as one sent to `…/onboarding-acme` with a field `-` of
- * `42`; and twilio.validateRequest also tries the URL with its query re-encoded, which drops empty
- * parameters, so the signed URL padded with `&&&&` passed as the URL itself. So:
+ * `42`; and the SDK's check (src/trusthub/signature.ts) also tries the URL with its query re-encoded,
+ * which drops empty parameters, so the signed URL padded with `&&&&` passed as the URL itself. So:
  * - the URL is exactly the path: any query string is refused (400), before the signature is checked;
  * - each route takes only the fields Twilio sends (a closed list, each bounded: 400 names any other),
  *   all starting with a capital letter; AccountSid (`AC` + 32 hex digits) is required and sorts first,
@@ -48,8 +48,6 @@
  * src/api/plugins/metrics.ts): refused signatures mean PUBLIC_BASE_URL or the auth token no longer
  * match what Twilio signs with, and then every vetting decision waits for the reconciliation poll.
  */
-import { createHash } from 'node:crypto';
-import twilio from 'twilio';
 import { Type, type TSchema } from 'typebox';
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -63,8 +61,8 @@ import {
   ONBOARDING_ID_PATTERN,
 } from '../../contract/ids.js';
 import { ATTESTATIONS } from '../../contract/vocabulary.js';
+import { signedByTwilio, signedContentDigest } from '../../trusthub/signature.js';
 import { observedAt } from '../call-forwarding.js';
-import { onboardingsClient } from '../onboardings-client.js';
 import { invalidRequest } from '../plugins/errors.js';
 import type { CallCallbackOutcome, WebhookOutcome } from '../plugins/metrics.js';
 import { CALL_SID_PATTERN } from '../schemas.js';
@@ -161,15 +159,6 @@ const CallCallback = Type.Object(
 
 type SharedOutcome = WebhookOutcome & CallCallbackOutcome;
 
-/** What Twilio signed, hashed: the URL, each parameter as name+value in name order, and the signature. */
-function signedContentDigest(url: string, params: Record<string, string>, signature: string): string {
-  const signed = Object.keys(params)
-    .sort()
-    .reduce((acc, key) => acc + key + params[key], url);
-  // The signature is base64: a newline cannot be part of it, so the two cannot run together.
-  return createHash('sha256').update(`${signature}\n${signed}`).digest('hex');
-}
-
 /**
  * What both callbacks share: the body limit, the refusal of a query string, the count of what fails
  * the schema or Temporal, the signature check against the configured URL, and the memory of signed
@@ -233,7 +222,7 @@ function twilioCallbacks(
       const params = request.body as Record<string, string>;
       if (
         typeof signature !== 'string' ||
-        !twilio.validateRequest(authToken, signature, signedUrl(request), params)
+        !signedByTwilio(authToken, signature, signedUrl(request), params)
       ) {
         request.log.warn('status callback with a missing or wrong signature refused');
         count('refused_signature');
@@ -268,9 +257,8 @@ export default async function webhookRoutes(instance: FastifyInstance) {
   // serves these two routes and no other.
   await instance.register(formbody);
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-  const { config, temporal } = app.deps;
-  const { apiMetrics } = app;
-  const onboardings = onboardingsClient(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const { config } = app.deps;
+  const { apiMetrics, onboardings } = app;
   if (!config.TWILIO_AUTH_TOKEN)
     app.log.warn('TWILIO_AUTH_TOKEN is not set: status callbacks will be refused (503)');
   // A bundle's callback carries no time: rejected, corrected and rejected again, Twilio signs the same
