@@ -12,7 +12,7 @@
  */
 import type { DriftEntry } from '../../contract/types.js';
 import { activities } from './activities.js';
-import { refusalProblem } from './corrections.js';
+import { refusalProblem } from './refusals.js';
 import type { CustomerBundle, Onboarding } from './state.js';
 
 /** Lists the bundles' assignments (all of the customer's, or those named) and repairs what is missing. */

@@ -15,7 +15,7 @@ import { StartRefusal } from '../../contract/messages.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { checkSubject, submitAddOns } from './products.js';
 import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../../contract/product-checks.js';
-import { failureType, refusalProblem } from './corrections.js';
+import { failureType, refusalProblem } from './refusals.js';
 import { TrustHubFailureType } from '../../contract/failures.js';
 import type { Onboarding } from './state.js';
 import { compareIdentity, describeVerdict } from './adoption-identity.js';

@@ -35,7 +35,7 @@ import { E164_NUMBER, PHONE_NUMBER_SID } from '../../contract/ids.js';
 import { NumberChangeRefusal, ProductRefusal } from '../../contract/messages.js';
 import { describeFailures, numberIneligibility, productFailures } from '../../contract/product-checks.js';
 import { NUMBER_HOLDERS, numberTakenProblem } from '../remedies.js';
-import { refusalProblem } from './corrections.js';
+import { refusalProblem } from './refusals.js';
 import { activities, interactively } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { checkAssignments } from './drift.js';

@@ -16,7 +16,7 @@ import type { BundleSnapshot, EvaluationSummary, Problem } from '../../contract/
 import { numberIneligibility } from '../../contract/product-checks.js';
 import { activities, interactively } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
-import { updateTrustProductEmail } from './corrections.js';
+import { updateTrustProductEmail } from './bundle-edits.js';
 import type { Onboarding } from './state.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */

@@ -40,7 +40,8 @@ import type { ProductsRequest, Corrections, OnboardingView, Problem } from '../.
 import type { OnboardingInput } from './carried.js';
 import { activities, interactively } from './activities.js';
 import { compensate, offboard } from './cleanup.js';
-import { applyCorrections, checkCorrections, refusalProblem, waitForCorrections } from './corrections.js';
+import { applyCorrections, checkCorrections, waitForCorrections } from './corrections.js';
+import { refusalProblem } from './refusals.js';
 import { AdoptionRefused, NeedsCorrections, followTheGuide } from './guide.js';
 import { checkNumberChange, checkProductsRequest, requestNumberChange, serve } from './serving.js';
 import { checkSubject } from './products.js';
