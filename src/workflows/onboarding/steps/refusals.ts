@@ -4,10 +4,10 @@
  * phases alike read failures through these, so none of them reaches into a phase for it.
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
-import { describeTwilioCode, NOT_OWNED_ATTESTATION } from '../../contract/vocabulary.js';
-import type { OnboardingRequest, PhoneNumberRef, Problem } from '../../contract/types.js';
-import { numberTakenProblem, phoneNumberPointer } from '../remedies.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../../contract/failures.js';
+import { describeTwilioCode, NOT_OWNED_ATTESTATION } from '../../../contract/vocabulary.js';
+import type { OnboardingRequest, PhoneNumberRef, Problem } from '../../../contract/types.js';
+import { numberTakenProblem, phoneNumberPointer } from '../../remedies.js';
 
 export function failureType(error: unknown): string | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : error;

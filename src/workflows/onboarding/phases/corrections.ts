@@ -3,16 +3,16 @@
  * already checked), the wait for them, and how they are applied to what Twilio already has.
  */
 import { condition } from '@temporalio/workflow';
-import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
-import { TrustHubFailureType } from '../../contract/failures.js';
-import { ADD_ON_FIELD, ADD_ON_PRODUCTS } from '../../contract/vocabulary.js';
-import type { Corrections, Problem } from '../../contract/types.js';
-import { activities } from './activities.js';
-import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
-import { updateAddOnInformation } from './products.js';
-import type { Onboarding } from './state.js';
-import { updateTrustProductEmail } from './bundle-edits.js';
-import { failureType } from './refusals.js';
+import { businessInformationAttributes, representativeAttributes } from '../../../trusthub/attributes.js';
+import { TrustHubFailureType } from '../../../contract/failures.js';
+import { ADD_ON_FIELD, ADD_ON_PRODUCTS } from '../../../contract/vocabulary.js';
+import type { Corrections, Problem } from '../../../contract/types.js';
+import { activities } from '../activities.js';
+import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from '../steps/personal-data.js';
+import { updateAddOnInformation } from '../steps/add-ons.js';
+import type { Onboarding } from '../state.js';
+import { updateTrustProductEmail } from '../steps/bundle-edits.js';
+import { failureType } from '../steps/refusals.js';
 
 const FIELDS = [
   'email',

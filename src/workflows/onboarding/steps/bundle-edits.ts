@@ -2,8 +2,8 @@
  * Edits of a bundle Twilio already has, for the steps and phases that need them: today the trust
  * product's email, which corrections change and the vetting step puts right before it submits.
  */
-import { activities } from './activities.js';
-import type { Onboarding } from './state.js';
+import { activities } from '../activities.js';
+import type { Onboarding } from '../state.js';
 
 /**
  * Puts the request's email on the trust product, now if Twilio allows edits (draft or rejected), else
