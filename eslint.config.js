@@ -145,6 +145,26 @@ export default tseslint.config(
     },
   },
   {
+    // Steps (a bundle edit, a vetting, an add-on, a pre-check) are what the phases are made of: a step
+    // that called up into a phase is how the corrections → products → vetting circle came about.
+    files: ['src/workflows/onboarding/steps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../phases/*'], message: 'Steps never import phases: the phases import the steps.' },
+            {
+              group: nonDeterministicModules,
+              message: 'Workflow code must stay deterministic: do I/O in an activity (src/activities).',
+            },
+            sandboxForService,
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['scripts/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

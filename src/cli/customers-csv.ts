@@ -14,7 +14,7 @@ import { parse } from 'csv-parse/sync';
 import { validationRule } from '../api/validation-rules.js';
 import { AdoptionRequestBody, OnboardingRequestBody } from '../api/schemas.js';
 import type { OnboardingRequest as ValidRequest } from '../contract/types.js';
-import { preSubmitWarnings } from '../workflows/onboarding/checks.js';
+import { preSubmitWarnings } from '../workflows/onboarding/steps/pre-checks.js';
 import { serviceCheckFailures, sharedNumberFailures, type RowFailure } from './row-checks.js';
 
 type Path = readonly (string | number)[];

@@ -1,7 +1,7 @@
 /**
  * What the service itself would stop a customer file's row at, beyond the API's schema: the Voice
  * Integrity and CNAM rules POST /v1/onboardings applies (src/api/product-rules.ts), the workflow's
- * pre-submit check (src/workflows/onboarding/checks.ts: 18606, an email off the website's domain), and
+ * pre-submit check (src/workflows/onboarding/steps/pre-checks.ts: 18606, an email off the website's domain), and
  * a number another row of the file asks for too. The service's own functions, called, never copied,
  * so a file and the service cannot disagree. Each failure names its request path; ./customers-csv.ts
  * turns that into the column.
@@ -11,7 +11,7 @@
  */
 import { requestProductFailures } from '../api/product-rules.js';
 import type { EvaluationFieldResult, OnboardingRequest } from '../contract/types.js';
-import { preSubmitProblem } from '../workflows/onboarding/checks.js';
+import { preSubmitProblem } from '../workflows/onboarding/steps/pre-checks.js';
 
 type Path = readonly (string | number)[];
 

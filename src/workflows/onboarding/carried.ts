@@ -52,7 +52,7 @@ export interface CarriedState {
   announced?: AnnouncedState;
   /**
    * Personal data a correction replaced (an end user, a supporting document and its address) that
-   * Twilio refused to delete yet: tried again later, in this order (./personal-data.ts).
+   * Twilio refused to delete yet: tried again later, in this order (./steps/personal-data.ts).
    */
   pendingDeletions?: { kind: 'end-user' | 'supporting-document' | 'address'; sid: string }[];
   /** The digest of the request this onboarding was started with (see `startOnboarding`). */

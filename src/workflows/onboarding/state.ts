@@ -2,7 +2,7 @@
  * The onboarding's one state object, and what every phase does with it: the timeline, the search
  * attributes and the Web UI's "current details", bundle snapshots, and entity links and numbers
  * remembered so that a replay, a return after corrections or a continued run never repeats a Trust Hub
- * call. The phases (./guide.ts, ./corrections.ts, ./serving.ts, ./cleanup.ts) read the record and
+ * call. The phases (./phases/guide.ts, ./phases/corrections.ts, ./phases/serving.ts, ./phases/cleanup.ts) read the record and
  * change it only through this class's methods, so each change of status, resources or numbers is
  * written once, with the timeline entry that goes with it (as in the safe-message-handlers sample of
  * temporalio/samples-typescript: a thin workflow function, a state class).
@@ -67,7 +67,7 @@ import { outageProblem } from './twilio-outage.js';
 import { activities, type ExistingProfile } from './activities.js';
 import { phoneNumberStatuses } from './attestation.js';
 import { EventOutbox, eventsSinceAnnounced, sendsEvents } from './events.js';
-import type { ReplacedResource } from './personal-data.js';
+import type { ReplacedResource } from './steps/personal-data.js';
 
 const TIMELINE_LIMIT = 200;
 /** The one timeline entry for a run of steps that found their work already done (`setStep`). */
@@ -753,7 +753,7 @@ export class Onboarding {
     return fresh;
   }
 
-  /** What Twilio refused to delete this time: tried again later (./personal-data.ts). */
+  /** What Twilio refused to delete this time: tried again later (./steps/personal-data.ts). */
   deletionsKept(kept: ReplacedResource[]): void {
     this.carried.pendingDeletions = kept;
   }

@@ -1,9 +1,9 @@
 /**
  * shakenStirOnboarding — one end customer's SHAKEN/STIR life with Trust Hub, one workflow per customer
- * (ID from the ISV's customerId, see src/contract/ids.ts). First it follows Twilio's ISV guide (./guide.ts),
- * stopping for the ISV's corrections whenever Twilio needs something fixed (./corrections.ts). Once both
- * bundles are approved it stays on and serves the customer (./serving.ts) until it is cancelled,
- * which cleans up or offboards (./cleanup.ts). All of it works on one state object (./state.ts).
+ * (ID from the ISV's customerId, see src/contract/ids.ts). First it follows Twilio's ISV guide (./phases/guide.ts),
+ * stopping for the ISV's corrections whenever Twilio needs something fixed (./phases/corrections.ts). Once both
+ * bundles are approved it stays on and serves the customer (./phases/serving.ts) until it is cancelled,
+ * which cleans up or offboards (./phases/cleanup.ts). All of it works on one state object (./state.ts).
  */
 import {
   ApplicationFailure,
@@ -39,11 +39,12 @@ import { ATTESTATIONS, ADD_ON_FIELD, ADD_ON_PRODUCTS } from '../../contract/voca
 import type { ProductsRequest, Corrections, OnboardingView, Problem } from '../../contract/types.js';
 import type { OnboardingInput } from './carried.js';
 import { activities, interactively } from './activities.js';
-import { compensate, offboard } from './cleanup.js';
-import { applyCorrections, checkCorrections, refusalProblem, waitForCorrections } from './corrections.js';
-import { AdoptionRefused, NeedsCorrections, followTheGuide } from './guide.js';
-import { checkNumberChange, checkProductsRequest, requestNumberChange, serve } from './serving.js';
-import { checkSubject } from './products.js';
+import { compensate, offboard } from './phases/cleanup.js';
+import { applyCorrections, checkCorrections, waitForCorrections } from './phases/corrections.js';
+import { refusalProblem } from './steps/refusals.js';
+import { AdoptionRefused, NeedsCorrections, followTheGuide } from './phases/guide.js';
+import { checkNumberChange, checkProductsRequest, requestNumberChange, serve } from './phases/serving.js';
+import { checkSubject } from './steps/add-ons.js';
 import { describeFailures, productFailures } from '../../contract/product-checks.js';
 import { Onboarding } from './state.js';
 import { isOutage } from './twilio-outage.js';

@@ -10,18 +10,18 @@ import {
   representativeAttributes,
   type EndUserAttributes,
   type EndUserType,
-} from '../../trusthub/attributes.js';
-import { StartRefusal } from '../../contract/messages.js';
-import { activities, type ExistingProfile } from './activities.js';
-import { checkSubject, submitAddOns } from './products.js';
-import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../../contract/product-checks.js';
-import { failureType, refusalProblem } from './corrections.js';
-import { TrustHubFailureType } from '../../contract/failures.js';
-import type { Onboarding } from './state.js';
-import { compareIdentity, describeVerdict } from './adoption-identity.js';
-import { NeedsCorrections, assignNumbers, awaitVetting, submitForVetting, vet } from './vetting.js';
+} from '../../../trusthub/attributes.js';
+import { StartRefusal } from '../../../contract/messages.js';
+import { activities, type ExistingProfile } from '../activities.js';
+import { checkSubject, submitAddOns } from '../steps/add-ons.js';
+import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../../../contract/product-checks.js';
+import { failureType, refusalProblem } from '../steps/refusals.js';
+import { TrustHubFailureType } from '../../../contract/failures.js';
+import type { Onboarding } from '../state.js';
+import { compareIdentity, describeVerdict } from '../adoption-identity.js';
+import { NeedsCorrections, assignNumbers, awaitVetting, submitForVetting, vet } from '../steps/vetting.js';
 
-export { NeedsCorrections } from './vetting.js';
+export { NeedsCorrections } from '../steps/vetting.js';
 
 export async function followTheGuide(onboarding: Onboarding): Promise<void> {
   const profileSid = await createCustomerProfile(onboarding);
@@ -154,7 +154,7 @@ export class AdoptionRefused extends Error {
 /**
  * Before a profile is adopted: it is not the ISV's primary, no other onboarding owns it or ever did
  * (the claim, race-free), Twilio has it, and it holds the identity of the business of the request
- * (./adoption-identity.ts: every compared field present at Twilio and equal).
+ * (../adoption-identity.ts: every compared field present at Twilio and equal).
  */
 async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void> {
   if (sid === onboarding.settings.primaryCustomerProfileSid) {
@@ -205,7 +205,7 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
   onboarding.adoption = { state: 'accepted' };
 }
 
-/** The whole identity (./adoption-identity.ts); the reason when it is not the request's. */
+/** The whole identity (../adoption-identity.ts); the reason when it is not the request's. */
 function identityRefusal(onboarding: Onboarding, existing: ExistingProfile): string | undefined {
   const verdict = compareIdentity(
     { email: existing.email ?? null, business: existing.business, address: existing.address },

@@ -11,10 +11,10 @@
  * The timeline names each deletion by kind and SID only.
  */
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
-import { twilioErrorDetails } from '../../contract/failures.js';
-import type { CarriedState } from './carried.js';
-import { activities } from './activities.js';
-import type { Onboarding } from './state.js';
+import { twilioErrorDetails } from '../../../contract/failures.js';
+import type { CarriedState } from '../carried.js';
+import { activities } from '../activities.js';
+import type { Onboarding } from '../state.js';
 
 export type ReplacedResource = NonNullable<CarriedState['pendingDeletions']>[number];
 

@@ -3,7 +3,7 @@
  * seen before submitting it. Each failure is field-level, like an evaluation's, so the ISV fixes it at
  * once instead of a day later. Only domains and rule names go into the problem, never the addresses.
  */
-import type { EvaluationFieldResult, OnboardingRequest, Problem } from '../../contract/types.js';
+import type { EvaluationFieldResult, OnboardingRequest, Problem } from '../../../contract/types.js';
 
 const EMAIL_DOMAIN_MISMATCH = 18606;
 const INELIGIBLE_REGISTRATION_AUTHORITY = 18609;

@@ -5,11 +5,11 @@
  * for this customer, and keep the approved bundles, which Twilio keeps anyway.
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import { NumberChangeRefusal } from '../../contract/messages.js';
-import { ADD_ON_PRODUCTS } from '../../contract/vocabulary.js';
-import type { BundleSnapshot } from '../../contract/types.js';
-import { activities, type DeletableKind } from './activities.js';
-import { ADD_ON_SLOTS, type Onboarding } from './state.js';
+import { NumberChangeRefusal } from '../../../contract/messages.js';
+import { ADD_ON_PRODUCTS } from '../../../contract/vocabulary.js';
+import type { BundleSnapshot } from '../../../contract/types.js';
+import { activities, type DeletableKind } from '../activities.js';
+import { ADD_ON_SLOTS, type Onboarding } from '../state.js';
 
 export async function compensate(
   onboarding: Onboarding,

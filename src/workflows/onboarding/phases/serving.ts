@@ -4,7 +4,7 @@
  * by the main loop so they never interleave with a re-read or a continue-as-new), and it re-reads the
  * approvals when Twilio calls back and ahead of each bundle's `valid_until`, so an approval that runs
  * out or is withdrawn shows up as `action-required` with Twilio's reason instead of as calls quietly
- * signed B or C. The timer's re-check also lists what is assigned to each bundle (./drift.ts), and a
+ * signed B or C. The timer's re-check also lists what is assigned to each bundle (../steps/drift.ts), and a
  * call Twilio signed at another level than the service expects makes it look at once.
  */
 import {
@@ -14,7 +14,7 @@ import {
   condition,
   isCancellation,
 } from '@temporalio/workflow';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
+import { TrustHubFailureType, type TwilioErrorDetails } from '../../../contract/failures.js';
 import {
   ADD_ON_FIELD,
   ADD_ON_PRODUCTS,
@@ -23,26 +23,26 @@ import {
   type AddOnProduct,
   type BundleKind,
   NOT_OWNED_ATTESTATION,
-} from '../../contract/vocabulary.js';
+} from '../../../contract/vocabulary.js';
 import type {
   BundleSnapshot,
   OnboardingView,
   Problem,
   OnboardingRequest,
   ProductsRequest,
-} from '../../contract/types.js';
-import { E164_NUMBER, PHONE_NUMBER_SID } from '../../contract/ids.js';
-import { NumberChangeRefusal, ProductRefusal } from '../../contract/messages.js';
-import { describeFailures, numberIneligibility, productFailures } from '../../contract/product-checks.js';
-import { NUMBER_HOLDERS, numberTakenProblem } from '../remedies.js';
-import { refusalProblem } from './corrections.js';
-import { activities, interactively } from './activities.js';
-import { phoneNumberStatuses } from './attestation.js';
-import { checkAssignments } from './drift.js';
-import { retryPendingDeletions } from './personal-data.js';
-import { checkSubject, prepareAddOn, updateAddOnInformation } from './products.js';
-import { ADD_ON_SLOTS, type QueuedChange, type Onboarding } from './state.js';
-import { NeedsCorrections, submitForVetting } from './vetting.js';
+} from '../../../contract/types.js';
+import { E164_NUMBER, PHONE_NUMBER_SID } from '../../../contract/ids.js';
+import { NumberChangeRefusal, ProductRefusal } from '../../../contract/messages.js';
+import { describeFailures, numberIneligibility, productFailures } from '../../../contract/product-checks.js';
+import { NUMBER_HOLDERS, numberTakenProblem } from '../../remedies.js';
+import { refusalProblem } from '../steps/refusals.js';
+import { activities, interactively } from '../activities.js';
+import { phoneNumberStatuses } from '../attestation.js';
+import { checkAssignments } from '../steps/drift.js';
+import { retryPendingDeletions } from '../steps/personal-data.js';
+import { checkSubject, prepareAddOn, updateAddOnInformation } from '../steps/add-ons.js';
+import { ADD_ON_SLOTS, type QueuedChange, type Onboarding } from '../state.js';
+import { NeedsCorrections, submitForVetting } from '../steps/vetting.js';
 
 /** Re-read an approval this long before it runs out, while there is time to act on what Twilio says. */
 export const EXPIRY_LEAD_MS = 30 * 24 * 3_600_000;

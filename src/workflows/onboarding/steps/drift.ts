@@ -10,10 +10,10 @@
  * attestation the view infers is what Twilio signs. Numbers or entities added in the Console are not the
  * service's and are left alone.
  */
-import type { DriftEntry } from '../../contract/types.js';
-import { activities } from './activities.js';
-import { refusalProblem } from './corrections.js';
-import type { CustomerBundle, Onboarding } from './state.js';
+import type { DriftEntry } from '../../../contract/types.js';
+import { activities } from '../activities.js';
+import { refusalProblem } from './refusals.js';
+import type { CustomerBundle, Onboarding } from '../state.js';
 
 /** Lists the bundles' assignments (all of the customer's, or those named) and repairs what is missing. */
 export async function checkAssignments(onboarding: Onboarding, only?: string[]): Promise<DriftEntry[]> {

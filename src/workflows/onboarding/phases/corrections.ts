@@ -2,21 +2,17 @@
  * Corrections: what the submitCorrections update accepts (beyond the field formats the API's schema
  * already checked), the wait for them, and how they are applied to what Twilio already has.
  */
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
-import { businessInformationAttributes, representativeAttributes } from '../../trusthub/attributes.js';
-import { TrustHubFailureType, type TwilioErrorDetails } from '../../contract/failures.js';
-import {
-  ADD_ON_FIELD,
-  ADD_ON_PRODUCTS,
-  describeTwilioCode,
-  NOT_OWNED_ATTESTATION,
-} from '../../contract/vocabulary.js';
-import type { Corrections, OnboardingRequest, PhoneNumberRef, Problem } from '../../contract/types.js';
-import { numberTakenProblem, phoneNumberPointer } from '../remedies.js';
-import { activities } from './activities.js';
-import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
-import { updateAddOnInformation } from './products.js';
-import type { Onboarding } from './state.js';
+import { condition } from '@temporalio/workflow';
+import { businessInformationAttributes, representativeAttributes } from '../../../trusthub/attributes.js';
+import { TrustHubFailureType } from '../../../contract/failures.js';
+import { ADD_ON_FIELD, ADD_ON_PRODUCTS } from '../../../contract/vocabulary.js';
+import type { Corrections, Problem } from '../../../contract/types.js';
+import { activities } from '../activities.js';
+import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from '../steps/personal-data.js';
+import { updateAddOnInformation } from '../steps/add-ons.js';
+import type { Onboarding } from '../state.js';
+import { updateTrustProductEmail } from '../steps/bundle-edits.js';
+import { failureType } from '../steps/refusals.js';
 
 const FIELDS = [
   'email',
@@ -208,29 +204,6 @@ async function dropNumbersLeftOut(onboarding: Onboarding, profileSid: string): P
 }
 
 /**
- * Puts the request's email on the trust product, now if Twilio allows edits (draft or rejected), else
- * when it next does: a trust product submitted early, while the profile was in review, cannot change
- * until Twilio decides it, and is evaluated and resubmitted after that with the email carried here.
- */
-export async function updateTrustProductEmail(onboarding: Onboarding): Promise<void> {
-  const sid = onboarding.record.resources.trustProductSid;
-  const status = onboarding.record.trustProduct?.status;
-  if (!sid) return;
-  if (status !== 'draft' && status !== 'twilio-rejected') {
-    onboarding.trustProductEmailOutdated(true);
-    onboarding.note(
-      'trust product email will be updated',
-      `Twilio allows no edits while it is ${status ?? 'unknown'}`,
-    );
-    return;
-  }
-  onboarding.recordBundle(
-    await activities.updateBundleEmail({ kind: 'trust-product', sid, email: onboarding.request.email }),
-  );
-  onboarding.trustProductEmailOutdated(false);
-}
-
-/**
  * Takes the numbers off the rejected trust product and deletes it (Twilio allows deleting a bundle that
  * is not in review); the guide then makes a new one under a new revision of its name.
  */
@@ -244,45 +217,4 @@ async function dropTrustProduct(onboarding: Onboarding): Promise<void> {
   onboarding.hints.delete(sid);
   onboarding.note('trust product replaced', `${sid} deleted`);
   onboarding.trustProductDeleted(sid);
-}
-
-export function failureType(error: unknown): string | undefined {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-/**
- * Twilio refused a request (bad value, not owned number, a number another bundle has): the ISV can fix
- * it with a correction. `numbers` (the record's and the request's) names the number a 20409 is about.
- */
-export function refusalProblem(
-  error: unknown,
-  numbers?: { phoneNumbers: PhoneNumberRef[]; request: Pick<OnboardingRequest, 'phoneNumbers'> },
-): Problem | undefined {
-  const cause = error instanceof ActivityFailure ? error.cause : undefined;
-  if (!(cause instanceof ApplicationFailure)) return undefined;
-  const taken = (cause.details?.[0] as Partial<TwilioErrorDetails> | undefined)?.numberTaken;
-  if (cause.type === TrustHubFailureType.Rejected && taken) {
-    const number = numbers?.phoneNumbers.find((n) => n.sid === taken.phoneNumberSid);
-    const pointer = number && numbers ? phoneNumberPointer(numbers.request, number) : undefined;
-    return numberTakenProblem(number, taken.heldBy, pointer);
-  }
-  if (cause.type === TrustHubFailureType.PhoneNumberNotOwned) {
-    return {
-      kind: 'phone-numbers',
-      message: `${cause.message}. ${NOT_OWNED_ATTESTATION}`,
-      codes: [],
-      failures: [],
-    };
-  }
-  if (cause.type === TrustHubFailureType.Rejected) {
-    const details = (cause.details?.[0] ?? {}) as Partial<TwilioErrorDetails>;
-    return {
-      kind: 'twilio-error',
-      message: `Twilio refused a request: ${details.message ?? cause.message}`,
-      codes: details.code ? [{ code: details.code, meaning: describeTwilioCode(details.code) }] : [],
-      failures: [],
-    };
-  }
-  return undefined;
 }

@@ -7,7 +7,7 @@
  * Each is made and submitted once the profile is approved (Twilio refuses them before: 11005, 11006), and
  * then goes through the very machinery SHAKEN/STIR's trust product does (./vetting.ts): evaluation,
  * submission, the wait for Twilio's decision woken by its callbacks, rejection → corrections →
- * resubmission, the serving loop's re-reads ahead of `valid_until`, and offboarding (./cleanup.ts).
+ * resubmission, the serving loop's re-reads ahead of `valid_until`, and offboarding (../phases/cleanup.ts).
  *
  * Asked for at the start (`voiceIntegrity`, `cnam` in the request) they are made and submitted by the
  * guide as soon as the profile is approved; asked for later (`addProducts`) by the serving loop. Either
@@ -15,16 +15,16 @@
  * until every product is approved, then `completed`. A customer that asks for neither makes none of
  * their calls.
  */
-import { cnamAttributes, voiceIntegrityAttributes } from '../../trusthub/attributes.js';
-import type { AddOnProduct } from '../../contract/vocabulary.js';
-import type { OnboardingRequest } from '../../contract/types.js';
+import { cnamAttributes, voiceIntegrityAttributes } from '../../../trusthub/attributes.js';
+import type { AddOnProduct } from '../../../contract/vocabulary.js';
+import type { OnboardingRequest } from '../../../contract/types.js';
 import {
   describeFailures,
   productFailures,
   type ProductCheckSubject,
-} from '../../contract/product-checks.js';
-import { activities } from './activities.js';
-import { ADD_ON_SLOTS, type Onboarding } from './state.js';
+} from '../../../contract/product-checks.js';
+import { activities } from '../activities.js';
+import { ADD_ON_SLOTS, type Onboarding } from '../state.js';
 import { NeedsCorrections, assignNumbers, submitForVetting } from './vetting.js';
 
 const END_USER_TYPE = {

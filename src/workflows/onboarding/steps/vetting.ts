@@ -11,13 +11,13 @@ import {
   describeTwilioCode,
   type AddOnProduct,
   type BundleKind,
-} from '../../contract/vocabulary.js';
-import type { BundleSnapshot, EvaluationSummary, Problem } from '../../contract/types.js';
-import { numberIneligibility } from '../../contract/product-checks.js';
-import { activities, interactively } from './activities.js';
-import { preSubmitProblem, preSubmitWarnings } from './checks.js';
-import { updateTrustProductEmail } from './corrections.js';
-import type { Onboarding } from './state.js';
+} from '../../../contract/vocabulary.js';
+import type { BundleSnapshot, EvaluationSummary, Problem } from '../../../contract/types.js';
+import { numberIneligibility } from '../../../contract/product-checks.js';
+import { activities, interactively } from '../activities.js';
+import { preSubmitProblem, preSubmitWarnings } from './pre-checks.js';
+import { updateTrustProductEmail } from './bundle-edits.js';
+import type { Onboarding } from '../state.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
 export class NeedsCorrections extends Error {
@@ -45,7 +45,7 @@ export async function vet(onboarding: Onboarding, kind: BundleKind, sid: string)
 
 /**
  * Evaluate and submit, unless the bundle is already in vetting or approved. `product` names a Voice
- * Integrity or CNAM trust product (./products.ts); without it a trust product is SHAKEN/STIR's.
+ * Integrity or CNAM trust product (./add-ons.ts); without it a trust product is SHAKEN/STIR's.
  */
 export async function submitForVetting(
   onboarding: Onboarding,
