@@ -59,14 +59,10 @@ const FIELD_RULES: Record<string, string> = {
 };
 
 /**
- * Every refused adoption, whatever its reason and whatever the workflow said (runs from before
- * STRICT_ADOPTION answered ProfileOwned, and named fields): one status, one body, byte for byte. A
- * refusal that differed by reason would confirm a guessed name or EIN for a known SID.
+ * Every refused adoption, whatever its reason and whatever the workflow said: one status, one body,
+ * byte for byte. A refusal that differed by reason would confirm a guessed name or EIN for a known SID.
  */
-const ADOPTION_REFUSALS: ReadonlySet<string> = new Set([
-  StartRefusal.AdoptionRefused,
-  StartRefusal.ProfileOwned,
-]);
+const ADOPTION_REFUSALS: ReadonlySet<string> = new Set([StartRefusal.AdoptionRefused]);
 
 /** A refused update in the workflow's own words; undefined for any other failure of an update. */
 function updateRefusal(error: WorkflowUpdateFailedError): Problem | undefined {

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/client';
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import type { shakenStirOnboarding } from '../workflows/index.js';
-import { PRIORITIES, type Attestation, type StartPriority } from '../contract/vocabulary.js';
+import { PRIORITIES, type StartPriority } from '../contract/vocabulary.js';
 import {
   WORKFLOW_TYPE,
   addPhoneNumbers,
@@ -27,6 +27,7 @@ import {
   removePhoneNumber,
   startOnboarding,
   submitCorrections,
+  type ObservedCall,
   type StartAnswer,
 } from '../contract/messages.js';
 import { canonicalJson } from '../contract/request-identity.js';
@@ -49,14 +50,6 @@ export function requestDigest(request: OnboardingRequest): string {
 export type OnboardingHandle = WorkflowHandle<typeof shakenStirOnboarding>;
 
 /** One outbound call from a customer's number, as Twilio reported signing it (`StirStatus`). */
-export interface ObservedCall {
-  callSid: string;
-  /** E.164: the customer's number the call was placed from. */
-  from: string;
-  level: Attestation;
-  /** ISO 8601: when Twilio reported it. */
-  at: string;
-}
 
 /** Which page of onboardings: the visibility clauses of the filters (./list-query.ts), and where to go on. */
 export interface ListPageRequest {

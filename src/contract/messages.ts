@@ -65,11 +65,6 @@ export const startOnboarding = defineUpdate<StartAnswer, [StartRequest]>('startO
 export const StartRefusal = {
   DifferentRequest: 'DifferentRequest',
   /**
-   * What runs from before STRICT_ADOPTION answered for a profile another onboarding owns; now that is
-   * an AdoptionRefused like every other reason, and the API answers both the same way.
-   */
-  ProfileOwned: 'CustomerProfileOwned',
-  /**
    * The profile cannot be adopted, whatever the reason: the primary, not a profile of the account,
    * owned by another onboarding, an identity that differs or is missing, an ineligible registration
    * authority. Every one is answered with ADOPTION_REFUSED_MESSAGE and nothing else.

@@ -117,7 +117,7 @@ describe('onboardingProblem', () => {
   test('every refused adoption is one 422 with one message, whatever the workflow said', () => {
     const answers = [
       refused(StartRefusal.AdoptionRefused, 'The EIN differs', ['business.registrationIdentifier']),
-      refused(StartRefusal.ProfileOwned, 'Owned by onboarding-other'),
+      refused(StartRefusal.AdoptionRefused, 'Owned by onboarding-other'),
     ].map(onboardingProblem);
     for (const answer of answers) {
       assert.deepEqual(answer, {

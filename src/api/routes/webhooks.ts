@@ -92,7 +92,7 @@ const OnboardingPath = Type.Object({
 const text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 const digits = Type.Optional(Type.String({ pattern: '^\\d{1,9}$' }));
 
-/** Trust Hub's status callback: these four, as Twilio sends them (and as DESIGN.md observed). */
+/** Trust Hub's status callback: these four, as Twilio sends them. */
 const Callback = Type.Object(
   {
     AccountSid,

@@ -13,7 +13,7 @@
  * Pure and deterministic (workflow code): values are folded for spelling only (case, spacing, the
  * punctuation of a registration number, a leading `www.`), never made to match more loosely. The
  * verdict names the fields that failed for the operators (the run's failure, encrypted); it never
- * carries a value, and the API answers every refusal the same way (src/api/routes/onboardings.ts).
+ * carries a value, and the API answers every refusal the same way (src/api/onboarding-problems.ts).
  */
 import type { OnboardingRequest } from '../../contract/types.js';
 

@@ -6,7 +6,7 @@
  * The API adds the live attempt count and next try from the pending activity (src/api/twilio-outage.ts).
  */
 import type { Problem, TwilioOutage } from '../../contract/types.js';
-import { KIND_REMEDIES } from '../remedies.js';
+import { KIND_REMEDIES } from '../../contract/remedies.js';
 
 /** The recorded outage, shaped as the view's problem (kind `twilio-unavailable`). */
 export function outageProblem(outage: TwilioOutage): Problem {
