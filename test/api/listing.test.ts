@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
@@ -20,10 +20,10 @@ import {
   WaitingSince,
 } from '../../src/contract/search-attributes.js';
 import { eventually } from '../support/sandbox.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
+import { useStack } from '../support/stack.js';
+import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
 const CONFIG_ENV = { LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS };
-const config = loadApiConfig(CONFIG_ENV);
 
 interface Page {
   onboardings: { id: string; customerId: string | null; status: string | null; temporalStatus: string }[];
@@ -40,13 +40,14 @@ const CUSTOMERS = [
 ];
 
 describe('GET /v1/onboardings', () => {
+  const stack = useStack({ temporal: 'dev', sandbox: false });
   let env: TestWorkflowEnvironment;
   let app: FastifyInstance;
   const startedAt = new Date();
 
   before(async () => {
-    env = await devServerEnvironment();
-    app = await buildApp({ config, temporal: env.client });
+    env = stack.env;
+    app = stack.api;
     for (const customer of CUSTOMERS) {
       await env.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: 'listing-no-worker',
@@ -67,10 +68,6 @@ describe('GET /v1/onboardings', () => {
       async () => ((await list('limit=200')).onboardings.length === 5 ? true : undefined),
       30_000,
     );
-  });
-  after(async () => {
-    await app?.close();
-    await env?.teardown();
   });
 
   async function list(query: string): Promise<Page> {

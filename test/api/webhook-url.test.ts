@@ -18,7 +18,7 @@ import { buildApp } from '../../src/api/app.js';
 import { loadApiConfig, signatureBaseUrl } from '../../src/config.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-import { offlineApi } from '../support/api.js';
+import { startStack } from '../support/stack.js';
 
 const AUTH_TOKEN = 'a'.repeat(32);
 const PATH = '/v1/webhooks/trusthub/onboarding-webhook-url-nobody';
@@ -120,7 +120,12 @@ describe("the webhook checks Twilio's signature against the configured URL", { t
 describe('the webhook refuses what Twilio never sends', () => {
   test('an unsigned 1 MB form is refused before it is parsed, let alone signature-checked', async () => {
     // The route never reaches Temporal.
-    const { app, ...api } = await offlineApi({ TWILIO_AUTH_TOKEN: AUTH_TOKEN });
+    const offline = await startStack({
+      temporal: 'offline',
+      sandbox: false,
+      api: { env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN } },
+    });
+    const app = offline.api;
     try {
       const keys = Array.from({ length: 110_000 }, (_, i) => `k${i}=v`).join('&');
       const reply = await app.inject({
@@ -132,7 +137,7 @@ describe('the webhook refuses what Twilio never sends', () => {
       assert.equal(reply.statusCode, 413, reply.body);
       assert.ok(reply.body.length < 512, 'a short answer');
     } finally {
-      await api.close();
+      await offline.close();
     }
   });
 });

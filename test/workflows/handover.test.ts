@@ -38,8 +38,9 @@ import type { CarriedByOlderCode } from '../../src/workflows/onboarding/carried.
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { YIELD_TO_QUEUED_WORK } from '../../src/workflows/patches.js';
 import { recordHistory } from '../support/histories.js';
+import { onboardingRequest } from '../support/customers.js';
 import { eventually } from '../support/sandbox.js';
-import { diagnose, onboardingRequest, workflowBundle } from '../support/stack.js';
+import { diagnose, workflowBundle } from '../support/stack.js';
 import { devServerEnvironment, testDataConverter } from '../support/temporal.js';
 
 /** The dev server suggests continuing as new once a run's history has this many events. */
