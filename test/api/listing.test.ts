@@ -9,8 +9,6 @@ import { before, describe, test } from 'node:test';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { loadApiConfig } from '../../src/config.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import {
@@ -20,10 +18,7 @@ import {
   WaitingSince,
 } from '../../src/contract/search-attributes.js';
 import { eventually } from '../support/sandbox.js';
-import { useStack } from '../support/stack.js';
-import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-
-const CONFIG_ENV = { LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS };
+import { startStack, useStack } from '../support/stack.js';
 
 interface Page {
   onboardings: { id: string; customerId: string | null; status: string | null; temporalStatus: string }[];
@@ -179,13 +174,14 @@ describe('GET /v1/onboardings', () => {
         done();
       },
     });
-    const logged = await buildApp({
-      config: loadApiConfig({ ...CONFIG_ENV, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }),
-      temporal: env.client,
-      logStream,
+    // A second API on the same server, logging at warn.
+    const logged = await startStack({
+      temporal: env,
+      sandbox: false,
+      api: { env: { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, logStream },
     });
     try {
-      const response = await logged.inject({ method: 'GET', url: '/v1/onboardings?limit=200' });
+      const response = await logged.api.inject({ method: 'GET', url: '/v1/onboardings?limit=200' });
       assert.equal(response.statusCode, 200, response.body);
       const listed = response.json<Page>().onboardings;
       assert.deepEqual(
