@@ -66,8 +66,6 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 export interface Stack {
   /** The Temporal server's environment (a real server only). */
   env: TestWorkflowEnvironment;
-  /** The client the API uses. */
-  client: Client;
   sandbox: Sandbox;
   sandboxUrl: string;
   info: SandboxInfo;
@@ -284,13 +282,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     const stack = {
-      client: temporal.client,
       pollIntervalMs: pollInterval,
       close,
       ...(env ? runWaits(env, running?.admin, taskQueue) : {}),
     } as Partial<Stack>;
     if (env) stack.env = env;
-    else absent(stack, 'env', 'Temporal server');
+    else
+      for (const property of ['env', 'waitFor', 'result', 'view', 'approveBoth', 'startRun'])
+        absent(stack, property, 'Temporal server');
     const { offline } = temporal;
     if (offline) stack.temporalCalls = () => offline.calls();
     else absent(stack, 'temporalCalls', 'offline Temporal');
