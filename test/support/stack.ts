@@ -27,7 +27,7 @@ import type { Activities } from '../../src/activities/index.js';
 import type { EventDestination } from '../../src/activities/events.js';
 import { createWorkers } from '../../src/temporal/workers.js';
 import { buildApp, type AppDependencies } from '../../src/api/app.js';
-import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
+import { loadApiConfig, statusCallbackUrl, type ApiConfig } from '../../src/config.js';
 import type { Sandbox, SandboxInfo, SandboxOptions } from 'trusthub-sandbox';
 import type { TwilioClient } from '../../src/trusthub/client.js';
 import type { OnboardingRequest, OnboardingView } from '../../src/contract/types.js';
@@ -70,6 +70,8 @@ export interface Stack {
   sandboxUrl: string;
   info: SandboxInfo;
   api: FastifyInstance;
+  /** The API's configuration, as loaded from its environment. */
+  apiConfig: ApiConfig;
   /** Where the API listens (a listening API only). */
   apiUrl: string;
   taskQueue: string;
@@ -138,10 +140,17 @@ export interface StackOptions {
   /**
    * The API, or `false` for none. `env` goes on top of its configuration (a silent log, the test
    * payload keys, and, with a sandbox and a worker, its auth token and the worker's task queue);
-   * `listen` (default: when a worker runs) puts it on a free port with that URL as PUBLIC_BASE_URL;
-   * `logStream` reads its logs.
+   * `listen` (default: when a worker runs) puts it on a free port with that URL as PUBLIC_BASE_URL
+   * (unless `publicBaseUrl: false`); `logStream` reads its logs.
    */
-  api?: false | { env?: Record<string, string>; listen?: boolean; logStream?: AppDependencies['logStream'] };
+  api?:
+    | false
+    | {
+        env?: Record<string, string>;
+        listen?: boolean;
+        publicBaseUrl?: boolean;
+        logStream?: AppDependencies['logStream'];
+      };
   /** The worker's task queue; `onboarding-test-<port>` by default. */
   taskQueue?: string;
   pollInterval?: number;
@@ -226,10 +235,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const taskQueue = options.taskQueue ?? (port === undefined ? undefined : `onboarding-test-${port}`);
 
     let api: FastifyInstance | undefined;
+    let config: ApiConfig | undefined;
     if (apiOptions) {
-      const config = loadApiConfig({
+      config = loadApiConfig({
         LOG_LEVEL: 'silent',
-        ...(listen ? { PORT: String(port), PUBLIC_BASE_URL: apiUrl! } : {}),
+        ...(listen ? { PORT: String(port) } : {}),
+        ...(listen && apiOptions.publicBaseUrl !== false ? { PUBLIC_BASE_URL: apiUrl! } : {}),
         ...(running ? { TWILIO_AUTH_TOKEN: running.info.authToken } : {}),
         ...(withWorker && taskQueue ? { TEMPORAL_TASK_QUEUE: taskQueue } : {}),
         PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
@@ -304,8 +315,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     } else
       for (const property of ['sandbox', 'sandboxUrl', 'info', 'admin', 'twilio'])
         absent(stack, property, 'sandbox');
-    if (api) stack.api = api;
-    else absent(stack, 'api', 'API');
+    if (api && config) Object.assign(stack, { api, apiConfig: config });
+    else for (const property of ['api', 'apiConfig']) absent(stack, property, 'API');
     if (apiUrl) stack.apiUrl = apiUrl;
     else absent(stack, 'apiUrl', 'listening API');
     if (taskQueue) stack.taskQueue = taskQueue;
