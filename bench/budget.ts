@@ -18,7 +18,7 @@ import { buildApp } from '../src/api/app.js';
 import { loadApiConfig, workerRequestsPerSecond } from '../src/config.js';
 import { workerWorkflowBundle } from '../src/temporal/workflow-bundle.js';
 import { freePort } from '../scripts/toolchain.js';
-import { onboardingRequest } from '../test/support/stack.js';
+import { onboardingRequest } from '../test/support/customers.js';
 import { busiestWindow, eventually, runSandbox } from '../test/support/sandbox.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../test/support/temporal.js';
 import { spawnWorker, type WorkerProcess } from '../test/support/worker-process.js';

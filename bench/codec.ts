@@ -12,7 +12,8 @@
  */
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { EncryptionCodec, failureConverterPath, parsePayloadKeys } from '../src/temporal/codec.js';
-import { onboardingRequest, startStack } from '../test/support/stack.js';
+import { onboardingRequest } from '../test/support/customers.js';
+import { startStack } from '../test/support/stack.js';
 import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../test/support/temporal.js';
 
 const onboardings = Number(process.env.BENCH_ONBOARDINGS ?? 20);
@@ -64,7 +65,8 @@ async function batch(mode: 'encrypted' | 'plain', count = onboardings, label: st
   const codec = new MeteredCodec(new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS)));
   const dataConverter: DataConverter =
     mode === 'encrypted' ? { payloadCodecs: [codec], failureConverterPath } : {};
-  const stack = await startStack(env, {
+  const stack = await startStack({
+    temporal: env,
     dataConverter,
     sandbox: { vetting: 'auto', profileReviewMs: 300, trustProductReviewMs: 300, phoneNumbers: count },
   });

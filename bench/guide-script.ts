@@ -6,7 +6,8 @@
  */
 import { SHAKEN_STIR_POLICY_SID } from 'trusthub-sandbox';
 import type { TwilioClient } from '../src/trusthub/client.js';
-import { acmeCustomer, createSecondaryProfile } from '../test/support/fixtures.js';
+import { acmeCustomer } from '../test/support/customers.js';
+import { createSecondaryProfile } from '../test/support/sandbox.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { buildApp } from '../src/api/app.js';
 import { loadApiConfig } from '../src/config.js';
 import { freePort } from '../scripts/toolchain.js';
-import { onboardingRequest } from '../test/support/stack.js';
+import { onboardingRequest } from '../test/support/customers.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../test/support/temporal.js';
 
 /** An onboarding whose regionsOfOperation is padded with distinct made-up regions to about `bytes`. */

@@ -38,7 +38,7 @@ import {
 } from '../scripts/cluster.js';
 import { freePort } from '../scripts/toolchain.js';
 import { startService, type RunningService } from '../test/support/npm-start.js';
-import { onboardingRequest } from '../test/support/stack.js';
+import { onboardingRequest } from '../test/support/customers.js';
 import { percentile } from './percentile.js';
 
 const { values: args } = parseArgs({

@@ -8,7 +8,7 @@
  * Prints the requests per onboarding for both, the difference route by route, and the median time to A
  * and to `completed`; asserts nothing (machines are shared and noisy).
  */
-import { BOTH_ADD_ONS, onboardingRequest } from '../test/support/stack.js';
+import { BOTH_ADD_ONS, onboardingRequest } from '../test/support/customers.js';
 import { profileReviewMs, runs, scaledVettingStack, trustProductReviewMs } from './scaled-vetting.js';
 
 const { stack, close } = await scaledVettingStack();

@@ -30,9 +30,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { CallbackRecord, RequestArrival } from 'trusthub-sandbox';
 import { createTwilioClient } from '../src/trusthub/client.js';
-import { onboardingRequest } from '../test/support/stack.js';
-import { processUsage, startService, type RunningService, type Topology } from '../test/support/npm-start.js';
+import { onboardingRequest } from '../test/support/customers.js';
 import { busiestWindow } from '../test/support/sandbox.js';
+import { processUsage, startService, type RunningService, type Topology } from '../test/support/npm-start.js';
 import { guideScript } from './guide-script.js';
 import { percentile } from './percentile.js';
 

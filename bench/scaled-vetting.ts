@@ -12,7 +12,8 @@ export const trustProductReviewMs = 3 * profileReviewMs;
 
 export async function scaledVettingStack(): Promise<{ stack: Stack; close: () => Promise<void> }> {
   const env = await devServerEnvironment();
-  const stack = await startStack(env, {
+  const stack = await startStack({
+    temporal: env,
     sandbox: { vetting: 'auto', profileReviewMs, trustProductReviewMs, phoneNumbers: 2 * runs },
   });
   return {

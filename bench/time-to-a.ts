@@ -13,7 +13,7 @@
  */
 import type { TwilioClient } from '../src/trusthub/client.js';
 import { guideScript } from './guide-script.js';
-import { onboardingRequest } from '../test/support/stack.js';
+import { onboardingRequest } from '../test/support/customers.js';
 import { profileReviewMs, runs, scaledVettingStack, trustProductReviewMs } from './scaled-vetting.js';
 
 const { stack, close } = await scaledVettingStack();

@@ -11,7 +11,8 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { BOTH_ADD_ONS, onboardingRequest, startStack } from '../test/support/stack.js';
+import { BOTH_ADD_ONS, onboardingRequest } from '../test/support/customers.js';
+import { startStack } from '../test/support/stack.js';
 import { timeSkippingEnvironment } from '../test/support/temporal.js';
 
 const YEAR_MS = 365 * 24 * 3_600_000;
@@ -20,7 +21,7 @@ const { temporal } = proto;
 const EventType = temporal.api.enums.v1.EventType;
 
 const env = await timeSkippingEnvironment();
-const stack = await startStack(env, { sandbox: { vetting: 'manual', phoneNumbers: 2 } });
+const stack = await startStack({ temporal: env, sandbox: { vetting: 'manual', phoneNumbers: 2 } });
 
 const requests = async () =>
   (await stack.admin<{ requests: { byRoute: Record<string, number> } }>('GET', '/__sandbox/state')).requests

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { loggerOptions } from '../src/logger.js';
-import { onboardingRequest } from './support/stack.js';
+import { onboardingRequest } from './support/customers.js';
 
 test('personal data and secrets never reach the logs, however deep they sit', () => {
   const lines: string[] = [];

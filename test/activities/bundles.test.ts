@@ -7,15 +7,14 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
 import { TrustHubFailureType, twilioErrorDetails } from '../../src/contract/failures.js';
-import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 import {
-  address,
-  business,
-  loseNextResponse,
-  representative,
-  startHarness,
-  type Harness,
-} from './support.js';
+  acmeCustomer,
+  plumbingAddress as address,
+  plumbingBusiness as business,
+  plumbingRepresentative as representative,
+} from '../support/customers.js';
+import { createSecondaryProfile } from '../support/sandbox.js';
+import { loseNextResponse, startHarness, type Harness } from './support.js';
 
 describe('bundle activities against the sandbox', () => {
   let h: Harness;

@@ -11,7 +11,12 @@ import { businessInformationAttributes } from '../../src/trusthub/attributes.js'
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { AUTH_RETRY_DELAY } from '../../src/trusthub/errors.js';
 import { TrustHubFailureType, twilioErrorDetails } from '../../src/contract/failures.js';
-import { EMAIL, address, business, useFreshHarness, type Harness } from './support.js';
+import { useFreshHarness, type Harness } from './support.js';
+import {
+  PLUMBING_EMAIL as EMAIL,
+  plumbingAddress as address,
+  plumbingBusiness as business,
+} from '../support/customers.js';
 
 function failureOf(type: string, check?: (failure: ApplicationFailure) => void) {
   return (error: unknown) => {

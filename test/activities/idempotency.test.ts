@@ -10,15 +10,17 @@ import { TrustHubFailureType } from '../../src/contract/failures.js';
 import {
   ADDRESSES_PATH,
   CALLBACK,
-  EMAIL,
   PERSONAL_DATA,
-  address,
-  business,
   loseNextResponse,
-  representative,
   useFreshHarness,
   type Harness,
 } from './support.js';
+import {
+  PLUMBING_EMAIL as EMAIL,
+  plumbingAddress as address,
+  plumbingBusiness as business,
+  plumbingRepresentative as representative,
+} from '../support/customers.js';
 
 function isUnavailable(error: unknown): boolean {
   return (

@@ -11,12 +11,13 @@ import type { Sandbox, SandboxInfo } from 'trusthub-sandbox';
 import type { FaultRule } from 'trusthub-sandbox';
 import { runSandbox, type SandboxAdmin } from '../support/sandbox.js';
 import type { TwilioClient } from '../../src/trusthub/client.js';
-import type {
-  AuthorizedRepresentative,
-  BundleSnapshot,
-  BusinessInformation,
-  PostalAddress,
-} from '../../src/contract/types.js';
+import type { BundleSnapshot } from '../../src/contract/types.js';
+import {
+  plumbingAddress as address,
+  plumbingBusiness as business,
+  PLUMBING_EMAIL as EMAIL,
+  plumbingRepresentative as representative,
+} from '../support/customers.js';
 import type { BundleKind } from '../../src/contract/vocabulary.js';
 
 export interface LogEntry {
@@ -138,37 +139,6 @@ export function loseNextResponse(path: string, anyWrite = false): FaultRule {
 
 export const ADDRESSES_PATH = '^/2010-04-01/Accounts/[^/]+/Addresses\\.json$';
 
-export const business: BusinessInformation = {
-  name: 'Acme Plumbing LLC',
-  identity: 'direct_customer',
-  type: 'Limited Liability Corporation',
-  industry: 'CONSUMER',
-  registrationIdentifier: 'EIN',
-  registrationNumber: '123456789',
-  regionsOfOperation: ['USA_AND_CANADA'],
-  websiteUrl: 'https://acme-plumbing.example.com',
-  socialMediaProfileUrls: ['https://www.linkedin.com/company/acme-plumbing'],
-};
-
-export const representative: AuthorizedRepresentative = {
-  firstName: 'Adaline',
-  lastName: 'Quimby',
-  email: 'adaline.quimby@acme-plumbing.example.com',
-  phoneNumber: '+14155550999',
-  businessTitle: 'Owner',
-  jobPosition: 'CEO',
-};
-
-export const address: PostalAddress = {
-  customerName: 'Acme Plumbing LLC',
-  street: '742 Evergreen Terrace',
-  city: 'Springfield',
-  region: 'IL',
-  postalCode: '62704',
-  isoCountry: 'US',
-};
-
-export const EMAIL = 'compliance@acme-plumbing.example.com';
 export const CALLBACK = 'https://onboarding.example.com/v1/webhooks/trusthub';
 
 /** The strings that must never appear in the activities' logs. */

@@ -3,14 +3,14 @@
  * identity Twilio vetted, so it is the operators' act: POST /v1/adoptions, in its own scope, opened by
  * ADOPT_TOKEN alone. POST /v1/onboardings, which the ISV's sign-up backend calls with API_TOKEN and
  * end customers' input, refuses customerProfileSid outright. Answered before Temporal is asked: the
- * offline API (test/support/api.ts) counts every call that reached it.
+ * offline stack (test/support/stack.ts) counts every call that reached it.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadApiConfig } from '../../src/config.js';
-import { useOfflineApi } from '../support/api.js';
+import { useStack } from '../support/stack.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-import { onboardingRequest } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
 
 const API_TOKEN = 'adoptions-isv-token-0123456789';
 const ADOPT_TOKEN = 'adoptions-operators-token-0123456789';
@@ -23,10 +23,10 @@ const adoption = () => ({
 const bearer = (token: string | undefined) => (token ? { authorization: `Bearer ${token}` } : {});
 
 describe('POST /v1/onboardings never adopts', () => {
-  const api = useOfflineApi({ API_TOKEN, ADOPT_TOKEN });
+  const offline = useStack({ temporal: 'offline', sandbox: false, api: { env: { API_TOKEN, ADOPT_TOKEN } } });
 
   test('a body with customerProfileSid is a 400 naming the field and where adoption is', async () => {
-    const response = await api.app.inject({
+    const response = await offline.api.inject({
       method: 'POST',
       url: '/v1/onboardings',
       headers: bearer(API_TOKEN),
@@ -43,14 +43,14 @@ describe('POST /v1/onboardings never adopts', () => {
     );
     assert.match(error.fields[0]!.rule, /POST \/v1\/adoptions/);
     assert.match(error.fields[0]!.rule, /ADOPT_TOKEN/);
-    assert.equal(api.temporalCalls(), 0, 'nothing was started');
+    assert.equal(offline.temporalCalls(), 0, 'nothing was started');
   });
 });
 
 describe('POST /v1/adoptions takes ADOPT_TOKEN, and only it', () => {
-  const api = useOfflineApi({ API_TOKEN, ADOPT_TOKEN });
+  const offline = useStack({ temporal: 'offline', sandbox: false, api: { env: { API_TOKEN, ADOPT_TOKEN } } });
   const adopt = (token: string | undefined, payload: object = adoption()) =>
-    api.app.inject({ method: 'POST', url: '/v1/adoptions', headers: bearer(token), payload });
+    offline.api.inject({ method: 'POST', url: '/v1/adoptions', headers: bearer(token), payload });
 
   test("the ISV's API_TOKEN, no token or a wrong one is a 401 that names ADOPT_TOKEN", async () => {
     for (const token of [API_TOKEN, undefined, `${ADOPT_TOKEN}x`]) {
@@ -58,7 +58,7 @@ describe('POST /v1/adoptions takes ADOPT_TOKEN, and only it', () => {
       assert.equal(response.statusCode, 401, `${token}: ${response.body}`);
       assert.match(response.body, /ADOPT_TOKEN/);
     }
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 
   test("ADOPT_TOKEN opens it (the body is checked next), and none of the ISV's routes", async () => {
@@ -72,7 +72,7 @@ describe('POST /v1/adoptions takes ADOPT_TOKEN, and only it', () => {
       ['GET', '/v1/onboardings'],
       ['DELETE', '/v1/onboardings/onboarding-acme'],
     ] as const) {
-      const isv = await api.app.inject({
+      const isv = await offline.api.inject({
         method,
         url,
         headers: bearer(ADOPT_TOKEN),
@@ -81,16 +81,16 @@ describe('POST /v1/adoptions takes ADOPT_TOKEN, and only it', () => {
       assert.equal(isv.statusCode, 401, `${method} ${url}: ${isv.body}`);
       assert.match(isv.body, /Bearer <API_TOKEN>/);
     }
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 });
 
 describe('with API_TOKEN alone, nobody adopts', () => {
-  const api = useOfflineApi({ API_TOKEN });
+  const offline = useStack({ temporal: 'offline', sandbox: false, api: { env: { API_TOKEN } } });
 
   test('POST /v1/adoptions refuses every request and says ADOPT_TOKEN is not set', async () => {
     for (const token of [API_TOKEN, undefined]) {
-      const response = await api.app.inject({
+      const response = await offline.api.inject({
         method: 'POST',
         url: '/v1/adoptions',
         headers: bearer(token),
@@ -103,17 +103,17 @@ describe('with API_TOKEN alone, nobody adopts', () => {
 });
 
 describe('with no token at all (loopback development)', () => {
-  const api = useOfflineApi({});
+  const offline = useStack({ temporal: 'offline', sandbox: false, api: { env: {} } });
 
   test('POST /v1/adoptions is open like every scope', async () => {
-    const response = await api.app.inject({
+    const response = await offline.api.inject({
       method: 'POST',
       url: '/v1/adoptions?priority=urgent',
       payload: adoption(),
     });
     // The query fails its schema: the route ran, and nothing reached Temporal.
     assert.equal(response.statusCode, 400, response.body);
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 });
 

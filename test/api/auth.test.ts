@@ -10,8 +10,8 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { before, describe, test } from 'node:test';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 
 const TOKEN = 'auth-test-token-0123456789';
@@ -127,7 +127,8 @@ describe('bearer auth is enforced by route scope', { timeout: 300_000 }, () => {
   const existing = onboardingIdFor('auth-victim');
 
   // Two tokens at once: the one being introduced and the one being retired, as during a rotation.
-  const stack = useStack(devServerEnvironment, {
+  const stack = useStack({
+    temporal: 'dev',
     apiToken: `${TOKEN},${OLD_TOKEN}`,
     adoptToken: ADOPT_TOKEN,
     codecToken: CODEC_TOKEN,

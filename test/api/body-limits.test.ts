@@ -15,8 +15,8 @@ import { BODY_LIMIT } from '../../src/api/app.js';
 import { MAX_FIELD_ERRORS } from '../../src/api/plugins/errors.js';
 import { REGIONS_OF_OPERATION } from '../../src/contract/vocabulary.js';
 import { freePort } from '../../scripts/toolchain.js';
-import { onboardingRequest } from '../support/stack.js';
-import { offlineApi, type OfflineApi } from '../support/api.js';
+import { onboardingRequest } from '../support/customers.js';
+import { type Stack, startStack } from '../support/stack.js';
 
 /** A small answer, whatever was sent: a few field errors and a count. */
 const SMALL_ANSWER = 8 * 1024;
@@ -37,19 +37,19 @@ function withRegions(bytes: number): string {
 }
 
 describe('request bodies are bounded', () => {
-  let api: OfflineApi;
+  let offline: Stack;
   let app: FastifyInstance;
   let url: string;
 
   before(async () => {
-    api = await offlineApi();
-    app = api.app;
+    offline = await startStack({ temporal: 'offline', sandbox: false });
+    app = offline.api;
     const port = await freePort();
     await app.listen({ host: '127.0.0.1', port });
     url = `http://127.0.0.1:${port}`;
   });
   after(async () => {
-    await api?.close();
+    await offline?.close();
   });
 
   const post = (body: string) =>

@@ -16,7 +16,7 @@ import { observedAt } from '../../src/api/call-forwarding.js';
 import { signatureBaseUrl } from '../../src/config.js';
 import { callObserved } from '../../src/contract/messages.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
-import { offlineApi, useOfflineApi } from '../support/api.js';
+import { startStack, useStack } from '../support/stack.js';
 import { parsePrometheus, total } from '../support/prometheus.js';
 import { useSignalRuns } from '../support/signal-runs.js';
 
@@ -72,49 +72,53 @@ function callback(
 }
 
 describe('POST /v1/webhooks/calls refuses and drops before Temporal', () => {
-  const api = useOfflineApi({ TWILIO_AUTH_TOKEN: AUTH_TOKEN });
+  const offline = useStack({
+    temporal: 'offline',
+    sandbox: false,
+    api: { env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN } },
+  });
   const url = `/v1/webhooks/calls/${onboardingIdFor('acme-dental')}`;
 
   test('a wrong or missing signature is a 403', async () => {
     for (const signedWith of ['d'.repeat(32), null]) {
-      const response = await callback(api.app, url, ringing(), { signedWith });
+      const response = await callback(offline.api, url, ringing(), { signedWith });
       assert.equal(response.statusCode, 403, response.body);
       assert.match(response.body, /Invalid X-Twilio-Signature/);
     }
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 
   test('a callback that names no onboarding in its path matches no route; an ill-formed one is a 400', async () => {
-    const none = await callback(api.app, '/v1/webhooks/calls', ringing());
+    const none = await callback(offline.api, '/v1/webhooks/calls', ringing());
     assert.equal(none.statusCode, 404, none.body);
-    const bad = await callback(api.app, '/v1/webhooks/calls/acme-dental', ringing());
+    const bad = await callback(offline.api, '/v1/webhooks/calls/acme-dental', ringing());
     assert.equal(bad.statusCode, 400, bad.body);
     assert.match(bad.body, /params\.onboardingId/);
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 
   test('what Twilio never sends is a 400: a malformed CallSid, an oversized body', async () => {
-    const bad = await callback(api.app, url, ringing({ CallSid: 'CA-not-a-sid' }));
+    const bad = await callback(offline.api, url, ringing({ CallSid: 'CA-not-a-sid' }));
     assert.equal(bad.statusCode, 400, bad.body);
     assert.match(bad.body, /CallSid/);
-    const big = await callback(api.app, url, ringing({ Padding: 'x'.repeat(9 * 1024) }));
+    const big = await callback(offline.api, url, ringing({ Padding: 'x'.repeat(9 * 1024) }));
     assert.equal(big.statusCode, 413, big.body);
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 
   test('a callback without StirStatus (completed, or an unsigned call) is acknowledged and forwarded nowhere', async () => {
     const { StirStatus: _, ...completed } = ringing({ CallStatus: 'completed', CallDuration: '31' });
-    const response = await callback(api.app, url, completed);
+    const response = await callback(offline.api, url, completed);
     assert.equal(response.statusCode, 204, response.body);
     assert.equal(response.body, '');
     // A level from something that is not a number (a SIP or client leg) says nothing of a number.
-    const sip = await callback(api.app, url, ringing({ From: 'sip:front-desk@example.com' }));
+    const sip = await callback(offline.api, url, ringing({ From: 'sip:front-desk@example.com' }));
     assert.equal(sip.statusCode, 204, sip.body);
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 
   test('each outcome is counted', async () => {
-    const scrape = await api.app.inject({ method: 'GET', url: '/metrics' });
+    const scrape = await offline.api.inject({ method: 'GET', url: '/metrics' });
     const series = parsePrometheus(scrape.body);
     const count = (outcome: string) => total(series, 'call_status_callbacks_total', { outcome });
     assert.equal(count('refused_signature'), 2);
@@ -124,9 +128,9 @@ describe('POST /v1/webhooks/calls refuses and drops before Temporal', () => {
   });
 
   test('without TWILIO_AUTH_TOKEN nothing can be verified: 503', async () => {
-    const unconfigured = await offlineApi();
+    const unconfigured = await startStack({ temporal: 'offline', sandbox: false });
     try {
-      const response = await callback(unconfigured.app, url, ringing());
+      const response = await callback(unconfigured.api, url, ringing());
       assert.equal(response.statusCode, 503, response.body);
       assert.match(response.body, /TWILIO_AUTH_TOKEN/);
     } finally {
@@ -138,10 +142,14 @@ describe('POST /v1/webhooks/calls refuses and drops before Temporal', () => {
 describe('POST /v1/onboardings/:id/calls is the ISV scope', () => {
   const ISV_TOKEN = 'calls-test-isv-token-0123456789';
   const METRICS_TOKEN = 'calls-test-metrics-token-012345';
-  const api = useOfflineApi({ API_TOKEN: ISV_TOKEN, METRICS_TOKEN });
+  const offline = useStack({
+    temporal: 'offline',
+    sandbox: false,
+    api: { env: { API_TOKEN: ISV_TOKEN, METRICS_TOKEN } },
+  });
 
   const relay = (token: string | undefined, body: unknown) =>
-    api.app.inject({
+    offline.api.inject({
       method: 'POST',
       url: `/v1/onboardings/${onboardingIdFor('acme-dental')}/calls`,
       headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -161,7 +169,7 @@ describe('POST /v1/onboardings/:id/calls is the ISV scope', () => {
       .json<{ error: { fields: { field: string }[] } }>()
       .error.fields.map((f) => f.field);
     assert.deepEqual(fields.sort(), ['from', 'stirStatus']);
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 });
 

@@ -19,7 +19,7 @@ import {
   type JsonPayload,
 } from '../../src/temporal/codec.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-import { offlineApi, type OfflineApi } from '../support/api.js';
+import { type Stack, startStack } from '../support/stack.js';
 
 const TOKEN = 'codec-test-token-0123456789';
 const ISV_TOKEN = 'codec-test-isv-token-0123456789';
@@ -27,20 +27,24 @@ const UI = 'http://127.0.0.1:8233';
 describe('the codec endpoint for the Temporal Web UI', () => {
   const input = { business: { name: 'Acme Dental LLC' }, email: 'dana@acmedental.com' };
   const codec = new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS));
-  let api: OfflineApi;
+  let offline: Stack;
   let app: FastifyInstance;
   /** The same API with CODEC_ENCODE=true. */
-  let encoding: OfflineApi;
+  let encoding: Stack;
 
   before(async () => {
     // The codec never calls Temporal: a client that connects to nothing proves it.
     const env = { API_TOKEN: ISV_TOKEN, CODEC_TOKEN: TOKEN, TEMPORAL_UI_URL: `${UI}/` };
-    api = await offlineApi(env);
-    app = api.app;
-    encoding = await offlineApi({ ...env, CODEC_ENCODE: 'true' });
+    offline = await startStack({ temporal: 'offline', sandbox: false, api: { env: env } });
+    app = offline.api;
+    encoding = await startStack({
+      temporal: 'offline',
+      sandbox: false,
+      api: { env: { ...env, CODEC_ENCODE: 'true' } },
+    });
   });
   after(async () => {
-    await api?.close();
+    await offline?.close();
     await encoding?.close();
   });
 
@@ -77,7 +81,7 @@ describe('the codec endpoint for the Temporal Web UI', () => {
 
   test('with CODEC_ENCODE=true, encode then decode round-trips, and encode hides the input', async () => {
     const plain = toJson(defaultPayloadConverter.toPayload(input));
-    const encoded = await post('/v1/codec/encode', { payloads: [plain] }, TOKEN, encoding.app);
+    const encoded = await post('/v1/codec/encode', { payloads: [plain] }, TOKEN, encoding.api);
     assert.equal(encoded.statusCode, 200);
     const body = encoded.json<{ payloads: JsonPayload[] }>();
     assert.ok(!Buffer.from(body.payloads[0]!.data!, 'base64').toString('latin1').includes('acmedental'));
@@ -133,16 +137,22 @@ describe('the codec endpoint for the Temporal Web UI', () => {
       assert.equal((await preflight(origin)).headers['access-control-allow-origin'], undefined, origin);
     }
     // A UI on a real host gets its own origin alone: no loopback name is let in beside it.
-    const remote = await offlineApi({
-      API_TOKEN: ISV_TOKEN,
-      CODEC_TOKEN: TOKEN,
-      TEMPORAL_UI_URL: 'https://temporal.example.com',
+    const remote = await startStack({
+      temporal: 'offline',
+      sandbox: false,
+      api: {
+        env: {
+          API_TOKEN: ISV_TOKEN,
+          CODEC_TOKEN: TOKEN,
+          TEMPORAL_UI_URL: 'https://temporal.example.com',
+        },
+      },
     });
     try {
       const ui = 'https://temporal.example.com';
-      assert.equal((await preflight(ui, remote.app)).headers['access-control-allow-origin'], ui);
+      assert.equal((await preflight(ui, remote.api)).headers['access-control-allow-origin'], ui);
       for (const origin of ['http://localhost:8233', 'https://localhost', 'http://127.0.0.1:8233']) {
-        const answer = await preflight(origin, remote.app);
+        const answer = await preflight(origin, remote.api);
         assert.equal(answer.headers['access-control-allow-origin'], undefined, origin);
       }
     } finally {

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { loadApiConfig } from '../../src/config.js';
-import { freePort } from '../../scripts/toolchain.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-
-const config = loadApiConfig({ LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS });
+import { useStack } from '../support/stack.js';
 
 describe('health endpoints with Temporal running', () => {
-  let env: TestWorkflowEnvironment;
+  const stack = useStack({ temporal: 'dev', sandbox: false });
   let app: FastifyInstance;
-  before(async () => {
-    env = await devServerEnvironment();
-    app = await buildApp({ config, temporal: env.client });
-  });
-  after(async () => {
-    await app?.close();
-    await env?.teardown();
+  before(() => {
+    app = stack.api;
   });
 
   test('GET /healthz answers 200', async () => {
@@ -48,16 +36,11 @@ describe('health endpoints with Temporal running', () => {
 });
 
 describe('health endpoints with Temporal down', () => {
+  // Nothing listens on Temporal's port: its connection fails on first use, as when Temporal is down.
+  const stack = useStack({ temporal: 'unreachable', sandbox: false });
   let app: FastifyInstance;
-  let connection: Connection;
-  before(async () => {
-    // Nothing listens on this port: a lazy connection fails on first use, as when Temporal is down.
-    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    app = await buildApp({ config, temporal: new Client({ connection }) });
-  });
-  after(async () => {
-    await app?.close();
-    await connection?.close();
+  before(() => {
+    app = stack.api;
   });
 
   test('GET /healthz still answers 200: the process is up', async () => {

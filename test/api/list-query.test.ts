@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { MAX_WAITING_DAYS, listPageRequest, parseListQuery } from '../../src/api/list-query.js';
 import { encodeCursor } from '../../src/api/cursor.js';
 import { ONBOARDING_STEPS } from '../../src/contract/vocabulary.js';
-import { useOfflineApi } from '../support/api.js';
+import { useStack } from '../support/stack.js';
 
 const NOW = new Date('2026-11-10T12:00:00.000Z');
 
@@ -108,10 +108,10 @@ describe('listPageRequest', () => {
 });
 
 describe('GET /v1/onboardings refuses meaningless filters with a 400', () => {
-  const api = useOfflineApi();
+  const offline = useStack({ temporal: 'offline', sandbox: false });
 
   async function refused(query: string, field: string, rule: RegExp) {
-    const response = await api.app.inject({ method: 'GET', url: `/v1/onboardings?${query}` });
+    const response = await offline.api.inject({ method: 'GET', url: `/v1/onboardings?${query}` });
     assert.equal(response.statusCode, 400, `${query}: ${response.statusCode} ${response.body}`);
     const { error } = response.json<{ error: { code: string; fields: { field: string; rule: string }[] } }>();
     assert.equal(error.code, 'invalid_request');

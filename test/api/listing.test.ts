@@ -5,12 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { loadApiConfig } from '../../src/config.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import {
@@ -20,10 +18,7 @@ import {
   WaitingSince,
 } from '../../src/contract/search-attributes.js';
 import { eventually } from '../support/sandbox.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-
-const CONFIG_ENV = { LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS };
-const config = loadApiConfig(CONFIG_ENV);
+import { startStack, useStack } from '../support/stack.js';
 
 interface Page {
   onboardings: { id: string; customerId: string | null; status: string | null; temporalStatus: string }[];
@@ -40,13 +35,14 @@ const CUSTOMERS = [
 ];
 
 describe('GET /v1/onboardings', () => {
+  const stack = useStack({ temporal: 'dev', sandbox: false });
   let env: TestWorkflowEnvironment;
   let app: FastifyInstance;
   const startedAt = new Date();
 
   before(async () => {
-    env = await devServerEnvironment();
-    app = await buildApp({ config, temporal: env.client });
+    env = stack.env;
+    app = stack.api;
     for (const customer of CUSTOMERS) {
       await env.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue: 'listing-no-worker',
@@ -67,10 +63,6 @@ describe('GET /v1/onboardings', () => {
       async () => ((await list('limit=200')).onboardings.length === 5 ? true : undefined),
       30_000,
     );
-  });
-  after(async () => {
-    await app?.close();
-    await env?.teardown();
   });
 
   async function list(query: string): Promise<Page> {
@@ -182,13 +174,14 @@ describe('GET /v1/onboardings', () => {
         done();
       },
     });
-    const logged = await buildApp({
-      config: loadApiConfig({ ...CONFIG_ENV, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }),
-      temporal: env.client,
-      logStream,
+    // A second API on the same server, logging at warn.
+    const logged = await startStack({
+      temporal: env,
+      sandbox: false,
+      api: { env: { LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }, logStream },
     });
     try {
-      const response = await logged.inject({ method: 'GET', url: '/v1/onboardings?limit=200' });
+      const response = await logged.api.inject({ method: 'GET', url: '/v1/onboardings?limit=200' });
       assert.equal(response.statusCode, 200, response.body);
       const listed = response.json<Page>().onboardings;
       assert.deepEqual(

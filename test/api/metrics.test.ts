@@ -9,8 +9,8 @@ import { describe, test } from 'node:test';
 import twilio from 'twilio';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import { parsePrometheus, total, type Series } from '../support/prometheus.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
-import { devServerEnvironment } from '../support/temporal.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 
 /** Prometheus's token (METRICS_TOKEN); the ISV's system has its own (API_TOKEN). */
 const TOKEN = 'metrics-test-token-0123456789';
@@ -18,7 +18,7 @@ const ISV_TOKEN = 'metrics-test-isv-token-0123456789';
 const CUSTOMER = 'metrics-acme-dental';
 
 describe('API metrics', { timeout: 300_000 }, () => {
-  const stack = useStack(devServerEnvironment, { apiToken: ISV_TOKEN, metricsToken: TOKEN });
+  const stack = useStack({ temporal: 'dev', apiToken: ISV_TOKEN, metricsToken: TOKEN });
 
   async function scrape(): Promise<Series[]> {
     const response = await fetch(`${stack.apiUrl}/metrics`, {

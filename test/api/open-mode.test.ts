@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { useOfflineApi } from '../support/api.js';
+import { useStack } from '../support/stack.js';
 
 /** One route of each scope, and the probes: the Host check is the whole app's, not a route's. */
 const ROUTES = [
@@ -32,10 +32,10 @@ const FOREIGN_HOSTS = [
 const LOOPBACK_HOSTS = ['localhost', 'localhost:3000', '127.0.0.1:3000', '127.1.2.3', '[::1]:3000'];
 
 describe('open mode (no token) answers loopback Host names only', () => {
-  const api = useOfflineApi();
+  const offline = useStack({ temporal: 'offline', sandbox: false });
 
   const call = (route: (typeof ROUTES)[number], host: string) =>
-    api.app.inject({
+    offline.api.inject({
       method: route.method,
       url: route.url,
       headers: { host },
@@ -52,7 +52,7 @@ describe('open mode (no token) answers loopback Host names only', () => {
         assert.match(error.message, /API_TOKEN/);
       }
     }
-    assert.equal(api.temporalCalls(), 0, 'nothing reached Temporal');
+    assert.equal(offline.temporalCalls(), 0, 'nothing reached Temporal');
   });
 
   test('a request naming this machine is served as before', async () => {
@@ -69,16 +69,20 @@ describe('open mode (no token) answers loopback Host names only', () => {
 });
 
 describe('with tokens, the Host is not checked: the tokens guard the routes', () => {
-  const api = useOfflineApi({ API_TOKEN: 'open-mode-test-api-token-0123' });
+  const offline = useStack({
+    temporal: 'offline',
+    sandbox: false,
+    api: { env: { API_TOKEN: 'open-mode-test-api-token-0123' } },
+  });
 
   test('a proxy may pass its public name', async () => {
-    const health = await api.app.inject({
+    const health = await offline.api.inject({
       method: 'GET',
       url: '/healthz',
       headers: { host: 'onboarding.example.com' },
     });
     assert.equal(health.statusCode, 200, health.body);
-    const list = await api.app.inject({
+    const list = await offline.api.inject({
       method: 'GET',
       url: '/v1/onboardings',
       headers: { host: 'onboarding.example.com' },

@@ -13,8 +13,8 @@ import {
   requestProductFailures,
 } from '../../src/api/product-rules.js';
 import type { OnboardingRequest } from '../../src/contract/types.js';
-import { offlineApi, useOfflineApi } from '../support/api.js';
-import { onboardingRequest } from '../support/stack.js';
+import { startStack, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
 
 interface ErrorAnswer {
   error: { code: string; message: string; fields?: { field: string; rule: string }[] };
@@ -32,11 +32,11 @@ const start = (extra: Record<string, unknown>): OnboardingRequest => ({
 });
 
 describe('Voice Integrity and CNAM pre-checks in the API', () => {
-  const api = useOfflineApi();
+  const offline = useStack({ temporal: 'offline', sandbox: false });
 
   /** Sends the body; expects a 400 invalid_request whose fields include `field` with a rule like `rule`. */
   async function refused(method: 'POST' | 'PATCH', url: string, body: unknown, field: string, rule: RegExp) {
-    const response = await api.app.inject({ method, url, payload: body as object });
+    const response = await offline.api.inject({ method, url, payload: body as object });
     assert.equal(response.statusCode, 400, response.body);
     const { error } = response.json<ErrorAnswer>();
     assert.equal(error.code, 'invalid_request');
@@ -46,7 +46,7 @@ describe('Voice Integrity and CNAM pre-checks in the API', () => {
       `${field} ${rule} in ${JSON.stringify(error.fields)}`,
     );
     assert.ok(error.message.includes(field), error.message);
-    assert.equal(api.temporalCalls(), 0, 'nothing reached Temporal');
+    assert.equal(offline.temporalCalls(), 0, 'nothing reached Temporal');
     return error;
   }
 
@@ -151,17 +151,17 @@ describe('Voice Integrity and CNAM pre-checks in the API', () => {
 });
 
 test('a display name that passes the rules goes on to Temporal (so the count above means something)', async () => {
-  const api = await offlineApi();
+  const offline = await startStack({ temporal: 'offline', sandbox: false });
   try {
-    const response = await api.app.inject({
+    const response = await offline.api.inject({
       method: 'POST',
       url: '/v1/onboardings',
       payload: start({ cnam: { displayName: 'Acme Dental' } }),
     });
     assert.equal(response.statusCode, 500, response.body);
-    assert.equal(api.temporalCalls(), 1);
+    assert.equal(offline.temporalCalls(), 1);
   } finally {
-    await api.close();
+    await offline.close();
   }
 });
 

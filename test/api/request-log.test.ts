@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { offlineApi, type OfflineApi } from '../support/api.js';
+import { type Stack, startStack } from '../support/stack.js';
 
 const NUMBER = '+14155550123';
 /** The number as a path or a query string may carry it. */
@@ -20,7 +20,7 @@ const SPELLINGS = [
 ];
 
 describe('request log lines', () => {
-  let api: OfflineApi;
+  let offline: Stack;
   let app: FastifyInstance;
   const lines: string[] = [];
 
@@ -32,11 +32,15 @@ describe('request log lines', () => {
         done();
       },
     });
-    api = await offlineApi({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, { logStream });
-    app = api.app;
+    offline = await startStack({
+      temporal: 'offline',
+      sandbox: false,
+      api: { env: { LOG_LEVEL: 'info', LOG_FORMAT: 'json' }, logStream },
+    });
+    app = offline.api;
   });
   after(async () => {
-    await api?.close();
+    await offline?.close();
   });
 
   /** The log lines `send` caused, parsed. */

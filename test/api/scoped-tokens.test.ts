@@ -10,13 +10,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { loadApiConfig } from '../../src/config.js';
 import { EncryptionCodec, parsePayloadKeys, payloadToJson } from '../../src/temporal/codec.js';
-import { freePort } from '../../scripts/toolchain.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
 const ISV = ['scoped-isv-token-current-0001', 'scoped-isv-token-retiring-0002'];
@@ -26,24 +23,15 @@ const CODEC = ['scoped-codec-token-current-0001', 'scoped-codec-token-retiring-0
 type Scope = 'isv' | 'metrics' | 'codec';
 
 describe('each scope takes its own token', () => {
-  const apps: FastifyInstance[] = [];
-  const connections: Connection[] = [];
+  const stacks: Stack[] = [];
   after(async () => {
-    for (const app of apps) await app.close();
-    for (const connection of connections) await connection.close();
+    for (const stack of stacks) await stack.close();
   });
 
   async function api(tokens: Record<string, string>): Promise<FastifyInstance> {
-    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    connections.push(connection);
-    const config = loadApiConfig({
-      LOG_LEVEL: 'silent',
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-      ...tokens,
-    });
-    const app = await buildApp({ config, temporal: new Client({ connection }) });
-    apps.push(app);
-    return app;
+    const stack = await startStack({ temporal: 'unreachable', sandbox: false, api: { env: tokens } });
+    stacks.push(stack);
+    return stack.api;
   }
 
   let stored: Payload;

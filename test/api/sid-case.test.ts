@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError, loadWorkerConfig } from '../../src/config.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-import { useOfflineApi } from '../support/api.js';
-import { onboardingRequest } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
 
 interface ErrorAnswer {
   error: { code: string; message: string; fields?: { field: string; rule: string }[] };
@@ -18,9 +18,9 @@ interface ErrorAnswer {
 const HEX = '0123456789abcdef0123456789abcdef';
 
 describe('SIDs are lower-case only', () => {
-  const api = useOfflineApi();
+  const offline = useStack({ temporal: 'offline', sandbox: false });
   const post = async (payload: object, url = '/v1/onboardings') => {
-    const reply = await api.app.inject({ method: 'POST', url, payload });
+    const reply = await offline.api.inject({ method: 'POST', url, payload });
     return { status: reply.statusCode, body: reply.json<ErrorAnswer>(), text: reply.body };
   };
 
@@ -41,7 +41,7 @@ describe('SIDs are lower-case only', () => {
       ['customerProfileSid'],
     );
     assert.match(fields[0]!.rule, /\[0-9a-f\]\{32\}/, 'the rule says lower-case hex');
-    assert.equal(api.temporalCalls(), 0, 'nothing reached Temporal');
+    assert.equal(offline.temporalCalls(), 0, 'nothing reached Temporal');
   });
 
   test('an upper-case phone number SID is refused with a 400 naming the field', async () => {
@@ -51,7 +51,7 @@ describe('SIDs are lower-case only', () => {
       reply.body.error.fields?.map((f) => f.field),
       ['phoneNumbers.0'],
     );
-    assert.equal(api.temporalCalls(), 0, 'nothing reached Temporal');
+    assert.equal(offline.temporalCalls(), 0, 'nothing reached Temporal');
   });
 });
 

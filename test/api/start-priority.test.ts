@@ -6,15 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { useOfflineApi } from '../support/api.js';
-import { onboardingRequest } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
 
 describe('POST /v1/onboardings?priority=', () => {
-  const api = useOfflineApi();
+  const offline = useStack({ temporal: 'offline', sandbox: false });
 
   for (const priority of ['interactive', '1', 'BULK', 'x'.repeat(10_000), '']) {
     test(`refuses priority=${priority.slice(0, 20) || '(empty)'}`, async () => {
-      const response = await api.app.inject({
+      const response = await offline.api.inject({
         method: 'POST',
         url: `/v1/onboardings?priority=${encodeURIComponent(priority)}`,
         payload: onboardingRequest('acme-dental', ['+14155550100']),
@@ -27,7 +27,7 @@ describe('POST /v1/onboardings?priority=', () => {
       const named = error.fields.find((f) => f.field === 'querystring.priority' || f.field === 'priority');
       assert.ok(named, JSON.stringify(error.fields));
       assert.match(named.rule, /normal, bulk/);
-      assert.equal(api.temporalCalls(), 0, 'nothing reached Temporal');
+      assert.equal(offline.temporalCalls(), 0, 'nothing reached Temporal');
     });
   }
 });

@@ -22,7 +22,7 @@ import { TRUSTHUB_SIGNAL_LIMIT, CALL_SIGNAL_LIMIT } from '../../src/api/signal-r
 import { signatureBaseUrl } from '../../src/config.js';
 import { bundleStatusChanged, callObserved } from '../../src/contract/messages.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
-import { useOfflineApi } from '../support/api.js';
+import { useStack } from '../support/stack.js';
 import { parsePrometheus, total } from '../support/prometheus.js';
 import { useSignalRuns } from '../support/signal-runs.js';
 import { UNSUPPORTED_MEDIA_TYPE } from '../../src/api/plugins/errors.js';
@@ -258,7 +258,11 @@ describe(
 
 describe('form bodies are parsed by the two webhooks only', () => {
   const TOKEN = 'webhook-binding-isv-token-0123456789';
-  const api = useOfflineApi({ API_TOKEN: TOKEN, TWILIO_AUTH_TOKEN: AUTH_TOKEN });
+  const offline = useStack({
+    temporal: 'offline',
+    sandbox: false,
+    api: { env: { API_TOKEN: TOKEN, TWILIO_AUTH_TOKEN: AUTH_TOKEN } },
+  });
 
   test("a form POSTed to the ISV's routes is a 415, and nothing is started or forwarded", async () => {
     const form = (body: Record<string, string>) => new URLSearchParams(body).toString();
@@ -275,7 +279,7 @@ describe('form bodies are parsed by the two webhooks only', () => {
     for (const { url, payload } of posts) {
       // With the ISV's token, as a page could send it with credentials it holds; and without.
       for (const authorization of [`Bearer ${TOKEN}`, undefined]) {
-        const response = await api.app.inject({
+        const response = await offline.api.inject({
           method: 'POST',
           url,
           headers: {
@@ -296,6 +300,6 @@ describe('form bodies are parsed by the two webhooks only', () => {
         }
       }
     }
-    assert.equal(api.temporalCalls(), 0);
+    assert.equal(offline.temporalCalls(), 0);
   });
 });

@@ -10,15 +10,10 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { before, describe, test } from 'node:test';
 import twilio from 'twilio';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { loadApiConfig, signatureBaseUrl } from '../../src/config.js';
-import { freePort } from '../../scripts/toolchain.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
-import { offlineApi } from '../support/api.js';
+import { signatureBaseUrl } from '../../src/config.js';
+import { startStack, useStack } from '../support/stack.js';
 
 const AUTH_TOKEN = 'a'.repeat(32);
 const PATH = '/v1/webhooks/trusthub/onboarding-webhook-url-nobody';
@@ -29,30 +24,26 @@ const PARAMS = {
 };
 
 describe("the webhook checks Twilio's signature against the configured URL", { timeout: 120_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let app: FastifyInstance;
+  const stack = useStack({
+    temporal: 'dev',
+    sandbox: false,
+    api: {
+      listen: true,
+      publicBaseUrl: false,
+      env: {
+        HOST: '127.0.0.1',
+        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+        // Guarded, as a deployment is: an API open without tokens refuses a foreign Host before the
+        // webhook sees it (app.ts), and this test is about what the signature check does with one.
+        API_TOKEN: 'webhook-url-test-api-token-0123',
+      },
+    },
+  });
   let port: number;
 
-  before(async () => {
-    env = await devServerEnvironment();
-    port = await freePort();
-    const config = loadApiConfig({
-      LOG_LEVEL: 'silent',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      // Guarded, as a deployment is: an API open without tokens refuses a foreign Host before the
-      // webhook sees it (app.ts), and this test is about what the signature check does with one.
-      API_TOKEN: 'webhook-url-test-api-token-0123',
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-    });
-    assert.equal(signatureBaseUrl(config), `http://127.0.0.1:${port}`);
-    app = await buildApp({ config, temporal: env.client });
-    await app.listen({ host: '127.0.0.1', port });
-  });
-  after(async () => {
-    await app?.close();
-    await env?.teardown();
+  before(() => {
+    port = Number(new URL(stack.apiUrl).port);
+    assert.equal(signatureBaseUrl(stack.apiConfig), `http://127.0.0.1:${port}`);
   });
 
   /** A callback signed for `signedFor`, sent to `path` with `headers` (node:http sends them as given). */
@@ -120,7 +111,12 @@ describe("the webhook checks Twilio's signature against the configured URL", { t
 describe('the webhook refuses what Twilio never sends', () => {
   test('an unsigned 1 MB form is refused before it is parsed, let alone signature-checked', async () => {
     // The route never reaches Temporal.
-    const { app, ...api } = await offlineApi({ TWILIO_AUTH_TOKEN: AUTH_TOKEN });
+    const offline = await startStack({
+      temporal: 'offline',
+      sandbox: false,
+      api: { env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN } },
+    });
+    const app = offline.api;
     try {
       const keys = Array.from({ length: 110_000 }, (_, i) => `k${i}=v`).join('&');
       const reply = await app.inject({
@@ -132,7 +128,7 @@ describe('the webhook refuses what Twilio never sends', () => {
       assert.equal(reply.statusCode, 413, reply.body);
       assert.ok(reply.body.length < 512, 'a short answer');
     } finally {
-      await api.close();
+      await offline.close();
     }
   });
 });

@@ -15,7 +15,6 @@ import { onboardingIdFor } from '../../src/contract/ids.js';
 import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import { CustomerId, OnboardingStatus } from '../../src/contract/search-attributes.js';
 import { eventually } from '../support/sandbox.js';
-import { devServerEnvironment } from '../support/temporal.js';
 import { useStack } from '../support/stack.js';
 import { cli, type CliRun } from '../support/cli.js';
 import { freePort } from '../../scripts/toolchain.js';
@@ -36,7 +35,7 @@ describe('trusthub-onboarding (the CLI)', { timeout: 300_000 }, () => {
     return parse<Record<string, string>>(result.stdout, { columns: true });
   }
 
-  const stack = useStack(devServerEnvironment, { apiToken: TOKEN, adoptToken: ADOPT_TOKEN });
+  const stack = useStack({ temporal: 'dev', apiToken: TOKEN, adoptToken: ADOPT_TOKEN });
   before(async () => {
     run = (...args) => cli(args, { API_URL: stack.apiUrl, API_TOKEN: TOKEN });
   });

@@ -15,15 +15,15 @@ import { before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import type { OnboardingRequest, OnboardingView } from '../../src/contract/types.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 import { cli, type CliRun } from '../support/cli.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/customers.csv', import.meta.url));
 const TOKEN = 'cli-problems-token-0123456789abcdef';
 
 describe('the why in the CLI: status, report and a dry-run import', { timeout: 300_000 }, () => {
-  const stack = useStack(devServerEnvironment, { apiToken: TOKEN });
+  const stack = useStack({ temporal: 'dev', apiToken: TOKEN });
   const dir = mkdtempSync(join(tmpdir(), 'cli-problems-'));
   const run = (...args: string[]): Promise<CliRun> => cli(args, { API_URL: stack.apiUrl, API_TOKEN: TOKEN });
 

@@ -32,8 +32,8 @@ import { stuckOnboardingQueries } from '../../src/contract/visibility-queries.js
 import { runNamespaceJob, runSchemaJob } from '../../scripts/cluster.js';
 import { ensureTemporalCli, freePort } from '../../scripts/toolchain.js';
 import { TestCluster } from '../support/cluster.js';
-import { runSandbox, type RunningSandbox } from '../support/sandbox.js';
-import { onboardingRequest } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { type RunningSandbox, runSandbox } from '../support/sandbox.js';
 import { testDataConverter, TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.js';
 

@@ -15,9 +15,9 @@ import twilio from 'twilio';
 import { ADOPTION_REFUSED_MESSAGE } from '../../src/contract/messages.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import type { OnboardingView, OnboardingRequest } from '../../src/contract/types.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
-import { acmeCustomer, createSecondaryProfile, type CustomerData } from '../support/fixtures.js';
+import { acmeCustomer, type CustomerData, onboardingRequest } from '../support/customers.js';
+import { createSecondaryProfile } from '../support/sandbox.js';
+import { useStack } from '../support/stack.js';
 import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 import { recordHistory } from '../support/histories.js';
 
@@ -37,7 +37,7 @@ interface Started {
 
 describe('one customer, one identity, one set of Twilio resources', { timeout: 600_000 }, () => {
   let numbers: { sid: string; phoneNumber: string }[];
-  const stack = useStack(devServerEnvironment, { sandbox: { phoneNumbers: 20 } });
+  const stack = useStack({ temporal: 'dev', sandbox: { phoneNumbers: 20 } });
   before(async () => {
     numbers = stack.info.phoneNumbers;
   });
@@ -471,7 +471,8 @@ describe('one customer, one identity, one set of Twilio resources', { timeout: 6
 
 describe('a run that fails half-way', { timeout: 300_000 }, () => {
   // Twilio is real (the sandbox); what fails is a bug on our side when the representative is made.
-  const stack = useStack(devServerEnvironment, {
+  const stack = useStack({
+    temporal: 'dev',
     activities: {
       createEndUser: async (input) => {
         if (input.type === 'authorized_representative_1') {

@@ -10,8 +10,8 @@ import { describe, test } from 'node:test';
 import type { OnboardingView } from '../../src/contract/types.js';
 import { describeTwilioCode } from '../../src/contract/vocabulary.js';
 import { recordHistory } from '../support/histories.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 
 const voiceIntegrity = {
   useCase: 'Appointment Reminders',
@@ -21,7 +21,7 @@ const voiceIntegrity = {
 const cnam = { displayName: 'Acme Dental' };
 
 describe('Voice Integrity, CNAM and observed attestation', { timeout: 600_000 }, () => {
-  const stack = useStack(devServerEnvironment);
+  const stack = useStack({ temporal: 'dev' });
 
   const api = async (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
     const reply = await stack.api.inject({ method, url, ...(payload === undefined ? {} : { payload }) });

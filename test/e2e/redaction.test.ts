@@ -17,8 +17,8 @@ import { classifyTwilioError } from '../../src/trusthub/errors.js';
 import { toBundleErrors } from '../../src/trusthub/bundles.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import type { OnboardingView } from '../../src/contract/types.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 
 /** Another customer's customer profile, as Twilio would name it in a message. */
 const FOREIGN = `BU${'f00d'.repeat(8)}`;
@@ -54,7 +54,8 @@ describe("Twilio's words never name another customer's resources", { timeout: 60
     const { createActivities } = await import('../../src/activities/index.js');
     return (real ??= createActivities({ twilio: stack.twilio }));
   };
-  const stack = useStack(devServerEnvironment, {
+  const stack = useStack({
+    temporal: 'dev',
     sandbox: { phoneNumbers: 6 },
     activities: {
       evaluateBundle: async (input) => {

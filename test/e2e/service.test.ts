@@ -9,13 +9,13 @@ import { describe, test } from 'node:test';
 import twilio from 'twilio';
 import { stuckOnboardingQueries } from '../../src/contract/visibility-queries.js';
 import type { OnboardingView } from '../../src/contract/types.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
 describe('the service on the dev server', { timeout: 300_000 }, () => {
-  const stack = useStack(devServerEnvironment, { apiToken: TOKEN });
+  const stack = useStack({ temporal: 'dev', apiToken: TOKEN });
 
   const call = (method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
     fetch(`${stack.apiUrl}${path}`, {

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { recordHistory } from '../support/histories.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 
 describe('Twilio requests per onboarding', { timeout: 120_000 }, () => {
-  const stack = useStack(devServerEnvironment);
+  const stack = useStack({ temporal: 'dev' });
 
   const requests = async () =>
     (await stack.admin<{ requests: { byRoute: Record<string, number> } }>('GET', '/__sandbox/state')).requests

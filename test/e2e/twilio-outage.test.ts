@@ -13,18 +13,16 @@ import { EVENTS_SECRET, startReceiver } from '../support/events-receiver.js';
 import { cli } from '../support/cli.js';
 import { recordHistory } from '../support/histories.js';
 import { parsePrometheus, total } from '../support/prometheus.js';
+import { onboardingRequest } from '../support/customers.js';
 import { eventually } from '../support/sandbox.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
 describe('a Twilio outage', { timeout: 300_000 }, () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   before(async () => {
     receiver = await startReceiver();
   });
-  const stack = useStack(devServerEnvironment, () => ({
-    events: { url: receiver.url, secret: EVENTS_SECRET },
-  }));
+  const stack = useStack(() => ({ temporal: 'dev', events: { url: receiver.url, secret: EVENTS_SECRET } }));
   after(async () => {
     await receiver?.close();
   });

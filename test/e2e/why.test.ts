@@ -12,8 +12,8 @@ import { ADOPTION_REFUSED_MESSAGE } from '../../src/contract/messages.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import type { OnboardingView } from '../../src/contract/types.js';
 import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
 import { cli } from '../support/cli.js';
 
@@ -23,7 +23,7 @@ interface Listed {
 
 describe('the why of every problem, in the view, the Web UI and the list', { timeout: 600_000 }, () => {
   let numbers: { sid: string; phoneNumber: string }[];
-  const stack = useStack(devServerEnvironment, { sandbox: { phoneNumbers: 8 } });
+  const stack = useStack({ temporal: 'dev', sandbox: { phoneNumbers: 8 } });
   before(() => {
     numbers = stack.info.phoneNumbers;
   });

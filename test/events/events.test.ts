@@ -9,16 +9,16 @@ import { EVENT_DELIVERY_WORKFLOW_TYPE, type OnboardingEvent } from '../../src/co
 import { describeTwilioCode } from '../../src/contract/vocabulary.js';
 import { EVENTS_SECRET as SECRET, startReceiver } from '../support/events-receiver.js';
 import { recordHistory } from '../support/histories.js';
+import { onboardingRequest } from '../support/customers.js';
 import { eventually } from '../support/sandbox.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
 describe('signed onboarding events', { timeout: 300_000 }, () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   before(async () => {
     receiver = await startReceiver();
   });
-  const stack = useStack(devServerEnvironment, () => ({ events: { url: receiver.url, secret: SECRET } }));
+  const stack = useStack(() => ({ temporal: 'dev', events: { url: receiver.url, secret: SECRET } }));
   after(async () => {
     await receiver?.close();
   });

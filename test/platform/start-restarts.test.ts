@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { OnboardingView } from '../../src/contract/types.js';
 import { startService, type RunningService } from '../support/npm-start.js';
-import { onboardingRequest } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
 
 describe('npm start keeps serving when its worker dies', { timeout: 300_000 }, () => {
   let service: RunningService;

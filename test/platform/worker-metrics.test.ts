@@ -12,8 +12,8 @@ import { onboardingIdFor } from '../../src/contract/ids.js';
 import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import { freePort } from '../../scripts/toolchain.js';
 import { parsePrometheus, total, type Series } from '../support/prometheus.js';
-import { eventually, startSandbox, type SandboxHarness } from '../support/sandbox.js';
-import { onboardingRequest } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { eventually, type SandboxHarness, startSandbox } from '../support/sandbox.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.js';
 

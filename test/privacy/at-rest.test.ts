@@ -15,7 +15,8 @@ import { Client } from '@temporalio/client';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import { payloadToJson as toJson } from '../../src/temporal/codec.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 
 const TOKEN = 'at-rest-test-token-0123456789';
 /** The operator's: the codec takes its own token, not the ISV's. */
@@ -39,14 +40,15 @@ function distinctiveRequest(phoneNumber: string) {
 
 describe('personal data at rest in Temporal', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'trusthub-at-rest-'));
-  const stack = useStack(
-    () =>
+  const stack = useStack({
+    temporal: () =>
       devServerEnvironment({
         dbFilename: join(dir, 'temporal.db'),
         extraArgs: ['--sqlite-pragma', 'journal_mode=WAL'],
       }),
-    { apiToken: TOKEN, codecToken: CODEC_TOKEN },
-  );
+    apiToken: TOKEN,
+    codecToken: CODEC_TOKEN,
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   const databaseFiles = () =>

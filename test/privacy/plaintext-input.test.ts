@@ -16,8 +16,8 @@ import { EncryptionCodec, parsePayloadKeys } from '../../src/temporal/codec.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
 import { EventType, useIntruderStack } from '../support/intruders.js';
+import { onboardingRequest } from '../support/customers.js';
 import { eventually } from '../support/sandbox.js';
-import { onboardingRequest } from '../support/stack.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
 describe('a run started without the codec', { timeout: 180_000 }, () => {

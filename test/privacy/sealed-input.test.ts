@@ -22,10 +22,10 @@ import {
 } from '../../src/temporal/codec.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
-import { offlineApi } from '../support/api.js';
+import { startStack } from '../support/stack.js';
 import { EventType, useIntruderStack } from '../support/intruders.js';
+import { onboardingRequest } from '../support/customers.js';
 import { eventually } from '../support/sandbox.js';
-import { onboardingRequest } from '../support/stack.js';
 import { TEST_PAYLOAD_ENCRYPTION_KEYS } from '../support/temporal.js';
 
 const CODEC_TOKEN = 'sealed-input-codec-token-0123456789';
@@ -90,14 +90,18 @@ describe('ciphertext not sealed for the run it arrives in', { timeout: 180_000 }
 
   test("a payload minted by the codec's encode (CODEC_ENCODE=true) is refused by the worker", async () => {
     // The codec endpoint never calls Temporal: an offline API with the same keys stands for it.
-    const codecApi = await offlineApi({ CODEC_TOKEN, CODEC_ENCODE: 'true', API_TOKEN: 'x'.repeat(32) });
+    const codecApi = await startStack({
+      temporal: 'offline',
+      sandbox: false,
+      api: { env: { CODEC_TOKEN, CODEC_ENCODE: 'true', API_TOKEN: 'x'.repeat(32) } },
+    });
     try {
       const [, minted] = intruders;
       const forged = toJsonPayload({
         onboardingId: minted,
         request: onboardingRequest('sealed-minted', [stack.info.phoneNumbers[1]!.phoneNumber]),
       });
-      const response = await codecApi.app.inject({
+      const response = await codecApi.api.inject({
         method: 'POST',
         url: '/v1/codec/encode',
         headers: { authorization: `Bearer ${CODEC_TOKEN}`, 'content-type': 'application/json' },

@@ -22,7 +22,7 @@ import { after, before, describe, test } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { onboardingIdFor } from '../../src/contract/ids.js';
 import { startService, type RunningService } from '../support/npm-start.js';
-import { onboardingRequest } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const artifacts = join(repoRoot, 'test-artifacts', 'web-ui');

@@ -19,8 +19,8 @@ import { seededRandom } from 'trusthub-sandbox';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from '../../src/contract/search-attributes.js';
 import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/contract/ids.js';
 import { ensureTemporalCli, freePort, waitForHttp, waitForPort } from '../../scripts/toolchain.js';
+import { onboardingRequest } from './customers.js';
 import { connectToSandbox } from './sandbox.js';
-import { onboardingRequest } from './stack.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,7 +7,6 @@
 import { after } from 'node:test';
 import proto, { type temporal } from '@temporalio/proto';
 import { useStack } from './stack.js';
-import { devServerEnvironment } from './temporal.js';
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
 export const { EventType } = proto.temporal.api.enums.v1;
@@ -28,7 +27,7 @@ export function useIntruderStack(workflowIds: string[]) {
         .catch(() => undefined);
     }
   });
-  const stack = useStack(devServerEnvironment);
+  const stack = useStack({ temporal: 'dev' });
 
   const events = async (workflowId: string): Promise<HistoryEvent[]> =>
     (await stack.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];

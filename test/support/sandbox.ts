@@ -13,6 +13,8 @@ import { createLogger } from '../../src/logger.js';
 import { buildSandbox, type Sandbox, type SandboxInfo, type SandboxOptions } from 'trusthub-sandbox';
 import { createTwilioClient, type TwilioClient } from '../../src/trusthub/client.js';
 import { recordAndValidate, type ContractRecorder } from './contract.js';
+import type { CustomerData } from './customers.js';
+import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 
 /** A sandbox in this process, listening, with the Twilio client and the admin helper pointed at it. */
 export interface RunningSandbox extends SandboxConnection {
@@ -191,4 +193,75 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+export interface ProfileSids {
+  profileSid: string;
+  addressSid: string;
+  documentSid: string;
+  businessInformationSid: string;
+  representativeSid: string;
+}
+
+/** Guide steps 1–6: profile, link to primary, address, document, business information, representative. */
+export async function createSecondaryProfile(
+  client: TwilioClient,
+  primaryProfileSid: string,
+  data: CustomerData,
+  statusCallback?: string,
+): Promise<ProfileSids> {
+  const profile = await client.trusthub.v1.customerProfiles.create({
+    friendlyName: `${data.businessInformation.business_name} secondary profile`,
+    email: data.email,
+    policySid: CUSTOMER_PROFILE_POLICY_SID,
+    ...(statusCallback ? { statusCallback } : {}),
+  });
+  const assignments = client.trusthub.v1.customerProfiles(profile.sid).customerProfilesEntityAssignments;
+  await assignments.create({ objectSid: primaryProfileSid });
+  const address = await client.addresses.create(data.address);
+  const document = await client.trusthub.v1.supportingDocuments.create({
+    friendlyName: `${data.businessInformation.business_name} address`,
+    type: 'customer_profile_address',
+    attributes: { address_sids: address.sid },
+  });
+  await assignments.create({ objectSid: document.sid });
+  const information = await client.trusthub.v1.endUsers.create({
+    friendlyName: `${data.businessInformation.business_name} business information`,
+    type: 'customer_profile_business_information',
+    attributes: data.businessInformation,
+  });
+  await assignments.create({ objectSid: information.sid });
+  const representative = await client.trusthub.v1.endUsers.create({
+    friendlyName: `${data.businessInformation.business_name} representative 1`,
+    type: 'authorized_representative_1',
+    attributes: data.representative,
+  });
+  await assignments.create({ objectSid: representative.sid });
+  return {
+    profileSid: profile.sid,
+    addressSid: address.sid,
+    documentSid: document.sid,
+    businessInformationSid: information.sid,
+    representativeSid: representative.sid,
+  };
+}
+
+export interface RestError {
+  status: number;
+  code: number;
+  message: string;
+}
+
+/** Runs `fn`, which must fail with a Twilio RestException; returns its status and code. */
+export async function restError(fn: () => Promise<unknown>): Promise<RestError> {
+  try {
+    await fn();
+  } catch (error) {
+    const e = error as Partial<RestError>;
+    if (typeof e.status === 'number' && typeof e.code === 'number') {
+      return { status: e.status, code: e.code, message: String(e.message) };
+    }
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }

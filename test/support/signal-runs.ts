@@ -1,17 +1,17 @@
 /**
- * The API on a dev server, with runs of onboarding IDs that only collect signals: they are started on
- * a task queue no worker polls, so their histories show exactly the signals the API sent, and
- * nothing else. For the tests of what Twilio's callbacks (and the ISV's relay) forward.
+ * The API on a dev server (a stack without sandbox or worker, stack.ts), with runs of onboarding IDs
+ * that only collect signals: they are started on a task queue no worker polls, so their histories show
+ * exactly the signals the API sent, and nothing else. For the tests of what Twilio's callbacks (and
+ * the ISV's relay) forward.
  */
-import { after, before } from 'node:test';
+import { after } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app.js';
-import { loadApiConfig } from '../../src/config.js';
 import { EncryptionCodec, parsePayloadKeys } from '../../src/temporal/codec.js';
 import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
-import { devServerEnvironment, TEST_PAYLOAD_ENCRYPTION_KEYS } from './temporal.js';
+import { useStack } from './stack.js';
+import { TEST_PAYLOAD_ENCRYPTION_KEYS } from './temporal.js';
 
 export interface SignalRuns {
   app: FastifyInstance;
@@ -22,46 +22,30 @@ export interface SignalRuns {
   signals(id: string, signalName: string): Promise<unknown[]>;
 }
 
-/** Made before the suite's tests, closed after; `env` is added to a silent log and the test keys. */
+/** Made before the suite's tests, closed after; `env` goes on top of the API's configuration. */
 export function useSignalRuns(env: Record<string, string>, taskQueue: string): SignalRuns {
-  let temporal: TestWorkflowEnvironment | undefined;
-  let app: FastifyInstance | undefined;
   const started: string[] = [];
   const codec = new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_ENCRYPTION_KEYS));
-
-  before(async () => {
-    temporal = await devServerEnvironment();
-    const config = loadApiConfig({
-      LOG_LEVEL: 'silent',
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-      ...env,
-    });
-    app = await buildApp({ config, temporal: temporal.client });
-  });
+  // Registered first, so it runs before the stack closes.
   after(async () => {
     for (const id of started) {
-      await temporal?.client.workflow
+      await stack.env.client.workflow
         .getHandle(id)
         .terminate('test over')
         .catch(() => undefined);
     }
-    await app?.close();
-    await temporal?.teardown();
   });
+  const stack = useStack({ temporal: 'dev', sandbox: false, api: { env } });
 
-  const ready = () => {
-    if (!temporal || !app) throw new Error('read before the suite started (outside a hook or test?)');
-    return { temporal, app };
-  };
   return {
     get app() {
-      return ready().app;
+      return stack.api;
     },
     get env() {
-      return ready().temporal;
+      return stack.env;
     },
     async start(id) {
-      await ready().temporal.client.workflow.start(WORKFLOW_TYPE, {
+      await stack.env.client.workflow.start(WORKFLOW_TYPE, {
         taskQueue,
         workflowId: id,
         args: [{ onboardingId: id }],
@@ -69,7 +53,7 @@ export function useSignalRuns(env: Record<string, string>, taskQueue: string): S
       started.push(id);
     },
     async signals(id, signalName) {
-      const history = await ready().temporal.client.workflow.getHandle(id).fetchHistory();
+      const history = await stack.env.client.workflow.getHandle(id).fetchHistory();
       const inputs: unknown[] = [];
       for (const event of history.events ?? []) {
         const signaled = event.workflowExecutionSignaledEventAttributes;

@@ -1,68 +1,52 @@
 /**
- * The whole service in one test process, on a real Temporal server: the Trust Hub sandbox (manual
- * vetting, so tests decide when Twilio answers), the API listening on a real port (so the sandbox's
- * status callbacks reach the webhook), and a worker running the real workflow and activities.
+ * The one test stack: the service in this test process, built from layers a test picks.
+ *
+ * - `temporal`: a real server (`'time-skipping'`, Temporal's Java test server; `'dev'`, the CLI's dev
+ *   server; a factory or an environment made elsewhere), or no server at all: `'offline'`, a bare
+ *   HTTP/2 listener that counts each gRPC call and fails it at once (for what the API must answer
+ *   before Temporal is ever asked; `temporalCalls()` says whether anything asked), or
+ *   `'unreachable'`, a port nothing listens on (Temporal down).
+ * - `sandbox`: the Trust Hub sandbox, manual vetting unless asked otherwise (tests decide when Twilio
+ *   answers); `false` for none.
+ * - `worker`: a worker running the real workflow and activities; on by default when there are a
+ *   server and a sandbox.
+ * - `api`: the Fastify API, listening on a real port when a worker runs (so the sandbox's status
+ *   callbacks reach the webhook), injected into otherwise; `false` for none.
+ *
+ * Genuinely different things stay apart: `npm start` as processes (npm-start.ts), the worker as a
+ * process (worker-process.ts), the chaos harness's processes (chaos.ts) and the PostgreSQL cluster
+ * (cluster.ts). How a test waits on a run is in runs.ts; the customers are in customers.ts.
  */
 import { after, before } from 'node:test';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import proto, { type temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Activities } from '../../src/activities/index.js';
 import type { EventDestination } from '../../src/activities/events.js';
 import { createWorkers } from '../../src/temporal/workers.js';
-import { buildApp } from '../../src/api/app.js';
-import { loadApiConfig, statusCallbackUrl } from '../../src/config.js';
+import { buildApp, type AppDependencies } from '../../src/api/app.js';
+import { loadApiConfig, statusCallbackUrl, type ApiConfig } from '../../src/config.js';
 import type { Sandbox, SandboxInfo, SandboxOptions } from 'trusthub-sandbox';
 import type { TwilioClient } from '../../src/trusthub/client.js';
-import { WORKFLOW_TYPE } from '../../src/contract/messages.js';
-import { onboardingIdFor } from '../../src/contract/ids.js';
 import type { OnboardingRequest, OnboardingView } from '../../src/contract/types.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { freePort } from '../../scripts/toolchain.js';
-import { runSandbox, type SandboxAdmin } from './sandbox.js';
 import { bundleOnboardingWorkflows } from '../../src/temporal/workflow-bundle.js';
-import { refusedCompletions, testDataConverter, TEST_PAYLOAD_ENCRYPTION_KEYS } from './temporal.js';
+import { runSandbox, type RunningSandbox, type SandboxAdmin } from './sandbox.js';
+import {
+  devServerEnvironment,
+  offlineTemporal,
+  testDataConverter,
+  timeSkippingEnvironment,
+  unreachableTemporal,
+  TEST_PAYLOAD_ENCRYPTION_KEYS,
+  type OfflineTemporal,
+} from './temporal.js';
+import { runWaits } from './runs.js';
 
-/**
- * What a stuck run looks like from its history: a workflow task failed (with the cause), or one
- * started and never completed (what a refused completion leaves on the time-skipping server), plus
- * the core's refusal messages. Printed when a wait gives up, so a hang names itself.
- */
-export async function diagnose(
-  env: TestWorkflowEnvironment,
-  id: string,
-  lastError?: unknown,
-): Promise<string> {
-  const lines: string[] = [];
-  try {
-    const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
-    const type = (e: temporal.api.history.v1.IHistoryEvent) =>
-      String(EventType[e.eventType ?? 0] ?? e.eventType).replace('EVENT_TYPE_', '');
-    for (const event of events.filter((e) => e.workflowTaskFailedEventAttributes)) {
-      const failed = event.workflowTaskFailedEventAttributes!;
-      lines.push(
-        `workflow task failed at event ${String(event.eventId)}: ${WorkflowTaskFailedCause[failed.cause ?? 0]} ${failed.failure?.message ?? ''}`,
-      );
-    }
-    const tail = events.slice(-6).map(type);
-    lines.push(`history (${events.length} events) ends: ${tail.join(' → ')}`);
-    if (tail.at(-1) === 'WORKFLOW_TASK_STARTED') {
-      lines.push('a workflow task was started and never completed: its completion was refused or lost');
-    }
-  } catch (error) {
-    lines.push(`no history: ${(error as Error).message}`);
-  }
-  for (const refusal of refusedCompletions)
-    lines.push(`core: ${refusal.message} ${JSON.stringify(refusal.meta)}`);
-  if (lastError) lines.push(`last error: ${(lastError as Error).message}`);
-  return lines.join('\n');
-}
-
-// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
-const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
+export { diagnose } from './runs.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -80,11 +64,15 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 export interface Stack {
+  /** The Temporal server's environment (a real server only). */
   env: TestWorkflowEnvironment;
   sandbox: Sandbox;
   sandboxUrl: string;
   info: SandboxInfo;
   api: FastifyInstance;
+  /** The API's configuration, as loaded from its environment. */
+  apiConfig: ApiConfig;
+  /** Where the API listens (a listening API only). */
   apiUrl: string;
   taskQueue: string;
   /** JSON admin call to the sandbox (/__sandbox/…). */
@@ -93,6 +81,8 @@ export interface Stack {
   twilio: TwilioClient;
   /** How often a vetting wait polls Twilio in this stack's worker. */
   pollIntervalMs: number;
+  /** How many calls the API made to Temporal (`temporal: 'offline'` only): 0 while nothing reached it. */
+  temporalCalls(): number;
   /**
    * Polls the onboarding's query until `predicate` holds. Fails after `timeoutMs` of real time, or at
    * once when the server refused one of the run's workflow-task completions, naming what it saw.
@@ -135,13 +125,40 @@ export interface Stack {
 export const TEST_POLL_INTERVAL_MS = 7 * 24 * 3_600_000;
 
 export interface StackOptions {
+  /** The Temporal layer (see the header); an environment passed in is not torn down by the stack. */
+  temporal:
+    | 'time-skipping'
+    | 'dev'
+    | 'offline'
+    | 'unreachable'
+    | TestWorkflowEnvironment
+    | (() => Promise<TestWorkflowEnvironment>);
+  /** The sandbox's options (manual vetting and silent logs unless given), or `false` for no sandbox. */
+  sandbox?: SandboxOptions | false;
+  /** A worker; on by default when there are a Temporal server and a sandbox. */
+  worker?: boolean;
+  /**
+   * The API, or `false` for none. `env` goes on top of its configuration (a silent log, the test
+   * payload keys, and, with a sandbox and a worker, its auth token and the worker's task queue);
+   * `listen` (default: when a worker runs) puts it on a free port with that URL as PUBLIC_BASE_URL
+   * (unless `publicBaseUrl: false`); `logStream` reads its logs.
+   */
+  api?:
+    | false
+    | {
+        env?: Record<string, string>;
+        listen?: boolean;
+        publicBaseUrl?: boolean;
+        logStream?: AppDependencies['logStream'];
+      };
+  /** The worker's task queue; `onboarding-test-<port>` by default. */
+  taskQueue?: string;
   pollInterval?: number;
   /** The API's tokens (API_TOKEN, ADOPT_TOKEN, CODEC_TOKEN, METRICS_TOKEN); none, and every route is open. */
   apiToken?: string;
   adoptToken?: string;
   codecToken?: string;
   metricsToken?: string;
-  sandbox?: SandboxOptions;
   /** The API's and the worker's data converter, when not the service's with the test keys (benchmarks). */
   dataConverter?: DataConverter;
   /** Where the worker sends onboarding events (EVENTS_URL, EVENTS_SECRET); none when left out. */
@@ -150,184 +167,183 @@ export interface StackOptions {
   activities?: Partial<Activities>;
 }
 
-export async function startStack(
-  env: TestWorkflowEnvironment,
-  {
+/** The Temporal layer: a client, and the environment when it is a real server. */
+async function startTemporal(temporal: StackOptions['temporal']): Promise<{
+  env?: TestWorkflowEnvironment;
+  offline?: OfflineTemporal;
+  client: Client;
+  close(): Promise<void>;
+}> {
+  if (temporal === 'offline' || temporal === 'unreachable') {
+    const offline = temporal === 'offline' ? await offlineTemporal() : await unreachableTemporal();
+    return { offline, client: offline.client, close: () => offline.close() };
+  }
+  if (typeof temporal === 'object') return { env: temporal, client: temporal.client, close: async () => {} };
+  const env =
+    temporal === 'time-skipping'
+      ? await timeSkippingEnvironment()
+      : temporal === 'dev'
+        ? await devServerEnvironment()
+        : await temporal();
+  return { env, client: env.client, close: () => env.teardown() };
+}
+
+/** A property of a layer the stack was built without: reading it is a mistake in the test. */
+function absent(stack: object, property: string, layer: string): void {
+  Object.defineProperty(stack, property, {
+    enumerable: false,
+    get() {
+      throw new Error(`stack.${property}: this stack has no ${layer}`);
+    },
+  });
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const {
+    temporal: temporalLayer,
+    sandbox: sandboxOptions = {},
     pollInterval = TEST_POLL_INTERVAL_MS,
     apiToken,
     adoptToken,
     codecToken,
     metricsToken,
-    sandbox: sandboxOptions,
     dataConverter,
     events,
     activities: overrides,
-  }: StackOptions = {},
-): Promise<Stack> {
-  // Manual vetting unless asked otherwise: each test says when Twilio decides.
-  const {
-    sandbox,
-    baseUrl: sandboxUrl,
-    info,
-    client: twilio,
-    admin,
-  } = await runSandbox({ vetting: 'manual', logLevel: 'silent', ...sandboxOptions });
-
-  const port = await freePort();
-  const apiUrl = `http://127.0.0.1:${port}`;
-  const taskQueue = `onboarding-test-${port}`;
-  const config = loadApiConfig({
-    LOG_LEVEL: 'silent',
-    PORT: String(port),
-    PUBLIC_BASE_URL: apiUrl,
-    TWILIO_AUTH_TOKEN: info.authToken,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
-    ...(apiToken ? { API_TOKEN: apiToken } : {}),
-    ...(adoptToken ? { ADOPT_TOKEN: adoptToken } : {}),
-    ...(codecToken ? { CODEC_TOKEN: codecToken } : {}),
-    ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
-  });
-  const temporal = dataConverter
-    ? new Client({ connection: env.connection, namespace: env.namespace, dataConverter })
-    : env.client;
-  const api = await buildApp({ config, temporal });
-  await api.listen({ host: '127.0.0.1', port });
-
-  const workers = await createWorkers(
-    {
-      taskQueue,
-      settings: {
-        primaryCustomerProfileSid: info.primaryCustomerProfileSid,
-        statusCallbackUrl: statusCallbackUrl(apiUrl),
-        vettingPollIntervalMs: pollInterval,
-        eventsEnabled: events !== undefined,
-      },
-      events,
-    },
-    {
-      connection: env.nativeConnection,
-      workflowBundle: await workflowBundle(),
-      dataConverter: dataConverter ?? testDataConverter,
-      twilio,
-      ...(overrides ? { activities: overrides } : {}),
-    },
-  );
-  const running = workers.run();
-
-  const view = (id: string) => env.client.workflow.getHandle(id).query<OnboardingView>('getOnboarding');
-
-  /** Polls `probe` until it returns a value; throws with the run's diagnosis on a deadline or refusal. */
-  async function pollRun<T>(id: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    const refusedBefore = refusedCompletions.length;
-    let lastError: unknown;
-    for (;;) {
-      try {
-        const value = await env.connection.withDeadline(Date.now() + 5_000, probe);
-        if (value !== undefined) return value;
-      } catch (error) {
-        lastError = error; // not started yet, or a query that timed out: try again
-      }
-      const refused = refusedCompletions.length > refusedBefore;
-      if (refused || Date.now() > deadline) {
-        const why = refused
-          ? 'the server refused a workflow-task completion'
-          : `nothing changed in ${timeoutMs} ms`;
-        throw new Error(`onboarding ${id}: ${why}.\n${await diagnose(env, id, lastError)}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  let last: OnboardingView | undefined;
-  const waitFor = (id: string, predicate: (view: OnboardingView) => boolean, timeoutMs = 30_000) =>
-    pollRun(
-      id,
-      async () => {
-        last = await view(id);
-        return predicate(last) ? last : undefined;
-      },
-      timeoutMs,
-    ).catch((error: Error) => {
-      error.message += `\nlast seen: ${JSON.stringify(last, null, 1)?.slice(0, 4_000)}`;
-      throw error;
-    });
-
-  async function result<T>(
-    handle: Pick<WorkflowHandle, 'workflowId' | 'describe'> & { result(): Promise<T> },
-    timeoutMs = 30_000,
-  ): Promise<T> {
-    await pollRun(
-      handle.workflowId,
-      async () => ((await handle.describe()).status.name === 'RUNNING' ? undefined : true),
-      timeoutMs,
-    );
-    return handle.result();
-  }
-
-  return {
-    env,
-    sandbox,
-    sandboxUrl,
-    info,
-    api,
-    apiUrl,
-    taskQueue,
-    admin,
-    twilio,
-    pollIntervalMs: pollInterval,
-    waitFor,
-    result,
-    view,
-    startRun(request: OnboardingRequest) {
-      const id = onboardingIdFor(request.customerId);
-      return env.client.workflow.start<typeof shakenStirOnboarding>(WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: id,
-        args: [{ onboardingId: id, request }],
-      });
-    },
-    async approveBoth(id: string) {
-      const decide = (sid: string) =>
-        admin('POST', `/__sandbox/bundles/${sid}/decide`, { outcome: 'approve' });
-      const profile = await waitFor(id, (v) => v.customerProfile?.status === 'pending-review');
-      await decide(profile.customerProfile!.sid);
-      const trustProduct = await waitFor(id, (v) => v.trustProduct?.status === 'pending-review');
-      await decide(trustProduct.trustProduct!.sid);
-      return trustProduct;
-    },
-    async close() {
-      workers.shutdown();
-      await running;
-      await api.close();
-      await sandbox.close();
-    },
+  } = options;
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const step of [...closers].reverse()) await step();
   };
+  try {
+    const temporal = await startTemporal(temporalLayer);
+    closers.push(() => temporal.close());
+    const { env } = temporal;
+
+    // Manual vetting unless asked otherwise: each test says when Twilio decides.
+    let running: RunningSandbox | undefined;
+    if (sandboxOptions !== false) {
+      running = await runSandbox({ vetting: 'manual', logLevel: 'silent', ...sandboxOptions });
+      closers.push(() => running!.close());
+    }
+
+    const withWorker = options.worker ?? (env !== undefined && running !== undefined);
+    const apiOptions = options.api === false ? undefined : (options.api ?? {});
+    const listen = apiOptions?.listen ?? withWorker;
+    const port = listen || withWorker ? await freePort() : undefined;
+    const apiUrl = listen ? `http://127.0.0.1:${port}` : undefined;
+    const taskQueue = options.taskQueue ?? (port === undefined ? undefined : `onboarding-test-${port}`);
+
+    let api: FastifyInstance | undefined;
+    let config: ApiConfig | undefined;
+    if (apiOptions) {
+      config = loadApiConfig({
+        LOG_LEVEL: 'silent',
+        ...(listen ? { PORT: String(port) } : {}),
+        ...(listen && apiOptions.publicBaseUrl !== false ? { PUBLIC_BASE_URL: apiUrl! } : {}),
+        ...(running ? { TWILIO_AUTH_TOKEN: running.info.authToken } : {}),
+        ...(withWorker && taskQueue ? { TEMPORAL_TASK_QUEUE: taskQueue } : {}),
+        PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_ENCRYPTION_KEYS,
+        ...(apiToken ? { API_TOKEN: apiToken } : {}),
+        ...(adoptToken ? { ADOPT_TOKEN: adoptToken } : {}),
+        ...(codecToken ? { CODEC_TOKEN: codecToken } : {}),
+        ...(metricsToken ? { METRICS_TOKEN: metricsToken } : {}),
+        ...apiOptions.env,
+      });
+      const client =
+        dataConverter && env
+          ? new Client({ connection: env.connection, namespace: env.namespace, dataConverter })
+          : temporal.client;
+      api = await buildApp({
+        config,
+        temporal: client,
+        ...(apiOptions.logStream ? { logStream: apiOptions.logStream } : {}),
+      });
+      closers.push(() => api!.close());
+      if (listen) await api.listen({ host: '127.0.0.1', port: port! });
+    }
+
+    if (withWorker) {
+      if (!env || !running) throw new Error('a worker needs a Temporal server and a sandbox');
+      const workers = await createWorkers(
+        {
+          taskQueue: taskQueue!,
+          settings: {
+            primaryCustomerProfileSid: running.info.primaryCustomerProfileSid,
+            statusCallbackUrl: statusCallbackUrl(apiUrl ?? `http://127.0.0.1:${port}`),
+            vettingPollIntervalMs: pollInterval,
+            eventsEnabled: events !== undefined,
+          },
+          events,
+        },
+        {
+          connection: env.nativeConnection,
+          workflowBundle: await workflowBundle(),
+          dataConverter: dataConverter ?? testDataConverter,
+          twilio: running.client,
+          ...(overrides ? { activities: overrides } : {}),
+        },
+      );
+      const polling = workers.run();
+      // Closed first: the worker may be mid-call to the API or the sandbox.
+      closers.push(async () => {
+        workers.shutdown();
+        await polling;
+      });
+    }
+
+    const stack = {
+      pollIntervalMs: pollInterval,
+      close,
+      ...(env ? runWaits(env, running?.admin, taskQueue) : {}),
+    } as Partial<Stack>;
+    if (env) stack.env = env;
+    else
+      for (const property of ['env', 'waitFor', 'result', 'view', 'approveBoth', 'startRun'])
+        absent(stack, property, 'Temporal server');
+    const { offline } = temporal;
+    if (offline) stack.temporalCalls = () => offline.calls();
+    else absent(stack, 'temporalCalls', 'offline Temporal');
+    if (running) {
+      Object.assign(stack, {
+        sandbox: running.sandbox,
+        sandboxUrl: running.baseUrl,
+        info: running.info,
+        admin: running.admin,
+        twilio: running.client,
+      });
+    } else
+      for (const property of ['sandbox', 'sandboxUrl', 'info', 'admin', 'twilio'])
+        absent(stack, property, 'sandbox');
+    if (api && config) Object.assign(stack, { api, apiConfig: config });
+    else for (const property of ['api', 'apiConfig']) absent(stack, property, 'API');
+    if (apiUrl) stack.apiUrl = apiUrl;
+    else absent(stack, 'apiUrl', 'listening API');
+    if (taskQueue) stack.taskQueue = taskQueue;
+    else absent(stack, 'taskQueue', 'worker');
+    return stack as Stack;
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /**
- * One Temporal environment and one stack for a describe block: `before` makes them, `after` closes the
- * stack and tears the environment down. Call it at the top of the block; hooks the block registers
- * after it run after these (node:test runs hooks in the order they were added). `options` may be a
- * function, for options that need what an earlier `before` made (an events receiver's URL).
+ * One stack for a describe block: `before` makes it, `after` closes it (and tears down the Temporal
+ * server it started). Call it at the top of the block; hooks the block registers after it run after
+ * these (node:test runs hooks in the order they were added). `options` may be a function, for options
+ * that need what an earlier `before` made (an events receiver's URL).
  *
  * The stack it returns is usable inside hooks and tests only: until the block's `before` has run, every
- * property of it throws. `stack.env` is the environment.
+ * property of it throws.
  */
-export function useStack(
-  environment: () => Promise<TestWorkflowEnvironment>,
-  options: StackOptions | (() => StackOptions) = {},
-): Stack {
-  let env: TestWorkflowEnvironment | undefined;
+export function useStack(options: StackOptions | (() => StackOptions)): Stack {
   let stack: Stack | undefined;
   before(async () => {
-    env = await environment();
-    stack = await startStack(env, typeof options === 'function' ? options() : options);
+    stack = await startStack(typeof options === 'function' ? options() : options);
   });
   after(async () => {
     await stack?.close();
-    await env?.teardown();
   });
   return new Proxy({} as Stack, {
     get(_target, property) {
@@ -336,48 +352,4 @@ export function useStack(
       return Reflect.get(stack, property) as unknown;
     },
   });
-}
-
-/** Voice Integrity and CNAM for `onboardingRequest`'s business, as the sandbox approves them. */
-export const BOTH_ADD_ONS = {
-  voiceIntegrity: { useCase: 'Appointment Reminders', employeeCount: 40, averageBusinessDayCallVolume: 250 },
-  cnam: { displayName: 'Acme Dental' },
-} as const satisfies Pick<OnboardingRequest, 'voiceIntegrity' | 'cnam'>;
-
-/** A valid onboarding request the sandbox approves, for customer `customerId`. */
-export function onboardingRequest(customerId: string, phoneNumbers: string[]): OnboardingRequest {
-  return {
-    customerId,
-    email: 'compliance@acmedental.com',
-    business: {
-      name: 'Acme Dental Group LLC',
-      identity: 'direct_customer',
-      type: 'Limited Liability Corporation',
-      industry: 'HEALTHCARE',
-      registrationIdentifier: 'EIN',
-      registrationNumber: '12-3456789',
-      regionsOfOperation: ['USA_AND_CANADA'],
-      websiteUrl: 'https://www.acmedental.com',
-      socialMediaProfileUrls: ['https://www.linkedin.com/company/acme-dental'],
-    },
-    address: {
-      customerName: 'Acme Dental Group LLC',
-      street: '500 Howard St',
-      city: 'San Francisco',
-      region: 'CA',
-      postalCode: '94105',
-      isoCountry: 'US',
-    },
-    authorizedRepresentatives: [
-      {
-        firstName: 'Dana',
-        lastName: 'Reyes',
-        email: 'dana.reyes@acmedental.com',
-        phoneNumber: '+14155550123',
-        businessTitle: 'Chief Executive Officer',
-        jobPosition: 'CEO',
-      },
-    ],
-    phoneNumbers,
-  };
 }

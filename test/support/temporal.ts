@@ -2,13 +2,21 @@
  * Real Temporal servers for tests, from the project's own toolchain (scripts/toolchain.ts): nothing is
  * downloaded at test time and nothing is mocked.
  */
+import { createServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type LogEntry } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes.js';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes.js';
 import { DEFAULT_CLAIMS_NAMESPACE } from '../../src/contract/ids.js';
 import { encryptingDataConverter, parsePayloadKeys } from '../../src/temporal/codec.js';
-import { devServerPriorityArgs, ensureTemporalCli, ensureTestServer } from '../../scripts/toolchain.js';
+import {
+  devServerPriorityArgs,
+  ensureTemporalCli,
+  ensureTestServer,
+  freePort,
+} from '../../scripts/toolchain.js';
 
 /**
  * Workflow-task completions the server refused, as the SDK's core logs them. Such a refusal leaves a
@@ -97,4 +105,48 @@ export async function devServerEnvironment(
       log: { format: 'json', level: 'warn' },
     },
   });
+}
+
+/** No Temporal server: a client on a lazy connection, for the API's tests that must not reach one. */
+export interface OfflineTemporal {
+  client: Client;
+  /** How many gRPC calls reached the listener: 0 while nothing asked Temporal. */
+  calls(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A bare HTTP/2 listener that counts each gRPC call and fails it at once (FAILED_PRECONDITION, which
+ * the client does not retry), so a route that did reach Temporal fails, never passes by accident, and
+ * a test can say that nothing asked.
+ */
+export async function offlineTemporal(): Promise<OfflineTemporal> {
+  let calls = 0;
+  const nothing = createServer();
+  nothing.on('stream', (stream) => {
+    calls += 1;
+    const refusal = { 'grpc-status': '9', 'grpc-message': 'no Temporal in an offline test' };
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...refusal }, { endStream: true });
+  });
+  await new Promise<void>((resolve) => nothing.listen(0, '127.0.0.1', resolve));
+  const { port } = nothing.address() as AddressInfo;
+  const connection = Connection.lazy({ address: `127.0.0.1:${port}` });
+  return {
+    client: new Client({ connection }),
+    calls: () => calls,
+    async close() {
+      await connection.close();
+      await new Promise((resolve) => nothing.close(resolve));
+    },
+  };
+}
+
+/** Temporal down: a lazy connection to a port nothing listens on, which fails on first use. */
+export async function unreachableTemporal(): Promise<OfflineTemporal> {
+  const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+  return {
+    client: new Client({ connection }),
+    calls: () => 0,
+    close: () => connection.close(),
+  };
 }

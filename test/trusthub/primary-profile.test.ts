@@ -8,7 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createTwilioClient } from '../../src/trusthub/client.js';
 import { TrustHubFailureType } from '../../src/contract/failures.js';
 import { checkPrimaryProfile, untilTwilioAnswers } from '../../src/trusthub/primary-profile.js';
-import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
+import { acmeCustomer } from '../support/customers.js';
+import { createSecondaryProfile } from '../support/sandbox.js';
 import { useFreshHarness, type Harness } from '../activities/support.js';
 
 describe('checkPrimaryProfile', () => {

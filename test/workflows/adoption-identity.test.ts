@@ -13,7 +13,7 @@ import {
   websiteHost,
   type ProfileIdentity,
 } from '../../src/workflows/onboarding/adoption-identity.js';
-import { onboardingRequest } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
 
 const request = onboardingRequest('adoption-identity', ['+14155550100']);
 

@@ -11,19 +11,20 @@ import type { OnboardingView } from '../../src/contract/types.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes.js';
 import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
 import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/state.js';
 
 describe('a long vetting wait', { timeout: 300_000 }, () => {
   // Poll every 200 ms, as if days of half-hourly polls went by.
-  const stack = useStack(
-    () =>
+  const stack = useStack({
+    temporal: () =>
       devServerEnvironment({
         extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'],
       }),
-    { pollInterval: 200 },
-  );
+    pollInterval: 200,
+  });
 
   test('continues as new with its state, and still completes', async () => {
     const request = onboardingRequest('long-wait', [stack.info.phoneNumbers[5]!.phoneNumber]);

@@ -37,8 +37,9 @@ import { onboardingIdFor } from '../../src/contract/ids.js';
 import type { CarriedState } from '../../src/workflows/onboarding/carried.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { recordHistory } from '../support/histories.js';
+import { onboardingRequest } from '../support/customers.js';
 import { eventually } from '../support/sandbox.js';
-import { diagnose, onboardingRequest, workflowBundle } from '../support/stack.js';
+import { diagnose, workflowBundle } from '../support/stack.js';
 import { devServerEnvironment, testDataConverter } from '../support/temporal.js';
 
 /** The dev server suggests continuing as new once a run's history has this many events. */

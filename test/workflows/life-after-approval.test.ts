@@ -9,10 +9,10 @@ import { before, describe, test } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { OnboardingView } from '../../src/contract/types.js';
-import { timeSkippingEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { acmeCustomer, onboardingRequest } from '../support/customers.js';
+import { createSecondaryProfile } from '../support/sandbox.js';
+import { useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
-import { acmeCustomer, createSecondaryProfile } from '../support/fixtures.js';
 
 type ErrorReply = { error: { code: string; message: string } };
 
@@ -22,7 +22,7 @@ const { EventType } = proto.temporal.api.enums.v1;
 describe('life after approval (time-skipping server)', { timeout: 300_000 }, () => {
   let numbers: { sid: string; phoneNumber: string }[];
 
-  const stack = useStack(timeSkippingEnvironment);
+  const stack = useStack({ temporal: 'time-skipping' });
   before(async () => {
     numbers = stack.info.phoneNumbers;
   });

@@ -11,9 +11,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { bundleStatusChanged, submitCorrections } from '../../src/contract/messages.js';
 import type { OnboardingView, OnboardingRequest } from '../../src/contract/types.js';
 
-import { timeSkippingEnvironment } from '../support/temporal.js';
-
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 
 import { recordHistory } from '../support/histories.js';
 import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/state.js';
@@ -26,7 +25,7 @@ interface SandboxState {
 describe('shakenStirOnboarding (time-skipping server)', { timeout: 300_000 }, () => {
   let numbers: { sid: string; phoneNumber: string }[];
 
-  const stack = useStack(timeSkippingEnvironment, { sandbox: { phoneNumbers: 12 } });
+  const stack = useStack({ temporal: 'time-skipping', sandbox: { phoneNumbers: 12 } });
   before(async () => {
     numbers = stack.info.phoneNumbers;
   });

@@ -19,11 +19,9 @@ import { CUSTOMER_PROFILE_POLICY_SID } from 'trusthub-sandbox';
 
 import { businessInformationAttributes, representativeAttributes } from '../../src/trusthub/attributes.js';
 
-import { createSecondaryProfile } from '../support/fixtures.js';
-
-import { timeSkippingEnvironment } from '../support/temporal.js';
-
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { createSecondaryProfile } from '../support/sandbox.js';
+import { useStack } from '../support/stack.js';
 
 import { recordHistory } from '../support/histories.js';
 
@@ -51,7 +49,7 @@ const torontoAddress: PostalAddress = {
 describe('replaced personal data is deleted at Twilio (time-skipping server)', { timeout: 300_000 }, () => {
   let numbers: { sid: string; phoneNumber: string }[];
 
-  const stack = useStack(timeSkippingEnvironment, { sandbox: { phoneNumbers: 4 } });
+  const stack = useStack({ temporal: 'time-skipping', sandbox: { phoneNumbers: 4 } });
   before(async () => {
     numbers = stack.info.phoneNumbers;
   });

@@ -10,14 +10,14 @@ import { describe, test } from 'node:test';
 import proto from '@temporalio/proto';
 import { PRIORITIES } from '../../src/contract/vocabulary.js';
 import type { OnboardingView } from '../../src/contract/types.js';
-import { devServerEnvironment } from '../support/temporal.js';
-import { onboardingRequest, useStack } from '../support/stack.js';
+import { onboardingRequest } from '../support/customers.js';
+import { useStack } from '../support/stack.js';
 
 const { EventType } = proto.temporal.api.enums.v1;
 type Event = proto.temporal.api.history.v1.IHistoryEvent;
 
 describe('task priorities (dev server)', { timeout: 300_000 }, () => {
-  const stack = useStack(() => devServerEnvironment());
+  const stack = useStack({ temporal: 'dev' });
 
   const call = async <T = OnboardingView>(method: 'POST', url: string, payload: object) => {
     const reply = await stack.api.inject({ method, url, payload });

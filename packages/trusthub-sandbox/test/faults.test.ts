@@ -3,13 +3,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { acmeCustomer } from '../../../test/support/customers.js';
 import {
+  type CallbackServer,
+  createSecondaryProfile,
+  restError,
+  type SandboxHarness,
   startCallbackServer,
   startSandbox,
-  type CallbackServer,
-  type SandboxHarness,
 } from '../../../test/support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile, restError } from '../../../test/support/fixtures.js';
 
 interface StateView {
   counts: Record<string, number>;

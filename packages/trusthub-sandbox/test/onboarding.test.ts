@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from 'trusthub-sandbox';
+import { acmeCustomer } from '../../../test/support/customers.js';
 import {
+  type CallbackServer,
+  createSecondaryProfile,
+  type SandboxHarness,
   startCallbackServer,
   startSandbox,
-  type CallbackServer,
-  type SandboxHarness,
 } from '../../../test/support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile } from '../../../test/support/fixtures.js';
 
 const YEAR_MS = 365 * 24 * 3_600_000;
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createTwilioClient } from '../../../src/trusthub/client.js';
-import { eventually, startSandbox } from '../../../test/support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile } from '../../../test/support/fixtures.js';
+import { acmeCustomer } from '../../../test/support/customers.js';
+import { createSecondaryProfile, eventually, startSandbox } from '../../../test/support/sandbox.js';
 
 describe('persistence', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'trusthub-sandbox-'));

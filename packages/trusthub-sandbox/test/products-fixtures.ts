@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
+import { acmeCustomer, type CustomerData } from '../../../test/support/customers.js';
 import {
+  type CallbackServer,
+  createSecondaryProfile,
+  type SandboxHarness,
   startCallbackServer,
   startSandbox,
-  type CallbackServer,
-  type SandboxHarness,
 } from '../../../test/support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile, type CustomerData } from '../../../test/support/fixtures.js';
 
 /**
  * A manual-vetting sandbox with `phoneNumbers` numbers and a server receiving its signed callbacks, for

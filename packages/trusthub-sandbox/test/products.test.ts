@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CNAM_POLICY_SID, SHAKEN_STIR_POLICY_SID, VOICE_INTEGRITY_POLICY_SID } from 'trusthub-sandbox';
-import { eventually } from '../../../test/support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile, restError } from '../../../test/support/fixtures.js';
+import { acmeCustomer } from '../../../test/support/customers.js';
+import { createSecondaryProfile, eventually, restError } from '../../../test/support/sandbox.js';
 import {
   approvedProfile,
   cnamInformation,

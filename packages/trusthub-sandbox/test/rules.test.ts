@@ -6,8 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CUSTOMER_PROFILE_POLICY_SID, SHAKEN_STIR_POLICY_SID } from 'trusthub-sandbox';
 import { createTwilioClient } from '../../../src/trusthub/client.js';
-import { startSandbox, type SandboxHarness } from '../../../test/support/sandbox.js';
-import { acmeCustomer, createSecondaryProfile, restError } from '../../../test/support/fixtures.js';
+import { acmeCustomer } from '../../../test/support/customers.js';
+import {
+  createSecondaryProfile,
+  restError,
+  type SandboxHarness,
+  startSandbox,
+} from '../../../test/support/sandbox.js';
 
 interface EvaluationResult {
   requirement_name: string;
