@@ -112,6 +112,8 @@ export async function startService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // printReady's line (scripts/start-kit.ts): the worker is healthy and npm start supervises restarts.
+  let up = false;
   // --trace-gc lines: "[pid:0xisolate]  1234 ms: Mark-Compact 45.1 (60.2) -> 30.0 (58.0) MB, …". A
   // scavenge's figure still holds the old generation's garbage, so a full collection's is kept once seen.
   const gcLine = /\[(\d+):(0x[0-9a-f]+)\]\s+\d+ ms: ([\w-]+)[^\n]*?-> ([\d.]+) \(([\d.]+)\) MB/g;
@@ -127,6 +129,7 @@ export async function startService(
       heaps.set(Number(pid), byIsolate);
     }
     output = (output + text).slice(-20_000);
+    if (/trusthub-onboarding is up \(/.test(text)) up = true;
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -160,10 +163,14 @@ export async function startService(
   if (!waitForReady) return service;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    const ready = await fetch(`${service.apiUrl}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    // The API answering is not enough: until npm start says it is up, a worker that dies stops it all
+    // (as designed), so a test that kills one must not begin before.
+    const ready =
+      up &&
+      (await fetch(`${service.apiUrl}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
     if (ready) return service;
     if (Date.now() > deadline || child.exitCode !== null) {
       await service.stop();
