@@ -13,7 +13,7 @@ import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes.js';
 import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest, useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
-import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/state.js';
+import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/projection.js';
 
 describe('a long vetting wait', { timeout: 300_000 }, () => {
   // Poll every 200 ms, as if days of half-hourly polls went by.

@@ -34,7 +34,7 @@ import {
   getOnboarding,
 } from '../../src/contract/messages.js';
 import { onboardingIdFor } from '../../src/contract/ids.js';
-import type { CarriedByOlderCode } from '../../src/workflows/onboarding/carried.js';
+import type { CarriedState } from '../../src/workflows/onboarding/carried.js';
 import type { shakenStirOnboarding } from '../../src/workflows/index.js';
 import { YIELD_TO_QUEUED_WORK } from '../../src/workflows/patches.js';
 import { recordHistory } from '../support/histories.js';
@@ -65,11 +65,8 @@ const numberRef = (phoneNumber: string, digit: string): PhoneNumberRef => ({
   phoneNumber,
 });
 
-/**
- * A customer being served, as a run continued as new after approval receives it: in the shape older
- * code handed over (numbers under `linked` and `phoneNumbersOnTrustProduct`), which this code reads.
- */
-function servingCustomer(customerId: string): { onboardingId: string; carried: CarriedByOlderCode } {
+/** A customer being served, as a run continued as new after approval receives it. */
+function servingCustomer(customerId: string): { onboardingId: string; carried: CarriedState } {
   const onboardingId = onboardingIdFor(customerId);
   const number = numberRef('+14155550100', '1');
   return {
@@ -95,8 +92,8 @@ function servingCustomer(customerId: string): { onboardingId: string; carried: C
         timeline: [],
       },
       request: onboardingRequest(customerId, [number.phoneNumber]),
-      linked: { [`${PROFILE_SID}:numbers`]: [number.sid] },
-      phoneNumbersOnTrustProduct: [number.sid],
+      linked: {},
+      numbers: { [PROFILE_SID]: [number.sid], [TRUST_PRODUCT_SID]: [number.sid] },
       revision: 1,
       serving: true,
     },

@@ -16,7 +16,7 @@ import { numberTakenProblem, phoneNumberPointer } from '../remedies.js';
 import { activities } from './activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from './personal-data.js';
 import { updateAddOnInformation } from './products.js';
-import type { Onboarding } from './state.js';
+import type { Onboarding } from './onboarding.js';
 import { DROP_CORRECTED_NUMBERS } from '../patches.js';
 
 const FIELDS = [
@@ -87,7 +87,7 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
   onboarding.setStep('applying-corrections');
   const profileSid = record.resources.customerProfileSid;
   // The one copy of the customer's data: everything after this, in this run or a continued one, uses it.
-  const request = (onboarding.request = {
+  const request = onboarding.updateRequest({
     ...onboarding.request,
     ...(corrections.email ? { email: corrections.email } : {}),
     ...(corrections.business
@@ -242,7 +242,7 @@ async function dropTrustProduct(onboarding: Onboarding): Promise<void> {
     await activities.unassignPhoneNumber({ kind: 'trust-product', bundleSid: sid, phoneNumberSid });
   }
   await activities.deleteResource({ kind: 'trust-product', sid });
-  onboarding.hints.delete(sid);
+  onboarding.takeHint(sid);
   onboarding.note('trust product replaced', `${sid} deleted`);
   onboarding.trustProductDeleted(sid);
 }

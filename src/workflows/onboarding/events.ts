@@ -5,7 +5,7 @@
  * told instead of polling GET.
  *
  * Events are derived, not sprinkled through the phases: every change already goes through `showChange()`
- * (./state.ts), which compares the state with what was last announced (`carried.announced`, handed on
+ * (./run.ts), which compares the state with what was last announced (`carried.announced`, handed on
  * through continue-as-new) and queues the difference. A replay derives the same events in the same
  * order; a continued run announces nothing twice.
  *

@@ -43,7 +43,8 @@ import { phoneNumberStatuses } from './attestation.js';
 import { checkAssignments } from './drift.js';
 import { retryPendingDeletions } from './personal-data.js';
 import { checkSubject, prepareAddOn, updateAddOnInformation } from './products.js';
-import { ADD_ON_SLOTS, type QueuedChange, type Onboarding } from './state.js';
+import type { QueuedChange, Onboarding } from './onboarding.js';
+import { ADD_ON_SLOTS } from './record.js';
 import { NeedsCorrections, submitForVetting } from './vetting.js';
 
 /** Re-read an approval this long before it runs out, while there is time to act on what Twilio says. */
@@ -61,45 +62,32 @@ export async function serve(onboarding: Onboarding): Promise<never> {
   onboarding.startServing();
   // A mismatch a previous run had queued, or one seen while onboarding: checked now.
   onboarding.requeueMismatchChecks();
-  if (onboarding.boundedCallbacks) return serveWithBoundedCallbacks(onboarding);
-  for (;;) {
-    await condition(
-      () => onboarding.hints.size > 0 || onboarding.numberChanges.length > 0,
-      msUntilApprovalCheck(onboarding),
-      {
-        summary: 'serving: number changes, Twilio callbacks, approval re-checks',
-      },
-    );
-    const change = onboarding.numberChanges.shift();
-    if (change) await interactively(() => applyNumberChange(onboarding, change));
-    else await checkApprovals(onboarding);
-    if (onboarding.numberChanges.length === 0) await onboarding.continueAsNewIfHistoryIsLong();
-  }
+  return serveWithBoundedCallbacks(onboarding);
 }
 
 /**
- * The serving loop of runs since BOUNDED_CALLBACKS: callbacks re-read their bundle at most
+ * The serving loop: callbacks re-read their bundle at most
  * CALLBACK_READS_PER_WINDOW times per window (a callback repeating what the record says was dropped on
  * arrival), and one beyond that waits for its turn, folded into any others about the same bundle.
  */
 async function serveWithBoundedCallbacks(onboarding: Onboarding): Promise<never> {
   for (;;) {
-    onboarding.hintsArrived = false;
+    onboarding.lookedAtHints();
     const approvalCheckMs = msUntilApprovalCheck(onboarding);
     const hintMs = msUntilHintDue(onboarding);
     const woken = await condition(
       () =>
         dueHints(onboarding).length > 0 ||
-        onboarding.numberChanges.length > 0 ||
+        onboarding.queuedChanges > 0 ||
         onboarding.hintsArrived ||
-        onboarding.mismatchChecks.size > 0,
+        onboarding.mismatchChecksPending > 0,
       Math.min(approvalCheckMs, hintMs),
       { summary: 'serving: number changes, Twilio callbacks, approval re-checks' },
     );
-    const change = onboarding.numberChanges.shift();
+    const change = onboarding.nextQueuedChange();
     const due = dueHints(onboarding);
     if (change) await interactively(() => applyNumberChange(onboarding, change));
-    else if (onboarding.mismatchChecks.size > 0) {
+    else if (onboarding.mismatchChecksPending > 0) {
       await explainMismatches(onboarding);
       judgeApprovals(onboarding);
     } else if (due.length > 0) await checkApprovals(onboarding, due);
@@ -108,9 +96,9 @@ async function serveWithBoundedCallbacks(onboarding: Onboarding): Promise<never>
     // Otherwise a callback arrived that must wait for its turn: the next wait includes it. A held-back
     // callback lives in this run only, so the hand-over to a fresh run waits until it has been read.
     if (
-      onboarding.numberChanges.length === 0 &&
-      onboarding.hints.size === 0 &&
-      onboarding.mismatchChecks.size === 0
+      onboarding.queuedChanges === 0 &&
+      onboarding.hintsPending === 0 &&
+      onboarding.mismatchChecksPending === 0
     ) {
       await onboarding.continueAsNewIfHistoryIsLong();
     }
@@ -122,14 +110,14 @@ function dueHints(onboarding: Onboarding): string[] {
   const now = Date.now();
   return onboarding
     .bundleSids()
-    .filter((sid) => onboarding.hints.has(sid) && onboarding.msUntilCallbackRead(sid, now) === 0);
+    .filter((sid) => onboarding.hasHint(sid) && onboarding.msUntilCallbackRead(sid, now) === 0);
 }
 
 /** Until the earliest held-back callback may be read (Infinity when none waits). */
 function msUntilHintDue(onboarding: Onboarding): number {
   const waits = onboarding
     .bundleSids()
-    .filter((sid) => onboarding.hints.has(sid))
+    .filter((sid) => onboarding.hasHint(sid))
     .map((sid) => onboarding.msUntilCallbackRead(sid));
   return waits.length ? Math.max(1, Math.min(...waits)) : Number.POSITIVE_INFINITY;
 }
@@ -177,18 +165,6 @@ export function checkNumberChange(onboarding: Onboarding, numbers: string[]): vo
       details: reasons,
     });
   }
-}
-
-/** The updates' handler: queue the change for the main loop and answer when Twilio has made it. */
-export async function requestNumberChange(
-  onboarding: Onboarding,
-  change: Pick<QueuedChange, 'add' | 'remove' | 'products'>,
-): Promise<OnboardingView> {
-  const queued: QueuedChange = { ...change, done: false };
-  onboarding.numberChanges.push(queued);
-  await condition(() => queued.done);
-  if (queued.refusal) throw queued.refusal;
-  return onboarding.answer();
 }
 
 async function applyNumberChange(onboarding: Onboarding, change: QueuedChange): Promise<void> {
@@ -239,10 +215,10 @@ async function addNumbers(onboarding: Onboarding, inputs: string[]): Promise<voi
   }
   onboarding.phoneNumbersAdded(fresh);
   for (const { bundleSid, phoneNumberSid } of made) onboarding.numbersAssigned(bundleSid, phoneNumberSid);
-  onboarding.request = {
+  onboarding.updateRequest({
     ...onboarding.request,
     phoneNumbers: [...onboarding.request.phoneNumbers, ...fresh.map((n) => n.input)],
-  };
+  });
   if (fresh.length) onboarding.note('phone numbers added', fresh.map((n) => n.sid).join(', '));
 }
 
@@ -267,12 +243,12 @@ async function removeNumber(onboarding: Onboarding, which: string): Promise<void
     onboarding.numberUnassigned(bundleSid, number.sid);
   }
   onboarding.phoneNumberDropped(number.sid);
-  onboarding.request = {
+  onboarding.updateRequest({
     ...onboarding.request,
     phoneNumbers: onboarding.request.phoneNumbers.filter(
       (n) => n !== number.input && n !== number.phoneNumber && n !== number.sid,
     ),
-  };
+  });
   onboarding.note('phone number removed', number.sid);
 }
 
@@ -348,7 +324,7 @@ async function addProducts(onboarding: Onboarding, products: ProductsRequest): P
   const { record } = onboarding;
   const profileSid = record.resources.customerProfileSid!;
   const before = { request: onboarding.request, resources: { ...record.resources } };
-  onboarding.request = { ...onboarding.request, ...products };
+  onboarding.updateRequest({ ...onboarding.request, ...products });
   const given = requestedIn(products);
   const sids: Partial<Record<AddOnProduct, string>> = {};
   const submitted: AddOnProduct[] = [];
@@ -403,8 +379,7 @@ async function undoAddedProducts(
       try {
         await activities.deleteResource({ kind, sid });
         onboarding.resourceForgotten(key);
-        delete onboarding.carried.numbers[sid];
-        delete onboarding.carried.linked[sid];
+        onboarding.bundleForgotten(sid);
       } catch (error) {
         if (!refusalProblem(error)) throw error;
         kept = true;
@@ -412,10 +387,10 @@ async function undoAddedProducts(
       }
     }
     if (kept) continue;
-    delete record[slot.view];
+    onboarding.addOnDropped(product);
     const field = ADD_ON_FIELD[product];
     const { [field]: _dropped, ...rest } = onboarding.request;
-    onboarding.request = before.request[field] ? { ...rest, [field]: before.request[field] } : rest;
+    onboarding.updateRequest(before.request[field] ? { ...rest, [field]: before.request[field] } : rest);
   }
 }
 
@@ -472,18 +447,12 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
   if (hinted) {
     // Bounded callbacks: read what is due; a callback still waiting for its turn stays for later.
     due = hinted;
-    for (const sid of due) {
-      onboarding.hints.delete(sid);
-      onboarding.noteCallbackRead(sid);
-    }
-    for (const sid of [...onboarding.hints.keys()]) if (!current.includes(sid)) onboarding.hints.delete(sid);
-  } else if (onboarding.boundedCallbacks) {
+    for (const sid of due) onboarding.callbackRead(sid);
+    onboarding.keepHintsFor(current);
+  } else {
     // The re-check reads every bundle, which answers whatever callback was still waiting.
     due = current;
-    onboarding.hints.clear();
-  } else {
-    due = onboarding.hints.size ? current.filter((sid) => onboarding.hints.has(sid)) : current;
-    onboarding.hints.clear();
+    onboarding.clearHints();
   }
   // The loop as it always was: its awaits decide the order of commands that recorded runs replay.
   const { customerProfileSid } = onboarding.record.resources;
@@ -604,8 +573,7 @@ export function judgeApprovals(onboarding: Onboarding): void {
  * on the view and in the event for a person to look at, nothing changed.
  */
 async function explainMismatches(onboarding: Onboarding): Promise<void> {
-  const numbers = [...onboarding.mismatchChecks];
-  onboarding.mismatchChecks.clear();
+  const numbers = onboarding.takeMismatchChecks();
   onboarding.setStep('checking-approvals');
   const { customerProfileSid, trustProductSid } = onboarding.record.resources;
   const deciding = [customerProfileSid, trustProductSid].filter((sid): sid is string => !!sid);

@@ -18,7 +18,7 @@ import { PRE_SUBMIT_CHECKS, REREAD_ON_DECISION_ONLY } from '../patches.js';
 import { activities, interactively } from './activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './checks.js';
 import { updateTrustProductEmail } from './corrections.js';
-import type { Onboarding } from './state.js';
+import type { Onboarding } from './onboarding.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
 export class NeedsCorrections extends Error {
@@ -119,11 +119,10 @@ async function waitForVetting(
   sid: string,
 ): Promise<BundleSnapshot> {
   for (;;) {
-    await condition(() => onboarding.hints.has(sid), onboarding.settings.vettingPollIntervalMs, {
+    await condition(() => onboarding.hasHint(sid), onboarding.settings.vettingPollIntervalMs, {
       summary: `Twilio vetting of ${kind} ${sid} (callback or poll)`,
     });
-    const hinted = onboarding.hints.get(sid);
-    onboarding.hints.delete(sid);
+    const hinted = onboarding.takeHint(sid);
     if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted) && patched(REREAD_ON_DECISION_ONLY)) {
       await onboarding.continueAsNewIfHistoryIsLong();
       continue;
@@ -132,8 +131,7 @@ async function waitForVetting(
       // A burst of decision callbacks (replays) is read once per spacing; later ones fold into it.
       const holdMs = onboarding.msUntilCallbackRead(sid);
       if (holdMs > 0) await sleep(holdMs);
-      onboarding.hints.delete(sid);
-      onboarding.noteCallbackRead(sid);
+      onboarding.callbackRead(sid);
     }
     // A decision callback's read is interactive (someone waits on the outcome); the poll's is not.
     const snapshot = onboarding.recordBundle(
