@@ -21,7 +21,6 @@ import {
   log,
   patched,
   startChild,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { BundleSnapshot, PhoneNumberStatus } from '../../contract/types.js';
@@ -80,12 +79,14 @@ function snapshot(carried: CarriedState, numbers: PhoneNumberStatus[], sequence:
 /**
  * The events between what was announced and the state now, oldest first; records the state as announced.
  * The first look only records: a run starts with nothing to tell, and a run that began before events
- * existed should not announce its past.
+ * existed should not announce its past. `firstRunId`: the first run's ID (`workflowInfo()`'s), which
+ * event IDs name, so a customer onboarded again after a failure gets new ones.
  */
 export function eventsSinceAnnounced(
   carried: CarriedState,
   numbers: PhoneNumberStatus[],
   now: Date,
+  firstRunId: string,
 ): OnboardingEvent[] {
   const before = carried.announced;
   if (!before) {
@@ -98,8 +99,7 @@ export function eventsSinceAnnounced(
   const add = (type: OnboardingEventType, data: Partial<OnboardingEvent['data']> = {}) => {
     sequence += 1;
     events.push({
-      // The first run's ID: a customer onboarded again after a failure gets new event IDs.
-      id: `${view.id}:${workflowInfo().firstExecutionRunId}:${sequence}`,
+      id: `${view.id}:${firstRunId}:${sequence}`,
       type,
       timestamp: now.toISOString(),
       data: {

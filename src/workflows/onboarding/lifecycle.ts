@@ -1,11 +1,13 @@
 /**
  * The status machine: every change of the record's status (running, action-required, completed,
  * failed, cancelled) goes through one of these, with the timeline entry that goes with it, and so does
- * the adoption a start waits on. Plain data in; the entity (./onboarding.ts) shows each change.
+ * the adoption a start waits on, and what the approvals call for while serving (`approvalsVerdict`).
+ * Plain data in; the entity (./onboarding.ts) shows each change.
  * Unit-tested in test/workflows/onboarding/lifecycle.test.ts.
  */
 import { ADOPTION_REFUSED_MESSAGE, StartRefusal } from '../../contract/messages.js';
-import type { OnboardingRecord, Problem } from '../../contract/types.js';
+import { ADD_ON_PRODUCTS, PRODUCT_LABEL, describeTwilioCode } from '../../contract/vocabulary.js';
+import type { BundleSnapshot, OnboardingRecord, Problem } from '../../contract/types.js';
 import type { CarriedState } from './carried.js';
 import { outageEnds } from './problems.js';
 import { addOnSnapshot, note, requestedAddOns } from './record.js';
@@ -132,4 +134,75 @@ export function fail(
   carried.view.step = 'done';
   outageEnds(carried);
   note(carried.view, 'failed', redact(reason));
+}
+
+/** What the approvals call for: the problem to report, the status they allow, or nothing to change. */
+export type ApprovalsVerdict = { problem: Problem } | 'current-again' | 'all-approved' | 'resume' | undefined;
+
+/**
+ * What the record now says needs the ISV: the profile or SHAKEN/STIR no longer approved (or expired), an
+ * add-on rejected or expired. With nothing wrong and every product approved, the customer is completed.
+ */
+export function approvalsVerdict(carried: CarriedState, id: string, now = Date.now()): ApprovalsVerdict {
+  const record = carried.view;
+  const lost = [record.customerProfile, record.trustProduct]
+    .filter((b): b is BundleSnapshot => !!b)
+    .find((b) => b.status !== 'twilio-approved' || (!!b.validUntil && Date.parse(b.validUntil) <= now));
+  const addOnLost = ADD_ON_PRODUCTS.map((product) => ({
+    product,
+    bundle: addOnSnapshot(record, product),
+  })).find(
+    ({ bundle }) =>
+      !!bundle &&
+      (bundle.status === 'twilio-rejected' ||
+        (bundle.status === 'twilio-approved' && !!bundle.validUntil && Date.parse(bundle.validUntil) <= now)),
+  );
+  const addOnsApproved = requestedAddOns(carried.request).every(
+    (product) => addOnSnapshot(record, product)?.status === 'twilio-approved',
+  );
+  if (lost) {
+    const label = lost.kind === 'customer-profile' ? 'customer profile' : 'SHAKEN/STIR trust product';
+    const expired = lost.status === 'twilio-approved';
+    const message = expired
+      ? `The ${label}'s approval ran out on ${lost.validUntil}: Twilio no longer signs these numbers A. Renew it in Twilio's Trust Hub.`
+      : `Twilio now reports the ${label} as ${lost.status}: its numbers are no longer signed A.`;
+    return {
+      problem: {
+        kind: 'approval-lost',
+        bundle: lost.kind,
+        message,
+        codes: lost.errors.map(({ code, meaning }) => ({
+          code,
+          meaning: meaning ?? describeTwilioCode(code),
+        })),
+        failures: [],
+      },
+    };
+  } else if (addOnLost?.bundle) {
+    const { product, bundle } = addOnLost;
+    const message =
+      bundle.status === 'twilio-rejected'
+        ? `Twilio rejected the ${PRODUCT_LABEL[product]}. Ask for it again with corrected values (POST /v1/onboardings/${id}/products).`
+        : `The ${PRODUCT_LABEL[product]}'s approval ran out on ${bundle.validUntil}. Renew it in Twilio's Trust Hub.`;
+    return {
+      problem: {
+        kind: bundle.status === 'twilio-rejected' ? 'rejection' : 'approval-lost',
+        bundle: 'trust-product',
+        product,
+        message,
+        codes: bundle.errors.map(({ code, meaning }) => ({
+          code,
+          meaning: meaning ?? describeTwilioCode(code),
+        })),
+        failures: [],
+      },
+    };
+  } else if (record.status === 'action-required' && addOnsApproved) {
+    return 'current-again';
+  } else if (record.status !== 'completed') {
+    // Nothing wrong, and an add-on still in Twilio's vetting: running until it is approved.
+    if (addOnsApproved) return 'all-approved';
+    else if (record.status === 'action-required') return 'resume';
+  }
+  return undefined;
 }

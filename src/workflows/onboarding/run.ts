@@ -138,6 +138,7 @@ export abstract class OnboardingRun extends Ledger {
       this.carried,
       phoneNumberStatuses(this.carried, this.settings),
       new Date(),
+      workflowInfo().firstExecutionRunId,
     );
     // Twilio's words in an event (a rejection's meanings, the problem) are redacted as the view's are.
     if (events.length) this.events.push(events.map((event) => redact(this.carried, this.#settings, event)));

@@ -25,13 +25,7 @@ import {
   type BundleKind,
   NOT_OWNED_ATTESTATION,
 } from '../../contract/vocabulary.js';
-import type {
-  BundleSnapshot,
-  OnboardingView,
-  Problem,
-  OnboardingRequest,
-  ProductsRequest,
-} from '../../contract/types.js';
+import type { OnboardingView, Problem, OnboardingRequest, ProductsRequest } from '../../contract/types.js';
 import { E164_NUMBER, PHONE_NUMBER_SID } from '../../contract/ids.js';
 import { NumberChangeRefusal, ProductRefusal } from '../../contract/messages.js';
 import { describeFailures, numberIneligibility, productFailures } from '../../contract/product-checks.js';
@@ -44,6 +38,7 @@ import { checkAssignments } from './drift.js';
 import { retryPendingDeletions } from './personal-data.js';
 import { checkSubject, prepareAddOn, updateAddOnInformation } from './products.js';
 import type { QueuedChange, Onboarding } from './onboarding.js';
+import { approvalsVerdict } from './lifecycle.js';
 import { ADD_ON_SLOTS } from './record.js';
 import { NeedsCorrections, submitForVetting } from './vetting.js';
 
@@ -500,68 +495,13 @@ function approvalLost(onboarding: Onboarding, sid: string, kind: BundleKind, err
   return true;
 }
 
-/**
- * What the record now says needs the ISV: the profile or SHAKEN/STIR no longer approved (or expired), an
- * add-on rejected or expired. With nothing wrong and every product approved, the customer is completed.
- */
+/** What the record now says of the approvals (./lifecycle.ts `approvalsVerdict`), acted on and shown. */
 export function judgeApprovals(onboarding: Onboarding): void {
-  const { record } = onboarding;
-  const lost = [record.customerProfile, record.trustProduct]
-    .filter((b): b is BundleSnapshot => !!b)
-    .find(
-      (b) => b.status !== 'twilio-approved' || (!!b.validUntil && Date.parse(b.validUntil) <= Date.now()),
-    );
-  const addOnLost = ADD_ON_PRODUCTS.map((product) => ({
-    product,
-    bundle: onboarding.addOnSnapshot(product),
-  })).find(
-    ({ bundle }) =>
-      !!bundle &&
-      (bundle.status === 'twilio-rejected' ||
-        (bundle.status === 'twilio-approved' &&
-          !!bundle.validUntil &&
-          Date.parse(bundle.validUntil) <= Date.now())),
-  );
-  const addOnsApproved = onboarding
-    .requestedAddOns()
-    .every((product) => onboarding.addOnSnapshot(product)?.status === 'twilio-approved');
-  if (lost) {
-    const label = lost.kind === 'customer-profile' ? 'customer profile' : 'SHAKEN/STIR trust product';
-    const expired = lost.status === 'twilio-approved';
-    const message = expired
-      ? `The ${label}'s approval ran out on ${lost.validUntil}: Twilio no longer signs these numbers A. Renew it in Twilio's Trust Hub.`
-      : `Twilio now reports the ${label} as ${lost.status}: its numbers are no longer signed A.`;
-    report(onboarding, {
-      kind: 'approval-lost',
-      bundle: lost.kind,
-      message,
-      codes: lost.errors.map(({ code, meaning }) => ({ code, meaning: meaning ?? describeTwilioCode(code) })),
-      failures: [],
-    });
-  } else if (addOnLost?.bundle) {
-    const { product, bundle } = addOnLost;
-    const message =
-      bundle.status === 'twilio-rejected'
-        ? `Twilio rejected the ${PRODUCT_LABEL[product]}. Ask for it again with corrected values (POST /v1/onboardings/${onboarding.id}/products).`
-        : `The ${PRODUCT_LABEL[product]}'s approval ran out on ${bundle.validUntil}. Renew it in Twilio's Trust Hub.`;
-    report(onboarding, {
-      kind: bundle.status === 'twilio-rejected' ? 'rejection' : 'approval-lost',
-      bundle: 'trust-product',
-      product,
-      message,
-      codes: bundle.errors.map(({ code, meaning }) => ({
-        code,
-        meaning: meaning ?? describeTwilioCode(code),
-      })),
-      failures: [],
-    });
-  } else if (record.status === 'action-required' && addOnsApproved) {
-    onboarding.approvalsCurrentAgain();
-  } else if (record.status !== 'completed') {
-    // Nothing wrong, and an add-on still in Twilio's vetting: running until it is approved.
-    if (addOnsApproved) onboarding.allProductsApproved();
-    else if (record.status === 'action-required') onboarding.resume();
-  }
+  const verdict = approvalsVerdict(onboarding.carried, onboarding.id);
+  if (verdict === 'current-again') onboarding.approvalsCurrentAgain();
+  else if (verdict === 'all-approved') onboarding.allProductsApproved();
+  else if (verdict === 'resume') onboarding.resume();
+  else if (verdict) report(onboarding, verdict.problem);
   onboarding.showChange();
 }
 
