@@ -3,7 +3,7 @@
  * onboarding request to change (`fields`, JSON pointers with Twilio's names beside them), and the call
  * that applies it (`fix`). A problem is recorded with Twilio's codes and field names only; this module
  * adds the rest where the problem leaves the run: the view every query and update answers, the events,
- * and the Web UI's current details (../onboarding/state.ts). Being derived on the way out, runs already
+ * and the Web UI's current details (../onboarding/projection.ts). Being derived on the way out, runs already
  * in flight say it too, and nothing new is written to history.
  *
  * The words are the contract's (src/contract/remedies.ts); Twilio's names for the request's fields are

@@ -41,3 +41,24 @@ test('differing fields are named by path, never by value', () => {
   assert.deepEqual(differingFields(first, structuredClone(first)), []);
   assert.deepEqual(differingFields('a', 'b'), ['body']);
 });
+
+test('a dropped field, a shorter list and a value that became an object are each named by path', () => {
+  const first = {
+    customerId: 'acme',
+    email: 'it@acme.example',
+    phoneNumbers: ['+14155550100', '+14155550101'],
+    business: { name: 'Acme', socialMediaProfileUrls: 'https://x.example' },
+  };
+  const second = {
+    customerId: 'acme',
+    phoneNumbers: ['+14155550100'],
+    business: { socialMediaProfileUrls: ['https://x.example'], name: 'Acme' },
+  };
+  assert.deepEqual(differingFields(first, second), [
+    'business.socialMediaProfileUrls',
+    'email',
+    'phoneNumbers[1]',
+  ]);
+  // Key order and absent fields are not differences (canonical JSON): the same request.
+  assert.deepEqual(differingFields({ a: 1, b: undefined }, { a: 1 }), []);
+});

@@ -14,7 +14,7 @@ import { devServerEnvironment } from '../support/temporal.js';
 import { onboardingRequest } from '../support/customers.js';
 import { useStack } from '../support/stack.js';
 import { recordHistory } from '../support/histories.js';
-import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/state.js';
+import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/projection.js';
 
 describe('a long vetting wait', { timeout: 300_000 }, () => {
   // Poll every 200 ms, as if days of half-hourly polls went by.

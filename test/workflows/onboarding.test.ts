@@ -15,7 +15,7 @@ import { onboardingRequest } from '../support/customers.js';
 import { useStack } from '../support/stack.js';
 
 import { recordHistory } from '../support/histories.js';
-import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/state.js';
+import { CHECKED_NOTHING_TO_DO } from '../../src/workflows/onboarding/projection.js';
 
 interface SandboxState {
   resources: Record<string, { sid: string; friendlyName?: string | null; friendly_name?: string | null }[]>;

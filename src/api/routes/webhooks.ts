@@ -35,7 +35,7 @@
  * Twilio's `I-Twilio-Idempotency-Token` header is not used: the signature does not cover it, so a
  * replay with it dropped or changed would look new. Past this process's memory the workflow drops a
  * callback whose status it already knows, and spaces the re-reads the rest cause
- * (src/workflows/onboarding/state.ts); a call's level is forwarded once an hour per number at most
+ * (src/workflows/onboarding/inbox.ts); a call's level is forwarded once an hour per number at most
  * (src/api/call-forwarding.ts). Different signed callbacks, replayed, are bounded per onboarding by
  * a token bucket (src/api/signal-rate-limit.ts): over it, the callback is answered as handled (Twilio
  * must not retry) and no signal is sent. The body is a few hundred bytes from Twilio: anything past

@@ -17,7 +17,7 @@ export interface OnboardingInput {
   /** `requestDigest(request)` as the API computed it: what a second start is compared with. */
   requestDigest?: string;
   /** Set when the workflow continues as new: everything done so far. */
-  carried?: CarriedState | CarriedByOlderCode;
+  carried?: CarriedState;
 }
 
 /**
@@ -82,13 +82,6 @@ export interface CarriedState {
    */
   formerSids?: string[];
 }
-
-/**
- * The state as code before `CarriedState.numbers` handed it over: the profile's numbers under
- * `linked['<profile SID>:numbers']`, the trust product's in their own array. Read by the state class
- * (./state.ts), which moves them into `numbers`.
- */
-export type CarriedByOlderCode = Omit<CarriedState, 'numbers'> & { phoneNumbersOnTrustProduct: string[] };
 
 /** What has been announced so far, so a replayed or continued run tells nothing twice. */
 export interface AnnouncedState {

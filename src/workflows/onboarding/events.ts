@@ -5,7 +5,7 @@
  * told instead of polling GET.
  *
  * Events are derived, not sprinkled through the phases: every change already goes through `showChange()`
- * (./state.ts), which compares the state with what was last announced (`carried.announced`, handed on
+ * (./run.ts), which compares the state with what was last announced (`carried.announced`, handed on
  * through continue-as-new) and queues the difference. A replay derives the same events in the same
  * order; a continued run announces nothing twice.
  *
@@ -14,14 +14,7 @@
  * days, and never holds up the onboarding, its continue-as-new or its end. Starting the same event twice
  * is refused by the server, which keeps an event from being sent twice even if a run is reset.
  */
-import {
-  CancellationScope,
-  ParentClosePolicy,
-  condition,
-  log,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, ParentClosePolicy, condition, log, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { BundleSnapshot, PhoneNumberStatus } from '../../contract/types.js';
 import {
@@ -78,12 +71,14 @@ function snapshot(carried: CarriedState, numbers: PhoneNumberStatus[], sequence:
 /**
  * The events between what was announced and the state now, oldest first; records the state as announced.
  * The first look only records: a run starts with nothing to tell, and a run that began before events
- * existed should not announce its past.
+ * existed should not announce its past. `firstRunId`: the first run's ID (`workflowInfo()`'s), which
+ * event IDs name, so a customer onboarded again after a failure gets new ones.
  */
 export function eventsSinceAnnounced(
   carried: CarriedState,
   numbers: PhoneNumberStatus[],
   now: Date,
+  firstRunId: string,
 ): OnboardingEvent[] {
   const before = carried.announced;
   if (!before) {
@@ -96,8 +91,7 @@ export function eventsSinceAnnounced(
   const add = (type: OnboardingEventType, data: Partial<OnboardingEvent['data']> = {}) => {
     sequence += 1;
     events.push({
-      // The first run's ID: a customer onboarded again after a failure gets new event IDs.
-      id: `${view.id}:${workflowInfo().firstExecutionRunId}:${sequence}`,
+      id: `${view.id}:${firstRunId}:${sequence}`,
       type,
       timestamp: now.toISOString(),
       data: {

@@ -3,7 +3,7 @@
  * (ID from the ISV's customerId, see src/contract/ids.ts). First it follows Twilio's ISV guide (./phases/guide.ts),
  * stopping for the ISV's corrections whenever Twilio needs something fixed (./phases/corrections.ts). Once both
  * bundles are approved it stays on and serves the customer (./phases/serving.ts) until it is cancelled,
- * which cleans up or offboards (./phases/cleanup.ts). All of it works on one state object (./state.ts).
+ * which cleans up or offboards (./phases/cleanup.ts). All of it works on one state object, the entity (./onboarding.ts).
  */
 import {
   ApplicationFailure,
@@ -14,16 +14,12 @@ import {
   isCancellation,
   log,
   setHandler,
-  workflowInfo,
 } from '@temporalio/workflow';
 import {
   ADOPTION_REFUSED_MESSAGE,
-  CorrectionRefusal,
   NumberChangeRefusal,
-  StartRefusal,
   addPhoneNumbers,
   startOnboarding,
-  type StartAnswer,
   type StartRequest,
   bundleStatusChanged,
   getOnboarding,
@@ -34,25 +30,20 @@ import {
   twilioFailing,
   twilioRecovered,
 } from '../../contract/messages.js';
-import { canonicalJson, differingFields } from '../../contract/request-identity.js';
-import { ATTESTATIONS, ADD_ON_FIELD, ADD_ON_PRODUCTS } from '../../contract/vocabulary.js';
 import type { ProductsRequest, Corrections, OnboardingView, Problem } from '../../contract/types.js';
 import type { OnboardingInput } from './carried.js';
 import { activities, interactively } from './activities.js';
 import { compensate, offboard } from './phases/cleanup.js';
-import { applyCorrections, checkCorrections, waitForCorrections } from './phases/corrections.js';
+import { applyCorrections, waitForCorrections } from './phases/corrections.js';
 import { refusalProblem } from './steps/refusals.js';
 import { AdoptionRefused, NeedsCorrections, followTheGuide } from './phases/guide.js';
-import { checkNumberChange, checkProductsRequest, requestNumberChange, serve } from './phases/serving.js';
-import { checkSubject } from './steps/add-ons.js';
-import { describeFailures, productFailures } from '../../contract/product-checks.js';
-import { Onboarding } from './state.js';
-import { isOutage } from './twilio-outage.js';
+import { serve } from './phases/serving.js';
+import { Onboarding } from './onboarding.js';
 
 export async function shakenStirOnboarding(input: OnboardingInput): Promise<OnboardingView> {
   const onboarding = new Onboarding(input);
   registerHandlers(onboarding);
-  onboarding.settings = await activities.getOnboardingSettings();
+  onboarding.settingsRead(await activities.getOnboardingSettings());
   onboarding.showChange();
   try {
     if (!input.carried) await lookForEarlierRuns(onboarding);
@@ -140,7 +131,7 @@ async function onboard(onboarding: Onboarding): Promise<void> {
         try {
           await interactively(() => applyCorrections(onboarding, corrections));
         } finally {
-          onboarding.pendingCorrections = undefined;
+          onboarding.correctionsApplied();
         }
       }
       await followTheGuide(onboarding);
@@ -159,139 +150,26 @@ async function onboard(onboarding: Onboarding): Promise<void> {
   }
 }
 
-/** At most this many field paths are named in a refused second start. */
-const DIFFERING_FIELDS_SHOWN = 20;
-
+/** Each handler is one line into the entity (./onboarding.ts), each update's validator beside it there. */
 function registerHandlers(onboarding: Onboarding): void {
   setHandler(getOnboarding, () => onboarding.answer());
-
-  setHandler(
-    startOnboarding,
-    async (): Promise<StartAnswer> => {
-      // The start that made this run is the update delivered with its first workflow task: the one
-      // handled before the run's first activity came back (a first task retried after a worker crash
-      // runs from its start again, so it still counts), and not by a run continued as new.
-      const created =
-        !onboarding.startAnswered &&
-        onboarding.settings === undefined &&
-        !workflowInfo().continuedFromExecutionRunId;
-      onboarding.startAnswered = true;
-      await condition(() => onboarding.adoption.state !== 'pending');
-      if (onboarding.adoption.state === 'refused') {
-        const { type, message, fields } = onboarding.adoption;
-        // The refusal leaves the run here: Twilio's words in it are redacted as the view's are.
-        throw ApplicationFailure.create({
-          type,
-          message: onboarding.redact(message),
-          details: fields,
-          nonRetryable: true,
-        });
-      }
-      return { created, view: onboarding.answer() };
-    },
-    {
-      validator: ({ request, requestDigest }: StartRequest) => {
-        if (requestDigest === onboarding.carried.requestDigest) return;
-        // The record as corrected so far is the same request too (a client that re-sends what it PATCHed).
-        if (canonicalJson(request) === canonicalJson(onboarding.request)) return;
-        const fields = differingFields(onboarding.request, request);
-        const shown = fields.slice(0, DIFFERING_FIELDS_SHOWN);
-        const more = fields.length > shown.length ? ` and ${fields.length - shown.length} more` : '';
-        throw ApplicationFailure.create({
-          type: StartRefusal.DifferentRequest,
-          message: `Customer ${onboarding.record.customerId} is already onboarding (${onboarding.record.status}) with a different request: ${shown.join(', ')}${more} differ. Send corrections with PATCH /v1/onboardings/${onboarding.id}, or cancel it first.`,
-          details: shown,
-          nonRetryable: true,
-        });
-      },
-    },
-  );
-
-  setHandler(bundleStatusChanged, ({ bundleSid, status }) => {
-    if (onboarding.bundleSids().includes(bundleSid)) onboarding.hint(bundleSid, status);
+  setHandler(startOnboarding, () => onboarding.start(), {
+    validator: (start: StartRequest) => onboarding.validateStart(start),
   });
-
-  // What Twilio signed on a call (the webhook checked the signature); anything malformed is dropped.
-  setHandler(callObserved, (observed) => {
-    const valid =
-      (ATTESTATIONS as readonly string[]).includes(observed?.level) &&
-      typeof observed.from === 'string' &&
-      typeof observed.callSid === 'string' &&
-      !Number.isNaN(Date.parse(observed.at));
-    if (valid) onboarding.callObserved(observed);
+  setHandler(submitCorrections, (corrections) => onboarding.correct(corrections), {
+    validator: (corrections: Corrections) => onboarding.validateCorrect(corrections),
   });
-
-  // A Trust Hub activity says Twilio keeps failing its calls, or answers again (./twilio-outage.ts).
-  setHandler(twilioFailing, (outage) => {
-    if (isOutage(outage)) onboarding.twilioFailing(outage);
+  setHandler(addPhoneNumbers, (change) => onboarding.addPhoneNumbers(change), {
+    validator: (change: { phoneNumbers: string[] }) => onboarding.validateAddPhoneNumbers(change),
   });
-  setHandler(twilioRecovered, () => {
-    if (onboarding.carried.twilioOutage) onboarding.twilioRecovered();
+  setHandler(removePhoneNumber, (change) => onboarding.removePhoneNumber(change), {
+    validator: (change: { phoneNumber: string }) => onboarding.validateRemovePhoneNumber(change),
   });
-
-  setHandler(addProducts, (products) => requestNumberChange(onboarding, { products }), {
-    validator: (products: ProductsRequest) => checkProductsRequest(onboarding, products),
+  setHandler(addProducts, (products) => onboarding.addProducts(products), {
+    validator: (products: ProductsRequest) => onboarding.validateAddProducts(products),
   });
-
-  setHandler(
-    submitCorrections,
-    async (corrections) => {
-      onboarding.pendingCorrections = corrections;
-      // Answer once the corrections are applied and the onboarding waits again: on Twilio's vetting, or
-      // on the ISV when the re-evaluation still finds something wrong.
-      await condition(
-        () =>
-          onboarding.pendingCorrections === undefined &&
-          (onboarding.record.step.startsWith('waiting-') || onboarding.record.status !== 'running'),
-      );
-      return onboarding.answer();
-    },
-    {
-      validator: (corrections: Corrections) => {
-        const { record } = onboarding;
-        if (record.step !== 'waiting-for-corrections' || onboarding.pendingCorrections !== undefined) {
-          throw ApplicationFailure.create({
-            type: CorrectionRefusal.NotWaiting,
-            message: `This onboarding is ${record.status} (${record.step}); corrections are accepted only while it waits for them (action-required during onboarding).`,
-          });
-        }
-        const reasons = checkCorrections(corrections, {
-          trustProductPhase: record.customerProfile?.status === 'twilio-approved',
-          trustProductRejected: record.trustProduct?.status === 'twilio-rejected',
-        });
-        // Voice Integrity and CNAM by the API's rules, for the business as it will be once corrected.
-        const subject = checkSubject(onboarding);
-        if (corrections.business?.name) subject.businessName = corrections.business.name;
-        reasons.push(...describeFailures(productFailures(corrections, subject)));
-        // A trust product in review or approved takes no edits at Twilio: its end user cannot change now.
-        for (const product of ADD_ON_PRODUCTS) {
-          const field = ADD_ON_FIELD[product];
-          const status = onboarding.addOnSnapshot(product)?.status;
-          if (corrections[field] && status && status !== 'draft' && status !== 'twilio-rejected') {
-            reasons.push(
-              `${field} cannot be corrected while its trust product is ${status}: Twilio allows no edits then`,
-            );
-          }
-        }
-        if (reasons.length) {
-          throw ApplicationFailure.create({
-            type: CorrectionRefusal.Invalid,
-            message: reasons.join('; '),
-            details: reasons,
-          });
-        }
-      },
-    },
-  );
-
-  setHandler(addPhoneNumbers, ({ phoneNumbers }) => requestNumberChange(onboarding, { add: phoneNumbers }), {
-    validator: ({ phoneNumbers }: { phoneNumbers: string[] }) => checkNumberChange(onboarding, phoneNumbers),
-  });
-  setHandler(
-    removePhoneNumber,
-    ({ phoneNumber }) => requestNumberChange(onboarding, { remove: phoneNumber }),
-    {
-      validator: ({ phoneNumber }: { phoneNumber: string }) => checkNumberChange(onboarding, [phoneNumber]),
-    },
-  );
+  setHandler(bundleStatusChanged, (callback) => onboarding.bundleStatusChanged(callback));
+  setHandler(callObserved, (observed) => onboarding.callObserved(observed));
+  setHandler(twilioFailing, (outage) => onboarding.twilioFailing(outage));
+  setHandler(twilioRecovered, () => onboarding.twilioRecovered());
 }

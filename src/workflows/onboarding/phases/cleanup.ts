@@ -9,7 +9,8 @@ import { NumberChangeRefusal } from '../../../contract/messages.js';
 import { ADD_ON_PRODUCTS } from '../../../contract/vocabulary.js';
 import type { BundleSnapshot } from '../../../contract/types.js';
 import { activities, type DeletableKind } from '../activities.js';
-import { ADD_ON_SLOTS, type Onboarding } from '../state.js';
+import type { Onboarding } from '../onboarding.js';
+import { ADD_ON_SLOTS } from '../record.js';
 
 export async function compensate(
   onboarding: Onboarding,

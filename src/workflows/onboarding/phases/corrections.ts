@@ -10,7 +10,7 @@ import type { Corrections, Problem } from '../../../contract/types.js';
 import { activities } from '../activities.js';
 import { deleteReplaced, retryPendingDeletions, type ReplacedResource } from '../steps/personal-data.js';
 import { updateAddOnInformation } from '../steps/add-ons.js';
-import type { Onboarding } from '../state.js';
+import type { Onboarding } from '../onboarding.js';
 import { updateTrustProductEmail } from '../steps/bundle-edits.js';
 import { failureType } from '../steps/refusals.js';
 
@@ -82,7 +82,7 @@ export async function applyCorrections(onboarding: Onboarding, corrections: Corr
   onboarding.setStep('applying-corrections');
   const profileSid = record.resources.customerProfileSid;
   // The one copy of the customer's data: everything after this, in this run or a continued one, uses it.
-  const request = (onboarding.request = {
+  const request = onboarding.updateRequest({
     ...onboarding.request,
     ...(corrections.email ? { email: corrections.email } : {}),
     ...(corrections.business
@@ -214,7 +214,7 @@ async function dropTrustProduct(onboarding: Onboarding): Promise<void> {
     await activities.unassignPhoneNumber({ kind: 'trust-product', bundleSid: sid, phoneNumberSid });
   }
   await activities.deleteResource({ kind: 'trust-product', sid });
-  onboarding.hints.delete(sid);
+  onboarding.takeHint(sid);
   onboarding.note('trust product replaced', `${sid} deleted`);
   onboarding.trustProductDeleted(sid);
 }

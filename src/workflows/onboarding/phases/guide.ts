@@ -17,7 +17,7 @@ import { checkSubject, submitAddOns } from '../steps/add-ons.js';
 import { INELIGIBLE_REGISTRATION_AUTHORITY, productFailures } from '../../../contract/product-checks.js';
 import { failureType, refusalProblem } from '../steps/refusals.js';
 import { TrustHubFailureType } from '../../../contract/failures.js';
-import type { Onboarding } from '../state.js';
+import type { Onboarding } from '../onboarding.js';
 import { compareIdentity, describeVerdict } from '../adoption-identity.js';
 import { NeedsCorrections, assignNumbers, awaitVetting, submitForVetting, vet } from '../steps/vetting.js';
 
@@ -199,10 +199,8 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
       );
     }
   }
-  if (registrationIdentifier !== null)
-    onboarding.carried.profileRegistrationIdentifier = registrationIdentifier;
-  onboarding.adoptedProfile = existing;
-  onboarding.adoption = { state: 'accepted' };
+  if (registrationIdentifier !== null) onboarding.profileRegistrationRead(registrationIdentifier);
+  onboarding.adoptionAccepted(existing);
 }
 
 /** The whole identity (../adoption-identity.ts); the reason when it is not the request's. */

@@ -24,13 +24,7 @@ import {
   type BundleKind,
   NOT_OWNED_ATTESTATION,
 } from '../../../contract/vocabulary.js';
-import type {
-  BundleSnapshot,
-  OnboardingView,
-  Problem,
-  OnboardingRequest,
-  ProductsRequest,
-} from '../../../contract/types.js';
+import type { OnboardingView, Problem, OnboardingRequest, ProductsRequest } from '../../../contract/types.js';
 import { E164_NUMBER, PHONE_NUMBER_SID } from '../../../contract/ids.js';
 import { NumberChangeRefusal, ProductRefusal } from '../../../contract/messages.js';
 import { describeFailures, numberIneligibility, productFailures } from '../../../contract/product-checks.js';
@@ -41,7 +35,9 @@ import { phoneNumberStatuses } from '../attestation.js';
 import { checkAssignments } from '../steps/drift.js';
 import { retryPendingDeletions } from '../steps/personal-data.js';
 import { checkSubject, prepareAddOn, updateAddOnInformation } from '../steps/add-ons.js';
-import { ADD_ON_SLOTS, type QueuedChange, type Onboarding } from '../state.js';
+import type { QueuedChange, Onboarding } from '../onboarding.js';
+import { approvalsVerdict } from '../lifecycle.js';
+import { ADD_ON_SLOTS } from '../record.js';
 import { NeedsCorrections, submitForVetting } from '../steps/vetting.js';
 
 /** Re-read an approval this long before it runs out, while there is time to act on what Twilio says. */
@@ -63,22 +59,22 @@ export async function serve(onboarding: Onboarding): Promise<never> {
   // repeating what the record says was dropped on arrival), and one beyond that waits for its turn,
   // folded into any others about the same bundle.
   for (;;) {
-    onboarding.hintsArrived = false;
+    onboarding.lookedAtHints();
     const approvalCheckMs = msUntilApprovalCheck(onboarding);
     const hintMs = msUntilHintDue(onboarding);
     const woken = await condition(
       () =>
         dueHints(onboarding).length > 0 ||
-        onboarding.numberChanges.length > 0 ||
+        onboarding.queuedChanges > 0 ||
         onboarding.hintsArrived ||
-        onboarding.mismatchChecks.size > 0,
+        onboarding.mismatchChecksPending > 0,
       Math.min(approvalCheckMs, hintMs),
       { summary: 'serving: number changes, Twilio callbacks, approval re-checks' },
     );
-    const change = onboarding.numberChanges.shift();
+    const change = onboarding.nextQueuedChange();
     const due = dueHints(onboarding);
     if (change) await interactively(() => applyNumberChange(onboarding, change));
-    else if (onboarding.mismatchChecks.size > 0) {
+    else if (onboarding.mismatchChecksPending > 0) {
       await explainMismatches(onboarding);
       judgeApprovals(onboarding);
     } else if (due.length > 0) await checkApprovals(onboarding, due);
@@ -87,9 +83,9 @@ export async function serve(onboarding: Onboarding): Promise<never> {
     // Otherwise a callback arrived that must wait for its turn: the next wait includes it. A held-back
     // callback lives in this run only, so the hand-over to a fresh run waits until it has been read.
     if (
-      onboarding.numberChanges.length === 0 &&
-      onboarding.hints.size === 0 &&
-      onboarding.mismatchChecks.size === 0
+      onboarding.queuedChanges === 0 &&
+      onboarding.hintsPending === 0 &&
+      onboarding.mismatchChecksPending === 0
     ) {
       await onboarding.continueAsNewIfHistoryIsLong();
     }
@@ -101,14 +97,14 @@ function dueHints(onboarding: Onboarding): string[] {
   const now = Date.now();
   return onboarding
     .bundleSids()
-    .filter((sid) => onboarding.hints.has(sid) && onboarding.msUntilCallbackRead(sid, now) === 0);
+    .filter((sid) => onboarding.hasHint(sid) && onboarding.msUntilCallbackRead(sid, now) === 0);
 }
 
 /** Until the earliest held-back callback may be read (Infinity when none waits). */
 function msUntilHintDue(onboarding: Onboarding): number {
   const waits = onboarding
     .bundleSids()
-    .filter((sid) => onboarding.hints.has(sid))
+    .filter((sid) => onboarding.hasHint(sid))
     .map((sid) => onboarding.msUntilCallbackRead(sid));
   return waits.length ? Math.max(1, Math.min(...waits)) : Number.POSITIVE_INFINITY;
 }
@@ -156,18 +152,6 @@ export function checkNumberChange(onboarding: Onboarding, numbers: string[]): vo
       details: reasons,
     });
   }
-}
-
-/** The updates' handler: queue the change for the main loop and answer when Twilio has made it. */
-export async function requestNumberChange(
-  onboarding: Onboarding,
-  change: Pick<QueuedChange, 'add' | 'remove' | 'products'>,
-): Promise<OnboardingView> {
-  const queued: QueuedChange = { ...change, done: false };
-  onboarding.numberChanges.push(queued);
-  await condition(() => queued.done);
-  if (queued.refusal) throw queued.refusal;
-  return onboarding.answer();
 }
 
 async function applyNumberChange(onboarding: Onboarding, change: QueuedChange): Promise<void> {
@@ -218,10 +202,10 @@ async function addNumbers(onboarding: Onboarding, inputs: string[]): Promise<voi
   }
   onboarding.phoneNumbersAdded(fresh);
   for (const { bundleSid, phoneNumberSid } of made) onboarding.numbersAssigned(bundleSid, phoneNumberSid);
-  onboarding.request = {
+  onboarding.updateRequest({
     ...onboarding.request,
     phoneNumbers: [...onboarding.request.phoneNumbers, ...fresh.map((n) => n.input)],
-  };
+  });
   if (fresh.length) onboarding.note('phone numbers added', fresh.map((n) => n.sid).join(', '));
 }
 
@@ -246,12 +230,12 @@ async function removeNumber(onboarding: Onboarding, which: string): Promise<void
     onboarding.numberUnassigned(bundleSid, number.sid);
   }
   onboarding.phoneNumberDropped(number.sid);
-  onboarding.request = {
+  onboarding.updateRequest({
     ...onboarding.request,
     phoneNumbers: onboarding.request.phoneNumbers.filter(
       (n) => n !== number.input && n !== number.phoneNumber && n !== number.sid,
     ),
-  };
+  });
   onboarding.note('phone number removed', number.sid);
 }
 
@@ -327,7 +311,7 @@ async function addProducts(onboarding: Onboarding, products: ProductsRequest): P
   const { record } = onboarding;
   const profileSid = record.resources.customerProfileSid!;
   const before = { request: onboarding.request, resources: { ...record.resources } };
-  onboarding.request = { ...onboarding.request, ...products };
+  onboarding.updateRequest({ ...onboarding.request, ...products });
   const given = requestedIn(products);
   const sids: Partial<Record<AddOnProduct, string>> = {};
   const submitted: AddOnProduct[] = [];
@@ -382,8 +366,7 @@ async function undoAddedProducts(
       try {
         await activities.deleteResource({ kind, sid });
         onboarding.resourceForgotten(key);
-        delete onboarding.carried.numbers[sid];
-        delete onboarding.carried.linked[sid];
+        onboarding.bundleForgotten(sid);
       } catch (error) {
         if (!refusalProblem(error)) throw error;
         kept = true;
@@ -391,10 +374,10 @@ async function undoAddedProducts(
       }
     }
     if (kept) continue;
-    delete record[slot.view];
+    onboarding.addOnDropped(product);
     const field = ADD_ON_FIELD[product];
     const { [field]: _dropped, ...rest } = onboarding.request;
-    onboarding.request = before.request[field] ? { ...rest, [field]: before.request[field] } : rest;
+    onboarding.updateRequest(before.request[field] ? { ...rest, [field]: before.request[field] } : rest);
   }
 }
 
@@ -451,15 +434,12 @@ async function checkApprovals(onboarding: Onboarding, hinted?: string[]): Promis
   if (hinted) {
     // Bounded callbacks: read what is due; a callback still waiting for its turn stays for later.
     due = hinted;
-    for (const sid of due) {
-      onboarding.hints.delete(sid);
-      onboarding.noteCallbackRead(sid);
-    }
-    for (const sid of [...onboarding.hints.keys()]) if (!current.includes(sid)) onboarding.hints.delete(sid);
+    for (const sid of due) onboarding.callbackRead(sid);
+    onboarding.keepHintsFor(current);
   } else {
     // The re-check reads every bundle, which answers whatever callback was still waiting.
     due = current;
-    onboarding.hints.clear();
+    onboarding.clearHints();
   }
   // The loop as it always was: its awaits decide the order of commands that recorded runs replay.
   const { customerProfileSid } = onboarding.record.resources;
@@ -507,68 +487,13 @@ function approvalLost(onboarding: Onboarding, sid: string, kind: BundleKind, err
   return true;
 }
 
-/**
- * What the record now says needs the ISV: the profile or SHAKEN/STIR no longer approved (or expired), an
- * add-on rejected or expired. With nothing wrong and every product approved, the customer is completed.
- */
+/** What the record now says of the approvals (./lifecycle.ts `approvalsVerdict`), acted on and shown. */
 export function judgeApprovals(onboarding: Onboarding): void {
-  const { record } = onboarding;
-  const lost = [record.customerProfile, record.trustProduct]
-    .filter((b): b is BundleSnapshot => !!b)
-    .find(
-      (b) => b.status !== 'twilio-approved' || (!!b.validUntil && Date.parse(b.validUntil) <= Date.now()),
-    );
-  const addOnLost = ADD_ON_PRODUCTS.map((product) => ({
-    product,
-    bundle: onboarding.addOnSnapshot(product),
-  })).find(
-    ({ bundle }) =>
-      !!bundle &&
-      (bundle.status === 'twilio-rejected' ||
-        (bundle.status === 'twilio-approved' &&
-          !!bundle.validUntil &&
-          Date.parse(bundle.validUntil) <= Date.now())),
-  );
-  const addOnsApproved = onboarding
-    .requestedAddOns()
-    .every((product) => onboarding.addOnSnapshot(product)?.status === 'twilio-approved');
-  if (lost) {
-    const label = lost.kind === 'customer-profile' ? 'customer profile' : 'SHAKEN/STIR trust product';
-    const expired = lost.status === 'twilio-approved';
-    const message = expired
-      ? `The ${label}'s approval ran out on ${lost.validUntil}: Twilio no longer signs these numbers A. Renew it in Twilio's Trust Hub.`
-      : `Twilio now reports the ${label} as ${lost.status}: its numbers are no longer signed A.`;
-    report(onboarding, {
-      kind: 'approval-lost',
-      bundle: lost.kind,
-      message,
-      codes: lost.errors.map(({ code, meaning }) => ({ code, meaning: meaning ?? describeTwilioCode(code) })),
-      failures: [],
-    });
-  } else if (addOnLost?.bundle) {
-    const { product, bundle } = addOnLost;
-    const message =
-      bundle.status === 'twilio-rejected'
-        ? `Twilio rejected the ${PRODUCT_LABEL[product]}. Ask for it again with corrected values (POST /v1/onboardings/${onboarding.id}/products).`
-        : `The ${PRODUCT_LABEL[product]}'s approval ran out on ${bundle.validUntil}. Renew it in Twilio's Trust Hub.`;
-    report(onboarding, {
-      kind: bundle.status === 'twilio-rejected' ? 'rejection' : 'approval-lost',
-      bundle: 'trust-product',
-      product,
-      message,
-      codes: bundle.errors.map(({ code, meaning }) => ({
-        code,
-        meaning: meaning ?? describeTwilioCode(code),
-      })),
-      failures: [],
-    });
-  } else if (record.status === 'action-required' && addOnsApproved) {
-    onboarding.approvalsCurrentAgain();
-  } else if (record.status !== 'completed') {
-    // Nothing wrong, and an add-on still in Twilio's vetting: running until it is approved.
-    if (addOnsApproved) onboarding.allProductsApproved();
-    else if (record.status === 'action-required') onboarding.resume();
-  }
+  const verdict = approvalsVerdict(onboarding.carried, onboarding.id);
+  if (verdict === 'current-again') onboarding.approvalsCurrentAgain();
+  else if (verdict === 'all-approved') onboarding.allProductsApproved();
+  else if (verdict === 'resume') onboarding.resume();
+  else if (verdict) report(onboarding, verdict.problem);
   onboarding.showChange();
 }
 
@@ -580,8 +505,7 @@ export function judgeApprovals(onboarding: Onboarding): void {
  * on the view and in the event for a person to look at, nothing changed.
  */
 async function explainMismatches(onboarding: Onboarding): Promise<void> {
-  const numbers = [...onboarding.mismatchChecks];
-  onboarding.mismatchChecks.clear();
+  const numbers = onboarding.takeMismatchChecks();
   onboarding.setStep('checking-approvals');
   const { customerProfileSid, trustProductSid } = onboarding.record.resources;
   const deciding = [customerProfileSid, trustProductSid].filter((sid): sid is string => !!sid);

@@ -24,7 +24,8 @@ import {
   type ProductCheckSubject,
 } from '../../../contract/product-checks.js';
 import { activities } from '../activities.js';
-import { ADD_ON_SLOTS, type Onboarding } from '../state.js';
+import type { Onboarding } from '../onboarding.js';
+import { ADD_ON_SLOTS } from '../record.js';
 import { NeedsCorrections, assignNumbers, submitForVetting } from './vetting.js';
 
 const END_USER_TYPE = {

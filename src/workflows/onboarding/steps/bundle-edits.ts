@@ -3,7 +3,7 @@
  * product's email, which corrections change and the vetting step puts right before it submits.
  */
 import { activities } from '../activities.js';
-import type { Onboarding } from '../state.js';
+import type { Onboarding } from '../onboarding.js';
 
 /**
  * Puts the request's email on the trust product, now if Twilio allows edits (draft or rejected), else

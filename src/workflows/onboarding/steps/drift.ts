@@ -13,11 +13,12 @@
 import type { DriftEntry } from '../../../contract/types.js';
 import { activities } from '../activities.js';
 import { refusalProblem } from './refusals.js';
-import type { CustomerBundle, Onboarding } from '../state.js';
+import type { Onboarding } from '../onboarding.js';
+import type { CustomerBundle } from '../record.js';
 
 /** Lists the bundles' assignments (all of the customer's, or those named) and repairs what is missing. */
 export async function checkAssignments(onboarding: Onboarding, only?: string[]): Promise<DriftEntry[]> {
-  onboarding.carried.assignmentsCheckedAt = Date.now();
+  onboarding.assignmentsChecked(Date.now());
   const found: DriftEntry[] = [];
   for (const bundle of onboarding.customerBundles()) {
     if (only && !only.includes(bundle.bundleSid)) continue;

@@ -14,7 +14,7 @@ import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio
 import { twilioErrorDetails } from '../../../contract/failures.js';
 import type { CarriedState } from '../carried.js';
 import { activities } from '../activities.js';
-import type { Onboarding } from '../state.js';
+import type { Onboarding } from '../onboarding.js';
 
 export type ReplacedResource = NonNullable<CarriedState['pendingDeletions']>[number];
 

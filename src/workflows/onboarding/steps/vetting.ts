@@ -17,7 +17,7 @@ import { numberIneligibility } from '../../../contract/product-checks.js';
 import { activities, interactively } from '../activities.js';
 import { preSubmitProblem, preSubmitWarnings } from './pre-checks.js';
 import { updateTrustProductEmail } from './bundle-edits.js';
-import type { Onboarding } from '../state.js';
+import type { Onboarding } from '../onboarding.js';
 
 /** Raised inside the workflow when the ISV must fix something before the guide can go on. */
 export class NeedsCorrections extends Error {
@@ -118,11 +118,10 @@ async function waitForVetting(
   sid: string,
 ): Promise<BundleSnapshot> {
   for (;;) {
-    await condition(() => onboarding.hints.has(sid), onboarding.settings.vettingPollIntervalMs, {
+    await condition(() => onboarding.hasHint(sid), onboarding.settings.vettingPollIntervalMs, {
       summary: `Twilio vetting of ${kind} ${sid} (callback or poll)`,
     });
-    const hinted = onboarding.hints.get(sid);
-    onboarding.hints.delete(sid);
+    const hinted = onboarding.takeHint(sid);
     if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted)) {
       await onboarding.continueAsNewIfHistoryIsLong();
       continue;
@@ -131,8 +130,7 @@ async function waitForVetting(
       // A burst of decision callbacks (replays) is read once per spacing; later ones fold into it.
       const holdMs = onboarding.msUntilCallbackRead(sid);
       if (holdMs > 0) await sleep(holdMs);
-      onboarding.hints.delete(sid);
-      onboarding.noteCallbackRead(sid);
+      onboarding.callbackRead(sid);
     }
     // A decision callback's read is interactive (someone waits on the outcome); the poll's is not.
     const snapshot = onboarding.recordBundle(
