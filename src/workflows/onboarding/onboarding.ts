@@ -31,7 +31,8 @@ import { checkCorrections } from './phases/corrections.js';
 import { settledAdoption, type Adoption } from './lifecycle.js';
 import { checkSubject } from './steps/add-ons.js';
 import { OnboardingRun } from './run.js';
-import { checkNumberChange, checkProductsRequest } from './phases/serving.js';
+import { checkNumberChange } from './phases/serving/number-changes.js';
+import { checkProductsRequest } from './phases/serving/added-products.js';
 import { isOutage } from './twilio-outage.js';
 
 /**

@@ -6,10 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Onboarding } from '../../../src/workflows/onboarding/onboarding.js';
-import { EXPIRY_LEAD_MS, msUntilApprovalCheck } from '../../../src/workflows/onboarding/phases/serving.js';
-import { BOTH_ADD_ONS } from '../../support/customers.js';
-import { SETTINGS, bundle, servedState } from '../../support/carried-state.js';
+import { Onboarding } from '../../../../../src/workflows/onboarding/onboarding.js';
+import {
+  EXPIRY_LEAD_MS,
+  msUntilApprovalCheck,
+} from '../../../../../src/workflows/onboarding/phases/serving/approvals.js';
+import { BOTH_ADD_ONS } from '../../../../support/customers.js';
+import { SETTINGS, bundle, servedState } from '../../../../support/carried-state.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
