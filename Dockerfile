@@ -7,7 +7,7 @@
 # with no TypeScript loader, and the worker loads the prebuilt bundle instead of bundling at start.
 # The sandbox package's manifest (and its bin, which npm links) goes in before `npm ci`: the lock file
 # names it as a workspace.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/trusthub-sandbox/package.json ./packages/trusthub-sandbox/
@@ -19,7 +19,7 @@ COPY packages/trusthub-sandbox/tsconfig.build.json ./packages/trusthub-sandbox/
 COPY packages/trusthub-sandbox/src ./packages/trusthub-sandbox/src
 RUN npm run build
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 # glibc's malloc gives each of the worker's native threads (the SDK core's) an arena of its own; their

@@ -1,19 +1,33 @@
 /**
- * `npm test`'s first step: the programs the suites need beyond Node and npm, checked before anything
- * runs. Without this, a fresh machine fails minutes in, deep inside a suite (test/cluster's initdb, the
- * Web UI test's Chromium). With it, `npm test` stops at once, names what is missing and prints the one
- * command that installs it: the same packages `.ci/run` installs (test/platform/preflight.test.ts
- * holds the two lists together).
+ * `npm test`'s first step: a Node new enough, and the programs the suites need beyond Node and npm,
+ * checked before anything runs. Without this, a fresh machine fails minutes in, deep inside a suite
+ * (test/cluster's initdb, the Web UI test's Chromium). With it, `npm test` stops at once, names what is
+ * missing and prints the commands that install it: the same packages `.ci/run` installs
+ * (test/platform/preflight.test.ts holds the two lists together), and `.nvmrc`'s Node release from the
+ * npm registry, as `.ci/run` gets it (`.ci/node`).
  *
  * The decision (`preflight`) takes its probes as arguments, so it is unit-tested with fake ones; `main`
  * probes the real machine.
  */
+import { readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isExecutable } from './toolchain.js';
 
+/**
+ * `.nvmrc`: the exact Node release `.ci/node` installs where the machine's is older. Its major is the
+ * oldest Node this project runs on (`engines`, the Dockerfile's image).
+ */
+export const NODE_RELEASE = readFileSync(new URL('../.nvmrc', import.meta.url), 'utf8').trim();
+export const NODE_MAJOR = Number(NODE_RELEASE.split('.')[0]);
+
+/** The command that puts `.nvmrc`'s Node first on PATH, installing it first if need be. */
+export const NODE_FIX = 'export PATH="$(.ci/node):$PATH"';
+
 /** What `preflight` may ask of the machine. */
 export interface Probes {
+  /** The running Node's version (`process.versions.node`). */
+  nodeVersion: string;
   /** Whether an executable file is at `path`. */
   executable(path: string): boolean;
   /** The directories of PATH, in order. */
@@ -92,30 +106,42 @@ export const REQUIREMENTS: readonly Requirement[] = [
 ];
 
 export interface Verdict {
+  /** The running Node's version, when it is older than NODE_MAJOR. */
+  oldNode: string | undefined;
   missing: Requirement[];
-  /** The one command that installs everything missing; undefined when nothing is. */
+  /** The commands, one a line, that install everything missing; undefined when nothing is. */
   fix: string | undefined;
 }
 
 export function preflight(probes: Probes, requirements: readonly Requirement[] = REQUIREMENTS): Verdict {
+  const oldNode = Number(probes.nodeVersion.split('.')[0]) < NODE_MAJOR ? probes.nodeVersion : undefined;
   const missing = requirements.filter((r) => !r.present(probes));
-  if (missing.length === 0) return { missing, fix: undefined };
-  const packages = missing.map((r) => r.aptPackage).join(' ');
-  const sudo = probes.root ? '' : 'sudo ';
-  // A fresh image has no package lists: install alone would find nothing.
-  const fix = onPath(probes, 'apt-get')
-    ? `${sudo}apt-get update && ${sudo}apt-get install -y ${packages}`
-    : `install ${missing.map((r) => r.name).join(', ')} with this system's package manager (Debian: ${packages})`;
-  return { missing, fix };
+  const fixes = oldNode ? [NODE_FIX] : [];
+  if (missing.length > 0) {
+    const packages = missing.map((r) => r.aptPackage).join(' ');
+    const sudo = probes.root ? '' : 'sudo ';
+    // A fresh image has no package lists: install alone would find nothing.
+    fixes.push(
+      onPath(probes, 'apt-get')
+        ? `${sudo}apt-get update && ${sudo}apt-get install -y ${packages}`
+        : `install ${missing.map((r) => r.name).join(', ')} with this system's package manager (Debian: ${packages})`,
+    );
+  }
+  return { oldNode, missing, fix: fixes.length > 0 ? fixes.join('\n') : undefined };
 }
 
 /** What `npm test` prints when something is missing. */
 export function explain(verdict: Verdict): string {
   return [
     'npm test needs programs this machine does not have:',
+    ...(verdict.oldNode
+      ? [
+          `  - Node ${NODE_MAJOR} or later: this is Node ${verdict.oldNode} (.ci/node installs Node ${NODE_RELEASE} from the npm registry into the cache and prints where)`,
+        ]
+      : []),
     ...verdict.missing.map((r) => `  - ${r.name}: ${r.neededBy}`),
     'Install them, then run npm test again:',
-    `  ${verdict.fix}`,
+    ...(verdict.fix ?? '').split('\n').map((line) => `  ${line}`),
     '(.ci/run installs whatever is missing, then runs npm test.)',
     '',
   ].join('\n');
@@ -123,6 +149,7 @@ export function explain(verdict: Verdict): string {
 
 export function machineProbes(env: NodeJS.ProcessEnv = process.env): Probes {
   return {
+    nodeVersion: process.versions.node,
     executable: isExecutable,
     path: (env.PATH ?? '').split(delimiter).filter(Boolean),
     env,

@@ -43,7 +43,7 @@ test('the package is publishable: a name, a version, a licence, an engine, a bin
   assert.equal(manifest.version, '0.1.0');
   assert.equal(manifest.license, 'MIT');
   assert.notEqual(manifest.private, true);
-  assert.equal(manifest.engines.node, '>=20');
+  assert.equal(manifest.engines.node, '>=24');
   assert.deepEqual(Object.keys(manifest.bin), ['trusthub-sandbox']);
   assert.ok(existsSync(join(packageDir, manifest.bin['trusthub-sandbox']!)), 'the bin exists');
   assert.deepEqual(Object.keys(manifest.exports), ['.'], 'one public entry point');

@@ -5,9 +5,9 @@
  *
  * Each app has its own registry: buildApp runs many times in one test process, and prom-client's
  * global registry refuses a second metric of the same name. fastify-metrics times the requests; its
- * v12 line is the one for fastify 5 that still runs on Node 20 and prom-client. It is registered here
- * at the root, before any route, so its hooks see every route in every scope; its own endpoint is off,
- * because it would be served outside the token's scope.
+ * v12 line is the last for fastify 5 on prom-client alone (13 and later want @platformatic/prom-client
+ * as a peer). It is registered here at the root, before any route, so its hooks see every route in
+ * every scope; its own endpoint is off, because it would be served outside the token's scope.
  *
  * A request is labelled with its route's template (`/v1/onboardings/:id`), never with the URL as
  * sent: a customer id in a label would be personal data kept for good, and a series per customer.
