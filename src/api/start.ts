@@ -29,7 +29,7 @@ export function startHandler(app: FastifyInstance) {
   };
   return async (request: StartRequest, reply: FastifyReply) => {
     const id = onboardingIdFor(request.body.customerId);
-    const { created, view } = await app.onboardings
+    const { created, status, step } = await app.onboardings
       .start(request.body, request.query.priority)
       .catch(counted);
     request.log.info({ onboardingId: id, created }, created ? 'onboarding started' : 'onboarding found');
@@ -37,6 +37,6 @@ export function startHandler(app: FastifyInstance) {
     return reply
       .code(created ? 202 : 200)
       .header('location', links(id).self)
-      .send({ id, status: view.status, step: view.step, created, links: links(id) });
+      .send({ id, status, step, created, links: links(id) });
   };
 }
