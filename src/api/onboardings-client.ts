@@ -7,7 +7,6 @@
  * Temporal, so the contract with the workflow is honoured in one file. Temporal's errors pass through
  * as they are: the app's error handler answers them (src/api/onboarding-problems.ts).
  */
-import { createHash } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
@@ -29,7 +28,7 @@ import {
   submitCorrections,
   type ObservedCall,
 } from '../contract/messages.js';
-import { canonicalJson } from '../contract/request-identity.js';
+import { requestDigest } from '../contract/request-identity.js';
 import { onboardingIdFor } from '../contract/ids.js';
 import type { Corrections, OnboardingView, ProductsRequest, OnboardingRequest } from '../contract/types.js';
 import { CustomerId, OnboardingStatus, OnboardingStep } from '../contract/search-attributes.js';
@@ -49,11 +48,6 @@ import {
 /** How long a request waits for the workflow to answer a query or an update before giving up. */
 const QUERY_TIMEOUT_MS = 5_000;
 const UPDATE_TIMEOUT_MS = 60_000;
-
-/** SHA-256 of the request's canonical JSON: what the run keeps of the request it was started with. */
-export function requestDigest(request: OnboardingRequest): string {
-  return createHash('sha256').update(canonicalJson(request)).digest('hex');
-}
 
 export type OnboardingHandle = WorkflowHandle<typeof shakenStirOnboarding>;
 

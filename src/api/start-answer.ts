@@ -16,6 +16,7 @@ import { WORKFLOW_TYPE } from '../contract/messages.js';
 import { OnboardingStatus, OnboardingStep } from '../contract/search-attributes.js';
 import type { OnboardingView } from '../contract/types.js';
 import { ONBOARDING_STATUSES, ONBOARDING_STEPS } from '../contract/vocabulary.js';
+import type { StartMemo } from '../contract/request-identity.js';
 
 /** The answer to a start: whether this start made the onboarding, and where it is. */
 export interface StartedOnboarding {
@@ -29,11 +30,6 @@ export const FIRST_STATUS: OnboardingView['status'] = 'running';
 export const FIRST_STEP: OnboardingView['step'] = 'creating-customer-profile';
 
 /** The memo a run is started with: its request's digest (the workflow adds the corrected body's). */
-export type StartMemo = {
-  requestDigest: string;
-  correctedRequestDigest?: string;
-};
-
 export function startMemo(requestDigest: string): StartMemo {
   return { requestDigest };
 }
