@@ -4,7 +4,9 @@
  * schema differ. 202 (Location: the record) when this request made the onboarding, 200 with the same
  * record when it was already there with the same request. A different request (409), a customer
  * whose onboarding completed (409) and the workflow's other refusals (an adoption's: 422) are the
- * error handler's (./onboarding-problems.ts). Every outcome is counted (plugins/metrics.ts).
+ * error handler's (./onboarding-problems.ts). Every outcome is counted (plugins/metrics.ts). The
+ * answer comes from the Temporal server alone except for an adoption, or a body the run must compare
+ * (./start-answer.ts).
  */
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { Static } from 'typebox';
