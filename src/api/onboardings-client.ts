@@ -1,13 +1,12 @@
 /**
  * Everything the API asks of Temporal, in one place: one typed method per message of the workflow
- * (src/contract/messages.ts): start (Update-with-Start), get (query), correct, addNumbers, removeNumber
+ * (src/contract/messages.ts): start (./start-answer.ts), get (query), correct, addNumbers, removeNumber
  * and addProducts (updates), cancel, list (visibility, decoded into rows), and forward a Twilio
  * callback or an observed call (signals). Built once per app (plugins/onboardings.ts decorates it as
  * `app.onboardings`); the routes and the webhook speak to onboardings through it only, never raw
  * Temporal, so the contract with the workflow is honoured in one file. Temporal's errors pass through
  * as they are: the app's error handler answers them (src/api/onboarding-problems.ts).
  */
-import { createHash } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
@@ -28,24 +27,27 @@ import {
   startOnboarding,
   submitCorrections,
   type ObservedCall,
-  type StartAnswer,
 } from '../contract/messages.js';
-import { canonicalJson } from '../contract/request-identity.js';
+import { requestDigest } from '../contract/request-identity.js';
 import { onboardingIdFor } from '../contract/ids.js';
 import type { Corrections, OnboardingView, ProductsRequest, OnboardingRequest } from '../contract/types.js';
-import { CustomerId, OnboardingStatus } from '../contract/search-attributes.js';
+import { CustomerId, OnboardingStatus, OnboardingStep } from '../contract/search-attributes.js';
 import { ONBOARDINGS } from '../contract/visibility-queries.js';
 import { listedOnboardings } from './listed-onboardings.js';
 import { withLiveOutage } from './twilio-outage.js';
+import { startOrFind } from '../temporal/start-or-find.js';
+import {
+  FIRST_STATUS,
+  FIRST_STEP,
+  createdOnboarding,
+  foundOnboarding,
+  startMemo,
+  type StartedOnboarding,
+} from './start-answer.js';
 
 /** How long a request waits for the workflow to answer a query or an update before giving up. */
 const QUERY_TIMEOUT_MS = 5_000;
 const UPDATE_TIMEOUT_MS = 60_000;
-
-/** SHA-256 of the request's canonical JSON: what the run keeps of the request it was started with. */
-export function requestDigest(request: OnboardingRequest): string {
-  return createHash('sha256').update(canonicalJson(request)).digest('hex');
-}
 
 export type OnboardingHandle = WorkflowHandle<typeof shakenStirOnboarding>;
 
@@ -63,6 +65,35 @@ export interface ListPageRequest {
 export type ListedPage = ReturnType<typeof listedOnboardings> & {
   nextPageToken: Uint8Array | null | undefined;
 };
+
+/** The start's options: one place, for the start alone and for Update-with-Start alike. */
+function startOptions(
+  taskQueue: string,
+  id: string,
+  request: OnboardingRequest,
+  digest: string,
+  priority: StartPriority,
+) {
+  return {
+    taskQueue,
+    workflowId: id,
+    args: [{ onboardingId: id, request, requestDigest: digest }] as const,
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const,
+    priority: PRIORITIES[priority],
+    memo: startMemo(digest),
+    typedSearchAttributes: [
+      { key: CustomerId, value: request.customerId },
+      { key: OnboardingStatus, value: FIRST_STATUS },
+      // The first record's step, so that a start meeting this run before its first task reads it.
+      { key: OnboardingStep, value: FIRST_STEP },
+    ],
+    staticSummary: `SHAKEN/STIR onboarding of customer ${request.customerId}`,
+    // Static: written once, at the start. What the run waits for now, and why, is in its current
+    // details beside it (the workflow keeps them up to date), which is where this points.
+    staticDetails: `**Why it waits, and what to do:** see Current Details. The same as JSON: \`GET /v1/onboardings/${id}\`, or query \`getOnboarding\`.\n\nThe steps: secondary customer profile → link primary → address → document → business information → representatives → numbers → evaluate → submit (~24 h vetting) → SHAKEN/STIR trust product → evaluate → submit (~72 h vetting).`,
+  };
+}
 
 export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: string }) {
   const handleFor = (id: string): OnboardingHandle =>
@@ -89,40 +120,45 @@ export function onboardingsClient(temporal: Client, { taskQueue }: { taskQueue: 
     namespace: temporal.options.namespace,
 
     /**
-     * Starts the customer's onboarding, or meets the one already running, in one round trip: the start
-     * and the `startOnboarding` update go together (Update-with-Start). The update answers whether this
-     * call created the run; a different body is refused by the workflow (StartRefusal). After a failed,
-     * terminated, timed-out or cancelled run a new one starts (it finds what the earlier one left).
-     * `priority` is the run's (PRIORITIES): its activities inherit it, unless they are interactive.
+     * Starts the customer's onboarding, or meets the one already running, from the Temporal server
+     * alone (./start-answer.ts says how each answer is found). A different body is refused by the
+     * workflow (StartRefusal), asked only then. After a failed, terminated, timed-out or cancelled run
+     * a new one starts (it finds what the earlier one left). `priority` is the run's (PRIORITIES): its
+     * activities inherit it, unless they are interactive. An adoption (`customerProfileSid`) is answered
+     * once the workflow has checked the profile: Update-with-Start, as ever.
      */
-    async start(request: OnboardingRequest, priority: StartPriority = 'normal'): Promise<StartAnswer> {
+    async start(request: OnboardingRequest, priority: StartPriority = 'normal'): Promise<StartedOnboarding> {
       const id = onboardingIdFor(request.customerId);
       const digest = requestDigest(request);
-      const startWorkflowOperation = new WithStartWorkflowOperation<typeof shakenStirOnboarding>(
-        WORKFLOW_TYPE,
-        {
-          taskQueue,
-          workflowId: id,
-          args: [{ onboardingId: id, request, requestDigest: digest }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-          priority: PRIORITIES[priority],
-          typedSearchAttributes: [
-            { key: CustomerId, value: request.customerId },
-            { key: OnboardingStatus, value: 'running' },
-          ],
-          staticSummary: `SHAKEN/STIR onboarding of customer ${request.customerId}`,
-          // Static: written once, at the start. What the run waits for now, and why, is in its current
-          // details beside it (the workflow keeps them up to date), which is where this points.
-          staticDetails: `**Why it waits, and what to do:** see Current Details. The same as JSON: \`GET /v1/onboardings/${id}\`, or query \`getOnboarding\`.\n\nThe steps: secondary customer profile → link primary → address → document → business information → representatives → numbers → evaluate → submit (~24 h vetting) → SHAKEN/STIR trust product → evaluate → submit (~72 h vetting).`,
-        },
+      const options = startOptions(taskQueue, id, request, digest, priority);
+      const startRequest = { request, requestDigest: digest };
+      if (request.customerProfileSid) {
+        const startWorkflowOperation = new WithStartWorkflowOperation<typeof shakenStirOnboarding>(
+          WORKFLOW_TYPE,
+          options,
+        );
+        const { created, view } = await withDeadline(UPDATE_TIMEOUT_MS, () =>
+          temporal.workflow.executeUpdateWithStart(startOnboarding, {
+            args: [startRequest],
+            startWorkflowOperation,
+          }),
+        );
+        return { created, status: view.status, step: view.step };
+      }
+      const { started } = await withDeadline(UPDATE_TIMEOUT_MS, () =>
+        startOrFind(temporal, WORKFLOW_TYPE, options),
       );
-      return withDeadline(UPDATE_TIMEOUT_MS, () =>
-        temporal.workflow.executeUpdateWithStart(startOnboarding, {
-          args: [{ request, requestDigest: digest }],
-          startWorkflowOperation,
-        }),
+      if (started) return createdOnboarding();
+      const found = foundOnboarding(
+        await withDeadline(QUERY_TIMEOUT_MS, () => handleFor(id).describe()),
+        digest,
       );
+      if (found) return found;
+      // Not the body the run keeps the digest of (or a run that keeps none): the workflow compares.
+      const { view } = await withDeadline(UPDATE_TIMEOUT_MS, () =>
+        handleFor(id).executeUpdate(startOnboarding, { args: [startRequest] }),
+      );
+      return { created: false, status: view.status, step: view.step };
     },
 
     /**

@@ -4,7 +4,9 @@
  * schema differ. 202 (Location: the record) when this request made the onboarding, 200 with the same
  * record when it was already there with the same request. A different request (409), a customer
  * whose onboarding completed (409) and the workflow's other refusals (an adoption's: 422) are the
- * error handler's (./onboarding-problems.ts). Every outcome is counted (plugins/metrics.ts).
+ * error handler's (./onboarding-problems.ts). Every outcome is counted (plugins/metrics.ts). The
+ * answer comes from the Temporal server alone except for an adoption, or a body the run must compare
+ * (./start-answer.ts).
  */
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
 import type { Static } from 'typebox';
@@ -29,7 +31,7 @@ export function startHandler(app: FastifyInstance) {
   };
   return async (request: StartRequest, reply: FastifyReply) => {
     const id = onboardingIdFor(request.body.customerId);
-    const { created, view } = await app.onboardings
+    const { created, status, step } = await app.onboardings
       .start(request.body, request.query.priority)
       .catch(counted);
     request.log.info({ onboardingId: id, created }, created ? 'onboarding started' : 'onboarding found');
@@ -37,6 +39,6 @@ export function startHandler(app: FastifyInstance) {
     return reply
       .code(created ? 202 : 200)
       .header('location', links(id).self)
-      .send({ id, status: view.status, step: view.step, created, links: links(id) });
+      .send({ id, status, step, created, links: links(id) });
   };
 }

@@ -40,7 +40,11 @@ export const getOnboarding = defineQuery<OnboardingView>('getOnboarding');
 
 // Starting: one customer, one identity.
 
-/** What POST /v1/onboardings sends with Update-with-Start: the body and its digest. */
+/**
+ * What a start sends the run: the body and its digest. POST /v1/adoptions sends it with
+ * Update-with-Start; POST /v1/onboardings only when the run's memo does not know the digest
+ * (src/api/start-answer.ts), to have the workflow compare the bodies.
+ */
 export interface StartRequest {
   request: OnboardingRequest;
   requestDigest: string;
@@ -53,7 +57,7 @@ export interface StartAnswer {
 }
 
 /**
- * The start, as an update sent with Update-with-Start: a new customer's run is created and answers
+ * The start, as an update (with Update-with-Start for an adoption): a new customer's run is created and answers
  * `created: true`; the same customer again with the same body answers the same record with `created:
  * false`; a different body is refused (StartRefusal.DifferentRequest) with the differing field paths.
  * A request that adopts an existing profile answers once the profile was checked (claimed for this

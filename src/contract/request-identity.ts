@@ -1,13 +1,28 @@
 /**
- * A request's identity: one customer, one request. The API digests the canonical JSON of a start's body
- * (src/api/onboardings-client.ts, `requestDigest`); the workflow compares a second start with the first and
- * names the fields that differ.
+ * A request's identity: one customer, one request. A start's body is known by the SHA-256 digest of its
+ * canonical JSON (`requestDigest`): the API sends it with the start and keeps it in the run's memo; the
+ * workflow keeps the digest of the body as corrected so far beside it (patch `start-memo`), so that a
+ * second start with either is answered by the Temporal server alone (src/api/start-answer.ts). A start
+ * with another digest is the workflow's to compare, and it names the fields that differ.
  *
- * The digest stays in the API, with node:crypto: only the API computes one. The workflow compares the
- * digest it was started with as a string, and otherwise the canonical JSON itself, so neither it nor
- * the contract needs a hash, and a hash library here would only grow the workflow bundle. The digests
- * are in the history of every run (the start's arguments, the carried state), so their output is fixed.
+ * The digest is plain code (./sha256.ts): the workflow imports no Node built-in. The digests are in the
+ * history of every run (the start's arguments, the carried state, the memo), so their output is fixed.
  */
+import { sha256Hex } from './sha256.js';
+
+/**
+ * A run's memo: the digest of the body it was started with (the API's start), and of the body as
+ * corrected so far (the workflow's, from patch `start-memo`, at each change of the request).
+ */
+export type StartMemo = {
+  requestDigest: string;
+  correctedRequestDigest?: string;
+};
+
+/** SHA-256 of the request's canonical JSON: what the run keeps of the request it was started with. */
+export function requestDigest(request: unknown): string {
+  return sha256Hex(canonicalJson(request));
+}
 
 /**
  * Stable JSON of a request: keys sorted at every level, so two bodies with the same content digest the

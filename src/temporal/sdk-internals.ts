@@ -9,3 +9,6 @@
 export { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 export { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
 export { optionalTsToDate, optionalTsToMs } from '@temporalio/common/lib/time.js';
+// The start that says whether it made the run (./start-or-find.ts): the SDK's own compiling of start
+// options, so the request it sends is the one `workflow.start` would.
+export { compileWorkflowOptions } from '@temporalio/client/lib/workflow-options.js';

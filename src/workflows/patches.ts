@@ -19,6 +19,12 @@
  * Introduction dates are those of the commit that added each ID (`git log -S"'<id>'" --format=%ad`).
  */
 
+/**
+ * The run keeps the digest of its request as corrected so far in its memo (`correctedRequestDigest`),
+ * upserted at each change of the request, so the API answers a start with that body from the server.
+ */
+export const START_MEMO = 'start-memo';
+
 export interface PatchRecord {
   id: string;
   /** YYYY-MM-DD. */
@@ -37,4 +43,4 @@ export function patch(id: string, introduced: string): PatchRecord {
  * (CHANGELOG.md): no deployment had run 0.x, and 0.x histories do not replay on 1.0. A change to
  * workflow code from here on adds its ID above and `patch('<id>', '<YYYY-MM-DD>')` here.
  */
-export const PATCHES: readonly PatchRecord[] = [];
+export const PATCHES: readonly PatchRecord[] = [patch(START_MEMO, '2026-12-07')];

@@ -10,14 +10,19 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setCurrentDetails,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { requestDigest, type StartMemo } from '../../contract/request-identity.js';
+import { START_MEMO } from '../patches.js';
 import type { Attestation, BundleKind, OnboardingStep } from '../../contract/vocabulary.js';
 import type {
   BundleSnapshot,
   OnboardingSettings,
+  OnboardingRequest,
   OnboardingView,
   Problem,
   TwilioOutage,
@@ -325,6 +330,19 @@ export abstract class OnboardingRun extends Ledger {
   fail(reason: string, problem?: Problem): void {
     lifecycle.fail(this.carried, reason, problem, (text) => this.redact(text));
     this.showChange();
+  }
+
+  /**
+   * The customer's data with a change applied, and its digest in the run's memo beside the one it was
+   * started with: a start with the body as corrected so far is then answered by the Temporal server
+   * alone (src/api/start-answer.ts), never waiting for a worker.
+   */
+  override updateRequest(request: OnboardingRequest): OnboardingRequest {
+    super.updateRequest(request);
+    if (patched(START_MEMO)) {
+      upsertMemo({ correctedRequestDigest: requestDigest(request) } satisfies Partial<StartMemo>);
+    }
+    return request;
   }
 
   // ---- history stays bounded -------------------------------------------------------------------------
