@@ -5,10 +5,13 @@
  * second start with either is answered by the Temporal server alone (src/api/start-answer.ts). A start
  * with another digest is the workflow's to compare, and it names the fields that differ.
  *
- * The digest is plain code (./sha256.ts): the workflow imports no Node built-in. The digests are in the
- * history of every run (the start's arguments, the carried state, the memo), so their output is fixed.
+ * The digest is @noble/hashes' SHA-256 (audited, pure JavaScript): the workflow imports no Node
+ * built-in, and the API digests with the same code. The digests are in the history of every run (the
+ * start's arguments, the carried state, the memo), so their output is fixed: node:crypto's, which
+ * test/contract/request-identity.test.ts holds it to.
  */
-import { sha256Hex } from './sha256.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /**
  * A run's memo: the digest of the body it was started with (the API's start), and of the body as
@@ -21,7 +24,7 @@ export type StartMemo = {
 
 /** SHA-256 of the request's canonical JSON: what the run keeps of the request it was started with. */
 export function requestDigest(request: unknown): string {
-  return sha256Hex(canonicalJson(request));
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson(request))));
 }
 
 /**

@@ -4,8 +4,10 @@
  * by field path, never by value (the values are the customer's personal data).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { canonicalJson, differingFields } from '../../src/contract/request-identity.js';
+import { canonicalJson, differingFields, requestDigest } from '../../src/contract/request-identity.js';
+import { onboardingRequest } from '../support/customers.js';
 
 test('canonical JSON ignores key order and absent fields, but not array order', () => {
   const a = { customerId: 'acme', business: { name: 'Acme', website: 'https://acme.example' } };
@@ -61,4 +63,21 @@ test('a dropped field, a shorter list and a value that became an object are each
   ]);
   // Key order and absent fields are not differences (canonical JSON): the same request.
   assert.deepEqual(differingFields({ a: 1, b: undefined }, { a: 1 }), []);
+});
+
+test("a request's digest is node:crypto's SHA-256 of its canonical JSON, for any character", () => {
+  // The API and the workflow both digest with the contract's code, and runs in flight hold digests made
+  // before: the output is fixed. node:crypto is the reference.
+  const node = (text: string) => createHash('sha256').update(text).digest('hex');
+  const requests: unknown[] = [
+    {},
+    'abc',
+    ...Array.from({ length: 70 }, (_, n) => ({ padding: 'x'.repeat(n) })),
+    { name: 'Zoë Müller, 東京, 🦷 dental' },
+    { name: 'lone \ud800 surrogate' },
+    onboardingRequest('sha-check', ['+14155550196']),
+  ];
+  for (const request of requests) {
+    assert.equal(requestDigest(request), node(canonicalJson(request)), JSON.stringify(request).slice(0, 40));
+  }
 });
