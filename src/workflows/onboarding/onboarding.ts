@@ -25,7 +25,6 @@ import {
 import { canonicalJson, differingFields } from '../../contract/request-identity.js';
 import { describeFailures, productFailures } from '../../contract/product-checks.js';
 import type { Corrections, OnboardingView, ProductsRequest, TwilioOutage } from '../../contract/types.js';
-import type { ExistingProfile } from './activities.js';
 import type { OnboardingInput } from './carried.js';
 import { checkCorrections } from './phases/corrections.js';
 import { settledAdoption, type Adoption } from './lifecycle.js';
@@ -58,7 +57,6 @@ export class Onboarding extends OnboardingRun {
   /** A start (startOnboarding) has been answered in this run. */
   #startAnswered = false;
   /** The profile to adopt as the adoption check read it (this run only: adoption happens once). */
-  #adoptedProfile: ExistingProfile | undefined;
 
   constructor(input: OnboardingInput) {
     super(
@@ -237,10 +235,6 @@ export class Onboarding extends OnboardingRun {
     if (this.carried.twilioOutage) this.outageOver();
   }
 
-  get adoptedProfile(): ExistingProfile | undefined {
-    return this.#adoptedProfile;
-  }
-
   get pendingCorrections(): Corrections | undefined {
     return this.#pendingCorrections;
   }
@@ -248,8 +242,7 @@ export class Onboarding extends OnboardingRun {
   // ---- changes of the run's own state ------------------------------------------------------------------
 
   /** The adoption check passed: the start is answered, and the guide adopts the profile as it was read. */
-  adoptionAccepted(existing: ExistingProfile): void {
-    this.#adoptedProfile = existing;
+  adoptionAccepted(): void {
     this.#adoption = { state: 'accepted' };
   }
 

@@ -130,9 +130,8 @@ async function createCustomerProfile(onboarding: Onboarding): Promise<string> {
  */
 async function adoptCustomerProfile(onboarding: Onboarding, sid: string): Promise<void> {
   onboarding.setStep('adopting-customer-profile');
-  await checkAdoption(onboarding, sid);
   // Read once, by the adoption check, which accepted it.
-  const existing = onboarding.adoptedProfile ?? (await activities.describeCustomerProfile({ sid }));
+  const existing = await checkAdoption(onboarding, sid);
   onboarding.profileAdopted(sid, existing);
   onboarding.note(
     'customer profile adopted',
@@ -156,7 +155,7 @@ export class AdoptionRefused extends Error {
  * (the claim, race-free), Twilio has it, and it holds the identity of the business of the request
  * (../adoption-identity.ts: every compared field present at Twilio and equal).
  */
-async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void> {
+async function checkAdoption(onboarding: Onboarding, sid: string): Promise<ExistingProfile> {
   if (sid === onboarding.settings.primaryCustomerProfileSid) {
     throw new AdoptionRefused("customerProfileSid is the ISV's primary customer profile.");
   }
@@ -200,7 +199,8 @@ async function checkAdoption(onboarding: Onboarding, sid: string): Promise<void>
     }
   }
   if (registrationIdentifier !== null) onboarding.profileRegistrationRead(registrationIdentifier);
-  onboarding.adoptionAccepted(existing);
+  onboarding.adoptionAccepted();
+  return existing;
 }
 
 /** The whole identity (../adoption-identity.ts); the reason when it is not the request's. */
