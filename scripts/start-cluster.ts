@@ -142,7 +142,13 @@ async function main(): Promise<void> {
   await startUi();
 
   const app = await startApplication(
-    { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: NAMESPACE },
+    {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      // Versioned, as in production; this checkout's build serves new runs at once (a second build's
+      // rollout is docs/deployment.md's "New workflow code", which test/cluster/versioning.test.ts runs).
+      TEMPORAL_DEPLOYMENT_PROMOTE: process.env.TEMPORAL_DEPLOYMENT_PROMOTE ?? 'always',
+    },
     { TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${uiPort}` },
     workers,
   );

@@ -137,6 +137,9 @@ async function main(): Promise<void> {
         TEMPORAL_CLAIMS_NAMESPACE: claimsNamespace,
       }
     : {};
+  // A development loop restarts the worker with edited code, and no earlier build stays up to serve the
+  // runs pinned to it: unversioned unless asked (the cluster and compose run versioned; docs/deployment.md).
+  temporalEnv.TEMPORAL_WORKER_VERSIONING = process.env.TEMPORAL_WORKER_VERSIONING ?? 'off';
   if (useDevServer) {
     say('starting the Temporal dev server…');
     await startTemporal();

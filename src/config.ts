@@ -27,6 +27,7 @@ export {
   type TokenVariable,
 } from './config/api.js';
 export {
+  deploymentSettings,
   loadWorkerConfig,
   statusCallbackUrl,
   workerRequestsPerSecond,

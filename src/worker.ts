@@ -11,7 +11,7 @@
  * SIGINT/SIGTERM drain it: no new tasks are taken, running activities get `shutdownGraceTime` to finish,
  * and whatever is cut short is retried by Temporal on the next worker.
  */
-import { ConfigError, loadWorkerConfig, payloadKeys } from './config.js';
+import { ConfigError, deploymentSettings, loadWorkerConfig, payloadKeys } from './config.js';
 import { createLogger } from './logger.js';
 import { checkPrimaryProfile, untilTwilioAnswers } from './trusthub/primary-profile.js';
 import { TrustHubMetrics } from './trusthub/metrics.js';
@@ -21,6 +21,7 @@ import { installWorkerRuntime, temporalLogger } from './temporal/runtime.js';
 import { serveWorkerHealth } from './temporal/worker-health.js';
 import { createWorkers, twilioClientFor, workersOptions } from './temporal/workers.js';
 import { workerWorkflowBundle } from './temporal/workflow-bundle.js';
+import { packageVersion, promoteVersion, workerDeploymentVersion } from './temporal/deployment.js';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
@@ -65,15 +66,24 @@ async function main(): Promise<void> {
         '(docs/deployment.md#the-claims-namespace), or set TEMPORAL_CLAIMS_NAMESPACE to TEMPORAL_NAMESPACE.',
     );
   }
+  const workflowBundle = await workerWorkflowBundle(temporalLogger(logger));
+  const deploymentVersion = workerDeploymentVersion(
+    deploymentSettings(config),
+    packageVersion(),
+    workflowBundle,
+  );
   const workers = await createWorkers(
-    workersOptions(
-      config,
-      primaryCheck.then((primary) => primary.trustProductApproved ?? false),
-    ),
+    {
+      ...workersOptions(
+        config,
+        primaryCheck.then((primary) => primary.trustProductApproved ?? false),
+      ),
+      deploymentVersion,
+    },
     {
       connection,
       namespace,
-      workflowBundle: await workerWorkflowBundle(temporalLogger(logger)),
+      workflowBundle,
       // Every payload encrypted before it reaches Temporal, and every one that arrives unencrypted
       // refused: a start or signal made without the codec fails its workflow task instead of running
       // (codec.ts). The API's client uses the same converter.
@@ -89,9 +99,14 @@ async function main(): Promise<void> {
       events: config.EVENTS_URL ? 'on' : 'off',
       trustHub: config.TWILIO_BASE_URL ?? 'twilio',
       metrics: metricsAddress ? `http://${metricsAddress}/metrics` : 'off',
+      deploymentVersion: deploymentVersion
+        ? `${deploymentVersion.deploymentName}:${deploymentVersion.buildId}`
+        : 'unversioned',
     },
     'worker started',
   );
+  // Set from a callback, like badPrimary.
+  let promotionFailure = undefined as Error | undefined;
   const health = await serveWorkerHealth(workers.onboarding, {
     host: config.WORKER_HEALTH_HOST,
     port: config.WORKER_HEALTH_PORT,
@@ -102,12 +117,26 @@ async function main(): Promise<void> {
     const running = workers.run();
     // run() is RUNNING at once, so a check that has already failed shuts it down on the next tick.
     primaryCheck.catch(() => workers.shutdown());
+    // The server knows this version once the workers poll: only then can it become current.
+    if (deploymentVersion) {
+      promoteVersion(connection, namespace, deploymentVersion, config.TEMPORAL_DEPLOYMENT_PROMOTE, {
+        logger,
+      }).then(
+        (outcome) =>
+          logger.info({ outcome, promote: config.TEMPORAL_DEPLOYMENT_PROMOTE }, 'worker deployment version'),
+        (error: unknown) => {
+          promotionFailure = error instanceof Error ? error : new Error(String(error));
+          workers.shutdown();
+        },
+      );
+    }
     await running;
   } finally {
     health?.close();
   }
   await connection.close();
   if (badPrimary !== undefined) throw badPrimary;
+  if (promotionFailure !== undefined) throw promotionFailure;
   logger.info('worker stopped');
 }
 

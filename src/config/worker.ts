@@ -6,6 +6,7 @@ import { Type, type Static } from 'typebox';
 import { CUSTOMER_PROFILE_SID_PATTERN, DEFAULT_CLAIMS_NAMESPACE } from '../contract/ids.js';
 import { Common, ConfigError, Duration, Encryption, checkPayloadKeys, load, refuse } from './env.js';
 import { PUBLIC_BASE_URL_HTTPS, httpsUnlessLoopback } from './loopback.js';
+import type { DeploymentSettings } from '../temporal/deployment.js';
 
 const TwilioCredentials = {
   TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-f]{32}$', description: 'Your account SID, AC…' }),
@@ -91,6 +92,31 @@ export const WorkerSchema = Type.Object({
         'The signing secret for EVENTS_URL, whsec_ and at least 24 random bytes in base64 (e.g. whsec_$(openssl rand -base64 32)); required with EVENTS_URL.',
     }),
   ),
+  TEMPORAL_WORKER_VERSIONING: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+    default: 'on',
+    description:
+      'on: the worker is a Worker Deployment Version, each onboarding is pinned to the build that started it and moves to the current build at its next continue-as-new (docs/deployment.md, "New workflow code"). off: unversioned workers, every run on whichever worker polls (then every workflow change needs patched()).',
+  }),
+  TEMPORAL_DEPLOYMENT_NAME: Type.String({
+    default: 'trusthub-onboarding',
+    pattern: '^[A-Za-z0-9_-]{1,100}$',
+    description: 'The Worker Deployment the worker belongs to: letters, digits, _ and -.',
+  }),
+  TEMPORAL_WORKER_BUILD_ID: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$',
+      description:
+        "This worker's build ID; unset, it is the package version and a hash of the workflow bundle (1.1.0-3f9a2c1b7d0e), so equal IDs always mean equal workflow code. Set it only to an ID that promises the same.",
+    }),
+  ),
+  TEMPORAL_DEPLOYMENT_PROMOTE: Type.Union(
+    [Type.Literal('first'), Type.Literal('always'), Type.Literal('never')],
+    {
+      default: 'first',
+      description:
+        "When the worker makes its build the deployment's current version (where new onboardings start): first = only when there is none yet (a first install), always = at every start, never = only `temporal worker deployment set-current-version`.",
+    },
+  ),
   WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({
     default: 200,
     minimum: 0,
@@ -138,6 +164,16 @@ export function loadWorkerConfig(env = process.env): WorkerConfig {
     );
   }
   return config;
+}
+
+/** The versioning part of the configuration, as src/temporal/deployment.ts takes it. */
+export function deploymentSettings(config: WorkerConfig): DeploymentSettings {
+  return {
+    versioning: config.TEMPORAL_WORKER_VERSIONING,
+    deploymentName: config.TEMPORAL_DEPLOYMENT_NAME,
+    buildId: config.TEMPORAL_WORKER_BUILD_ID,
+    promote: config.TEMPORAL_DEPLOYMENT_PROMOTE,
+  };
 }
 
 /**

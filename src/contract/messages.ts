@@ -31,6 +31,7 @@ export const WORKFLOW_TYPE = 'shakenStirOnboarding';
  *   signal  callObserved         ObservedCall         Twilio's call status callback
  *   signal  twilioFailing        FailingCalls         from the run's own Trust Hub activities
  *   signal  twilioRecovered      RecoveredCalls       from the same, once Twilio answers again
+ *   signal  moveToCurrentBuild   (none)               an operator's nudge after a new build became current
  */
 
 /** What GET /v1/onboardings/:id and every update answer. */
@@ -192,3 +193,14 @@ export const twilioRecovered = defineSignal<[RecoveredCalls]>('twilioRecovered')
 export interface RecoveredCalls {
   operation: string;
 }
+
+// ---- new code ---------------------------------------------------------------------------------------
+
+/**
+ * Sent by an operator (or `temporal workflow signal --query`) after a new build of the worker became
+ * the deployment's current version (docs/deployment.md, "New workflow code"). A run is pinned to the
+ * build that started it and learns that the target moved only at a workflow task, and a serving
+ * customer may have none for months: this wakes it, and it continues as new onto the current build as
+ * soon as no change is in progress. It carries nothing and changes nothing else.
+ */
+export const moveToCurrentBuild = defineSignal('moveToCurrentBuild');

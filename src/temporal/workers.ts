@@ -19,6 +19,7 @@ import { durationToMs, statusCallbackUrl, workerRequestsPerSecond, type WorkerCo
 import { REQUEST_SPACING_MARGIN, createTwilioClient, type TwilioClient } from '../trusthub/client.js';
 import type { TrustHubMetrics } from '../trusthub/metrics.js';
 import { eventsTaskQueue } from '../contract/events.js';
+import { deploymentOptions, type WorkerDeploymentVersion } from './deployment.js';
 
 export interface WorkersOptions {
   /** The onboarding worker's queue; the events worker polls eventsTaskQueue(taskQueue). */
@@ -37,6 +38,11 @@ export interface WorkersOptions {
   shutdownGraceTimeMs?: number;
   /** Where claims are made (TEMPORAL_CLAIMS_NAMESPACE); DEFAULT_CLAIMS_NAMESPACE when unset. */
   claimsNamespace?: string;
+  /**
+   * The Worker Deployment Version both workers run as (./deployment.ts); unversioned when unset. The
+   * events queue is part of the version too, so a pinned run's deliveries go to its own build.
+   */
+  deploymentVersion?: WorkerDeploymentVersion | undefined;
 }
 
 export interface WorkersDeps {
@@ -109,6 +115,7 @@ export async function createWorkers(options: WorkersOptions, deps: WorkersDeps):
     ...(namespace !== undefined ? { namespace } : {}),
     dataConverter,
     ...(options.shutdownGraceTimeMs !== undefined ? { shutdownGraceTime: options.shutdownGraceTimeMs } : {}),
+    ...deploymentOptions(options.deploymentVersion),
   };
   const onboarding = await Worker.create({
     ...common,

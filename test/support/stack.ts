@@ -26,6 +26,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Activities } from '../../src/activities/index.js';
 import type { EventDestination } from '../../src/activities/events.js';
 import { createWorkers } from '../../src/temporal/workers.js';
+import type { WorkerDeploymentVersion } from '../../src/temporal/deployment.js';
 import { buildApp, type AppDependencies } from '../../src/api/app.js';
 import { loadApiConfig, statusCallbackUrl, type ApiConfig } from '../../src/config.js';
 import type { Sandbox, SandboxInfo, SandboxOptions } from 'trusthub-sandbox';
@@ -165,6 +166,8 @@ export interface StackOptions {
   events?: EventDestination;
   /** Stand-ins for some activities, for workflow branches that need no Twilio behaviour. */
   activities?: Partial<Activities>;
+  /** The worker's Worker Deployment Version (src/temporal/deployment.ts); unversioned when left out. */
+  deploymentVersion?: WorkerDeploymentVersion;
 }
 
 /** The Temporal layer: a client, and the environment when it is a real server. */
@@ -275,6 +278,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             eventsEnabled: events !== undefined,
           },
           events,
+          deploymentVersion: options.deploymentVersion,
         },
         {
           connection: env.nativeConnection,

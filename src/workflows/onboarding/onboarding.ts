@@ -235,6 +235,14 @@ export class Onboarding extends OnboardingRun {
     if (this.carried.twilioOutage) this.outageOver();
   }
 
+  /**
+   * moveToCurrentBuild: an operator's nudge after a new build became current. The serving loop wakes,
+   * and continues as new onto that build once it is idle (run.ts, continueAsNewIfDue).
+   */
+  moveToCurrentBuild(): void {
+    this.requestMove();
+  }
+
   get pendingCorrections(): Corrections | undefined {
     return this.#pendingCorrections;
   }

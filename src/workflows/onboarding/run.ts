@@ -9,7 +9,7 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
+  makeContinueAsNewFunc,
   patched,
   setCurrentDetails,
   upsertMemo,
@@ -345,22 +345,53 @@ export abstract class OnboardingRun extends Ledger {
     return request;
   }
 
-  // ---- history stays bounded -------------------------------------------------------------------------
+  // ---- history stays bounded, and the run moves to new code ------------------------------------------
+
+  /** An operator asked the run to look at its build now (the moveToCurrentBuild signal). */
+  #moveRequested = false;
+
+  requestMove(): void {
+    this.#moveRequested = true;
+  }
+
+  /** The moveToCurrentBuild signal arrived since the serving loop last looked (`lookedAtMoveRequest`). */
+  get moveRequested(): boolean {
+    return this.#moveRequested;
+  }
+
+  lookedAtMoveRequest(): void {
+    this.#moveRequested = false;
+  }
 
   /**
-   * Hands the whole state to a fresh run when Temporal suggests it; a no-op otherwise. It waits until
-   * no handler is running and every queued event's delivery has started (one condition for both: an
-   * update arriving while an event's delivery starts is not cut off, and no delivery start is). But a
-   * queued change or corrections arriving meanwhile have a handler that waits for this main loop: then
-   * it returns without continuing, the caller's loop serves them and tries again at its next turn.
+   * Hands the whole state to a fresh run when Temporal suggests it (a long history) or when the
+   * deployment's current build is no longer this run's (Worker Versioning: the run is pinned to the
+   * build that started it, and only a new run can move). The new run asks for AUTO_UPGRADE, so it
+   * starts on the current build: that is how a customer served for years gets new workflow code without
+   * patched() (docs/deployment.md, "New workflow code"). A no-op otherwise.
+   *
+   * It waits until no handler is running and every queued event's delivery has started (one condition
+   * for both: an update arriving while an event's delivery starts is not cut off, and no delivery start
+   * is). But a queued change or corrections arriving meanwhile have a handler that waits for this main
+   * loop: then it returns without continuing, the caller's loop serves them and tries again at its
+   * next turn.
    */
-  async continueAsNewIfHistoryIsLong(): Promise<void> {
-    if (!workflowInfo().continueAsNewSuggested) return;
+  async continueAsNewIfDue(): Promise<void> {
+    const info = workflowInfo();
+    if (!info.continueAsNewSuggested && !info.targetWorkerDeploymentVersionChanged) return;
     const settled = () => allHandlersFinished() && this.events.empty;
     await condition(() => settled() || this.yieldsToQueuedWork());
     if (!settled()) return;
-    this.note('continued as new', `history of ${workflowInfo().historyLength} events`);
-    await continueAsNew<(input: OnboardingInput) => Promise<OnboardingView>>({
+    const now = workflowInfo();
+    this.note(
+      'continued as new',
+      now.targetWorkerDeploymentVersionChanged
+        ? `onto the deployment's current build, from ${now.currentDeploymentVersion?.buildId ?? 'no build'}`
+        : `history of ${now.historyLength} events`,
+    );
+    await makeContinueAsNewFunc<(input: OnboardingInput) => Promise<OnboardingView>>({
+      initialVersioningBehavior: 'AUTO_UPGRADE',
+    })({
       onboardingId: this.id,
       request: this.request,
       carried: this.carried,

@@ -29,6 +29,7 @@ import {
   callObserved,
   twilioFailing,
   twilioRecovered,
+  moveToCurrentBuild,
 } from '../../contract/messages.js';
 import type { ProductsRequest, Corrections, OnboardingView, Problem } from '../../contract/types.js';
 import type { OnboardingInput } from './carried.js';
@@ -172,4 +173,5 @@ function registerHandlers(onboarding: Onboarding): void {
   setHandler(callObserved, (observed) => onboarding.callObserved(observed));
   setHandler(twilioFailing, (outage) => onboarding.twilioFailing(outage));
   setHandler(twilioRecovered, () => onboarding.twilioRecovered());
+  setHandler(moveToCurrentBuild, () => onboarding.moveToCurrentBuild());
 }

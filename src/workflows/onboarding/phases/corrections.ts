@@ -69,7 +69,7 @@ export async function waitForCorrections(onboarding: Onboarding, problem: Proble
   onboarding.requireAction(problem);
   onboarding.setStep('waiting-for-corrections');
   while (!(await condition(() => onboarding.pendingCorrections !== undefined, '1 day'))) {
-    await onboarding.continueAsNewIfHistoryIsLong();
+    await onboarding.continueAsNewIfDue();
   }
   onboarding.resume();
   return onboarding.pendingCorrections!;

@@ -26,6 +26,7 @@ export async function serve(onboarding: Onboarding): Promise<never> {
   // folded into any others about the same bundle.
   for (;;) {
     onboarding.lookedAtHints();
+    onboarding.lookedAtMoveRequest();
     const approvalCheckMs = msUntilApprovalCheck(onboarding);
     const hintMs = msUntilHintDue(onboarding);
     const woken = await condition(
@@ -33,9 +34,10 @@ export async function serve(onboarding: Onboarding): Promise<never> {
         dueHints(onboarding).length > 0 ||
         onboarding.queuedChanges > 0 ||
         onboarding.hintsArrived ||
-        onboarding.mismatchChecksPending > 0,
+        onboarding.mismatchChecksPending > 0 ||
+        onboarding.moveRequested,
       Math.min(approvalCheckMs, hintMs),
-      { summary: 'serving: number changes, Twilio callbacks, approval re-checks' },
+      { summary: 'serving: number changes, Twilio callbacks, approval re-checks, a move to new code' },
     );
     const change = onboarding.nextQueuedChange();
     const due = dueHints(onboarding);
@@ -46,14 +48,15 @@ export async function serve(onboarding: Onboarding): Promise<never> {
     } else if (due.length > 0) await checkApprovals(onboarding, due);
     // The timer that ended the wait was the approval re-check's (not a held-back callback's turn).
     else if (!woken && approvalCheckMs <= hintMs) await checkApprovals(onboarding);
-    // Otherwise a callback arrived that must wait for its turn: the next wait includes it. A held-back
-    // callback lives in this run only, so the hand-over to a fresh run waits until it has been read.
+    // Otherwise a callback arrived that must wait for its turn (the next wait includes it), or an operator
+    // asked the run to move to the current build (moveToCurrentBuild), which the hand-over below does.
+    // A held-back callback lives in this run only, so the hand-over waits until it has been read.
     if (
       onboarding.queuedChanges === 0 &&
       onboarding.hintsPending === 0 &&
       onboarding.mismatchChecksPending === 0
     ) {
-      await onboarding.continueAsNewIfHistoryIsLong();
+      await onboarding.continueAsNewIfDue();
     }
   }
 }

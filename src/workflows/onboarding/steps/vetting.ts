@@ -123,7 +123,7 @@ async function waitForVetting(
     });
     const hinted = onboarding.takeHint(sid);
     if (hinted !== undefined && !BUNDLE_DECISIONS.includes(hinted)) {
-      await onboarding.continueAsNewIfHistoryIsLong();
+      await onboarding.continueAsNewIfDue();
       continue;
     }
     if (hinted !== undefined) {
@@ -137,7 +137,7 @@ async function waitForVetting(
       await interactively(() => activities.fetchBundle({ kind, sid }), hinted !== undefined),
     );
     if (snapshot.status === 'twilio-approved' || snapshot.status === 'twilio-rejected') return snapshot;
-    await onboarding.continueAsNewIfHistoryIsLong();
+    await onboarding.continueAsNewIfDue();
   }
 }
 
