@@ -26,7 +26,14 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Later tags carry a `replace` directive in go.mod, which `go install pkg@version` refuses. */
+/**
+ * The newest CLI that builds from the Go module proxy. Every later tag (1.6.0 to 1.9.1) has
+ * `replace github.com/temporalio/cli/cliext => ./cliext` in its go.mod: `go install pkg@version` refuses
+ * any replace, and built as the main module it needs ./cliext, a nested module that the module zip
+ * leaves out and the proxy does not serve under its own name. So the dev server (`server start-dev`,
+ * with server 1.29.1 and UI 2.42.1 inside) stays at this release, while the cluster, compose and
+ * test/cluster run docker-compose.yml's release, built from go.temporal.io/server itself.
+ */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 /** Kept in step with scripts/toolchain/pom.xml. */
 export const TEST_SERVER_VERSION = '1.38.0';
