@@ -470,8 +470,8 @@ async function main(): Promise<void> {
       process.stdout.write(`time-skipping server: ${testServer}\n`);
       process.stdout.write(`temporal server:      ${server} (${temporalServerVersion()})\n`);
       process.stdout.write(`temporal-sql-tool:    ${sqlTool}\n`);
-      process.stdout.write(`upgrade-from server:  ${oldServer} (${version})\n`);
-      process.stdout.write(`upgrade-from sql-tool: ${oldSqlTool}\n`);
+      process.stdout.write(`old release server:   ${oldServer} (${version})\n`);
+      process.stdout.write(`old release sql-tool: ${oldSqlTool}\n`);
     }
   } catch (error) {
     if (error instanceof ToolchainError) {
