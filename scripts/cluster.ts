@@ -245,16 +245,19 @@ function runJob(script: string, env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-/** scripts/cluster/temporal-schema.sh against `database`, as compose's temporal-schema job runs it. */
-export function runSchemaJob(database: Database): Promise<string> {
+/**
+ * scripts/cluster/temporal-schema.sh against `database`, as compose's temporal-schema job runs it: with
+ * the tool and schema files of compose's release, or of `version`'s (admin-tools of that release).
+ */
+export function runSchemaJob(database: Database, { version }: { version?: string } = {}): Promise<string> {
   return runJob('temporal-schema.sh', {
     SQL_PLUGIN: 'postgres12',
     SQL_HOST: database.host,
     SQL_PORT: String(database.port),
     SQL_USER: database.user,
     SQL_PASSWORD: database.password,
-    TEMPORAL_SQL_TOOL: ensureTemporalSqlTool({ quiet: true }),
-    TEMPORAL_SCHEMA_DIR: temporalSchemaDir({ quiet: true }),
+    TEMPORAL_SQL_TOOL: ensureTemporalSqlTool({ quiet: true, version }),
+    TEMPORAL_SCHEMA_DIR: temporalSchemaDir({ quiet: true, version }),
   });
 }
 
@@ -358,10 +361,10 @@ export function serverEnvironment(
   };
 }
 
-/** The command line that starts the server with deploy/temporal/config.yaml. */
-export function serverCommand(): { command: string; args: string[] } {
+/** The command line that starts the server (compose's release, or `version`) with deploy/temporal/config.yaml. */
+export function serverCommand(version?: string): { command: string; args: string[] } {
   return {
-    command: ensureTemporalServer(),
+    command: ensureTemporalServer({ version }),
     args: ['--root', '/', '--config', SERVER_CONFIG_DIR, '--env', 'config', '--allow-no-auth', 'start'],
   };
 }

@@ -164,19 +164,25 @@ export const temporalServerVersion = () => composeImageVersion('temporalio/serve
 export const temporalUiVersion = () => composeImageVersion('temporalio/ui');
 
 /**
+ * The release upgrades are tested from: the server the cluster ran before docker-compose.yml's, whose
+ * database test/cluster/schema-upgrade.test.ts brings up to the current release with the schema job.
+ */
+export const TEMPORAL_UPGRADE_FROM_VERSION = 'v1.29.1';
+
+/**
  * `go install`s one Go command at `version` into the cache, once, under the name given (`go install`
  * names it after its directory: `server`, `sql`), and returns its path. `envVar` names an executable
- * to use instead, for machines that have one already.
+ * to use instead, for machines that have one already (undefined: always the cached build).
  */
 function ensureGoCommand(
-  envVar: string,
+  envVar: string | undefined,
   dirName: string,
   pkg: string,
   version: string,
   binaryName: string,
   quiet: boolean,
 ): string {
-  const fromEnv = process.env[envVar];
+  const fromEnv = envVar && process.env[envVar];
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new ToolchainError(`${envVar}=${fromEnv} is not an executable file.`);
     return fromEnv;
@@ -187,7 +193,7 @@ function ensureGoCommand(
   const go = onPath('go');
   if (!go) {
     throw new ToolchainError(
-      `${binaryName} ${version} was not found and Go (>= 1.24) is not installed to build it: install Go, or set ${envVar} to the binary's path.`,
+      `${binaryName} ${version} was not found and Go (>= 1.24) is not installed to build it: install Go${envVar ? `, or set ${envVar} to the binary's path` : ''}.`,
     );
   }
   log(quiet, `building ${pkg}@${version} with Go into ${binDir} (first run only)…`);
@@ -208,25 +214,36 @@ function ensureGoCommand(
   return cached;
 }
 
-/** The Temporal server (`temporal-server start`), as temporalio/server runs it. */
-export function ensureTemporalServer({ quiet = false } = {}): string {
+/**
+ * The Temporal server (`temporal-server start`), as temporalio/server runs it: docker-compose.yml's
+ * release unless `version` names another (TEMPORAL_SERVER_PATH stands in for the current release only).
+ */
+export function ensureTemporalServer({
+  quiet = false,
+  version,
+}: { quiet?: boolean; version?: string } = {}): string {
+  const current = temporalServerVersion();
   return ensureGoCommand(
-    'TEMPORAL_SERVER_PATH',
+    !version || version === current ? 'TEMPORAL_SERVER_PATH' : undefined,
     'temporal-server',
     'go.temporal.io/server/cmd/server',
-    temporalServerVersion(),
+    version ?? current,
     'server',
     quiet,
   );
 }
 
-/** temporal-sql-tool, the schema job's tool in temporalio/admin-tools. */
-export function ensureTemporalSqlTool({ quiet = false } = {}): string {
+/** temporal-sql-tool, the schema job's tool in temporalio/admin-tools, at the same release as the server. */
+export function ensureTemporalSqlTool({
+  quiet = false,
+  version,
+}: { quiet?: boolean; version?: string } = {}): string {
+  const current = temporalServerVersion();
   return ensureGoCommand(
-    'TEMPORAL_SQL_TOOL_PATH',
+    !version || version === current ? 'TEMPORAL_SQL_TOOL_PATH' : undefined,
     'temporal-sql-tool',
     'go.temporal.io/server/cmd/tools/sql',
-    temporalServerVersion(),
+    version ?? current,
     'temporal-sql-tool',
     quiet,
   );
@@ -250,11 +267,14 @@ export function ensureTemporalUiServer({ quiet = false } = {}): string {
 /**
  * The server module's schema directory (`…/schema`, holding postgresql/v12/{temporal,visibility}) in the
  * Go module cache, downloaded when missing: admin-tools ships the same tree at /etc/temporal/schema.
+ * docker-compose.yml's release unless `version` names another.
  */
-export function temporalSchemaDir({ quiet = false } = {}): string {
+export function temporalSchemaDir({
+  quiet = false,
+  version = temporalServerVersion(),
+}: { quiet?: boolean; version?: string } = {}): string {
   const go = onPath('go');
   if (!go) throw new ToolchainError("Go is needed to fetch the Temporal server's schema files.");
-  const version = temporalServerVersion();
   log(quiet, `locating go.temporal.io/server@${version} in the Go module cache…`);
   const result = spawnSync(go, ['mod', 'download', '-json', `go.temporal.io/server@${version}`], {
     encoding: 'utf8',
@@ -448,11 +468,17 @@ async function main(): Promise<void> {
     // test/cluster's: built here so that a fresh machine's build shows up as the toolchain's time.
     const server = ensureTemporalServer({ quiet });
     const sqlTool = ensureTemporalSqlTool({ quiet });
+    // test/cluster/schema-upgrade.test.ts's: the release upgrades are tested from.
+    const version = TEMPORAL_UPGRADE_FROM_VERSION;
+    const oldServer = ensureTemporalServer({ quiet, version });
+    const oldSqlTool = ensureTemporalSqlTool({ quiet, version });
     if (!quiet) {
       process.stdout.write(`temporal CLI:         ${cli} (${temporalCliVersion(cli)})\n`);
       process.stdout.write(`time-skipping server: ${testServer}\n`);
       process.stdout.write(`temporal server:      ${server} (${temporalServerVersion()})\n`);
       process.stdout.write(`temporal-sql-tool:    ${sqlTool}\n`);
+      process.stdout.write(`old release server:   ${oldServer} (${version})\n`);
+      process.stdout.write(`old release sql-tool: ${oldSqlTool}\n`);
     }
   } catch (error) {
     if (error instanceof ToolchainError) {

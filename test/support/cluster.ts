@@ -34,17 +34,25 @@ export class TestCluster {
     readonly address: string,
   ) {}
 
-  /** PostgreSQL under `root`, the schema job, the server and the namespace job, in that order. */
-  static async start(root: string, namespace: string, phase: Phase = untimed): Promise<TestCluster> {
+  /**
+   * PostgreSQL under `root`, the schema job, the server and the namespace job, in that order: at
+   * compose's release, or at `version`'s (schema job and server; schema-upgrade.test.ts starts an old one).
+   */
+  static async start(
+    root: string,
+    namespace: string,
+    phase: Phase = untimed,
+    { version }: { version?: string } = {},
+  ): Promise<TestCluster> {
     const pg = new LocalPostgres(join(root, 'postgres'), await freePort());
     await phase('postgres initdb + start', async () => {
       pg.init();
       await pg.start();
     });
-    await phase('schema job', () => runSchemaJob(pg.database));
+    await phase('schema job', () => runSchemaJob(pg.database, { version }));
     const ports = await freeServerPorts();
     const cluster = new TestCluster(pg, ports, `127.0.0.1:${ports.frontend}`);
-    await phase('server start', () => cluster.startServer());
+    await phase('server start', () => cluster.startServer(version));
     await phase('namespace job', () => runNamespaceJob(cluster.address, namespace));
     return cluster;
   }
@@ -54,8 +62,9 @@ export class TestCluster {
     return this.serverOutput;
   }
 
-  async startServer(): Promise<void> {
-    const { command, args } = serverCommand();
+  /** Starts the server of compose's release, or of `version`, on the cluster's database and ports. */
+  async startServer(version?: string): Promise<void> {
+    const { command, args } = serverCommand(version);
     this.serverOutput = '';
     const child = spawn(command, args, {
       env: { PATH: process.env.PATH, ...serverEnvironment(this.pg.database, this.ports), LOG_LEVEL: 'error' },
