@@ -122,8 +122,18 @@ async function main(): Promise<void> {
       promoteVersion(connection, namespace, deploymentVersion, config.TEMPORAL_DEPLOYMENT_PROMOTE, {
         logger,
       }).then(
-        (outcome) =>
-          logger.info({ outcome, promote: config.TEMPORAL_DEPLOYMENT_PROMOTE }, 'worker deployment version'),
+        (outcome) => {
+          const fields = { outcome, promote: config.TEMPORAL_DEPLOYMENT_PROMOTE, ...deploymentVersion };
+          if (outcome !== 'left-to-operator') return logger.info(fields, 'worker deployment version');
+          // Not a fault (the rollout's first step), but this build takes no new customer until it is current.
+          logger.warn(
+            {
+              ...fields,
+              makeCurrent: `temporal worker deployment set-current-version --deployment-name ${deploymentVersion.deploymentName} --build-id ${deploymentVersion.buildId}`,
+            },
+            'worker deployment version: not the current version, so it serves only the runs pinned to it',
+          );
+        },
         (error: unknown) => {
           promotionFailure = error instanceof Error ? error : new Error(String(error));
           workers.shutdown();

@@ -368,7 +368,7 @@ export abstract class OnboardingRun extends Ledger {
    * deployment's current build is no longer this run's (Worker Versioning: the run is pinned to the
    * build that started it, and only a new run can move). The new run asks for AUTO_UPGRADE, so it
    * starts on the current build: that is how a customer served for years gets new workflow code without
-   * patched() (docs/deployment.md, "New workflow code"). A no-op otherwise.
+   * a patch (docs/deployment.md, "New workflow code"). A no-op otherwise.
    *
    * It waits until no handler is running and every queued event's delivery has started (one condition
    * for both: an update arriving while an event's delivery starts is not cut off, and no delivery start
