@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import proto from '@temporalio/proto';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 
@@ -127,6 +128,7 @@ export async function promoteVersion(
           conflictToken: described.conflictToken ?? null,
           identity,
         });
+        await untilRouted(connection, namespace, version, deadline);
         return 'promoted';
       }
     } catch (error) {
@@ -146,6 +148,39 @@ export async function promoteVersion(
     `Could not make ${version.deploymentName}:${version.buildId} the current version in ${timeoutMs} ms: ${(lastError as Error | undefined)?.message ?? 'the server never listed it'}`,
   );
 }
+
+/**
+ * The server accepts a new current version at once but moves its task queues over in the background
+ * (the deployment's routingConfigUpdateState is IN_PROGRESS meanwhile): a start in that window still
+ * lands on the previous version. So "promoted" waits until the routing is complete, or the deadline.
+ */
+async function untilRouted(
+  connection: Pick<NativeConnection, 'workflowService'>,
+  namespace: string,
+  version: WorkerDeploymentVersion,
+  deadline: number,
+): Promise<void> {
+  for (;;) {
+    const { workerDeploymentInfo: info } = await connection.workflowService.describeWorkerDeployment({
+      namespace,
+      deploymentName: version.deploymentName,
+    });
+    const routed =
+      info?.routingConfig?.currentDeploymentVersion?.buildId === version.buildId &&
+      info.routingConfigUpdateState !== ROUTING_IN_PROGRESS;
+    if (routed) return;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `${version.deploymentName}:${version.buildId} was made current, but the server had not routed its task queues to it by the deadline`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
+const ROUTING_IN_PROGRESS =
+  proto.temporal.api.enums.v1.RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS;
 
 /** The gRPC status codes these calls may answer (grpc/status.h). */
 const GRPC = { NOT_FOUND: 5, FAILED_PRECONDITION: 9, ABORTED: 10, UNAVAILABLE: 14 } as const;

@@ -33,6 +33,7 @@ import { installTestRuntime, testDataConverter } from '../support/temporal.js';
 
 const NAMESPACE = 'default';
 const PINNED = proto.temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED;
+const ROUTED = proto.temporal.api.enums.v1.RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_COMPLETED;
 const deployment = `trusthub-new-build-${process.pid}`;
 const buildA: WorkerDeploymentVersion = { deploymentName: deployment, buildId: '1.0.0-aaaaaaaaaaaa' };
 const buildB: WorkerDeploymentVersion = { deploymentName: deployment, buildId: '1.1.0-bbbbbbbbbbbb' };
@@ -115,6 +116,13 @@ describe('a serving customer moves to a new build at continue-as-new', { timeout
     runningB = workersB.run();
     assert.equal(await promoteVersion(env.nativeConnection, NAMESPACE, buildB, 'first'), 'left-to-operator');
     assert.equal(await promoteVersion(env.nativeConnection, NAMESPACE, buildB, 'always'), 'promoted');
+    // "promoted" means routed: every task queue of the deployment takes new work to B from here on.
+    const { workerDeploymentInfo } = await env.nativeConnection.workflowService.describeWorkerDeployment({
+      namespace: NAMESPACE,
+      deploymentName: deployment,
+    });
+    assert.equal(workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId, buildB.buildId);
+    assert.equal(workerDeploymentInfo?.routingConfigUpdateState, ROUTED);
 
     // A new customer starts on B; A's stays pinned to A until it continues as new.
     const fresh = await start('starts-on-b', second!.phoneNumber);
@@ -147,10 +155,15 @@ describe('a serving customer moves to a new build at continue-as-new', { timeout
     assert.equal(change.statusCode, 200, change.body);
     assert.deepEqual(await versioning(id), { behavior: PINNED, buildId: buildB.buildId });
 
-    // Nothing runs on A any more: its workers may stop (docs/deployment.md, "watch A drain").
-    const onA = await env.client.workflow.count(
-      `TemporalWorkerDeploymentVersion = '${deployment}:${buildA.buildId}' AND ExecutionStatus = 'Running'`,
-    );
-    assert.equal(onA.count, 0);
+    // Nothing runs on A any more: its workers may stop (docs/deployment.md, "watch A drain"). Visibility
+    // is written after the fact, so the count is watched until it says so, as an operator would.
+    const onA = `TemporalWorkerDeploymentVersion = '${deployment}:${buildA.buildId}' AND ExecutionStatus = 'Running'`;
+    let running = Number.NaN;
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+      running = (await env.client.workflow.count(onA)).count;
+      if (running === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(running, 0, 'runs still on A after 30 s');
   });
 });
