@@ -22,11 +22,9 @@ import {
 import { CLAIM_WORKFLOW_TYPE, claimIdFor, type ClaimKind } from '../contract/ids.js';
 import type { trustHubClaim } from '../workflows/claim.js';
 import { PayloadDecryptionError } from '../temporal/codec.js';
+import { GrpcStatus, grpcCode } from '../temporal/grpc-status.js';
 import { CustomerId } from '../contract/search-attributes.js';
 import { stuckOnboardingQueries } from '../contract/visibility-queries.js';
-
-/** gRPC's status code UNIMPLEMENTED. */
-const GRPC_UNIMPLEMENTED = 12;
 
 export type ClaimOutcome =
   /** This call made the claim: nobody had it. */
@@ -169,14 +167,9 @@ export async function bundleOwners({ claims, onboardings }: ClaimClients, sid: s
     }
   } catch (error) {
     // A server without visibility queries (Temporal's Java time-skipping test server): the claim decides.
-    if (!isUnimplemented(error)) throw error;
+    if (grpcCode(error) !== GrpcStatus.UNIMPLEMENTED) throw error;
   }
   return owners;
-}
-
-function isUnimplemented(error: unknown): boolean {
-  const { code, cause } = error as { code?: number; cause?: { code?: number } };
-  return (code ?? cause?.code) === GRPC_UNIMPLEMENTED;
 }
 
 /** Whether the run found at a claim's ID is a claim of that kind and key (its type and memo say so). */

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
+import { GrpcStatus, grpcCode } from './grpc-status.js';
 
 export interface TemporalTarget {
   address: string;
@@ -67,9 +68,6 @@ export async function connectWorker(): Promise<{ connection: NativeConnection; n
   return { connection: await NativeConnection.connect(connectionOptions), namespace };
 }
 
-/** gRPC's status code NOT_FOUND. */
-const GRPC_NOT_FOUND = 5;
-
 /**
  * Whether `namespace` exists on the server: the worker checks its claims' namespace
  * (TEMPORAL_CLAIMS_NAMESPACE) at start, so a missing one stops it with the fix rather than leaving every
@@ -80,7 +78,7 @@ export async function namespaceExists(connection: NativeConnection, namespace: s
     await connection.workflowService.describeNamespace({ namespace });
     return true;
   } catch (error) {
-    if ((error as { code?: number }).code === GRPC_NOT_FOUND) return false;
+    if (grpcCode(error) === GrpcStatus.NOT_FOUND) return false;
     throw error;
   }
 }

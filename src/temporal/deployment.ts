@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { GrpcStatus, grpcCode } from './grpc-status.js';
 
 /** What the worker process's configuration says about versioning (src/config/worker.ts). */
 export interface DeploymentSettings {
@@ -114,7 +115,7 @@ export async function promoteVersion(
       const described = await service
         .describeWorkerDeployment({ namespace, deploymentName: version.deploymentName })
         .catch((error: unknown) => {
-          if (grpcCode(error) === GRPC.NOT_FOUND) return undefined;
+          if (grpcCode(error) === GrpcStatus.NOT_FOUND) return undefined;
           throw error;
         });
       const current = described?.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion;
@@ -134,10 +135,10 @@ export async function promoteVersion(
     } catch (error) {
       const code = grpcCode(error);
       const transient =
-        code === GRPC.NOT_FOUND ||
-        code === GRPC.FAILED_PRECONDITION ||
-        code === GRPC.ABORTED ||
-        code === GRPC.UNAVAILABLE;
+        code === GrpcStatus.NOT_FOUND ||
+        code === GrpcStatus.FAILED_PRECONDITION ||
+        code === GrpcStatus.ABORTED ||
+        code === GrpcStatus.UNAVAILABLE;
       if (!transient) throw error;
       lastError = error;
     }
@@ -183,9 +184,3 @@ const ROUTING_IN_PROGRESS =
   proto.temporal.api.enums.v1.RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS;
 
 /** The gRPC status codes these calls may answer (grpc/status.h). */
-const GRPC = { NOT_FOUND: 5, FAILED_PRECONDITION: 9, ABORTED: 10, UNAVAILABLE: 14 } as const;
-
-function grpcCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}

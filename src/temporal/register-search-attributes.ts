@@ -7,6 +7,7 @@ import type { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
 import proto from '@temporalio/proto';
+import { GrpcStatus, grpcCode } from './grpc-status.js';
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
 const { IndexedValueType } = proto.temporal.api.enums.v1;
@@ -43,9 +44,7 @@ async function customAttributeNames(connection: Connection, namespace: string): 
     return Object.keys(existing.customAttributes ?? {});
   } catch (error) {
     // Temporal's Java time-skipping test server can add search attributes but not list them.
-    if ((error as { code?: number }).code === GRPC_UNIMPLEMENTED) return [];
+    if (grpcCode(error) === GrpcStatus.UNIMPLEMENTED) return [];
     throw error;
   }
 }
-
-const GRPC_UNIMPLEMENTED = 12;
