@@ -16,16 +16,20 @@
  *      for --idle onboardings run one at a time first, then for the batch.
  *   2. budget: --budget-onboardings with TWILIO_REQUESTS_PER_SECOND=--budget, the achieved request
  *      rate from the sandbox's arrival log: the mean, and the busiest 5 s and 1 s windows.
- *   3. parked: --burst onboardings POSTed at once (their POST latency), then more in waves of --burst
- *      up to --parked, all left in vetting (manual): worker and Temporal RSS with that many parked.
- *   4. serving: --serving onboardings run to approval and left serving (the weekly re-check's timers),
+ *   3. floor: --burst onboardings POSTed at once with every worker stopped: the start's latency as
+ *      the API and the Temporal server alone set it.
+ *   4. parked: --burst onboardings POSTed at once (their POST latency), then more in waves of --burst
+ *      up to --parked, all left in vetting (manual): worker and Temporal RSS with that many parked,
+ *      and the workers' a minute later.
+ *   5. serving: --serving onboardings run to approval and left serving (the weekly re-check's timers),
  *      --serving-concurrency POSTs in flight: then the database's size, worker RSS, and the time for
  *      `trusthub-onboarding status` and for listing every onboarding through the API's cursor.
  *
- * --phases picks some of them (default throughput,budget,parked,serving).
+ * --phases picks some of them (default throughput,budget,floor,parked,serving). --pprof FILE (with
+ * --cluster) writes the Temporal server's CPU profile over the throughput batch's first 20 s.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { CallbackRecord, RequestArrival } from 'trusthub-sandbox';
@@ -33,6 +37,7 @@ import { createTwilioClient } from '../src/trusthub/client.js';
 import { onboardingRequest } from '../test/support/customers.js';
 import { busiestWindow } from '../test/support/sandbox.js';
 import { processUsage, startService, type RunningService, type Topology } from '../test/support/npm-start.js';
+import { freePort } from '../scripts/toolchain.js';
 import { guideScript } from './guide-script.js';
 import { percentile } from './percentile.js';
 
@@ -51,11 +56,12 @@ const { values: args } = parseArgs({
     serving: { type: 'string', default: '10000' },
     'serving-concurrency': { type: 'string', default: '50' },
     vetting: { type: 'string', default: '2s' },
-    phases: { type: 'string', default: 'throughput,budget,parked,serving' },
+    phases: { type: 'string', default: 'throughput,budget,floor,parked,serving' },
     cluster: { type: 'boolean', default: false },
     workers: { type: 'string', default: '2' },
     from: { type: 'string', default: 'dist' },
     'trace-gc': { type: 'boolean', default: false },
+    pprof: { type: 'string' },
   },
 });
 if (!['src', 'dist'].includes(args.from)) throw new Error(`--from must be src or dist, got ${args.from}`);
@@ -120,6 +126,19 @@ function anonymousRss(pid: number | undefined): { anonMb: number; fileMb: number
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
   return { anonMb: kb('RssAnon') / 1024, fileMb: kb('RssFile') / 1024 };
 }
+/**
+ * CPU seconds of a process and its living descendants: PostgreSQL's work is in the backends its
+ * postmaster forks, one per connection (the server's pool keeps them for the run).
+ */
+function treeCpu(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean);
+    return processUsage(pid).cpuSeconds + children.reduce((sum, child) => sum + treeCpu(Number(child)), 0);
+  } catch {
+    return 0; // a backend that ended while being read
+  }
+}
 const workersCpu = (service: RunningService) =>
   service
     .pids()
@@ -179,10 +198,24 @@ async function quiet(service: RunningService): Promise<void> {
 
 const submitted = (status: string) => ['pending-review', 'in-review', 'twilio-approved'].includes(status);
 
+/**
+ * With --pprof FILE, on the cluster: the Temporal server's CPU profile (Go's pprof) over `seconds`
+ * from now, written to FILE; read it with `go tool pprof -top FILE`.
+ */
+async function serverProfile(service: RunningService, port: number | undefined, seconds: number) {
+  if (!args.pprof || port === undefined) return;
+  const response = await fetch(`http://127.0.0.1:${port}/debug/pprof/profile?seconds=${seconds}`);
+  if (!response.ok) throw new Error(`pprof: ${response.status} ${await response.text()}`);
+  writeFileSync(args.pprof, Buffer.from(await response.arrayBuffer()));
+  console.error(`the Temporal server's CPU profile: go tool pprof -top ${args.pprof}`);
+}
+
 async function throughput(topology: Topology): Promise<Row[]> {
+  const pprofPort = args.pprof && topology === 'cluster' ? await freePort() : undefined;
   const service = await start(topology, {
     TWILIO_REQUESTS_PER_SECOND: args.rps,
     SANDBOX_PHONE_NUMBERS: String(N + count('baseline') + count('idle')),
+    ...(pprofPort ? { TEMPORAL_PPROF_PORT: String(pprofPort) } : {}),
   });
   try {
     const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
@@ -206,7 +239,15 @@ async function throughput(topology: Topology): Promise<Row[]> {
 
     const batchStarted = Date.now();
     const before = await sandboxGet<SandboxState>(service, '/__sandbox/state');
-    const cpuBefore = workersCpu(service) + processUsage(temporal).cpuSeconds;
+    const cpu = () => ({
+      workers: workersCpu(service),
+      temporal: processUsage(temporal).cpuSeconds,
+      postgres: treeCpu(service.pids().postgres),
+      api: processUsage(service.pids().api).cpuSeconds,
+    });
+    const cpuBefore = cpu();
+    // The batch's first 20 s: its starts, and most of its runs' work up to vetting.
+    const profiled = serverProfile(service, pprofPort, 20);
     const started = performance.now();
     const postMs = await Promise.all(
       info.phoneNumbers.slice(0, N).map((n, i) => post(service, `bench-${i}`, n.phoneNumber)),
@@ -230,7 +271,10 @@ async function throughput(topology: Topology): Promise<Row[]> {
       batchStarted,
     );
     const after = await sandboxGet<SandboxState>(service, '/__sandbox/state');
-    const cpuPerOnboarding = (workersCpu(service) + processUsage(temporal).cpuSeconds - cpuBefore) / N;
+    await profiled;
+    const cpuAfter = cpu();
+    const cpuMs = (part: keyof typeof cpuAfter) => ((cpuAfter[part] - cpuBefore[part]) / N) * 1000;
+    const cpuPerOnboarding = (cpuMs('workers') + cpuMs('temporal')) / 1000;
 
     const byRoute = Object.entries(after.requests.byRoute)
       .map(([route, n]) => [route, (n - (before.requests.byRoute[route] ?? 0)) / N] as const)
@@ -269,6 +313,13 @@ async function throughput(topology: Topology): Promise<Row[]> {
       ['decision callback → next call, idle: p50 / p99 (callbacks)', latencies(idleLatencies)],
       [`decision callback → next call, ${N} in flight: p50 / p99 (callbacks)`, latencies(loadedLatencies)],
       ['workers + Temporal CPU per onboarding', `${(cpuPerOnboarding * 1000).toFixed(0)} ms`],
+      // Where that goes, and what else the onboarding costs beside it (the API, PostgreSQL).
+      [
+        '  workers / Temporal server / PostgreSQL / API',
+        [cpuMs('workers'), cpuMs('temporal'), cpuMs('postgres'), cpuMs('api')]
+          .map((v) => (Number.isNaN(v) ? '—' : ms(v)))
+          .join(' / '),
+      ],
     ];
   } finally {
     await service.stop();
@@ -342,6 +393,9 @@ async function parked(topology: Topology): Promise<Row[]> {
     await sleep(5_000);
     clearInterval(sampler);
     const rss = workersRss(service);
+    // The issue's second memory figure: what a worker gives back within a minute of the burst.
+    await sleep(55_000);
+    const aMinuteLater = workersRss(service);
     const database = service.databaseBytes();
     const workers = service.pids().workers.length;
     const { worker } = service.pids();
@@ -356,6 +410,7 @@ async function parked(topology: Topology): Promise<Row[]> {
         `worker RSS idle → ${n} parked in vetting (peak), per worker`,
         `${mb(idle.worker.max)} → ${mb(rss.max)} (${mb(peak)})${workers > 1 ? ` × ${workers}, ${mb(rss.sum)} in all` : ''}`,
       ],
+      [`worker RSS a minute after the last wave parked, per worker`, mb(aMinuteLater.max)],
       [`  of the first worker's RSS: anonymous / file-backed`, `${mb(anon.anonMb)} / ${mb(anon.fileMb)}`],
       ...(heaps.length > 0
         ? [
@@ -373,6 +428,43 @@ async function parked(topology: Topology): Promise<Row[]> {
         : []),
     ];
   } finally {
+    await service.stop();
+  }
+}
+
+/**
+ * The start's floor: --burst POSTs at once with every worker stopped (SIGSTOP), so that only the API
+ * and the Temporal server (and its database) answer them, as they do when the workers are busy
+ * elsewhere. The workers are let go again before the service stops.
+ */
+async function floor(topology: Topology): Promise<Row[]> {
+  const burst = count('burst');
+  const service = await start(topology, { SANDBOX_VETTING: 'manual', SANDBOX_PHONE_NUMBERS: String(burst) });
+  const workers = service.pids().workers;
+  try {
+    const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
+    for (const pid of workers) process.kill(pid, 'SIGSTOP');
+    const { temporal, postgres, api } = service.pids();
+    const cpu = () => [processUsage(temporal).cpuSeconds, treeCpu(postgres), processUsage(api).cpuSeconds];
+    const before = cpu();
+    const started = performance.now();
+    const postMs = await Promise.all(
+      info.phoneNumbers.slice(0, burst).map((p, i) => post(service, `floor-${i}`, p.phoneNumber)),
+    );
+    const wallMs = performance.now() - started;
+    const perStart = cpu().map((after, i) => ((after - before[i]!) / burst) * 1000);
+    return [
+      [
+        `POST /v1/onboardings latency, ${burst} at once, every worker stopped: p50 / p99 (all answered)`,
+        `${ms(percentile(postMs, 50))} / ${ms(percentile(postMs, 99))} (${ms(wallMs)})`,
+      ],
+      [
+        '  CPU per start: Temporal server / PostgreSQL / API',
+        perStart.map((v) => (Number.isNaN(v) ? '—' : `${v.toFixed(1)} ms`)).join(' / '),
+      ],
+    ];
+  } finally {
+    for (const pid of workers) process.kill(pid, 'SIGCONT');
     await service.stop();
   }
 }
@@ -485,6 +577,7 @@ type Row = [label: string, value: string];
 const PHASES: Record<string, (topology: Topology) => Promise<Row[]>> = {
   throughput,
   budget,
+  floor,
   parked,
   serving,
 };

@@ -132,7 +132,12 @@ async function main(): Promise<void> {
     35,
     command,
     args,
-    { ...serverEnvironment(database, serverPorts), LOG_LEVEL: process.env.TEMPORAL_LOG_LEVEL ?? 'warn' },
+    {
+      ...serverEnvironment(database, serverPorts),
+      LOG_LEVEL: process.env.TEMPORAL_LOG_LEVEL ?? 'warn',
+      // Go's pprof on 127.0.0.1 at this port, for profiling the server's CPU (bench/scale.ts --pprof).
+      PPROF_PORT: process.env.TEMPORAL_PPROF_PORT ?? '0',
+    },
     NO_TWILIO,
     { ready: () => waitForServing(address, 120_000), giveUpAfter: SERVICE_RESTARTS },
   );

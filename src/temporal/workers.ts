@@ -133,10 +133,10 @@ export async function createWorkers(options: WorkersOptions, deps: WorkersDeps):
     // The SDK sizes the cache from the heap (thousands of runs); parked onboardings wake rarely, and
     // each cached one holds its state in memory for nothing until then.
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
-    // A new onboarding's first workflow task comes from the shared (non-sticky) queue, and its POST waits
-    // for it (the start is an Update-with-Start). The SDK's default gives that queue 2 pollers to the
-    // sticky queue's 8, so a burst of starts waited behind the runs already going; half and half lets
-    // new starts through while those runs go on.
+    // A new onboarding's first workflow task comes from the shared (non-sticky) queue (and an
+    // adoption's POST waits for it: Update-with-Start). The SDK's default gives that queue 2 pollers to
+    // the sticky queue's 8, so a burst of new onboardings waited behind the runs already going; half and
+    // half lets them begin while those runs go on.
     nonStickyToStickyPollRatio: 1,
     // One budget for every worker on the queue, enforced by the Temporal server in activities: a
     // ceiling for the account even when more replicas run than WORKER_REPLICAS says, though an
