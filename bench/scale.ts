@@ -144,6 +144,16 @@ const workersCpu = (service: RunningService) =>
     .pids()
     .workers.map((pid) => processUsage(pid).cpuSeconds)
     .reduce((a, b) => a + b, 0);
+/** CPU seconds so far of each part of the service (NaN for a part this topology has not). */
+function cpuByProcess(service: RunningService) {
+  const { temporal, postgres, api } = service.pids();
+  return {
+    workers: workersCpu(service),
+    temporal: processUsage(temporal).cpuSeconds,
+    postgres: treeCpu(postgres),
+    api: processUsage(api).cpuSeconds,
+  };
+}
 
 async function post(service: RunningService, customerId: string, phoneNumber: string): Promise<number> {
   const started = performance.now();
@@ -219,7 +229,6 @@ async function throughput(topology: Topology): Promise<Row[]> {
   });
   try {
     const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
-    const { temporal } = service.pids();
 
     // Idle: one onboarding at a time, each to approval, nothing else in flight.
     const idleStarted = Date.now();
@@ -239,13 +248,7 @@ async function throughput(topology: Topology): Promise<Row[]> {
 
     const batchStarted = Date.now();
     const before = await sandboxGet<SandboxState>(service, '/__sandbox/state');
-    const cpu = () => ({
-      workers: workersCpu(service),
-      temporal: processUsage(temporal).cpuSeconds,
-      postgres: treeCpu(service.pids().postgres),
-      api: processUsage(service.pids().api).cpuSeconds,
-    });
-    const cpuBefore = cpu();
+    const cpuBefore = cpuByProcess(service);
     // The batch's first 20 s: its starts, and most of its runs' work up to vetting.
     const profiled = serverProfile(service, pprofPort, 20);
     const started = performance.now();
@@ -272,7 +275,7 @@ async function throughput(topology: Topology): Promise<Row[]> {
     );
     const after = await sandboxGet<SandboxState>(service, '/__sandbox/state');
     await profiled;
-    const cpuAfter = cpu();
+    const cpuAfter = cpuByProcess(service);
     const cpuMs = (part: keyof typeof cpuAfter) => ((cpuAfter[part] - cpuBefore[part]) / N) * 1000;
     const cpuPerOnboarding = (cpuMs('workers') + cpuMs('temporal')) / 1000;
 
@@ -444,8 +447,10 @@ async function floor(topology: Topology): Promise<Row[]> {
   try {
     const info = await sandboxGet<SandboxInfo>(service, '/__sandbox/info');
     for (const pid of workers) process.kill(pid, 'SIGSTOP');
-    const { temporal, postgres, api } = service.pids();
-    const cpu = () => [processUsage(temporal).cpuSeconds, treeCpu(postgres), processUsage(api).cpuSeconds];
+    const cpu = () => {
+      const { temporal, postgres, api } = cpuByProcess(service);
+      return [temporal, postgres, api];
+    };
     const before = cpu();
     const started = performance.now();
     const postMs = await Promise.all(

@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import proto from '@temporalio/proto';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -175,12 +176,10 @@ async function untilRouted(
         `${version.deploymentName}:${version.buildId} was made current, but the server had not routed its task queues to it by the deadline`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
 const ROUTING_IN_PROGRESS =
   proto.temporal.api.enums.v1.RoutingConfigUpdateState.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS;
-
-/** The gRPC status codes these calls may answer (grpc/status.h). */

@@ -28,6 +28,7 @@ import { promoteVersion, type WorkerDeploymentVersion } from '../../src/temporal
 import { createWorkers, type Workers } from '../../src/temporal/workers.js';
 import { TestCluster } from '../support/cluster.js';
 import { onboardingRequest } from '../support/customers.js';
+import { eventually } from '../support/sandbox.js';
 import { startStack, workflowBundle, type Stack } from '../support/stack.js';
 import { installTestRuntime, testDataConverter } from '../support/temporal.js';
 
@@ -154,22 +155,19 @@ describe('a serving customer moves to a new build at continue-as-new', { timeout
     assert.equal(change.statusCode, 200, change.body);
     // The new run starts on the current build (AUTO_UPGRADE) and is pinned there by B's worker. Read
     // until it settles: a run whose first task a partition still routed to A moves at its next task.
-    let settled = await versioning(id);
-    for (const deadline = Date.now() + 30_000; settled.buildId !== buildB.buildId && Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      settled = await versioning(id);
-    }
+    const settled = await eventually(async () => {
+      const now = await versioning(id);
+      return now.buildId === buildB.buildId ? now : undefined;
+    }, 30_000).catch(() => versioning(id));
     assert.deepEqual(settled, { behavior: PINNED, buildId: buildB.buildId });
 
     // Nothing runs on A any more: its workers may stop (docs/deployment.md, "watch A drain"). Visibility
     // is written after the fact, so the count is watched until it says so, as an operator would.
     const onA = `TemporalWorkerDeploymentVersion = '${deployment}:${buildA.buildId}' AND ExecutionStatus = 'Running'`;
-    let running = Number.NaN;
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-      running = (await env.client.workflow.count(onA)).count;
-      if (running === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const runningOnA = async () => (await env.client.workflow.count(onA)).count;
+    const running = await eventually(async () => ((await runningOnA()) === 0 ? 0 : undefined), 30_000).catch(
+      runningOnA,
+    );
     assert.equal(running, 0, 'runs still on A after 30 s');
   });
 });
